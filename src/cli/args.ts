@@ -1,0 +1,46 @@
+// A small argument parser: positionals, boolean flags and `--name value` options.
+
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Set<string>;
+  options: Map<string, string>;
+}
+
+const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir']);
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Set<string>();
+  const options = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h') { flags.add('help'); continue; }
+    if (!a.startsWith('--')) { positional.push(a); continue; }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (VALUE_OPTIONS.has(name)) {
+      const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      options.set(name, value);
+    } else {
+      flags.add(name);
+    }
+  }
+  return { positional, flags, options };
+}
+
+export function requirePositional(rest: string[], what: string, command: string): string {
+  const v = rest[0];
+  if (!v) throw new UsageError(`\`theater ${command}\` needs ${what}; run \`theater --help\` for usage`);
+  return v;
+}
+
+export function numberOption(args: ParsedArgs, name: string): number | undefined {
+  const v = args.options.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${v}'`);
+  return n;
+}

@@ -1,0 +1,30 @@
+// `theater check`: the validation core's diagnostics as `file:line:col: severity: message [code]`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringifyLossless } from '../runtime/chain/json';
+import { validateComponentFile } from '../runtime/validation/component';
+import { formatDiagnostic, validateManifestFile } from '../runtime/validation/manifest';
+import type { Diagnostic } from '../runtime/validation/types';
+import { validateWitFile } from '../runtime/validation/wit';
+import { requirePositional, UsageError, type ParsedArgs } from './args';
+
+export function checkFile(file: string, activateByImports = false): Diagnostic[] {
+  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
+  if (file.endsWith('.wit')) return validateWitFile(file);
+  if (file.endsWith('.wasm')) return validateComponentFile(file);
+  return validateManifestFile(file, activateByImports ? { activateByImports } : {}).diagnostics;
+}
+
+export function runCheck(rest: string[], args: ParsedArgs): number {
+  const file = path.resolve(requirePositional(rest, 'a manifest.toml, world.wit or component.wasm', 'check'));
+  const diags = checkFile(file, args.flags.has('activate-by-imports'));
+  const shown = path.relative(process.cwd(), file) || file;
+  if (args.flags.has('json')) {
+    process.stdout.write(stringifyLossless(diags.map((d) => ({ ...d, file: path.relative(process.cwd(), d.file) || d.file }))) + '\n');
+  } else {
+    for (const d of diags) process.stdout.write(formatDiagnostic(shown, d) + '\n');
+    const errors = diags.filter((d) => d.severity === 'error').length;
+    process.stderr.write(`${shown}: ${errors} error${errors === 1 ? '' : 's'}, ${diags.length - errors} other finding${diags.length - errors === 1 ? '' : 's'}\n`);
+  }
+  return diags.some((d) => d.severity === 'error') ? 1 : 0;
+}

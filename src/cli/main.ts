@@ -1,0 +1,66 @@
+// `theater`: the headless CLI. Same runtime and validation core as the extension and the server.
+import { TheaterError } from '../runtime/host/api';
+import { runChainCommand } from './chainCommands';
+import { runCheck } from './check';
+import { runHandlers } from './handlersCommand';
+import { runActor, runReplay } from './run';
+import { parseArgs, UsageError } from './args';
+
+export const USAGE = `Usage: theater <command> [options]
+
+Commands:
+  run <manifest.toml> [--chain-out FILE] [--json] [--timeout MS] [--activate-by-imports]
+                                      run an actor's init, print each event, write the chain
+  replay <manifest.toml> --chain FILE [--json] [--chain-out FILE]
+                                      re-run an actor against a recorded chain and compare
+  check <manifest.toml | world.wit | component.wasm> [--json]
+                                      report every problem as file:line:col
+  handlers [--json]                   the registered handlers, interfaces, versions, config keys
+  chain verify <file>                 verify hashes and parent links (chain.json or .chain.jsonl)
+  chain show <file> [--json]          decode every event
+  chain diff <a> <b> [--json]         first divergence and an aligned listing around it
+  chain export <log> --out FILE       write a Theater chain.json
+  lsp --stdio                         the language server over stdio
+
+Global: --debug (show stack traces), --help
+Exit codes: 0 ok, 1 actor failed / problems found / chain broken, 2 bad arguments or unusable input.`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const [command, ...rest] = args.positional;
+  if (args.flags.has('help') || !command) {
+    process.stdout.write(USAGE + '\n');
+    return command || args.flags.has('help') ? 0 : 2;
+  }
+  switch (command) {
+    case 'run': return runActor(rest, args);
+    case 'replay': return runReplay(rest, args);
+    case 'check': return runCheck(rest, args);
+    case 'handlers': return runHandlers(args);
+    case 'chain': return runChainCommand(rest, args);
+    case 'lsp': {
+      // Loaded only for this command: the server pulls in vscode-languageserver.
+      const { startServer } = require('../server/server') as typeof import('../server/server');
+      startServer('stdio');
+      return new Promise<number>(() => { /* runs until the client exits the process */ });
+    }
+    default: throw new UsageError(`unknown command '${command}'; run \`theater --help\` for the list`);
+  }
+}
+
+const debug = process.argv.includes('--debug');
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (e: unknown) => {
+  if (e instanceof UsageError) {
+    process.stderr.write(`theater: ${e.message}\n`);
+    process.exitCode = 2;
+  } else if (e instanceof TheaterError) {
+    process.stderr.write(`theater: ${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`theater: internal error: ${e instanceof Error ? e.message : String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,94 @@
+// `theater run` and `theater replay`: run init, stream each event as it is recorded, stop, export.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeEvent } from '../runtime/chain/decode';
+import type { ChainEvent } from '../runtime/chain/event';
+import { shortHash, toHex } from '../runtime/chain/hash';
+import { stringifyLossless } from '../runtime/chain/json';
+import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
+import { startActor, type ActorSession } from '../runtime/host/session';
+import { numberOption, requirePositional, UsageError, type ParsedArgs } from './args';
+
+export function eventLine(ev: ChainEvent, index: number): string {
+  const d = decodeEvent(ev);
+  return `${String(index).padStart(4)} ${shortHash(ev.hash)} ${ev.eventType.padEnd(44)} ${d.summary}`;
+}
+
+export function eventJson(ev: ChainEvent, index: number): string {
+  const d = decodeEvent(ev);
+  return stringifyLossless({
+    index, hash: toHex(ev.hash), parent_hash: ev.parentHash ? toHex(ev.parentHash) : null, event_type: ev.eventType,
+    category: d.category, summary: d.summary, input: d.input, output: d.output, error: d.error,
+  });
+}
+
+async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boolean; error?: string }> {
+  const json = args.flags.has('json');
+  session.on('event', (ev, i) => process.stdout.write((json ? eventJson(ev, i) : eventLine(ev, i)) + '\n'));
+  session.on('log', (m) => process.stderr.write(`[${session.name}] ${m}\n`));
+  const stopOnSignal = () => { void session.stop('interrupted (SIGINT)'); };
+  process.once('SIGINT', stopOnSignal);
+  const initDone = new Promise<void>((resolve) => session.once('init-done', () => resolve()));
+  // init either finishes (then we stop the actor ourselves) or the session ends on its own.
+  await Promise.race([initDone, session.done()]);
+  const outcome = await session.stop('run finished');
+  process.off('SIGINT', stopOnSignal);
+  return outcome.status === 'failed' ? { ok: false, error: outcome.error ?? 'the actor failed' } : { ok: true };
+}
+
+function exportChain(logPath: string, out: string | undefined): void {
+  if (!out) return;
+  const { events } = loadChainFile(logPath);
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, writeTheaterChainJson(events));
+}
+
+export async function runActor(rest: string[], args: ParsedArgs): Promise<number> {
+  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'run'));
+  const timeout = numberOption(args, 'timeout');
+  const session = await startActor({
+    manifestPath,
+    ...(timeout ? { callTimeoutMs: timeout } : {}),
+    ...(args.flags.has('activate-by-imports') ? { activateByImports: true } : {}),
+    ...(args.options.has('actor-id') ? { actorId: args.options.get('actor-id')! } : {}),
+    ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
+  });
+  const result = await drive(session, args);
+  exportChain(session.logPath, args.options.get('chain-out'));
+  const summary = `${session.name}: ${result.ok ? 'init returned Ok' : `failed: ${result.error}`}; ${session.events.length} events in ${session.logPath}`;
+  if (args.flags.has('json')) process.stdout.write(stringifyLossless({ done: true, ok: result.ok, error: result.error ?? null, events: session.events.length, log: session.logPath }) + '\n');
+  else process.stderr.write(summary + '\n');
+  return result.ok ? 0 : 1;
+}
+
+export async function runReplay(rest: string[], args: ParsedArgs): Promise<number> {
+  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'replay'));
+  const chain = args.options.get('chain');
+  if (!chain) throw new UsageError('`theater replay` needs --chain FILE (a Theater chain.json or a .chain.jsonl log)');
+  const timeout = numberOption(args, 'timeout');
+  const session = await startActor({
+    manifestPath, replayChainPath: path.resolve(chain),
+    ...(timeout ? { callTimeoutMs: timeout } : {}),
+    ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
+  });
+  await drive(session, args);
+  exportChain(session.logPath, args.options.get('chain-out'));
+  const report = session.replayReport;
+  if (!report) {
+    process.stderr.write(`theater: the replay ended before it could be compared (${session.status}); see ${session.logPath}\n`);
+    return 1;
+  }
+  if (args.flags.has('json')) {
+    process.stdout.write(stringifyLossless({ replay: report, log: session.logPath }) + '\n');
+  } else {
+    process.stderr.write(`${report.message}\n`);
+    const d = report.divergence;
+    if (d) {
+      const row = (label: string, s: typeof d.expected) => s
+        ? `  ${label.padEnd(9)} ${s.eventType}  ${s.hash.slice(0, 16)}…\n            ${s.summary}\n`
+        : `  ${label.padEnd(9)} (none)\n`;
+      process.stderr.write(`at event ${d.index}:\n${row('expected', d.expected)}${row('actual', d.actual)}`);
+    }
+  }
+  return report.verdict === 'replayed' ? 0 : 1;
+}

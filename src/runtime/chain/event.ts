@@ -1,0 +1,28 @@
+// The event model shared by the recorder, the on-disk log, Theater's chain.json and every viewer.
+
+/** One link of the chain, exactly Theater's ChainEvent (era 5f4600b1 and later: four fields). */
+export interface ChainEvent {
+  /** SHA-1 of the event serialized with an empty hash (see hash.ts): 20 bytes. */
+  hash: Uint8Array;
+  /** The previous event's hash; null for the root. */
+  parentHash: Uint8Array | null;
+  /** `<interface@version>/<function>` for host calls, `wasm` for export calls, `shutdown`, `replay-summary`. */
+  eventType: string;
+  /** UTF-8 JSON of the payload envelope, kept as raw bytes: never re-serialize it to hash it. */
+  data: Uint8Array;
+  /** Legacy (c5fe764f) events carry these two; they take part in the hash when present. */
+  legacy?: { timestamp: bigint | number; description: string | null };
+}
+
+/** Facts about a run, written as the first line of our log (not part of the hash chain). */
+export interface ChainLogHeader {
+  format: 'theater-vscode-chain';
+  version: 1;
+  actorId: string;
+  actorName: string;
+  manifestPath: string | null;
+  componentSha256: string | null;
+  startedAt: string;
+  /** Set for a replay run: the chain it replays. */
+  replayOf?: string;
+}

@@ -1,0 +1,343 @@
+// Our append-only chain log (`*.chain.jsonl`): a header line, then one event per line. Each event is
+// one synchronous write of one whole line, so a process killed at any moment leaves whole lines plus
+// at most one torn last line, which readers report and ignore.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ChainEvent, ChainLogHeader } from './event';
+import { bytesEqual, fromHex, shortHash, toHex } from './hash';
+import { parseLossless, quoteJsonString } from './json';
+
+export interface ChainLogContents {
+  header: ChainLogHeader;
+  events: ChainEvent[];
+  /** The last line was incomplete (the writer was interrupted) and was ignored. */
+  tornTail: boolean;
+  /** One sentence per line that could not be used. */
+  problems: string[];
+}
+
+export interface OpenedChainLog {
+  writer: ChainLogWriter;
+  header: ChainLogHeader;
+  /** Hash of the last whole event (null when the log holds only its header). */
+  lastHash: Uint8Array | null;
+  lastEvent: ChainEvent | null;
+  /** Index the next event gets. */
+  count: number;
+  tornTail: boolean;
+  problems: string[];
+}
+
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** One log line for an event, newline included. */
+export function encodeChainLogLine(ev: ChainEvent, index: number): string {
+  let s = `{"i":${index},"hash":"${toHex(ev.hash)}","parent_hash":${ev.parentHash === null ? 'null' : `"${toHex(ev.parentHash)}"`},"event_type":${quoteJsonString(ev.eventType)},"data":"${asBuffer(ev.data).toString('base64')}"`;
+  if (ev.legacy) {
+    const d = ev.legacy.description;
+    s += `,"timestamp":${BigInt(ev.legacy.timestamp).toString()},"description":${d === null ? 'null' : quoteJsonString(d)}`;
+  }
+  return `${s}}\n`;
+}
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  // Regular files take the whole buffer in one write; the loop only guards against a short write.
+  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+}
+
+function validHeader(v: unknown): v is ChainLogHeader {
+  return typeof v === 'object' && v !== null && (v as { format?: unknown }).format === 'theater-vscode-chain';
+}
+
+export class ChainLogWriter {
+  private fd: number | null;
+
+  private constructor(readonly path: string, fd: number, readonly header: ChainLogHeader, private next: number, private last: Uint8Array | null) {
+    this.fd = fd;
+  }
+
+  /** Creates (or truncates) the log and writes its header line; parent folders are created. */
+  static create(filePath: string, header: ChainLogHeader): ChainLogWriter {
+    fs.mkdirSync(path.dirname(filePath), { recursive: true });
+    const fd = fs.openSync(filePath, 'w');
+    try {
+      writeAll(fd, `${JSON.stringify(header)}\n`);
+    } catch (e) {
+      fs.closeSync(fd);
+      throw e;
+    }
+    return new ChainLogWriter(filePath, fd, header, 0, null);
+  }
+
+  /**
+   * Opens an existing log to continue its chain (after a worker was terminated): finds the last whole
+   * event, cuts off a torn last line so the next event starts on a fresh line, and appends from there.
+   */
+  static openForAppend(filePath: string): OpenedChainLog {
+    const content = readFileOrThrow(filePath);
+    const parsed = parseChainLogBuffer(content, filePath);
+    if (parsed.unterminated) fs.appendFileSync(filePath, '\n');
+    else if (parsed.goodEnd < content.length) fs.truncateSync(filePath, parsed.goodEnd);
+    const fd = fs.openSync(filePath, 'a');
+    const lastEvent = parsed.events.length > 0 ? parsed.events[parsed.events.length - 1]! : null;
+    const count = parsed.lastIndex + 1;
+    const writer = new ChainLogWriter(filePath, fd, parsed.header, count, lastEvent?.hash ?? null);
+    return { writer, header: parsed.header, lastHash: lastEvent?.hash ?? null, lastEvent, count, tornTail: parsed.tornTail, problems: parsed.problems };
+  }
+
+  /** Number of events in the log (the index the next event gets). */
+  get count(): number { return this.next; }
+  get lastHash(): Uint8Array | null { return this.last; }
+  get closed(): boolean { return this.fd === null; }
+
+  /**
+   * Writes one event as one line with one synchronous write. `index` must be the next index.
+   * Returns the line (live viewers get the same text the disk got).
+   */
+  append(ev: ChainEvent, index: number): string {
+    if (this.fd === null) {
+      throw new Error(`The chain log ${this.path} is closed; reopen it with ChainLogWriter.openForAppend before appending.`);
+    }
+    if (index !== this.next) {
+      throw new Error(`Cannot append event ${index} to ${this.path}: it holds ${this.next} events, so the next index must be ${this.next}.`);
+    }
+    if (!bytesEqual(ev.parentHash, this.last)) {
+      const parent = ev.parentHash ? shortHash(ev.parentHash) : 'none';
+      const last = this.last ? shortHash(this.last) : 'none (empty log)';
+      throw new Error(`Cannot append event ${index} to ${this.path}: its parent_hash is ${parent} but the log's last hash is ${last}; append events in chain order.`);
+    }
+    const line = encodeChainLogLine(ev, index);
+    writeAll(this.fd, line);
+    this.next++;
+    this.last = ev.hash;
+    return line;
+  }
+
+  /** Idempotent. */
+  close(): void {
+    if (this.fd === null) return;
+    const fd = this.fd;
+    this.fd = null;
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes a whole log at once (conversions, tests); unlike the writer it does not check links. */
+export function writeChainLog(filePath: string, header: ChainLogHeader, events: readonly ChainEvent[]): void {
+  fs.mkdirSync(path.dirname(filePath), { recursive: true });
+  const parts = [`${JSON.stringify(header)}\n`];
+  events.forEach((ev, i) => parts.push(encodeChainLogLine(ev, i)));
+  fs.writeFileSync(filePath, parts.join(''));
+}
+
+function readFileOrThrow(filePath: string): Buffer {
+  try {
+    return fs.readFileSync(filePath);
+  } catch (e) {
+    throw new Error(`Cannot read the chain log ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that the file exists and is readable.`);
+  }
+}
+
+const HEX40 = /^[0-9a-f]{40}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Parses one event line; returns the event and its `i`, or a problem sentence. */
+export function decodeChainLogLine(line: string, lineNo = 0): { ev: ChainEvent; i: number } | string {
+  return parseEventLine(line, lineNo);
+}
+
+function parseEventLine(line: string, lineNo: number): { ev: ChainEvent; i: number } | string {
+  let v: unknown;
+  try {
+    // Legacy timestamps may exceed 2^53; everything else in a line is small or a string.
+    v = line.includes('"timestamp":') ? parseLossless(line) : JSON.parse(line);
+  } catch {
+    return `line ${lineNo} is not valid JSON; it was skipped.`;
+  }
+  if (typeof v !== 'object' || v === null) return `line ${lineNo} is not an event object; it was skipped.`;
+  const o = v as Record<string, unknown>;
+  const i = typeof o.i === 'bigint' ? Number(o.i) : o.i;
+  if (typeof i !== 'number' || !Number.isInteger(i) || i < 0) return `line ${lineNo} has no event index "i"; it was skipped.`;
+  if (typeof o.hash !== 'string' || !HEX40.test(o.hash)) return `line ${lineNo} (event ${i}) has no 40-digit hex "hash"; it was skipped.`;
+  if (o.parent_hash !== null && (typeof o.parent_hash !== 'string' || !HEX40.test(o.parent_hash))) {
+    return `line ${lineNo} (event ${i}) has a "parent_hash" that is neither null nor 40 hex digits; it was skipped.`;
+  }
+  if (typeof o.event_type !== 'string') return `line ${lineNo} (event ${i}) has no "event_type" string; it was skipped.`;
+  if (typeof o.data !== 'string' || o.data.length % 4 !== 0 || !BASE64.test(o.data)) return `line ${lineNo} (event ${i}) has no base64 "data"; it was skipped.`;
+  const ev: ChainEvent = {
+    hash: fromHex(o.hash),
+    parentHash: o.parent_hash === null ? null : fromHex(o.parent_hash as string),
+    eventType: o.event_type,
+    // A copy with its own right-sized buffer (Buffer.from may hand out a slice of a shared pool).
+    data: new Uint8Array(Buffer.from(o.data, 'base64')),
+  };
+  if ('timestamp' in o) {
+    const ts = o.timestamp;
+    if (typeof ts !== 'number' && typeof ts !== 'bigint') return `line ${lineNo} (event ${i}) has a non-numeric "timestamp"; it was skipped.`;
+    ev.legacy = { timestamp: ts, description: typeof o.description === 'string' ? o.description : null };
+  }
+  return { ev, i };
+}
+
+/** Incremental line parser shared by the whole-file and the streaming reader. */
+class LogLineParser {
+  header: ChainLogHeader | undefined;
+  readonly problems: string[] = [];
+  lineNo = 0;
+  lastIndex = -1;
+
+  constructor(private readonly source: string) {}
+
+  /** Handles one complete line; returns the event it holds, if any. */
+  line(text: string): ChainEvent | undefined {
+    this.lineNo++;
+    if (this.header === undefined) {
+      let h: unknown;
+      try {
+        h = JSON.parse(text);
+      } catch { /* reported below */ }
+      if (!validHeader(h)) {
+        throw new Error(`${this.source} is not a theater-vscode chain log: its first line is not a {"format":"theater-vscode-chain",…} header; pass a *.chain.jsonl file written by Theater for VS Code.`);
+      }
+      this.header = h;
+      return undefined;
+    }
+    if (text.trim() === '') return undefined;
+    const r = parseEventLine(text, this.lineNo);
+    if (typeof r === 'string') {
+      this.problems.push(r);
+      return undefined;
+    }
+    if (r.i !== this.lastIndex + 1) this.problems.push(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`);
+    this.lastIndex = r.i;
+    return r.ev;
+  }
+
+  /** The final segment that had no newline: an event if it is whole, otherwise a torn line. */
+  tail(text: string): { ev?: ChainEvent; torn: boolean } {
+    if (this.header === undefined) {
+      return { ev: this.line(text), torn: false };
+    }
+    const r = parseEventLine(text, this.lineNo + 1);
+    if (typeof r === 'string') {
+      this.lineNo++;
+      this.problems.push(`the last line (${this.lineNo}) is incomplete, as left by an interrupted write; it was ignored.`);
+      return { torn: true };
+    }
+    return { ev: this.line(text), torn: false };
+  }
+
+  finish(): ChainLogHeader {
+    if (this.header === undefined) {
+      throw new Error(`${this.source} is empty; a chain log starts with a header line, so recreate it or pick another file.`);
+    }
+    return this.header;
+  }
+}
+
+interface ParsedBuffer extends ChainLogContents {
+  /** Byte offset just after the last line that is kept. */
+  goodEnd: number;
+  /** The kept last line had no newline (a whole event whose newline did not make it). */
+  unterminated: boolean;
+  lastIndex: number;
+}
+
+function parseChainLogBuffer(buf: Buffer, source: string): ParsedBuffer {
+  const p = new LogLineParser(source);
+  const events: ChainEvent[] = [];
+  let start = 0;
+  let goodEnd = 0;
+  let tornTail = false;
+  let unterminated = false;
+  while (start < buf.length) {
+    const nl = buf.indexOf(0x0a, start);
+    if (nl < 0) {
+      const t = p.tail(buf.toString('utf8', start));
+      if (t.ev) events.push(t.ev);
+      if (t.torn) tornTail = true;
+      else { goodEnd = buf.length; unterminated = true; }
+      break;
+    }
+    const ev = p.line(buf.toString('utf8', start, nl));
+    if (ev) events.push(ev);
+    start = nl + 1;
+    goodEnd = start;
+  }
+  const header = p.finish();
+  return { header, events, tornTail, problems: p.problems, goodEnd, unterminated, lastIndex: p.lastIndex };
+}
+
+/** Parses a whole log given as text or bytes (`source` names it in messages). */
+export function parseChainLog(content: string | Uint8Array, source = 'the chain log'): ChainLogContents {
+  const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : asBuffer(content);
+  const { header, events, tornTail, problems } = parseChainLogBuffer(buf, source);
+  return { header, events, tornTail, problems };
+}
+
+/** Reads a whole log; a torn last line is reported in `tornTail`/`problems` and ignored. */
+export function readChainLog(filePath: string): ChainLogContents {
+  return parseChainLog(readFileOrThrow(filePath), filePath);
+}
+
+export interface ChainLogStreamSummary {
+  header: ChainLogHeader;
+  count: number;
+  tornTail: boolean;
+  problems: string[];
+}
+
+/**
+ * Streams a log of any size: calls `onHeader` once, then `onEvent` for each event in order, holding
+ * only one chunk in memory. Resolves with what a whole-file read would have reported.
+ */
+export async function streamChainLog(filePath: string, onEvent: (ev: ChainEvent, index: number) => void,
+  onHeader?: (header: ChainLogHeader) => void): Promise<ChainLogStreamSummary> {
+  const p = new LogLineParser(filePath);
+  let count = 0;
+  let tornTail = false;
+  let headerSeen = false;
+  const emit = (ev: ChainEvent | undefined): void => {
+    if (!headerSeen && p.header) {
+      headerSeen = true;
+      onHeader?.(p.header);
+    }
+    if (ev) onEvent(ev, count++);
+  };
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(filePath, 'r');
+  } catch (e) {
+    throw new Error(`Cannot read the chain log ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that the file exists and is readable.`);
+  }
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let carry: Buffer = Buffer.alloc(0);
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let start = 0;
+      for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+        emit(p.line(buf.toString('utf8', start, nl)));
+        start = nl + 1;
+      }
+      // Copy: `chunk` is reused by the next read.
+      carry = Buffer.from(buf.subarray(start));
+    }
+    if (carry.length > 0) {
+      const t = p.tail(carry.toString('utf8'));
+      emit(t.ev);
+      tornTail = t.torn;
+    }
+  } finally {
+    await handle.close();
+  }
+  const header = p.finish();
+  if (!headerSeen) onHeader?.(header);
+  return { header, count, tornTail, problems: p.problems };
+}

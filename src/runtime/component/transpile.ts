@@ -1,0 +1,88 @@
+// Transpiles a component to JS with jco, cached on disk by the component's SHA-256 and the jco
+// version, so a second start never transpiles again. jco is loaded only on a cache miss.
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface TranspiledComponent {
+  sha256: string;
+  /** Folder holding actor.js and the core modules. */
+  dir: string;
+  /** Whether `theater:simple/actor.init` takes the older `params: tuple<string>` argument. */
+  initTakesParams: boolean;
+  /** The component's WIT as wasm-tools prints it (for hover and diagnostics). */
+  wit: string;
+  cached: boolean;
+  transpileMs: number;
+}
+
+interface CacheMeta { initTakesParams: boolean; wit: string; files: string[]; transpileMs: number }
+
+let jcoVersionMemo: string | undefined;
+export function jcoVersion(): string {
+  if (jcoVersionMemo) return jcoVersionMemo;
+  try {
+    const pkg = require.resolve('@bytecodealliance/jco-transpile/package.json');
+    jcoVersionMemo = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
+  } catch {
+    jcoVersionMemo = 'unknown';
+  }
+  return jcoVersionMemo;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return crypto.createHash('sha256').update(bytes).digest('hex');
+}
+
+// esbuild would rewrite a literal import() into require(); jco-transpile is ESM-only.
+const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
+
+export async function transpileCached(bytes: Uint8Array, cacheRoot: string): Promise<TranspiledComponent> {
+  const hash = sha256(bytes);
+  const dir = path.join(cacheRoot, `jco-${jcoVersion()}`, hash);
+  const metaFile = path.join(dir, 'meta.json');
+  if (fs.existsSync(metaFile)) {
+    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as CacheMeta;
+    return { sha256: hash, dir, initTakesParams: meta.initTakesParams, wit: meta.wit, cached: true, transpileMs: 0 };
+  }
+  const t0 = performance.now();
+  const jco = await importEsm('@bytecodealliance/jco-transpile');
+  const tools = await importEsm('@bytecodealliance/jco-transpile/wasm-tools');
+  const out = await jco.transpileBytes(bytes, {
+    name: 'actor', instantiation: { tag: 'async' }, noWasiShim: true, noTypescript: true,
+  }) as { files: Record<string, Uint8Array> };
+  const wit = String(await tools.componentWit(bytes));
+  const transpileMs = performance.now() - t0;
+  // Write into a temp folder and rename, so a concurrent or interrupted start never sees half a cache.
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  fs.writeFileSync(path.join(tmp, 'package.json'), '{"type":"module"}');
+  for (const [file, data] of Object.entries(out.files)) {
+    if (file.endsWith('.d.ts')) continue;
+    const target = path.join(tmp, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file === 'actor.js' ? stripDebugLog(Buffer.from(data).toString('utf8')) : data);
+  }
+  const js = Buffer.from(out.files['actor.js'] ?? new Uint8Array()).toString('utf8');
+  const meta: CacheMeta = { initTakesParams: initTakesParams(js), wit, files: Object.keys(out.files), transpileMs };
+  fs.writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify(meta));
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  try {
+    fs.renameSync(tmp, dir);
+  } catch {
+    fs.rmSync(tmp, { recursive: true, force: true }); // another process won the race; its cache is identical
+  }
+  return { sha256: hash, dir, initTakesParams: meta.initTakesParams, wit, cached: false, transpileMs };
+}
+
+// jco reads process.env.JCO_DEBUG several times per call; removing the check halves call overhead.
+function stripDebugLog(js: string): string {
+  return js.replace('if (!globalThis?.process?.env?.JCO_DEBUG) { return; }', 'return;');
+}
+
+// The generated binding for the actor export is `function init(arg0[, arg1])`: the second argument
+// is the older `params: tuple<string>` (Theater before c95f8e90).
+function initTakesParams(bindingsJs: string): boolean {
+  const m = /function init\(([^)]*)\)/.exec(bindingsJs);
+  return !!m && m[1]!.split(',').length === 2;
+}

@@ -1,0 +1,65 @@
+// theater:simple/environment with Theater's allow/deny rules. A denial is recorded as its own event
+// and the guest gets the benign value (none / false / an empty list).
+import { t } from '../wit/types';
+import type { HandlerConfig, HandlerDefinition } from './types';
+
+const IFACE = 'theater:simple/environment';
+
+/** Theater's EnvironmentHandlerConfig::is_variable_allowed: denied first, then allowed_vars, then prefixes. */
+export function isVariableAllowed(config: HandlerConfig, name: string): boolean {
+  const denied = (config.denied_vars as string[] | undefined) ?? [];
+  if (denied.includes(name)) return false;
+  const allowed = config.allowed_vars as string[] | undefined;
+  if (allowed && allowed.length > 0) return allowed.includes(name);
+  const prefixes = config.allowed_prefixes as string[] | undefined;
+  if (prefixes && prefixes.length > 0) return prefixes.some((p) => name.startsWith(p));
+  return true;
+}
+
+export const environmentHandler: HandlerDefinition = {
+  type: 'environment',
+  summary: 'Read-only environment variables: theater:simple/environment, filtered by allow/deny lists.',
+  doc: 'Serves `theater:simple/environment` from the host process environment. `denied_vars` wins over '
+    + '`allowed_vars`, which wins over `allowed_prefixes`; with none of them every variable is readable. '
+    + '`list-vars` needs `allow_list_all = true`. A denial is recorded as a `permission-denied` event.',
+  exports: [],
+  implemented: true,
+  config: [
+    { name: 'allowed_vars', type: 'string-array', doc: 'Only these variables are readable (when set).' },
+    { name: 'denied_vars', type: 'string-array', doc: 'These variables are never readable.' },
+    { name: 'allow_list_all', type: 'boolean', doc: 'Whether `list-vars` may list the (allowed) variables.', default: false },
+    { name: 'allowed_prefixes', type: 'string-array', doc: 'Variables starting with one of these prefixes are readable (when `allowed_vars` is not set).' },
+  ],
+  interfaces: [
+    {
+      name: IFACE, version: null, resources: [],
+      doc: 'Environment variables of the host, read-only.',
+      functions: [
+        { name: 'get-var', params: [['name', t.string]], result: t.option(t.string), doc: 'The variable\'s value, or none when unset or denied.' },
+        { name: 'exists', params: [['name', t.string]], result: t.bool, doc: 'Whether the variable is set (false when denied).' },
+        { name: 'list-vars', params: [], result: t.list(t.tuple(t.string, t.string)), doc: 'All allowed variables (empty unless allow_list_all).' },
+      ],
+    },
+  ],
+  create(ctx, config) {
+    const check = (operation: string, name: string): boolean => {
+      if (isVariableAllowed(config, name)) return true;
+      ctx.recordDenial(IFACE, operation, name, `Environment variable '${name}' access denied`);
+      return false;
+    };
+    const fns = {
+      'get-var': (name: string) => (check('get-var', name) ? process.env[name] : undefined),
+      exists: (name: string) => check('exists', name) && process.env[name] !== undefined,
+      'list-vars': () => {
+        if (config.allow_list_all !== true) {
+          ctx.recordDenial(IFACE, 'list-vars', '*', 'Listing environment variables is not permitted; set allow_list_all = true');
+          return [];
+        }
+        return Object.entries(process.env)
+          .filter(([k, v]) => v !== undefined && isVariableAllowed(config, k))
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      },
+    };
+    return { functions: (name) => (name === IFACE ? fns : {}) };
+  },
+};

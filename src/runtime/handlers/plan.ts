@@ -1,0 +1,113 @@
+// Decides which handler serves each import of a component, given the manifest's [[handler]] list.
+// The runtime refuses to start on any error here; the validation core turns the same problems into
+// diagnostics, so the editor, `theater check` and `theater run` always agree.
+import type { ComponentWorld } from '../component/world';
+import { qualifiedName, REQUIRED_EXPORT, resolveImport } from './registry';
+import type { HandlerDefinition, InterfaceSpec } from './types';
+import { listHandlers } from './registry';
+
+export interface ImportBinding {
+  /** As the component imports it, e.g. `wasi:random/random@0.2.0`. Event types use this name. */
+  importName: string;
+  /** The key jco's bindings read (the name without version). */
+  jcoKey: string;
+  handlerType: string;
+  iface: InterfaceSpec;
+  /** The provider's exact name when it differs (semver-compatible resolution). */
+  providedAs: string;
+}
+
+export type PlanProblemCode =
+  | 'import-unresolved' | 'import-version-mismatch' | 'import-unimplemented' | 'handler-not-listed'
+  | 'import-compatible' | 'handler-unused' | 'missing-actor-export' | 'handler-unimplemented';
+
+export interface PlanProblem {
+  code: PlanProblemCode;
+  severity: 'error' | 'warning' | 'information' | 'hint';
+  message: string;
+  /** The import the problem is about, when there is one. */
+  importName?: string;
+  /** The handler type to add / that is unused. */
+  handlerType?: string;
+  /** For import-version-mismatch: registered versions of the same interface. */
+  registered?: string[];
+}
+
+export interface ActorPlan { bindings: ImportBinding[]; problems: PlanProblem[]; activeHandlers: string[] }
+
+export interface PlanOptions {
+  /** Theater's looser model: any handler whose interfaces match is activated, listed or not. */
+  activateByImports?: boolean;
+  /** Replay serves every import from the chain: only existence of a provider is checked. */
+  replay?: boolean;
+  handlers?: readonly HandlerDefinition[];
+}
+
+export function planActor(world: ComponentWorld, listedTypes: string[], options: PlanOptions = {}): ActorPlan {
+  const handlers = options.handlers ?? listHandlers();
+  const listed = new Set(listedTypes);
+  const isAvailable = (h: HandlerDefinition) => h.alwaysAvailable || options.activateByImports || listed.has(h.type);
+  const bindings: ImportBinding[] = [];
+  const problems: PlanProblem[] = [];
+  const used = new Set<string>();
+
+  for (const imp of world.imports) {
+    if (imp.kind !== 'instance') continue; // type-only imports need nothing from a handler
+    const res = resolveImport(imp.name, handlers);
+    if (res.status === 'unresolved') {
+      if (res.sameInterface.length > 0) {
+        const registered = res.sameInterface.map((p) => qualifiedName(p.iface));
+        problems.push({
+          code: 'import-version-mismatch', severity: 'error', importName: imp.name, registered,
+          message: `The component imports ${imp.name}, but no registered handler provides a compatible version (registered: ${registered.join(', ')}); rebuild the component against ${registered[0]}.`,
+        });
+      } else {
+        problems.push({
+          code: 'import-unresolved', severity: 'error', importName: imp.name,
+          message: `The component imports ${imp.name}, which no registered handler provides; remove the import or run \`theater handlers\` to see what is available.`,
+        });
+      }
+      continue;
+    }
+    const { handler, iface } = res.provider;
+    used.add(handler.type);
+    if (!handler.implemented) {
+      problems.push({
+        code: 'import-unimplemented', severity: 'error', importName: imp.name, handlerType: handler.type,
+        message: `The component imports ${imp.name}, served by Theater's \`${handler.type}\` handler, which this runtime does not implement yet.`,
+      });
+      continue;
+    }
+    if (!isAvailable(handler) && !options.replay) {
+      problems.push({
+        code: 'handler-not-listed', severity: 'error', importName: imp.name, handlerType: handler.type,
+        message: `The component imports ${imp.name}, provided by the \`${handler.type}\` handler, which the manifest does not list; add [[handler]] type = "${handler.type}".`,
+      });
+    }
+    if (res.status === 'compatible') {
+      problems.push({
+        code: 'import-compatible', severity: 'information', importName: imp.name, handlerType: handler.type,
+        message: `${imp.name} is served by the \`${handler.type}\` handler's ${qualifiedName(iface)} (semver-compatible, as wasmtime's linker allows).`,
+      });
+    }
+    bindings.push({ importName: imp.name, jcoKey: iface.name, handlerType: handler.type, iface, providedAs: qualifiedName(iface) });
+  }
+
+  if (!world.exports.some((e) => e.name === REQUIRED_EXPORT)) {
+    problems.push({
+      code: 'missing-actor-export', severity: 'error',
+      message: `The component does not export ${REQUIRED_EXPORT}, so it has no init to call; export it from your world.`,
+    });
+  }
+  for (const type of listed) {
+    const def = handlers.find((h) => h.type === type);
+    if (!def || type === 'replay') continue;
+    if (!def.implemented) {
+      problems.push({ code: 'handler-unimplemented', severity: 'warning', handlerType: type, message: `The \`${type}\` handler is not implemented by this runtime yet; it is ignored.` });
+    } else if (!used.has(type) && !def.alwaysAvailable) {
+      problems.push({ code: 'handler-unused', severity: 'hint', handlerType: type, message: `The \`${type}\` handler is listed, but the component imports none of its interfaces.` });
+    }
+  }
+  const activeHandlers = [...new Set(bindings.map((b) => b.handlerType))];
+  return { bindings, problems, activeHandlers };
+}

@@ -1,0 +1,87 @@
+// The handler registry: the one source of truth for handler types, interface versions and config
+// schema. Import resolution follows wasmtime's linker: an exact version first, else a
+// semver-compatible one (same major; for 0.x the same minor).
+import { environmentHandler } from './environment';
+import { plannedHandlers } from './planned';
+import { randomHandler } from './random';
+import { runtimeHandler } from './runtime';
+import { storeHandler } from './store';
+import { timingHandler } from './timing';
+import type { HandlerDefinition, InterfaceSpec } from './types';
+
+/** Replay answers every import from a recorded chain instead of a live handler (docs/replay.md). */
+export const replayHandler: HandlerDefinition = {
+  type: 'replay',
+  summary: 'Replays a recorded chain: every host import is answered from it; no live handler is called.',
+  doc: 'With `[[handler]] type = "replay"` and `chain = "<path>"` the actor runs against the recorded chain '
+    + '(Theater chain.json or a .chain.jsonl log). The new chain is compared event by event with the recording.',
+  exports: [],
+  implemented: true,
+  config: [{ name: 'chain', type: 'string', doc: 'The recorded chain to replay (relative to the manifest).', required: true, isPath: true }],
+  interfaces: [],
+  create() { throw new Error('the replay handler is set up by the runtime itself'); },
+};
+
+const registered: HandlerDefinition[] = [
+  runtimeHandler, randomHandler, timingHandler, environmentHandler, storeHandler, replayHandler, ...plannedHandlers,
+];
+
+export function listHandlers(): readonly HandlerDefinition[] {
+  return registered;
+}
+
+export function findHandler(type: string): HandlerDefinition | undefined {
+  return registered.find((h) => h.type === type);
+}
+
+export function handlerTypes(): string[] {
+  return registered.map((h) => h.type);
+}
+
+/** `wasi:random/random@0.2.3`, or the bare name for unversioned interfaces. */
+export function qualifiedName(iface: InterfaceSpec): string {
+  return iface.version ? `${iface.name}@${iface.version}` : iface.name;
+}
+
+interface SemVer { major: number; minor: number; patch: number; pre: string }
+
+export function parseSemver(v: string): SemVer | null {
+  const m = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v);
+  return m ? { major: +m[1]!, minor: +m[2]!, patch: +m[3]!, pre: m[4] ?? '' } : null;
+}
+
+/** wasmtime's rule: prereleases only match exactly; 1.x+ by major; 0.x by minor; 0.0.x exactly. */
+export function semverCompatible(wanted: string, provided: string): boolean {
+  if (wanted === provided) return true;
+  const a = parseSemver(wanted), b = parseSemver(provided);
+  if (!a || !b || a.pre || b.pre) return false;
+  if (a.major !== b.major) return false;
+  if (a.major > 0) return true;
+  return a.minor !== 0 && a.minor === b.minor;
+}
+
+export interface Provider { handler: HandlerDefinition; iface: InterfaceSpec }
+
+export type ImportResolution =
+  | { status: 'exact' | 'compatible'; importName: string; provider: Provider; alternatives: Provider[] }
+  | { status: 'unresolved'; importName: string; sameInterface: Provider[] };
+
+/** Resolves one import name (`wasi:random/random@0.2.0`) against every registered handler. */
+export function resolveImport(importName: string, handlers: readonly HandlerDefinition[] = registered): ImportResolution {
+  const at = importName.indexOf('@');
+  const name = at < 0 ? importName : importName.slice(0, at);
+  const version = at < 0 ? null : importName.slice(at + 1);
+  const sameInterface: Provider[] = [];
+  for (const handler of handlers) {
+    for (const iface of handler.interfaces) if (iface.name === name) sameInterface.push({ handler, iface });
+  }
+  const exact = sameInterface.filter((p) => p.iface.version === version);
+  const compatible = version === null ? [] : sameInterface.filter((p) => p.iface.version !== null && p.iface.version !== version && semverCompatible(version, p.iface.version));
+  const pick = (ps: Provider[]) => [...ps].sort((x, y) => Number(y.handler.implemented) - Number(x.handler.implemented));
+  if (exact.length > 0) { const [first, ...rest] = pick(exact); return { status: 'exact', importName, provider: first!, alternatives: rest }; }
+  if (compatible.length > 0) { const [first, ...rest] = pick(compatible); return { status: 'compatible', importName, provider: first!, alternatives: rest }; }
+  return { status: 'unresolved', importName, sameInterface };
+}
+
+/** The exports every actor must have: the runtime handler drives init. */
+export const REQUIRED_EXPORT = 'theater:simple/actor';

@@ -1,0 +1,101 @@
+// What a handler declares. The registry (registry.ts) is the one source of truth: the runtime,
+// `theater handlers`, diagnostics, hover, completion and the JSON Schema are all derived from it.
+import type { WitType } from '../wit/types';
+import type { ChainEvent } from '../chain/event';
+
+/** A config key of a `[[handler]]` table. */
+export interface ConfigKeySpec {
+  name: string;
+  type: 'string' | 'integer' | 'boolean' | 'string-array';
+  doc: string;
+  /** Shown in hover/completion and used when the key is absent. Integers above 2^53 are bigint. */
+  default?: string | number | bigint | boolean | string[];
+  required?: boolean;
+  /** Inclusive bounds for integers. */
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  /** Paths resolve against the manifest's folder. */
+  isPath?: boolean;
+}
+
+/** One function of an interface, as the component model names it (`get-random-bytes`, `[method]pollable.ready`). */
+export interface FunctionSpec {
+  name: string;
+  params: Array<[string, WitType]>;
+  result: WitType | null;
+  doc: string;
+}
+
+export interface InterfaceSpec {
+  /** Fully qualified without version: `wasi:random/random`, `theater:simple/runtime`. */
+  name: string;
+  /** Exact version it provides (`0.2.3`); null for the unversioned theater:simple interfaces. */
+  version: string | null;
+  doc: string;
+  /** Resource types defined by this interface (`pollable`). */
+  resources: string[];
+  functions: FunctionSpec[];
+  /**
+   * Interfaces whose resource types this one uses (`wasi:clocks/monotonic-clock` uses
+   * `wasi:io/poll`'s pollable); they must be bound in the same instance.
+   */
+  uses?: string[];
+}
+
+/** The value of a handler's config after defaults were applied. */
+export type HandlerConfig = Record<string, string | number | bigint | boolean | string[] | undefined>;
+
+/** What a handler instance can reach; it runs inside the actor's worker thread. */
+export interface HandlerContext {
+  actorId: string;
+  actorName: string;
+  /** Folder of the manifest: relative config paths resolve against it. */
+  manifestDir: string;
+  /** Per-user data folder (content store, caches). */
+  dataDir: string;
+  /** The actor's log output (shown in the output channel / CLI). */
+  log(message: string): void;
+  /** The chain recorded so far (for theater:simple/runtime get-chain). */
+  chain(): readonly ChainEvent[];
+  /** The actor's current state (what init received or last returned). */
+  currentState(): Uint8Array | null;
+  /** The actor asked to stop (theater:simple/runtime shutdown). */
+  requestShutdown(data: Uint8Array | undefined): void;
+  /**
+   * Records a permission denial as its own event `<interface>/permission-denied` (as Theater does)
+   * just before the call's event; the guest still gets a benign value.
+   */
+  recordDenial(interfaceName: string, operation: string, subject: string, message: string): void;
+  /** Blocks the worker thread (Atomics.wait); used by sleep and pollable.block. */
+  blockFor(ms: number): void;
+}
+
+/**
+ * Host-side implementation of one function. Arguments and results use jco's JS representation
+ * except: a `result` is returned as `{ tag: 'ok' | 'err', val }`, and resources are plain host
+ * objects (the binder wraps them into jco's resource classes and numbers their handles).
+ */
+export type HostFunction = (...args: any[]) => unknown;
+
+export interface HandlerInstance {
+  /** Implementations for one provided interface, keyed by component-model function name. */
+  functions(interfaceName: string): Record<string, HostFunction>;
+}
+
+export interface HandlerDefinition {
+  /** The manifest `[[handler]] type`. */
+  type: string;
+  summary: string;
+  /** Longer documentation (markdown) for hover and docs. */
+  doc: string;
+  /** Interfaces this handler provides to the actor (its imports). */
+  interfaces: InterfaceSpec[];
+  /** Actor exports this handler drives (`theater:simple/actor`). */
+  exports: string[];
+  config: ConfigKeySpec[];
+  /** Available to every actor whether or not the manifest lists it (theater:simple/runtime). */
+  alwaysAvailable?: boolean;
+  /** False for types the manifest accepts but this runtime does not implement yet. */
+  implemented: boolean;
+  create(ctx: HandlerContext, config: HandlerConfig): HandlerInstance;
+}

@@ -1,0 +1,64 @@
+// The public face of a running actor, used by the CLI and the extension alike.
+import type { ChainEvent } from '../chain/event';
+
+export type ActorStatus = 'starting' | 'running' | 'idle' | 'stopped' | 'failed';
+
+/** How a run ended. */
+export interface ActorOutcome {
+  status: 'stopped' | 'failed';
+  /** One sentence; set when status is 'failed' (trap, Err from init, time limit, killed). */
+  error?: string;
+  /** State returned by init (raw bytes), when it returned Ok. */
+  state?: Uint8Array | null;
+  /** Number of events in the chain (the log on disk holds all of them). */
+  eventCount: number;
+}
+
+export interface StartOptions {
+  manifestPath: string;
+  /** Where the append-only log goes; default `<manifest dir>/.theater/chains/<name>-<id8>.chain.jsonl`. */
+  chainLogPath?: string;
+  /** Time limit for one call into the guest (init, …); default 30 000 ms. */
+  callTimeoutMs?: number;
+  /** Theater's looser model: activate handlers by import matching alone, ignoring `[[handler]]`. */
+  activateByImports?: boolean;
+  /** Per-user data (content store) and transpile cache; default `~/.theater-vscode`. */
+  dataDir?: string;
+  /** Force an actor id (tests); default a random UUID v4. */
+  actorId?: string;
+  /** Replay: answer every host import from this recorded chain (Theater chain.json or our log). */
+  replayChainPath?: string;
+}
+
+export interface ActorSessionEvents {
+  /** A new event was recorded (already on disk). */
+  event: (event: ChainEvent, index: number) => void;
+  /** theater:simple/runtime log output. */
+  log: (message: string) => void;
+  status: (status: ActorStatus) => void;
+  exit: (outcome: ActorOutcome) => void;
+}
+
+export interface ActorSessionLike {
+  readonly id: string;
+  readonly name: string;
+  readonly manifestPath: string;
+  readonly logPath: string;
+  readonly status: ActorStatus;
+  /** Events received so far (the view may lag the disk by a few events while running). */
+  readonly events: readonly ChainEvent[];
+  on<K extends keyof ActorSessionEvents>(name: K, listener: ActorSessionEvents[K]): this;
+  off<K extends keyof ActorSessionEvents>(name: K, listener: ActorSessionEvents[K]): this;
+  /** Terminates the worker; the chain ends with an event saying why. */
+  stop(reason?: string): Promise<ActorOutcome>;
+  /** Resolves when the actor has finished (init returned, failed, or was stopped). */
+  done(): Promise<ActorOutcome>;
+}
+
+/** A problem the user must fix, in one sentence (what, where, how). Never carries a stack to the user. */
+export class TheaterError extends Error {
+  constructor(message: string, readonly code: string, readonly file?: string) {
+    super(message);
+    this.name = 'TheaterError';
+  }
+}

@@ -1,0 +1,43 @@
+// Messages between an ActorSession (main thread) and its actor worker.
+import type { HandlerConfig } from '../handlers/types';
+
+export interface WorkerBinding {
+  importName: string;
+  jcoKey: string;
+  handlerType: string;
+  /** Interface name the handler provides (without version). */
+  interfaceName: string;
+}
+
+export interface WorkerInput {
+  actorId: string;
+  actorName: string;
+  manifestDir: string;
+  dataDir: string;
+  /** Our .chain.jsonl log; the session already wrote its header. */
+  logPath: string;
+  /** Folder of the transpiled bindings (actor.js + core modules). */
+  bindingsDir: string;
+  initTakesParams: boolean;
+  bindings: WorkerBinding[];
+  handlerConfigs: Record<string, HandlerConfig>;
+  /** Replay: the recorded chain to answer imports from. */
+  replayChainPath?: string;
+}
+
+export type MainToWorker =
+  | { cmd: 'init'; state: Uint8Array | null }
+  | { cmd: 'shutdown' };
+
+export type WorkerToMain =
+  | { kind: 'ready' }
+  /** Log lines exactly as written to disk (cheaper to send than event objects). */
+  | { kind: 'lines'; text: string }
+  | { kind: 'log'; message: string }
+  /** `ms`: time spent inside the guest call, measured in the worker. */
+  | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number }
+  | { kind: 'call-done'; ok: false; error: string; ms: number }
+  | { kind: 'shutdown-requested' }
+  | { kind: 'replay-report'; report: unknown }
+  | { kind: 'closed' }
+  | { kind: 'fatal'; error: string };

@@ -1,0 +1,216 @@
+// An actor run seen from the main thread: prepares the component (validated against the handler
+// registry before anything is transpiled), starts its worker, streams the chain and enforces the
+// call time limit. The log on disk is the source of truth; this object only mirrors it.
+import * as crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ChainEvent, ChainLogHeader } from '../chain/event';
+import { ChainLogWriter, decodeChainLogLine } from '../chain/log';
+import { shutdownPayload, wasmError } from '../chain/payload';
+import { transpileCached } from '../component/transpile';
+import { prepareRun, type PreparedRun } from './prepare';
+import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
+import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
+import { appendAfterTermination } from './recorder';
+
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+const INIT = 'theater:simple/actor.init';
+
+export function defaultDataDir(): string {
+  return process.env.THEATER_VSCODE_HOME ?? path.join(os.homedir(), '.theater-vscode');
+}
+
+/** Replay outcome as the worker reports it (see replay.ts). */
+export type ReplayReport = import('./replay').ReplayReport;
+
+export class ActorSession extends EventEmitter implements ActorSessionLike {
+  readonly events: ChainEvent[] = [];
+  status: ActorStatus = 'starting';
+  replayReport: ReplayReport | undefined;
+  /** Time spent inside the last guest call (measured in the worker). */
+  lastCallMs: number | undefined;
+  private worker: Worker | undefined;
+  private outcome: ActorOutcome | undefined;
+  private readonly finished: Promise<ActorOutcome>;
+  private finish!: (o: ActorOutcome) => void;
+  private callTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+  private initState: Uint8Array | null | undefined;
+
+  constructor(readonly id: string, readonly name: string, readonly manifestPath: string, readonly logPath: string,
+    private readonly callTimeoutMs: number) {
+    super();
+    this.finished = new Promise((resolve) => { this.finish = resolve; });
+  }
+
+  /** @internal */
+  attach(worker: Worker, initialState: Uint8Array | null): void {
+    this.worker = worker;
+    worker.on('message', (m: WorkerToMain) => this.onMessage(m, initialState));
+    worker.on('error', (e) => this.terminateWith(`the actor's worker crashed: ${e.message}`));
+    worker.on('exit', () => {
+      if (!this.outcome) this.terminateWith('the actor\'s worker exited unexpectedly');
+    });
+  }
+
+  private setStatus(s: ActorStatus): void {
+    this.status = s;
+    this.emit('status', s);
+  }
+
+  private pushEvent(ev: ChainEvent, index: number): void {
+    this.events[index] = ev;
+    this.emit('event', ev, index);
+  }
+
+  private onMessage(m: WorkerToMain, initialState: Uint8Array | null): void {
+    switch (m.kind) {
+      case 'ready':
+        this.setStatus('running');
+        this.send({ cmd: 'init', state: initialState });
+        this.callTimer = setTimeout(() => {
+          void this.terminateWith(`init did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`, true);
+        }, this.callTimeoutMs);
+        break;
+      case 'lines':
+        for (const line of m.text.split('\n')) {
+          if (line === '') continue;
+          const r = decodeChainLogLine(line);
+          if (typeof r !== 'string') this.pushEvent(r.ev, r.i);
+        }
+        break;
+      case 'log':
+        this.emit('log', m.message);
+        break;
+      case 'call-done':
+        clearTimeout(this.callTimer);
+        this.lastCallMs = m.ms;
+        if (m.ok) {
+          this.initState = m.state;
+          this.setStatus('idle');
+          this.emit('init-done', m.state);
+        } else {
+          this.fail(m.error);
+        }
+        break;
+      case 'replay-report':
+        this.replayReport = m.report as ReplayReport;
+        break;
+      case 'shutdown-requested':
+        void this.stop();
+        break;
+      case 'fatal':
+        clearTimeout(this.callTimer);
+        this.complete({ status: 'failed', error: m.error, eventCount: this.events.length });
+        void this.worker?.terminate();
+        break;
+      case 'closed':
+        this.complete(this.failure
+          ? { status: 'failed', error: this.failure, eventCount: this.events.length }
+          : { status: 'stopped', state: this.initState ?? null, eventCount: this.events.length });
+        break;
+    }
+  }
+
+  private failure: string | undefined;
+
+  /** A failed call: the worker is alive but the instance is dead; close the chain cleanly. */
+  private fail(error: string): void {
+    this.failure = error;
+    this.setStatus('failed');
+    this.send({ cmd: 'shutdown' });
+  }
+
+  private send(m: MainToWorker): void {
+    this.worker?.postMessage(m);
+  }
+
+  private complete(o: ActorOutcome): void {
+    if (this.outcome) return;
+    this.outcome = o;
+    this.setStatus(o.status);
+    this.emit('exit', o);
+    this.finish(o);
+  }
+
+  /** Kills the worker (it may be stuck in guest code) and ends the chain on disk with the reason. */
+  private async terminateWith(reason: string, duringCall = false): Promise<ActorOutcome> {
+    if (this.outcome) return this.outcome;
+    if (this.closing) return this.finished;
+    this.closing = true;
+    clearTimeout(this.callTimer);
+    await this.worker?.terminate();
+    const tail = [];
+    if (duringCall || this.status === 'running') tail.push({ eventType: 'wasm', data: wasmError(INIT, reason) });
+    tail.push({ eventType: 'shutdown', data: shutdownPayload() });
+    try {
+      appendAfterTermination(this.logPath, tail, (ev, i) => this.pushEvent(ev, i));
+    } catch (e) {
+      reason += `; the log could not be completed: ${(e as Error).message}`;
+    }
+    const failed = duringCall || this.status === 'running' || this.status === 'failed' || this.status === 'starting';
+    this.complete(failed ? { status: 'failed', error: this.failure ?? reason, eventCount: this.events.length }
+      : { status: 'stopped', state: this.initState ?? null, eventCount: this.events.length });
+    return this.outcome!;
+  }
+
+  async stop(reason = 'stopped by the user'): Promise<ActorOutcome> {
+    if (this.outcome) return this.outcome;
+    if (this.status === 'idle' || this.status === 'failed') {
+      // The worker is between calls: let it write the shutdown event itself; kill it if it does not.
+      this.send({ cmd: 'shutdown' });
+      const timer = setTimeout(() => { void this.terminateWith(reason); }, 2000);
+      const o = await this.finished;
+      clearTimeout(timer);
+      return o;
+    }
+    return this.terminateWith(`${reason} while a call was running`, this.status === 'running');
+  }
+
+  done(): Promise<ActorOutcome> {
+    return this.finished;
+  }
+}
+
+function workerScript(): string {
+  // Bundled: dist/actorWorker.js beside this code; compiled for tests: out/src/runtime/host/actorWorker.js.
+  const candidates = [path.join(__dirname, 'actorWorker.js'), path.join(__dirname, '..', '..', '..', 'dist', 'actorWorker.js')];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new TheaterError('The actor worker script is missing from this installation; rebuild with `npm run build`.', 'install');
+  return found;
+}
+
+/**
+ * Validates the manifest and component, transpiles (cached), writes the log header and starts the
+ * worker. Rejects with a TheaterError (one sentence) when the actor cannot start.
+ */
+export async function startActor(options: StartOptions): Promise<ActorSession> {
+  const prepared: PreparedRun = prepareRun(options);
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const transpiled = await transpileCached(prepared.componentBytes, path.join(dataDir, 'cache'));
+  const id = options.actorId ?? crypto.randomUUID();
+  const logPath = options.chainLogPath
+    ?? path.join(path.dirname(prepared.manifestPath), '.theater', 'chains', `${prepared.name}-${id.slice(0, 8)}.chain.jsonl`);
+  fs.mkdirSync(path.dirname(logPath), { recursive: true });
+  const header: ChainLogHeader = {
+    format: 'theater-vscode-chain', version: 1, actorId: id, actorName: prepared.name,
+    manifestPath: prepared.manifestPath, componentSha256: transpiled.sha256, startedAt: new Date().toISOString(),
+    ...(prepared.replayChainPath ? { replayOf: prepared.replayChainPath } : {}),
+  };
+  ChainLogWriter.create(logPath, header).close();
+
+  const session = new ActorSession(id, prepared.name, prepared.manifestPath, logPath, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  const input: WorkerInput = {
+    actorId: id, actorName: prepared.name, manifestDir: path.dirname(prepared.manifestPath), dataDir, logPath,
+    bindingsDir: transpiled.dir, initTakesParams: transpiled.initTakesParams,
+    bindings: prepared.plan.bindings.map((b) => ({ importName: b.importName, jcoKey: b.jcoKey, handlerType: b.handlerType, interfaceName: b.iface.name })),
+    handlerConfigs: prepared.handlerConfigs,
+    ...(prepared.replayChainPath ? { replayChainPath: prepared.replayChainPath } : {}),
+  };
+  const worker = new Worker(workerScript(), { workerData: input, stdout: false, stderr: false });
+  session.attach(worker, prepared.initialState);
+  return session;
+}

@@ -1,0 +1,49 @@
+// Test actors: built once per test process (incremental), copied to a temp folder per test so
+// logs, stores and edited manifests never touch the source tree.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ActorOutcome } from '../../src/runtime/host/api';
+import { startActor, type ActorSession } from '../../src/runtime/host/session';
+import { projectRoot } from './shared';
+
+let built: Promise<void> | undefined;
+const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
+
+export function buildActors(): Promise<void> {
+  built ??= importEsm(pathToFileURL(path.join(projectRoot, 'test-actors', 'build.mjs')).href)
+    .then((m: { buildActors: (o?: object) => Promise<unknown> }) => m.buildActors({ quiet: true }))
+    .then(() => undefined);
+  return built;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `theater-test-${prefix}-`));
+}
+
+/** A temp copy of test-actors/<name>; `edit` may rewrite its manifest. Returns the manifest path. */
+export async function actorCopy(name: string, edit?: (manifest: string) => string): Promise<string> {
+  await buildActors();
+  const dir = tempDir(name);
+  fs.cpSync(path.join(projectRoot, 'test-actors', name), dir, { recursive: true });
+  const manifest = path.join(dir, 'manifest.toml');
+  if (edit) fs.writeFileSync(manifest, edit(fs.readFileSync(manifest, 'utf8')));
+  return manifest;
+}
+
+/** One data dir for the whole test process: the transpile cache is shared, stores are not reused. */
+export const dataDir = tempDir('data');
+
+export interface RunResult { session: ActorSession; outcome: ActorOutcome; initOk: boolean }
+
+/** Starts the actor, waits for init to finish (or the actor to end), then stops it, like `theater run`. */
+export async function runToEnd(manifestPath: string, opts: { callTimeoutMs?: number; replayChainPath?: string } = {}): Promise<RunResult> {
+  const session = await startActor({ manifestPath, dataDir, ...opts });
+  const initOk = await new Promise<boolean>((resolve) => {
+    session.once('init-done', () => resolve(true));
+    void session.done().then(() => resolve(false));
+  });
+  const outcome = await session.stop('test finished');
+  return { session, outcome, initOk };
+}

@@ -1,0 +1,122 @@
+// The `theater` CLI as a user runs it: the built bundle in a child process.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { readChainLog } from '../../src/runtime/chain/log';
+import { verifyChain } from '../../src/runtime/chain/verify';
+import { actorCopy, dataDir, tempDir } from '../helpers/actors';
+import { projectRoot, sharedPath, skipUnlessShared } from '../helpers/shared';
+
+const bin = path.join(projectRoot, 'bin', 'theater');
+const built = fs.existsSync(path.join(projectRoot, 'dist', 'cli.js'));
+const skip = built ? false : 'dist/cli.js is missing; run `npm run build` first';
+
+function theater(args: string[], cwd = projectRoot) {
+  const r = spawnSync(process.execPath, [bin, ...args, '--data-dir', dataDir], { cwd, encoding: 'utf8', env: { ...process.env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('theater CLI', { skip }, () => {
+  test('run: streams events, writes a Theater chain.json, exits 0', async () => {
+    const manifest = await actorCopy('wasi-random-test');
+    const out = path.join(path.dirname(manifest), 'out', 'chain.json');
+    const r = theater(['run', manifest, '--chain-out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\s+0 584d8e1 wasm/m);
+    assert.match(r.stdout, /wasi:random\/random@0\.2\.3\/get-random-u64/);
+    assert.match(r.stderr, /init returned Ok/);
+    const v = theater(['chain', 'verify', out]);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /intact, 8 events/);
+  });
+
+  test('run --json: one JSON object per event, u64 exact', async () => {
+    const r = theater(['run', await actorCopy('wasi-random-test'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines[0]!.event_type, 'wasm');
+    assert.equal(lines.at(-1)!.done, true);
+    const u64 = lines.find((l) => l.event_type === 'wasi:random/random@0.2.3/get-random-u64')!;
+    assert.match(r.stdout, new RegExp(`"output":${String(u64.output)}[,}]`), 'u64 printed as exact digits');
+  });
+
+  test('run: a failing actor exits 1 with one sentence', async () => {
+    const r = theater(['run', await actorCopy('init-error-actor')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /failed: init returned an error: init failed on purpose/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  test('run: an unusable manifest or bad arguments exit 2 without a stack trace', async () => {
+    const r = theater(['run', await actorCopy('random-030-actor')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^theater: .*manifest\.toml:\d+:\d+: error: .*wasi:random\/random@0\.3\.0/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    const bad = theater(['run']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /needs a manifest\.toml/);
+    const unknown = theater(['frobnicate']);
+    assert.equal(unknown.code, 2);
+  });
+
+  test('check: file:line:col: severity: message [code], exit 1 on errors', async () => {
+    const manifest = await actorCopy('unlisted-random-actor');
+    const r = theater(['check', manifest]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /manifest\.toml:\d+:\d+: error: .*add \[\[handler\]\] type = "random"\. \[handler-not-listed\]/);
+    const ok = theater(['check', await actorCopy('wasi-random-test')]);
+    assert.equal(ok.code, 0, ok.stdout);
+  });
+
+  test('handlers --json lists every type with interfaces and config from the registry', () => {
+    const r = theater(['handlers', '--json']);
+    assert.equal(r.code, 0);
+    const list = JSON.parse(r.stdout) as Array<{ type: string; interfaces: Array<{ name: string }>; config: Array<{ name: string }> }>;
+    const random = list.find((h) => h.type === 'random')!;
+    assert.ok(random.interfaces.some((i) => i.name === 'wasi:random/random@0.2.3'));
+    assert.ok(random.config.some((c) => c.name === 'seed'));
+    assert.ok(list.some((h) => h.type === 'timing') && list.some((h) => h.type === 'store'));
+  });
+
+  test('chain verify names the first bad event; show decodes; diff finds the divergence', { skip: skipUnlessShared('fixtures', 'theater-chains') }, () => {
+    const fixture = sharedPath('fixtures', 'theater-chains', 'wasi-random-test.chain.json')!;
+    const show = theater(['chain', 'show', fixture]);
+    assert.equal(show.code, 0);
+    assert.match(show.stdout, /12529243227765134399/);
+    const events = JSON.parse(fs.readFileSync(fixture, 'utf8')) as Array<{ data: number[] }>;
+    events[3]!.data[5] ^= 1;
+    const dir = tempDir('tamper');
+    const tampered = path.join(dir, 'tampered.json');
+    fs.writeFileSync(tampered, JSON.stringify(events));
+    const v = theater(['chain', 'verify', tampered]);
+    assert.equal(v.code, 1);
+    assert.match(v.stdout, /^event 3: /);
+    const d = theater(['chain', 'diff', fixture, tampered]);
+    assert.equal(d.code, 1);
+    assert.match(d.stdout, /first divergence at event 3/);
+  });
+
+  test('kill -9 in the middle of a run leaves a log that verifies', async () => {
+    const manifest = await actorCopy('loop-actor', (m) => `init_state = "./state.json"\n${m}\n[[handler]]\ntype = "random"\nseed = 3\n`.replace(/\n\[\[handler\]\]\ntype = "random"\n(?![\s\S]*seed)/, '\n'));
+    fs.writeFileSync(path.join(path.dirname(manifest), 'state.json'), '50000000');
+    const logDir = path.join(path.dirname(manifest), '.theater', 'chains');
+    const child = spawn(process.execPath, [bin, 'run', manifest, '--data-dir', dataDir, '--timeout', '600000'], { stdio: 'ignore' });
+    // Wait (on file-system events, no sleeps) until the log holds a few thousand events, then kill.
+    const log = await new Promise<string>((resolve) => {
+      const check = () => {
+        if (!fs.existsSync(logDir)) return;
+        const file = fs.readdirSync(logDir).find((f) => f.endsWith('.chain.jsonl'));
+        if (file && fs.statSync(path.join(logDir, file)).size > 400_000) { clearInterval(poll); resolve(path.join(logDir, file)); }
+      };
+      const poll = setInterval(check, 20);
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const contents = readChainLog(log);
+    assert.ok(contents.events.length > 1000, `events recorded before the kill: ${contents.events.length}`);
+    const verdict = verifyChain(contents.events);
+    assert.ok(verdict.ok, verdict.firstBad?.message);
+  });
+});
