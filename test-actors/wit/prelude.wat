@@ -1,0 +1,85 @@
+  ;; ---- shared prelude (inserted by build.mjs) ----
+  (memory (export "memory") 2)
+  (global $heap (mut i32) (i32.const 16384))
+
+  ;; bump allocator: cabi_realloc(old_ptr, old_size, align, new_size) -> ptr
+  (func $cabi_realloc (export "cabi_realloc") (param $old i32) (param $old_size i32) (param $align i32) (param $new_size i32) (result i32)
+    (local $ptr i32) (local $end i32)
+    (if (i32.eqz (local.get $new_size)) (then (return (local.get $align))))
+    (local.set $ptr (i32.and
+      (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
+      (i32.sub (i32.const 0) (local.get $align))))
+    (local.set $end (i32.add (local.get $ptr) (local.get $new_size)))
+    (if (i32.gt_u (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
+      (then
+        (if (i32.lt_s
+              (memory.grow (i32.add (i32.shr_u (i32.sub (local.get $end) (i32.mul (memory.size) (i32.const 65536))) (i32.const 16)) (i32.const 1)))
+              (i32.const 0))
+          (then unreachable))))
+    (global.set $heap (local.get $end))
+    (if (local.get $old)
+      (then (memory.copy (local.get $ptr) (local.get $old)
+              (select (local.get $old_size) (local.get $new_size) (i32.lt_u (local.get $old_size) (local.get $new_size))))))
+    (local.get $ptr))
+
+  (func $alloc (param $size i32) (param $align i32) (result i32)
+    (call $cabi_realloc (i32.const 0) (i32.const 0) (local.get $align) (local.get $size)))
+
+  ;; result<tuple<option<list<u8>>>, string> return areas (16 bytes, align 4)
+  (func $ok_some (param $ptr i32) (param $len i32) (result i32)
+    (local $r i32)
+    (local.set $r (call $alloc (i32.const 16) (i32.const 4)))
+    (i32.store8 (local.get $r) (i32.const 0))
+    (i32.store8 offset=4 (local.get $r) (i32.const 1))
+    (i32.store offset=8 (local.get $r) (local.get $ptr))
+    (i32.store offset=12 (local.get $r) (local.get $len))
+    (local.get $r))
+  (func $ok_none (result i32)
+    (local $r i32)
+    (local.set $r (call $alloc (i32.const 16) (i32.const 4)))
+    (i32.store8 (local.get $r) (i32.const 0))
+    (i32.store8 offset=4 (local.get $r) (i32.const 0))
+    (local.get $r))
+  (func $err (param $ptr i32) (param $len i32) (result i32)
+    (local $r i32)
+    (local.set $r (call $alloc (i32.const 16) (i32.const 4)))
+    (i32.store8 (local.get $r) (i32.const 1))
+    (i32.store offset=4 (local.get $r) (local.get $ptr))
+    (i32.store offset=8 (local.get $r) (local.get $len))
+    (local.get $r))
+
+  ;; 1 if memory[a..a+alen) equals memory[b..b+blen)
+  (func $memeq (param $a i32) (param $alen i32) (param $b i32) (param $blen i32) (result i32)
+    (local $i i32)
+    (if (i32.ne (local.get $alen) (local.get $blen)) (then (return (i32.const 0))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $alen)))
+        (if (i32.ne (i32.load8_u (i32.add (local.get $a) (local.get $i)))
+                    (i32.load8_u (i32.add (local.get $b) (local.get $i))))
+          (then (return (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (i32.const 1))
+
+  ;; decimal digits at memory[p..p+len) (stops at the first non-digit)
+  (func $parse_u32 (param $p i32) (param $len i32) (result i32)
+    (local $i i32) (local $n i32) (local $c i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+        (local.set $c (i32.sub (i32.load8_u (i32.add (local.get $p) (local.get $i))) (i32.const 48)))
+        (br_if $done (i32.gt_u (local.get $c) (i32.const 9)))
+        (local.set $n (i32.add (i32.mul (local.get $n) (i32.const 10)) (local.get $c)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $n))
+
+  ;; a growable text buffer for reports: $out_ptr/$out_len
+  (global $out_ptr (mut i32) (i32.const 0))
+  (global $out_len (mut i32) (i32.const 0))
+  (func $out (param $p i32) (param $len i32)
+    (if (i32.eqz (global.get $out_ptr)) (then (global.set $out_ptr (call $alloc (i32.const 4096) (i32.const 1)))))
+    (memory.copy (i32.add (global.get $out_ptr) (global.get $out_len)) (local.get $p) (local.get $len))
+    (global.set $out_len (i32.add (global.get $out_len) (local.get $len))))
+  ;; ---- end of prelude ----
