@@ -106,7 +106,7 @@ let replay: ReplaySession | undefined;
 
 async function setUp(): Promise<void> {
   if (input.replayChainPath) {
-    replay = createReplayAnswerer(input.replayChainPath, (message) => post({ kind: 'log', message }));
+    replay = createReplayAnswerer(input.replayChainPath);
   }
   const instance = await instantiate(replay?.answer);
   actorExports = instance['theater:simple/actor'] ?? instance.actor;

@@ -3,8 +3,7 @@
 // the first divergence's event types and decoded inputs and outputs side by side.
 import type { ChainEvent } from '../chain/event';
 import { decodeEvent } from '../chain/decode';
-import { diffChains } from '../chain/diff';
-import { shortHash, toHex } from '../chain/hash';
+import { bytesEqual, shortHash, toHex } from '../chain/hash';
 import { parseLossless } from '../chain/json';
 import { loadChainFile } from '../chain/theaterJson';
 import { decodeTyped, decodeUntyped } from '../chain/typedValue';
@@ -48,7 +47,7 @@ function recordedOutput(spec: FunctionSpec, payload: any): unknown {
   return spec.result ? decodeTyped(spec.result, out) : undefined;
 }
 
-export function createReplayAnswerer(chainPath: string, log: (m: string) => void): ReplaySession {
+export function createReplayAnswerer(chainPath: string): ReplaySession {
   const loaded = loadChainFile(chainPath);
   const expected: Expected[] = loaded.events
     .filter((e) => e.eventType !== 'replay-summary')
@@ -82,31 +81,79 @@ export function createReplayAnswerer(chainPath: string, log: (m: string) => void
     answer,
     recordedInitParams: initParams,
     finish(recorded) {
-      const actual = recorded.filter((e) => e.eventType !== 'replay-summary');
-      const diff = diffChains(expected.map((e) => e.event), actual);
-      const total = expected.length;
-      if (diff.identical) {
-        return { verdict: 'replayed', total, matched: total, message: `Replay identical: all ${total} events have the recorded hashes.` };
-      }
-      const d = diff.firstDivergence!;
-      const index = d.index;
-      const exp = expected[index]?.event;
-      const act = actual[index];
-      const divergence = { index, ...(exp ? { expected: side(exp) } : {}), ...(act ? { actual: side(act) } : {}) };
-      if (!act) {
-        const verdict = actual.some((e) => /replay exhausted/.test(decodeEvent(e).error ?? '')) ? 'exhausted' : 'missing-events';
-        return { verdict, total, matched: index, divergence, message: `Replay stopped after ${index} of ${total} events; the recording continues with ${exp!.eventType}.` };
-      }
-      if (!exp) {
-        return { verdict: 'extra-events', total, matched: index, divergence, message: `Replay produced ${actual.length} events, the recording has ${total}; the first extra event is ${act.eventType} at index ${index}.` };
-      }
-      const errorText = decodeEvent(act).error ?? '';
-      const verdict = /replay exhausted/.test(errorText) ? 'exhausted' : 'diverged';
-      log(`replay diverged at event ${index}`);
-      return {
-        verdict, total, matched: index, divergence,
-        message: `Replay diverged at event ${index}: expected ${exp.eventType} ${shortHash(exp.hash)}, got ${act.eventType} ${shortHash(act.hash)}.`,
-      };
+      return compareReplay(expected.map((e) => e.event), recorded.filter((e) => e.eventType !== 'replay-summary'));
     },
+  };
+}
+
+/** Plain values compared loosely: typed arrays as arrays, bigint and number by value, one-arg tuples unwrapped. */
+function normalize(v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v;
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, (x) => String(x));
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalize(x)]));
+  return v ?? null;
+}
+function unwrapArgs(v: unknown): unknown {
+  if (Array.isArray(v) && v.length === 0) return null;
+  if (Array.isArray(v) && v.length === 1) return v[0];
+  return v;
+}
+function sameCall(a: ChainEvent, b: ChainEvent): boolean {
+  const x = decodeEvent(a), y = decodeEvent(b);
+  if (x.category !== 'host' || y.category !== 'host' || x.function !== y.function) return false;
+  const eq = (p: unknown, q: unknown) => JSON.stringify(normalize(p)) === JSON.stringify(normalize(q));
+  const xin = x.era === 'v1' ? x.input : unwrapArgs(x.input), yin = y.era === 'v1' ? y.input : unwrapArgs(y.input);
+  return eq(xin, yin) && eq(x.output, y.output);
+}
+
+/**
+ * Position by position: identical data is a match; a host call recorded in Theater's older v1 format
+ * with the same values is a match "by value" (its hash cannot be reproduced in today's format).
+ */
+export function compareReplay(expected: readonly ChainEvent[], actual: readonly ChainEvent[]): ReplayReport {
+  const total = expected.length;
+  let byValue = 0;
+  const n = Math.max(expected.length, actual.length);
+  // While every event so far matched by hash, the next hash must match too: same data under a
+  // different hash means the recording was altered (or its hash is wrong) at exactly this event.
+  let linked = true;
+  for (let i = 0; i < n; i++) {
+    const exp = expected[i], act = actual[i];
+    const divergence = { index: i, ...(exp ? { expected: side(exp) } : {}), ...(act ? { actual: side(act) } : {}) };
+    if (exp && act && exp.eventType === act.eventType && bytesEqual(exp.data, act.data)) {
+      if (!linked || bytesEqual(exp.hash, act.hash)) continue;
+      return {
+        verdict: 'diverged', total, matched: i, divergence,
+        message: `Replay diverged at event ${i}: the same ${exp.eventType} call, but the recording's hash ${shortHash(exp.hash)} does not match its contents (${shortHash(act.hash)}); the recording was altered there.`,
+      };
+    }
+    if (exp && act && exp.eventType === act.eventType && sameCall(exp, act)) { byValue++; linked = false; continue; }
+    if (!act) {
+      return { verdict: 'missing-events', total, matched: i, divergence, message: `Replay stopped after ${i} of ${total} events; the recording continues with ${exp!.eventType}.` };
+    }
+    // Upstream recordings often end without a shutdown event; ours always records one.
+    if (!exp && i === actual.length - 1 && act!.eventType === 'shutdown') break;
+    if (!exp && /replay exhausted/.test(decodeEvent(act!).error ?? '')) {
+      return { verdict: 'exhausted', total, matched: i, divergence, message: `Replay ran past the end of the recording at event ${i}: ${decodeEvent(act!).error}.` };
+    }
+    if (!exp) {
+      return { verdict: 'extra-events', total, matched: i, divergence, message: `Replay produced ${actual.length} events, the recording has ${total}; the first extra event is ${act.eventType} at index ${i}.` };
+    }
+    const exhausted = /replay exhausted/.test(decodeEvent(act).error ?? '');
+    return {
+      verdict: exhausted ? 'exhausted' : 'diverged', total, matched: i, divergence,
+      message: exhausted
+        ? `Replay ran past the recording at event ${i}: the actor made a call the recording does not have.`
+        : `Replay diverged at event ${i}: expected ${exp.eventType} ${shortHash(exp.hash)}, got ${act.eventType} ${shortHash(act.hash)}.`,
+    };
+  }
+  const sameHashes = byValue === 0 && total > 0 && bytesEqual(expected[total - 1]!.hash, actual[total - 1]!.hash);
+  return {
+    verdict: 'replayed', total, matched: total,
+    message: sameHashes
+      ? `Replay identical: all ${total} events have the recorded hashes.`
+      : `Replay matched all ${total} events; ${byValue} host call${byValue === 1 ? ' was' : 's were'} recorded in Theater's older v1 format and matched by value, so the hashes differ from the recording.`,
   };
 }
