@@ -33,7 +33,7 @@ export function resolveHandlerConfig(def: HandlerDefinition, raw: Record<string,
     const suggestion = didYouMeanOne(key, known);
     problems.push({
       key, code: 'config-unknown-key', severity: 'warning', ...(suggestion ? { suggestion } : {}),
-      message: `The \`${def.type}\` handler has no config key \`${key}\`${suggestion ? `; did you mean \`${suggestion}\`?` : known.length ? ` (known keys: ${known.join(', ')})` : ' (it takes no config)'}; Theater ignores it.`,
+      message: `The \`${def.type}\` handler has no config key \`${key}\`${suggestion ? ` (did you mean \`${suggestion}\`?)` : known.length ? ` (known keys: ${known.join(', ')})` : ' (it takes no config)'}; Theater ignores it.`,
     });
   }
   for (const spec of def.config) {

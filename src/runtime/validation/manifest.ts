@@ -12,7 +12,7 @@ import { planActor } from '../handlers/plan';
 import { findHandler, handlerTypes } from '../handlers/registry';
 import { didYouMeanOne } from '../handlers/suggestKey';
 import { TheaterError } from '../host/api';
-import { manifestView, type ManifestView } from './manifestView';
+import { parseManifest, type Manifest } from '../manifest/model';
 import type { Diagnostic, Range, Severity } from './types';
 
 export const TOP_LEVEL_KEYS = ['name', 'version', 'component', 'package', 'description', 'long_description', 'save_chain',
@@ -28,7 +28,7 @@ export interface ValidateOptions {
 
 export interface ManifestValidation {
   diagnostics: Diagnostic[];
-  manifest?: ManifestView;
+  manifest?: Manifest;
   world?: ComponentWorld;
   componentPath?: string;
   componentBytes?: Uint8Array;
@@ -57,7 +57,7 @@ export function validateManifestText(text: string, manifestPath: string, options
   const read = options.readFile ?? defaultRead;
   const file = manifestPath;
   const dir = path.dirname(manifestPath);
-  const view = manifestView(text, manifestPath);
+  const view = parseManifest(text, manifestPath);
   const diags: Diagnostic[] = [...view.problems];
   const add = (code: string, severity: Severity, message: string, range: Range, data?: Diagnostic['data']) =>
     diags.push({ code, severity, message, range, file, ...(data ? { data } : {}) });
@@ -105,7 +105,7 @@ export function validateManifestText(text: string, manifestPath: string, options
     const p = path.resolve(dir, view.initState.value);
     const bytes = read(p);
     if (!bytes) {
-      add('init-state-missing', 'error', `init_state file ${view.initState.value} was not found (looked at ${p}); fix the path, relative to the manifest.`, view.initState.range);
+      add('init-state-missing', 'error', `init_state file ${view.initState.value} was not found${path.isAbsolute(view.initState.value) ? '' : ` (looked at ${p})`}; fix the path, relative to the manifest.`, view.initState.range);
     } else {
       try { parseLossless(Buffer.from(bytes).toString('utf8')); } catch (e) {
         add('init-state-invalid', 'error', `init_state file ${view.initState.value} is not valid JSON (${(e as Error).message}); Theater passes it to init as JSON.`, view.initState.range);
@@ -119,7 +119,7 @@ export function validateManifestText(text: string, manifestPath: string, options
     const p = path.resolve(dir, replayEntry.config.chain);
     const range = replayEntry.valueRanges.chain ?? replayEntry.range;
     if (!read(p)) {
-      add('replay-chain-missing', 'error', `The replay chain ${replayEntry.config.chain} was not found (looked at ${p}); record one with \`theater run --chain-out\`.`, range);
+      add('replay-chain-missing', 'error', `The replay chain ${replayEntry.config.chain} was not found${path.isAbsolute(replayEntry.config.chain) ? '' : ` (looked at ${p})`}; record one with \`theater run --chain-out\`.`, range);
     } else {
       try { loadChainFile(p); } catch (e) {
         add('replay-chain-invalid', 'error', `The replay chain ${replayEntry.config.chain} is not a valid chain: ${(e as Error).message}`, range);
@@ -141,7 +141,8 @@ export function validateManifestText(text: string, manifestPath: string, options
     const hint = path.isAbsolute(comp.value)
       ? 'Theater resolved paths against its server\'s folder, so its manifests carry absolute paths; use a path relative to this manifest'
       : 'build the component, or fix the path (relative to the manifest)';
-    add('component-not-found', 'error', `Component ${comp.value} was not found (looked at ${componentPath}); ${hint}.`, comp.range);
+    const where = path.isAbsolute(comp.value) ? '' : ` (looked at ${componentPath})`;
+    add('component-not-found', 'error', `Component ${comp.value} was not found${where}; ${hint}.`, comp.range);
     return finish(result);
   }
   let world: ComponentWorld;

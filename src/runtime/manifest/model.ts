@@ -1,0 +1,112 @@
+// manifest.toml as a typed model that keeps the range of every key and value, so every problem
+// becomes a diagnostic with a precise range. Only syntax and shape are checked here; keys and
+// handler config are checked against the registry by the validation core.
+import type { Diagnostic, Range } from '../validation/types';
+import { readTomlDocument, type TomlEntry, type TomlType } from './tomlDocument';
+
+export interface HandlerEntry {
+  /** Position in the `[[handler]]` array. */
+  index: number;
+  type?: string;
+  typeRange?: Range;
+  /** The `[[handler]]` header line. */
+  headerRange: Range;
+  /** The whole table: header to the line before the next table. */
+  range: Range;
+  /** Every key of the table except `type`, with its parsed value. */
+  config: Record<string, unknown>;
+  keyRanges: Record<string, Range>;
+  valueRanges: Record<string, Range>;
+}
+
+export interface StringField { value: string; range: Range; keyRange: Range }
+
+export interface Manifest {
+  name?: string;
+  version?: string;
+  /** Which key named the component: Theater c5fe764f's `component`, or the newer `package`. */
+  componentKey?: 'component' | 'package';
+  component?: StringField;
+  initState?: StringField;
+  saveChain?: boolean;
+  /** Every top-level key (including table headers such as `[permission_policy]`) with its range. */
+  topLevelKeys: Array<{ key: string; range: Range }>;
+  handlers: HandlerEntry[];
+  /** Syntax and shape problems (codes toml-syntax, missing-key, wrong-type, handler-missing-type). */
+  problems: Diagnostic[];
+  lineCount: number;
+}
+
+const STRING_KEYS = ['name', 'version', 'component', 'package', 'description', 'long_description', 'init_state'];
+const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+const article = (t: TomlType) => (t === 'integer' || t === 'array' ? 'an' : 'a');
+
+export function parseManifest(text: string, manifestPath: string): Manifest {
+  const doc = readTomlDocument(text);
+  const file = manifestPath;
+  const problems: Diagnostic[] = doc.problems.map((p) => ({ code: 'toml-syntax', severity: 'error' as const, message: `TOML syntax error: ${p.message}`, range: p.range, file }));
+  const m: Manifest = { topLevelKeys: [], handlers: [], problems, lineCount: doc.lineCount };
+  const top = new Map<string, TomlEntry>();
+  for (const e of doc.entries) {
+    if (e.path.length === 1) { top.set(String(e.path[0]), e); m.topLevelKeys.push({ key: String(e.path[0]), range: e.keyRange }); }
+  }
+  for (const tb of doc.tables) {
+    const key = String(tb.path[0]);
+    if (!m.topLevelKeys.some((k) => k.key === key)) m.topLevelKeys.push({ key, range: tb.headerRange });
+  }
+
+  const wrongType = (e: TomlEntry, want: string) => problems.push({
+    code: 'wrong-type', severity: 'error', range: e.valueRange, file,
+    message: `\`${e.path.join('.')}\` must be ${want}, not ${article(e.type)} ${e.type}.`,
+  });
+  for (const key of STRING_KEYS) {
+    const e = top.get(key);
+    if (!e) continue;
+    if (e.type !== 'string') { wrongType(e, 'a string'); continue; }
+    const field: StringField = { value: e.value as string, range: e.valueRange, keyRange: e.keyRange };
+    if (key === 'name') m.name = field.value;
+    else if (key === 'version') m.version = field.value;
+    else if (key === 'init_state') m.initState = field;
+    else if ((key === 'component' || key === 'package') && !m.component) { m.component = field; m.componentKey = key; }
+  }
+  const save = top.get('save_chain');
+  if (save) { if (save.type === 'boolean') m.saveChain = save.value as boolean; else wrongType(save, 'a boolean'); }
+  const policy = top.get('permission_policy');
+  if (policy && policy.type !== 'table') wrongType(policy, 'a table');
+  const handlerScalar = top.get('handler');
+  if (handlerScalar && handlerScalar.type !== 'array') {
+    problems.push({ code: 'wrong-type', severity: 'error', range: handlerScalar.keyRange, file, message: 'Handlers are tables: write `[[handler]]` on its own line, then `type = "…"` under it.' });
+  }
+
+  for (const tb of doc.tables) {
+    if (!tb.arrayItem || tb.path[0] !== 'handler' || tb.path.length !== 2) continue;
+    const index = tb.path[1] as number;
+    const h: HandlerEntry = { index, headerRange: tb.headerRange, range: tb.range, config: {}, keyRanges: {}, valueRanges: {} };
+    for (const e of doc.entries) {
+      if (e.path[0] !== 'handler' || e.path[1] !== index || e.path.length !== 3) continue;
+      const key = String(e.path[2]);
+      if (key === 'type') {
+        if (e.type !== 'string') wrongType(e, 'a string naming a handler (run `theater handlers`)');
+        else { h.type = e.value as string; h.typeRange = e.valueRange; }
+        continue;
+      }
+      h.config[key] = e.value;
+      h.keyRanges[key] = e.keyRange;
+      h.valueRanges[key] = e.valueRange;
+    }
+    if (h.type === undefined && !doc.entries.some((e) => e.path[0] === 'handler' && e.path[1] === index && e.path[2] === 'type')) {
+      problems.push({ code: 'handler-missing-type', severity: 'error', range: tb.headerRange, file, message: 'This [[handler]] has no `type`; add `type = "<handler>"` (run `theater handlers` for the list).' });
+    }
+    m.handlers.push(h);
+  }
+
+  // Missing keys are only worth saying when the file parsed: a broken line may hold the key.
+  if (doc.problems.length === 0) {
+    const missing = (key: string, hint: string) => problems.push({ code: 'missing-key', severity: 'error', range: START, file, message: `The manifest has no \`${key}\`; ${hint}.` });
+    if (!top.has('name')) missing('name', 'add `name = "my-actor"`');
+    if (!top.has('version')) missing('version', 'add `version = "0.1.0"`');
+    if (!top.has('component') && !top.has('package')) missing('component', 'add `component = "./my-actor.wasm"` (or `package`, its newer name), relative to the manifest');
+  }
+  return m;
+}
