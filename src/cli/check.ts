@@ -15,12 +15,18 @@ export function checkFile(file: string, activateByImports = false): Diagnostic[]
   return validateManifestFile(file, activateByImports ? { activateByImports } : {}).diagnostics;
 }
 
+/** Relative to the working folder when inside it, absolute otherwise. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
 export function runCheck(rest: string[], args: ParsedArgs): number {
   const file = path.resolve(requirePositional(rest, 'a manifest.toml, world.wit or component.wasm', 'check'));
   const diags = checkFile(file, args.flags.has('activate-by-imports'));
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = displayPath(file);
   if (args.flags.has('json')) {
-    process.stdout.write(stringifyLossless(diags.map((d) => ({ ...d, file: path.relative(process.cwd(), d.file) || d.file }))) + '\n');
+    process.stdout.write(stringifyLossless(diags.map((d) => ({ ...d, file: displayPath(d.file) }))) + '\n');
   } else {
     for (const d of diags) process.stdout.write(formatDiagnostic(shown, d) + '\n');
     const errors = diags.filter((d) => d.severity === 'error').length;

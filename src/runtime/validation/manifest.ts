@@ -12,11 +12,10 @@ import { planActor } from '../handlers/plan';
 import { findHandler, handlerTypes } from '../handlers/registry';
 import { didYouMeanOne } from '../handlers/suggestKey';
 import { TheaterError } from '../host/api';
+import { TOP_LEVEL_KEY_NAMES } from '../manifest/keys';
 import { parseManifest, type Manifest } from '../manifest/model';
 import type { Diagnostic, Range, Severity } from './types';
 
-export const TOP_LEVEL_KEYS = ['name', 'version', 'component', 'package', 'description', 'long_description', 'save_chain',
-  'init_state', 'permission_policy', 'handler'];
 
 export interface ValidateOptions {
   /** Reads files (component, init_state, replay chain); the server passes one that sees unsaved state. */
@@ -63,8 +62,8 @@ export function validateManifestText(text: string, manifestPath: string, options
     diags.push({ code, severity, message, range, file, ...(data ? { data } : {}) });
 
   for (const k of view.topLevelKeys) {
-    if (TOP_LEVEL_KEYS.includes(k.key)) continue;
-    const suggestion = didYouMeanOne(k.key, TOP_LEVEL_KEYS);
+    if (TOP_LEVEL_KEY_NAMES.includes(k.key)) continue;
+    const suggestion = didYouMeanOne(k.key, TOP_LEVEL_KEY_NAMES);
     add('unknown-key', 'warning',
       `Unknown manifest key \`${k.key}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''} Theater ignores it.`,
       k.range, suggestion ? { fix: 'replace-key', replacement: suggestion } : undefined);
