@@ -18,7 +18,7 @@ export function eventJson(ev: ChainEvent, index: number): string {
   const d = decodeEvent(ev);
   return stringifyLossless({
     index, hash: toHex(ev.hash), parent_hash: ev.parentHash ? toHex(ev.parentHash) : null, event_type: ev.eventType,
-    category: d.category, summary: d.summary, input: d.input, output: d.output, error: d.error,
+    category: d.category, summary: d.summary, input: d.input, output: d.output, state: d.state, error: d.error,
   });
 }
 

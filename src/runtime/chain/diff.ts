@@ -39,15 +39,20 @@ function row(a: readonly ChainEvent[], b: readonly ChainEvent[], i: number): Dif
     index: i,
     ...(ea ? { hashA: toHex(ea.hash), typeA: ea.eventType } : {}),
     ...(eb ? { hashB: toHex(eb.hash), typeB: eb.eventType } : {}),
-    same: ea !== undefined && eb !== undefined && bytesEqual(ea.hash, eb.hash),
+    same: ea !== undefined && eb !== undefined && sameEvent(ea, eb),
   };
+}
+
+/** Same stored hash and same contents: a stored hash alone can hide edited data. */
+function sameEvent(x: ChainEvent, y: ChainEvent): boolean {
+  return bytesEqual(x.hash, y.hash) && x.eventType === y.eventType && bytesEqual(x.data, y.data) && bytesEqual(x.parentHash, y.parentHash);
 }
 
 /** Diffs chain `a` (expected) against `b` (actual). */
 export function diffChains(a: readonly ChainEvent[], b: readonly ChainEvent[], context = 3): ChainDiff {
   const common = Math.min(a.length, b.length);
   let index = 0;
-  while (index < common && bytesEqual(a[index]!.hash, b[index]!.hash)) index++;
+  while (index < common && sameEvent(a[index]!, b[index]!)) index++;
   const longest = Math.max(a.length, b.length);
   const rows = (from: number, to: number): DiffRow[] => {
     const out: DiffRow[] = [];
@@ -63,7 +68,8 @@ export function diffChains(a: readonly ChainEvent[], b: readonly ChainEvent[], c
   let message: string;
   if (expected && actual) {
     reason = 'hash';
-    message = `event ${index} differs: expected ${expected.eventType} ${shortHash(expected.hash)} but got ${actual.eventType} ${shortHash(actual.hash)}`;
+    const contents = bytesEqual(expected.hash, actual.hash) ? ' (same stored hash, different contents)' : '';
+    message = `event ${index} differs${contents}: expected ${expected.eventType} ${shortHash(expected.hash)} but got ${actual.eventType} ${shortHash(actual.hash)}`;
   } else if (actual) {
     reason = 'extra';
     message = `event ${index} is extra: the expected chain ends after ${a.length} events but the other continues with ${actual.eventType} ${shortHash(actual.hash)}`;

@@ -21,12 +21,18 @@ interface CacheMeta { initTakesParams: boolean; wit: string; files: string[]; tr
 let jcoVersionMemo: string | undefined;
 export function jcoVersion(): string {
   if (jcoVersionMemo) return jcoVersionMemo;
+  jcoVersionMemo = 'unknown';
   try {
-    const pkg = require.resolve('@bytecodealliance/jco-transpile/package.json');
-    jcoVersionMemo = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
-  } catch {
-    jcoVersionMemo = 'unknown';
-  }
+    // The package's exports map hides package.json: walk up from its main module.
+    let dir = path.dirname(require.resolve('@bytecodealliance/jco-transpile'));
+    for (let i = 0; i < 4 && jcoVersionMemo === 'unknown'; i++, dir = path.dirname(dir)) {
+      const pkg = path.join(dir, 'package.json');
+      if (fs.existsSync(pkg)) {
+        const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string; version: string };
+        if (json.name === '@bytecodealliance/jco-transpile') jcoVersionMemo = json.version;
+      }
+    }
+  } catch { /* keep 'unknown': the cache still works, keyed by the component alone */ }
   return jcoVersionMemo;
 }
 

@@ -95,6 +95,8 @@ async function instantiate(answer: CallAnswerer | undefined): Promise<any> {
 
 /** One sentence for the user: what failed, in terms of the actor. */
 function describeFailure(e: unknown): string {
+  // jco throws the `err` payload of a result-returning export as is (older versions wrap it in ComponentError).
+  if (typeof e === 'string') return `init returned an error: ${e}`;
   if (e && typeof e === 'object' && 'payload' in e) return `init returned an error: ${String((e as { payload: unknown }).payload)}`;
   if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
   const msg = e instanceof Error ? e.message : String(e);
