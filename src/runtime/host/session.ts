@@ -173,6 +173,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   done(): Promise<ActorOutcome> {
     return this.finished;
   }
+
+  /** The one-sentence reason of a failure, once there is one. */
+  get lastError(): string | undefined {
+    return this.outcome?.error ?? this.failure;
+  }
 }
 
 function workerScript(): string {

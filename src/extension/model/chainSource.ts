@@ -1,0 +1,149 @@
+// The explorer's view of one chain (a running actor or an opened file), without any vscode import:
+// a bounded window over the events, filters, incremental verification and a refresh coalescer.
+// The runtime never waits for this: it only appends; the view decides what to show.
+import { decodeEvent, type DecodedEvent } from '../../runtime/chain/decode';
+import type { ChainEvent } from '../../runtime/chain/event';
+import { bytesEqual, chainHash, shortHash } from '../../runtime/chain/hash';
+
+export const PAGE = 500;
+
+export type Integrity = { state: 'intact'; checked: number } | { state: 'broken'; index: number; reason: string };
+
+export interface Filter { type?: string; text?: string }
+
+export class ChainSource {
+  private readonly decoded = new Map<number, DecodedEvent>();
+  private integrity: Integrity = { state: 'intact', checked: 0 };
+  /** Events shown: indexes into the (filtered) list; `follow` keeps the window on the newest events. */
+  private windowSize = PAGE;
+  private filtered: number[] | undefined;
+  filter: Filter = {};
+  /** Index of an event to highlight (replay divergence). */
+  marked: { index: number; note: string } | undefined;
+
+  constructor(readonly id: string, readonly label: string, private readonly events: readonly ChainEvent[], readonly follow: boolean) {}
+
+  get total(): number { return this.events.length; }
+
+  event(i: number): ChainEvent | undefined { return this.events[i]; }
+
+  decode(i: number): DecodedEvent {
+    let d = this.decoded.get(i);
+    if (!d) {
+      d = decodeEvent(this.events[i]!);
+      this.decoded.set(i, d);
+    }
+    return d;
+  }
+
+  /** Verifies the events appended since the last call (cheap: one hash per new event). */
+  verifyNew(): Integrity {
+    if (this.integrity.state === 'broken') return this.integrity;
+    for (let i = this.integrity.checked; i < this.events.length; i++) {
+      const ev = this.events[i];
+      if (!ev) return this.integrity; // a gap while live events arrive out of order
+      const parent = i === 0 ? null : this.events[i - 1]!.hash;
+      if (!bytesEqual(ev.parentHash, parent)) {
+        this.integrity = { state: 'broken', index: i, reason: `parent link broken: parent_hash ${ev.parentHash ? shortHash(ev.parentHash) : 'null'} but event ${i - 1} has ${parent ? shortHash(parent) : 'none'}` };
+        return this.integrity;
+      }
+      const h = chainHash(ev.parentHash, ev.eventType, ev.data, ev.legacy);
+      if (!bytesEqual(h, ev.hash)) {
+        this.integrity = { state: 'broken', index: i, reason: `hash mismatch: stored ${shortHash(ev.hash)} but contents hash to ${shortHash(h)}` };
+        return this.integrity;
+      }
+      this.integrity = { state: 'intact', checked: i + 1 };
+    }
+    return this.integrity;
+  }
+
+  get verification(): Integrity { return this.integrity; }
+
+  setFilter(f: Filter): void {
+    this.filter = f;
+    this.filtered = undefined;
+    this.windowSize = PAGE;
+  }
+
+  private matches(i: number): boolean {
+    const { type, text } = this.filter;
+    const ev = this.events[i];
+    if (!ev) return false;
+    if (type && !ev.eventType.toLowerCase().includes(type.toLowerCase())) return false;
+    if (text && !`${ev.eventType} ${this.decode(i).summary}`.toLowerCase().includes(text.toLowerCase())) return false;
+    return true;
+  }
+
+  /** Indexes that pass the filter (all of them without one). */
+  private candidates(): { count: number; at: (k: number) => number } {
+    if (!this.filter.type && !this.filter.text) return { count: this.events.length, at: (k) => k };
+    if (!this.filtered || this.filtered.length === 0 || this.filtered[this.filtered.length - 1]! < this.events.length - 1) {
+      const from = this.filtered && this.filtered.length ? this.filtered[this.filtered.length - 1]! + 1 : 0;
+      this.filtered ??= [];
+      for (let i = from; i < this.events.length; i++) if (this.matches(i)) this.filtered.push(i);
+    }
+    const list = this.filtered;
+    return { count: list.length, at: (k) => list[k]! };
+  }
+
+  /**
+   * The visible window: for a live actor the newest `windowSize` events (older ones behind "load
+   * more"), for a file the first `windowSize` (later ones behind "load more").
+   */
+  visible(): { indexes: number[]; hiddenBefore: number; hiddenAfter: number; matching: number } {
+    const c = this.candidates();
+    const n = Math.min(this.windowSize, c.count);
+    const start = this.follow ? c.count - n : 0;
+    const indexes: number[] = [];
+    for (let k = start; k < start + n; k++) indexes.push(c.at(k));
+    return { indexes, hiddenBefore: start, hiddenAfter: c.count - (start + n), matching: c.count };
+  }
+
+  loadMore(): void { this.windowSize += PAGE; }
+
+  /** Grows the window until event `index` is visible; false when the filter hides it. */
+  reveal(index: number): boolean {
+    if (index < 0 || index >= this.events.length) return false;
+    if ((this.filter.type || this.filter.text) && !this.matches(index)) return false;
+    for (;;) {
+      const v = this.visible();
+      if (v.indexes.includes(index)) return true;
+      if (v.hiddenBefore === 0 && v.hiddenAfter === 0) return false;
+      this.loadMore();
+    }
+  }
+}
+
+/**
+ * Coalesces refresh requests: at most one flush per `intervalMs`, nothing while hidden, one flush
+ * when the view becomes visible again. The flush receives the set of dirty keys.
+ */
+export class RefreshCoalescer<K> {
+  private readonly dirty = new Set<K>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private visible = true;
+
+  constructor(private readonly intervalMs: number, private readonly flush: (keys: Set<K>) => void,
+    private readonly clock: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout }) {}
+
+  mark(key: K): void {
+    this.dirty.add(key);
+    if (this.visible && !this.timer) this.timer = this.clock.set(() => this.run(), this.intervalMs);
+  }
+
+  setVisible(v: boolean): void {
+    this.visible = v;
+    if (v && this.dirty.size > 0 && !this.timer) this.run();
+    if (!v && this.timer) { this.clock.clear(this.timer); this.timer = undefined; }
+  }
+
+  private run(): void {
+    this.timer = undefined;
+    if (!this.visible || this.dirty.size === 0) return;
+    const keys = new Set(this.dirty);
+    this.dirty.clear();
+    this.flush(keys);
+  }
+
+  dispose(): void { if (this.timer) this.clock.clear(this.timer); }
+}
