@@ -83,16 +83,16 @@ function keySegment(t: string, i: number): [string, number] {
   return [t.slice(s, i), i];
 }
 
-/** A dotted key → segments and end. */
+/** A dotted key → segments and the end of its last segment (trailing spaces excluded). */
 function dottedKey(t: string, i: number): [string[], number] {
   const parts: string[] = [];
   for (;;) {
     i = ws(t, i);
     const [seg, end] = keySegment(t, i);
     parts.push(seg);
-    i = ws(t, end);
-    if (t[i] !== '.') return [parts, i];
-    i++;
+    const after = ws(t, end);
+    if (t[after] !== '.') return [parts, end];
+    i = after + 1;
   }
 }
 
