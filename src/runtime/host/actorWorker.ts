@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ChainEvent } from '../chain/event';
 import { quoteJsonString } from '../chain/json';
 import { ChainLogWriter } from '../chain/log';
 import { hostFunctionPayload, replaySummary, shutdownPayload, wasmCall, wasmError, wasmResult } from '../chain/payload';
@@ -21,24 +20,9 @@ const port = parentPort!;
 const post = (m: WorkerToMain) => port.postMessage(m);
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
-// Live events go to the main thread as batches of the log lines; the disk gets every line at once.
-let pending = '';
-let pendingCount = 0;
-let lastFlush = 0;
-function flush(): void {
-  if (pendingCount === 0) return;
-  post({ kind: 'lines', text: pending });
-  pending = '';
-  pendingCount = 0;
-  lastFlush = performance.now();
-}
-function queue(_ev: ChainEvent, _index: number, line: string): void {
-  pending += line;
-  if (++pendingCount >= 512 || performance.now() - lastFlush > 50) flush();
-}
-
 const { writer, lastHash, count } = ChainLogWriter.openForAppend(input.logPath);
-const recorder = new Recorder(writer, queue, { lastHash, count });
+// The main thread follows the log file itself; the worker only writes it.
+const recorder = new Recorder(writer, () => {}, { lastHash, count });
 let state: Uint8Array | null = null;
 let shutdownRequested = false;
 let dead: string | undefined;
@@ -129,13 +113,11 @@ function callInit(initial: Uint8Array | null): void {
     const [newState] = actorExports.init(...args) as [Uint8Array | undefined];
     state = newState ? new Uint8Array(newState) : null;
     recorder.record('wasm', wasmResult(INIT, state, utf8('null')));
-    flush();
     post({ kind: 'call-done', ok: true, state, ms: performance.now() - t0 });
   } catch (e) {
     // jco does not poison an instance after a trap; we never call into it again.
     dead = describeFailure(e);
     recorder.record('wasm', wasmError(INIT, dead));
-    flush();
     post({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0 });
   }
   if (shutdownRequested) post({ kind: 'shutdown-requested' });
@@ -149,7 +131,6 @@ function shutdown(): void {
       report.verdict === 'replayed', report.verdict === 'replayed' ? null : report.message));
     post({ kind: 'replay-report', report });
   }
-  flush();
   recorder.close();
   post({ kind: 'closed' });
   port.close();
@@ -167,7 +148,6 @@ port.on('message', (m: MainToWorker) => {
 setUp().then(() => post({ kind: 'ready' }), (e: unknown) => {
   const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
   recorder.record('wasm', wasmError(INIT, message));
-  flush();
   recorder.close();
   post({ kind: 'fatal', error: message });
 });

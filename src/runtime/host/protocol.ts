@@ -31,8 +31,6 @@ export type MainToWorker =
 
 export type WorkerToMain =
   | { kind: 'ready' }
-  /** Log lines exactly as written to disk (cheaper to send than event objects). */
-  | { kind: 'lines'; text: string }
   | { kind: 'log'; message: string }
   /** `ms`: time spent inside the guest call, measured in the worker. */
   | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number }

@@ -49,6 +49,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   /** @internal */
   attach(worker: Worker, initialState: Uint8Array | null): void {
     this.worker = worker;
+    this.tailTimer = setInterval(() => this.readLog(), 50);
+    this.tailTimer.unref();
     worker.on('message', (m: WorkerToMain) => this.onMessage(m, initialState));
     worker.on('error', (e) => this.terminateWith(`the actor's worker crashed: ${e.message}`));
     worker.on('exit', () => {
@@ -62,8 +64,37 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   private pushEvent(ev: ChainEvent, index: number): void {
+    if (this.events[index]) return;
     this.events[index] = ev;
     this.emit('event', ev, index);
+  }
+
+  // The worker writes the log; this side follows the file (the one source of truth), so events
+  // show up even while the guest is busy, and a terminated worker can never hold any back.
+  private tailOffset = 0;
+  private tailRest = '';
+  private tailTimer: NodeJS.Timeout | undefined;
+
+  /** Reads whatever the log gained since the last read and emits its whole lines as events. */
+  readLog(): void {
+    let fd: number;
+    try { fd = fs.openSync(this.logPath, 'r'); } catch { return; }
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size <= this.tailOffset) return;
+      const buf = Buffer.alloc(size - this.tailOffset);
+      const n = fs.readSync(fd, buf, 0, buf.length, this.tailOffset);
+      this.tailOffset += n;
+      const lines = (this.tailRest + buf.toString('utf8', 0, n)).split('\n');
+      this.tailRest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === '' || line.startsWith('{"format"')) continue;
+        const r = decodeChainLogLine(line);
+        if (typeof r !== 'string') this.pushEvent(r.ev, r.i);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   private onMessage(m: WorkerToMain, initialState: Uint8Array | null): void {
@@ -75,18 +106,12 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           void this.terminateWith(`init did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`, true);
         }, this.callTimeoutMs);
         break;
-      case 'lines':
-        for (const line of m.text.split('\n')) {
-          if (line === '') continue;
-          const r = decodeChainLogLine(line);
-          if (typeof r !== 'string') this.pushEvent(r.ev, r.i);
-        }
-        break;
       case 'log':
         this.emit('log', m.message);
         break;
       case 'call-done':
         clearTimeout(this.callTimer);
+        this.readLog(); // the call's events are on disk before this message was sent
         this.lastCallMs = m.ms;
         if (m.ok) {
           this.initState = m.state;
@@ -97,6 +122,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         }
         break;
       case 'replay-report':
+        this.readLog();
         this.replayReport = m.report as ReplayReport;
         break;
       case 'shutdown-requested':
@@ -130,6 +156,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
   private complete(o: ActorOutcome): void {
     if (this.outcome) return;
+    clearInterval(this.tailTimer);
+    this.readLog();
+    o.eventCount = this.events.length;
     this.outcome = o;
     this.setStatus(o.status);
     this.emit('exit', o);
