@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function componentWith20Imports(dir) {
-  const jco = await import('@bytecodealliance/jco');
+  const jco = await import('@bytecodealliance/jco-transpile/wasm-tools');
   const real = [['wasi:random/random@0.2.3', 'get-random-u64', '(result i64)'], ['wasi:random/insecure@0.2.3', 'get-insecure-random-u64', '(result i64)'],
     ['wasi:clocks/monotonic-clock@0.2.3', 'now', '(result i64)'], ['theater:simple/runtime', 'log', '(param i32 i32)']];
   const fake = Array.from({ length: 16 }, (_, i) => [`bench:many/i${i}@1.0.0`, 'f', '(result i32)']);

@@ -44,7 +44,7 @@ export async function buildActors({ only, quiet = false, force = false } = {}) {
       if (!quiet) console.log(`${name}: up to date`);
       continue;
     }
-    jco ??= await import('@bytecodealliance/jco');
+    jco ??= await import('@bytecodealliance/jco-transpile/wasm-tools');
     const t0 = performance.now();
     const worldText = readFileSync(join(dir, 'world.wit'), 'utf8');
     const wat = readFileSync(join(dir, 'actor.wat'), 'utf8').replace(';; @prelude', prelude);

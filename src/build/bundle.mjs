@@ -23,7 +23,7 @@ await esbuild.build({
   format: 'cjs',
   target: 'node20',
   // jco's transpiler is ESM with wasm assets located through import.meta.url: load it from node_modules.
-  external: ['vscode', '@bytecodealliance/jco-transpile', '@bytecodealliance/jco'],
+  external: ['vscode', '@bytecodealliance/jco-transpile'],
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
