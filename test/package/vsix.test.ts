@@ -35,13 +35,14 @@ test('the .vsix contains the bundles, grammar, media and jco\'s transpiler, noth
     /^extension\/syntaxes\/wit\.(tmLanguage|language-configuration)\.json$/,
     /^extension\/media\/(theater\.svg|manifest\.schema\.json)$/,
     /^extension\/dist\/node_modules\/@bytecodealliance\/jco-transpile\/(package\.json|LICENSE|dist\/[\w.-]+\.js|vendor\/.+)$/,
-    /^extension\/dist\/node_modules\/@bytecodealliance\/jco-transpile\/node_modules\/@bytecodealliance\/preview2-shim\/.+$/,
+    /^extension\/dist\/node_modules\/@bytecodealliance\/(preview2-shim|jco-node-fs|jco-node-fs-[\w-]+)\/.+$/,
     /^extension\/dist\/node_modules\/oxc-minify\/(package\.json|index\.js)$/,
   ];
   const unexpected = names.filter((n) => !allowed.some((re) => re.test(n)));
   assert.deepEqual(unexpected, [], 'nothing unexpected in the package');
   for (const must of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/actorWorker.js', 'extension/syntaxes/wit.tmLanguage.json',
-    'extension/dist/node_modules/@bytecodealliance/jco-transpile/vendor/js-component-bindgen-component.core.wasm']) {
+    'extension/dist/node_modules/@bytecodealliance/jco-transpile/vendor/js-component-bindgen-component.core.wasm',
+    'extension/dist/node_modules/@bytecodealliance/preview2-shim/package.json', 'extension/dist/node_modules/@bytecodealliance/jco-node-fs/package.json']) {
     assert.ok(names.includes(must), `${must} is packaged`);
   }
   assert.ok(!names.some((n) => /binaryen|\.ts$|\/test\/|\.map$/.test(n)), 'no binaryen, sources, tests or source maps');
