@@ -14,7 +14,7 @@ import { completionsAt } from '../../src/server/completion';
 import { hoverAt } from '../../src/server/hover';
 import { diagnose, toLsp } from '../../src/server/server';
 import { actorCopy } from '../helpers/actors';
-import { projectRoot } from '../helpers/shared';
+import { projectRoot, sharedPath, skipUnlessShared } from '../helpers/shared';
 
 function docAt(file: string, text?: string): TextDocument {
   return TextDocument.create(pathToFileURL(file).href, file.endsWith('.wit') ? 'wit' : 'toml', 1, text ?? fs.readFileSync(file, 'utf8'));
@@ -82,6 +82,19 @@ describe('diagnostics positions', () => {
     assert.deepEqual(syntax.range.start, { line: 1, character: 10 });
     assert.ok(broken.some((x) => x.code === 'import-version-mismatch'), 'the rest of the file is still checked');
   });
+});
+
+test('the upstream Theater manifests give a clear "component not found" and nothing nonsensical', { skip: skipUnlessShared('fixtures', 'theater-manifests') }, () => {
+  const dir = sharedPath('fixtures', 'theater-manifests')!;
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.toml'))) {
+    const diags = diagnose(docAt(path.join(dir, f)));
+    const errors = diags.filter((d) => d.severity === 'error');
+    assert.ok(errors.some((d) => d.code === 'component-not-found'), `${f}: component-not-found`);
+    for (const d of errors) assert.ok(['component-not-found', 'replay-chain-missing'].includes(d.code), `${f}: unexpected ${d.code}: ${d.message}`);
+    const abs = errors.find((d) => d.code === 'component-not-found' && d.message.includes('/Users/'));
+    if (abs) assert.match(abs.message, /absolute paths; use a path relative to this manifest/);
+    assert.ok(!diags.some((d) => d.code === 'unknown-key' || d.code === 'unknown-handler-type' || d.code === 'config-unknown-key'), `${f}: no bogus key findings`);
+  }
 });
 
 describe('hover and completion come from the registry', () => {
