@@ -141,12 +141,17 @@ export function compareReplay(expected: readonly ChainEvent[], actual: readonly 
     if (!exp) {
       return { verdict: 'extra-events', total, matched: i, divergence, message: `Replay produced ${actual.length} events, the recording has ${total}; the first extra event is ${act.eventType} at index ${i}.` };
     }
-    const exhausted = /replay exhausted/.test(decodeEvent(act).error ?? '');
+    const error = decodeEvent(act).error ?? '';
+    const exhausted = /replay exhausted/.test(error);
+    // The call that diverged trapped before it was recorded; its name is in the error.
+    const called = /the actor called ([^\s,]+)/.exec(error)?.[1];
     return {
       verdict: exhausted ? 'exhausted' : 'diverged', total, matched: i, divergence,
       message: exhausted
         ? `Replay ran past the recording at event ${i}: the actor made a call the recording does not have.`
-        : `Replay diverged at event ${i}: expected ${exp.eventType} ${shortHash(exp.hash)}, got ${act.eventType} ${shortHash(act.hash)}.`,
+        : called
+          ? `Replay diverged at event ${i}: the recording has ${exp.eventType} ${shortHash(exp.hash)}, but the actor called ${called}.`
+          : `Replay diverged at event ${i}: expected ${exp.eventType} ${shortHash(exp.hash)}, got ${act.eventType} ${shortHash(act.hash)}.`,
     };
   }
   const sameHashes = byValue === 0 && total > 0 && bytesEqual(expected[total - 1]!.hash, actual[total - 1]!.hash);
