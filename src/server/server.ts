@@ -1,7 +1,6 @@
 // The Theater language server: diagnostics for manifest.toml and .wit files from the validation core
 // (the same answers as `theater check`), quick fixes, hover and completion from the registry.
 // Runs over IPC (the extension) or stdio (`theater lsp --stdio`, any editor). Never imports vscode.
-import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind, createConnection, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
@@ -118,9 +117,4 @@ export function startServer(transport: 'stdio' | 'ipc'): void {
   // stdout belongs to the protocol on stdio: route stray console output to stderr.
   if (transport === 'stdio') console.log = (...a: unknown[]) => { process.stderr.write(`${a.join(' ')}\n`); };
   attachServer(connection);
-}
-
-/** True when a file exists (the extension guards the server's start with it). */
-export function serverAvailable(path: string): boolean {
-  return fs.existsSync(path);
 }

@@ -82,17 +82,3 @@ function parseSections(b: Uint8Array): ComponentWorld {
   }
   return { imports, exports };
 }
-
-export interface InterfaceName { namespace: string; package: string; interface: string; version: string | null }
-
-/** 'wasi:random/random@0.2.3' → parts; null for names that are not `ns:pkg/iface[@ver]`. */
-export function splitInterfaceName(n: string): InterfaceName | null {
-  const m = /^([a-z0-9-]+):([a-z0-9-]+(?::[a-z0-9-]+)*)\/([a-z0-9-]+)(?:@(.+))?$/.exec(n);
-  return m ? { namespace: m[1]!, package: m[2]!, interface: m[3]!, version: m[4] ?? null } : null;
-}
-
-/** 'wasi:random/random@0.2.3' → 'wasi:random/random' */
-export function unversioned(n: string): string {
-  const at = n.indexOf('@');
-  return at < 0 ? n : n.slice(0, at);
-}

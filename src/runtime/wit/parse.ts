@@ -53,12 +53,6 @@ const NAME = /^%?[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const QUALIFIED = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)*)\/(%?[a-z][a-z0-9-]*)(?:@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?))?$/;
 const PACKAGE = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)*)(?:@(\S+))?$/;
 
-/** 'wasi:random/random@0.2.3' → parts; null when it is not `ns:pkg/iface[@semver]`. */
-export function parseInterfaceName(n: string): { namespace: string; package: string; interface: string; version: string | null } | null {
-  const m = QUALIFIED.exec(n);
-  return m ? { namespace: m[1]!, package: m[2]!, interface: m[3]!, version: m[4] ?? null } : null;
-}
-
 export function parseWit(text: string): WitDocument {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
