@@ -12,7 +12,11 @@ type Runtime = typeof import('../runtime/host/session');
 let runtimeModule: Runtime | undefined;
 function runtime(): Runtime {
   // Bundled into the extension but evaluated only on first use.
-  runtimeModule ??= require('../runtime/host/session') as Runtime;
+  if (!runtimeModule) {
+    runtimeModule = require('../runtime/host/session') as Runtime;
+    // From the first start on, keep a worker ready so later starts skip its ~50 ms boot.
+    runtimeModule.setPrewarm(true);
+  }
   return runtimeModule;
 }
 
@@ -250,6 +254,7 @@ export class Controller implements vscode.Disposable {
   }
 
   dispose(): void {
+    runtimeModule?.setPrewarm(false);
     for (const e of this.actors.entries) void e.session.stop('VS Code is closing');
     for (const d of this.disposables) d.dispose();
   }

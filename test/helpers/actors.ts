@@ -26,7 +26,8 @@ export function tempDir(prefix: string): string {
 export async function actorCopy(name: string, edit?: (manifest: string) => string): Promise<string> {
   await buildActors();
   const dir = tempDir(name);
-  fs.cpSync(path.join(projectRoot, 'test-actors', name), dir, { recursive: true });
+  // Chains from earlier runs in the source folder stay behind.
+  fs.cpSync(path.join(projectRoot, 'test-actors', name), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.theater`) });
   const manifest = path.join(dir, 'manifest.toml');
   if (edit) fs.writeFileSync(manifest, edit(fs.readFileSync(manifest, 'utf8')));
   return manifest;

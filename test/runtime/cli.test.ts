@@ -105,18 +105,20 @@ describe('theater CLI', { skip }, () => {
   });
 
   test('kill -9 in the middle of a run leaves a log that verifies', async () => {
-    const manifest = await actorCopy('loop-actor', (m) => `init_state = "./state.json"\n${m}\n[[handler]]\ntype = "random"\nseed = 3\n`.replace(/\n\[\[handler\]\]\ntype = "random"\n(?![\s\S]*seed)/, '\n'));
+    const manifest = await actorCopy('loop-actor', (m) => `init_state = "./state.json"\n${m.replace('type = "random"', 'type = "random"\nseed = 3')}`);
     fs.writeFileSync(path.join(path.dirname(manifest), 'state.json'), '50000000');
     const logDir = path.join(path.dirname(manifest), '.theater', 'chains');
-    const child = spawn(process.execPath, [bin, 'run', manifest, '--data-dir', dataDir, '--timeout', '600000'], { stdio: 'ignore' });
-    // Wait (on file-system events, no sleeps) until the log holds a few thousand events, then kill.
-    const log = await new Promise<string>((resolve) => {
-      const check = () => {
+    const child = spawn(process.execPath, [bin, 'run', manifest, '--data-dir', dataDir, '--timeout', '600000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    // Wait until the log holds a few thousand events (or the run ends early, which fails the test), then kill.
+    const log = await new Promise<string>((resolve, reject) => {
+      const poll = setInterval(() => {
         if (!fs.existsSync(logDir)) return;
         const file = fs.readdirSync(logDir).find((f) => f.endsWith('.chain.jsonl'));
         if (file && fs.statSync(path.join(logDir, file)).size > 400_000) { clearInterval(poll); resolve(path.join(logDir, file)); }
-      };
-      const poll = setInterval(check, 20);
+      }, 20);
+      child.once('exit', (code) => { clearInterval(poll); reject(new Error(`theater run ended (${code}) before it could be killed: ${stderr}`)); });
     });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

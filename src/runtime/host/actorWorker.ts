@@ -15,139 +15,148 @@ import { Recorder } from './recorder';
 import { createReplayAnswerer, type ReplaySession } from './replay';
 
 const INIT = 'theater:simple/actor.init';
-const input = workerData as WorkerInput;
 const port = parentPort!;
 const post = (m: WorkerToMain) => port.postMessage(m);
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
-const { writer, lastHash, count } = ChainLogWriter.openForAppend(input.logPath);
-// The main thread follows the log file itself; the worker only writes it.
-const recorder = new Recorder(writer, () => {}, { lastHash, count });
-let state: Uint8Array | null = null;
-let shutdownRequested = false;
-let dead: string | undefined;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Runs one actor in this worker; `input` arrives as workerData or, for a pre-started spare worker, as its first message. */
+function runActor(input: WorkerInput): void {
+  const { writer, lastHash, count } = ChainLogWriter.openForAppend(input.logPath);
+  // The main thread follows the log file itself; the worker only writes it.
+  const recorder = new Recorder(writer, () => {}, { lastHash, count });
+  let state: Uint8Array | null = null;
+  let shutdownRequested = false;
+  let dead: string | undefined;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-const context: HandlerContext = {
-  actorId: input.actorId,
-  actorName: input.actorName,
-  manifestDir: input.manifestDir,
-  dataDir: input.dataDir,
-  log: (message) => post({ kind: 'log', message }),
-  chain: () => recorder.events,
-  currentState: () => state,
-  requestShutdown: () => { shutdownRequested = true; },
-  recordDenial: (iface, operation, subject, message) => {
-    const inputJson = `{"Tuple":[{"String":${quoteJsonString(operation)}},{"String":${quoteJsonString(subject)}}]}`;
-    recorder.record(`${iface}/permission-denied`, hostFunctionPayload(iface, 'permission-denied', inputJson, `{"String":${quoteJsonString(message)}}`));
-  },
-  blockFor: (ms) => { if (ms > 0) Atomics.wait(sleeper, 0, 0, ms); },
-};
+  const context: HandlerContext = {
+    actorId: input.actorId,
+    actorName: input.actorName,
+    manifestDir: input.manifestDir,
+    dataDir: input.dataDir,
+    log: (message) => post({ kind: 'log', message }),
+    chain: () => recorder.events,
+    currentState: () => state,
+    requestShutdown: () => { shutdownRequested = true; },
+    recordDenial: (iface, operation, subject, message) => {
+      const inputJson = `{"Tuple":[{"String":${quoteJsonString(operation)}},{"String":${quoteJsonString(subject)}}]}`;
+      recorder.record(`${iface}/permission-denied`, hostFunctionPayload(iface, 'permission-denied', inputJson, `{"String":${quoteJsonString(message)}}`));
+    },
+    blockFor: (ms) => { if (ms > 0) Atomics.wait(sleeper, 0, 0, ms); },
+  };
 
-function recordCall(importName: string, fn: string, inputJson: string, outputJson: string): void {
-  recorder.record(`${importName}/${fn}`, hostFunctionPayload(importName, fn, inputJson, outputJson));
-}
-
-async function instantiate(answer: CallAnswerer | undefined): Promise<any> {
-  const instances = new Map<string, HandlerInstance>();
-  const specs: InterfaceSpec[] = [];
-  for (const b of input.bindings) {
-    const def = findHandler(b.handlerType)!;
-    specs.push(def.interfaces.find((i) => i.name === b.interfaceName)!);
+  function recordCall(importName: string, fn: string, inputJson: string, outputJson: string): void {
+    recorder.record(`${importName}/${fn}`, hostFunctionPayload(importName, fn, inputJson, outputJson));
   }
-  const resources = new ResourceTable();
-  const imports: Record<string, unknown> = {};
-  for (const b of input.bindings) {
-    const def = findHandler(b.handlerType)!;
-    let inst = instances.get(b.handlerType);
-    if (!inst && !answer) {
-      inst = def.create(context, input.handlerConfigs[b.handlerType] ?? {});
-      instances.set(b.handlerType, inst);
+
+  async function instantiate(answer: CallAnswerer | undefined): Promise<any> {
+    const instances = new Map<string, HandlerInstance>();
+    const specs: InterfaceSpec[] = [];
+    for (const b of input.bindings) {
+      const def = findHandler(b.handlerType)!;
+      specs.push(def.interfaces.find((i) => i.name === b.interfaceName)!);
     }
-    const iface = def.interfaces.find((i) => i.name === b.interfaceName)!;
-    imports[b.jcoKey] = bindInterface({
-      importName: b.importName, iface, impl: inst?.functions(iface.name) ?? {}, record: recordCall,
-      ...(answer ? { answer } : {}), resources, allInterfaces: specs,
-    });
+    const resources = new ResourceTable();
+    const imports: Record<string, unknown> = {};
+    for (const b of input.bindings) {
+      const def = findHandler(b.handlerType)!;
+      let inst = instances.get(b.handlerType);
+      if (!inst && !answer) {
+        inst = def.create(context, input.handlerConfigs[b.handlerType] ?? {});
+        instances.set(b.handlerType, inst);
+      }
+      const iface = def.interfaces.find((i) => i.name === b.interfaceName)!;
+      imports[b.jcoKey] = bindInterface({
+        importName: b.importName, iface, impl: inst?.functions(iface.name) ?? {}, record: recordCall,
+        ...(answer ? { answer } : {}), resources, allInterfaces: specs,
+      });
+    }
+    // The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
+    const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
+    const bindings = await importEsm(pathToFileURL(path.join(input.bindingsDir, 'actor.js')).href);
+    const compile = (file: string) => WebAssembly.compile(fs.readFileSync(path.join(input.bindingsDir, file)));
+    return bindings.instantiate(compile, imports);
   }
-  // The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
-  const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
-  const bindings = await importEsm(pathToFileURL(path.join(input.bindingsDir, 'actor.js')).href);
-  const compile = (file: string) => WebAssembly.compile(fs.readFileSync(path.join(input.bindingsDir, file)));
-  return bindings.instantiate(compile, imports);
+
+  /** One sentence for the user: what failed, in terms of the actor. */
+  function describeFailure(e: unknown): string {
+    // jco throws the `err` payload of a result-returning export as is (older versions wrap it in ComponentError).
+    if (typeof e === 'string') return `init returned an error: ${e}`;
+    if (e && typeof e === 'object' && 'payload' in e) return `init returned an error: ${String((e as { payload: unknown }).payload)}`;
+    if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
+    const msg = e instanceof Error ? e.message : String(e);
+    return `a host call failed: ${msg}`;
+  }
+
+  let actorExports: any;
+  let replay: ReplaySession | undefined;
+
+  async function setUp(): Promise<void> {
+    if (input.replayChainPath) {
+      replay = createReplayAnswerer(input.replayChainPath);
+    }
+    const instance = await instantiate(replay?.answer);
+    actorExports = instance['theater:simple/actor'] ?? instance.actor;
+    if (!actorExports || typeof actorExports.init !== 'function') throw new Error('the component does not export theater:simple/actor with an init function');
+  }
+
+  function callInit(initial: Uint8Array | null): void {
+    state = initial;
+    // A replay passes the recorded params (an old-shape init carries the recorded actor id).
+    const recordedId = replay?.recordedInitParams?.startsWith('[') ? (JSON.parse(replay.recordedInitParams) as string[])[0] : undefined;
+    const actorIdParam = recordedId ?? input.actorId;
+    const params = input.initTakesParams ? JSON.stringify([actorIdParam]) : 'null';
+    recorder.record('wasm', wasmCall(INIT, utf8(params)));
+    const t0 = performance.now();
+    try {
+      const args: unknown[] = [initial ?? undefined];
+      if (input.initTakesParams) args.push([actorIdParam]);
+      const [newState] = actorExports.init(...args) as [Uint8Array | undefined];
+      state = newState ? new Uint8Array(newState) : null;
+      recorder.record('wasm', wasmResult(INIT, state, utf8('null')));
+      post({ kind: 'call-done', ok: true, state, ms: performance.now() - t0 });
+    } catch (e) {
+      // jco does not poison an instance after a trap; we never call into it again.
+      dead = describeFailure(e);
+      recorder.record('wasm', wasmError(INIT, dead));
+      post({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0 });
+    }
+    if (shutdownRequested) post({ kind: 'shutdown-requested' });
+  }
+
+  function shutdown(): void {
+    recorder.record('shutdown', shutdownPayload());
+    if (replay) {
+      const report = replay.finish(recorder.events);
+      recorder.record('replay-summary', replaySummary(report.total, report.matched, report.verdict === 'replayed' ? 0 : 1,
+        report.verdict === 'replayed', report.verdict === 'replayed' ? null : report.message));
+      post({ kind: 'replay-report', report });
+    }
+    recorder.close();
+    post({ kind: 'closed' });
+    port.close();
+  }
+
+  port.on('message', (m: MainToWorker) => {
+    if (m.cmd === 'init') {
+      if (dead) { post({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0 }); return; }
+      callInit(m.state);
+    } else if (m.cmd === 'shutdown') {
+      shutdown();
+    }
+  });
+
+  setUp().then(() => post({ kind: 'ready' }), (e: unknown) => {
+    const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
+    recorder.record('wasm', wasmError(INIT, message));
+    recorder.close();
+    post({ kind: 'fatal', error: message });
+  });
 }
 
-/** One sentence for the user: what failed, in terms of the actor. */
-function describeFailure(e: unknown): string {
-  // jco throws the `err` payload of a result-returning export as is (older versions wrap it in ComponentError).
-  if (typeof e === 'string') return `init returned an error: ${e}`;
-  if (e && typeof e === 'object' && 'payload' in e) return `init returned an error: ${String((e as { payload: unknown }).payload)}`;
-  if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
-  const msg = e instanceof Error ? e.message : String(e);
-  return `a host call failed: ${msg}`;
+// A spare worker (started ahead of time so the next actor starts fast) waits for its input.
+if (workerData) runActor(workerData as WorkerInput);
+else {
+  port.once('message', (m: { cmd: 'setup'; input: WorkerInput }) => runActor(m.input));
+  post({ kind: 'spare-ready' });
 }
-
-let actorExports: any;
-let replay: ReplaySession | undefined;
-
-async function setUp(): Promise<void> {
-  if (input.replayChainPath) {
-    replay = createReplayAnswerer(input.replayChainPath);
-  }
-  const instance = await instantiate(replay?.answer);
-  actorExports = instance['theater:simple/actor'] ?? instance.actor;
-  if (!actorExports || typeof actorExports.init !== 'function') throw new Error('the component does not export theater:simple/actor with an init function');
-}
-
-function callInit(initial: Uint8Array | null): void {
-  state = initial;
-  // A replay passes the recorded params (an old-shape init carries the recorded actor id).
-  const recordedId = replay?.recordedInitParams?.startsWith('[') ? (JSON.parse(replay.recordedInitParams) as string[])[0] : undefined;
-  const actorIdParam = recordedId ?? input.actorId;
-  const params = input.initTakesParams ? JSON.stringify([actorIdParam]) : 'null';
-  recorder.record('wasm', wasmCall(INIT, utf8(params)));
-  const t0 = performance.now();
-  try {
-    const args: unknown[] = [initial ?? undefined];
-    if (input.initTakesParams) args.push([actorIdParam]);
-    const [newState] = actorExports.init(...args) as [Uint8Array | undefined];
-    state = newState ? new Uint8Array(newState) : null;
-    recorder.record('wasm', wasmResult(INIT, state, utf8('null')));
-    post({ kind: 'call-done', ok: true, state, ms: performance.now() - t0 });
-  } catch (e) {
-    // jco does not poison an instance after a trap; we never call into it again.
-    dead = describeFailure(e);
-    recorder.record('wasm', wasmError(INIT, dead));
-    post({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0 });
-  }
-  if (shutdownRequested) post({ kind: 'shutdown-requested' });
-}
-
-function shutdown(): void {
-  recorder.record('shutdown', shutdownPayload());
-  if (replay) {
-    const report = replay.finish(recorder.events);
-    recorder.record('replay-summary', replaySummary(report.total, report.matched, report.verdict === 'replayed' ? 0 : 1,
-      report.verdict === 'replayed', report.verdict === 'replayed' ? null : report.message));
-    post({ kind: 'replay-report', report });
-  }
-  recorder.close();
-  post({ kind: 'closed' });
-  port.close();
-}
-
-port.on('message', (m: MainToWorker) => {
-  if (m.cmd === 'init') {
-    if (dead) { post({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0 }); return; }
-    callInit(m.state);
-  } else if (m.cmd === 'shutdown') {
-    shutdown();
-  }
-});
-
-setUp().then(() => post({ kind: 'ready' }), (e: unknown) => {
-  const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
-  recorder.record('wasm', wasmError(INIT, message));
-  recorder.close();
-  post({ kind: 'fatal', error: message });
-});

@@ -31,6 +31,8 @@ export type MainToWorker =
 
 export type WorkerToMain =
   | { kind: 'ready' }
+  /** A spare worker has loaded the runtime and waits for its actor. */
+  | { kind: 'spare-ready' }
   | { kind: 'log'; message: string }
   /** `ms`: time spent inside the guest call, measured in the worker. */
   | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number }

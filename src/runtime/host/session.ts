@@ -99,6 +99,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
   private onMessage(m: WorkerToMain, initialState: Uint8Array | null): void {
     switch (m.kind) {
+      case 'spare-ready':
+        break;
       case 'ready':
         this.setStatus('running');
         this.send({ cmd: 'init', state: initialState });
@@ -211,10 +213,53 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
 function workerScript(): string {
   // Bundled: dist/actorWorker.js beside this code; compiled for tests: out/src/runtime/host/actorWorker.js.
-  const candidates = [path.join(__dirname, 'actorWorker.js'), path.join(__dirname, '..', '..', '..', 'dist', 'actorWorker.js')];
+  const candidates = [path.join(__dirname, 'actorWorker.js'), path.join(__dirname, '..', '..', '..', '..', 'dist', 'actorWorker.js')];
   const found = candidates.find((c) => fs.existsSync(c));
   if (!found) throw new TheaterError('The actor worker script is missing from this installation; rebuild with `npm run build`.', 'install');
   return found;
+}
+
+// A worker takes ~50 ms to boot and load the runtime. With prewarming on (the extension), one spare
+// worker waits ready, so starting an actor skips that; the CLI, which starts one actor, leaves it off.
+let prewarm = false;
+let spare: Worker | undefined;
+let spareReady: Promise<void> = Promise.resolve();
+
+function spawnSpare(): void {
+  if (!prewarm || spare) return;
+  const w = new Worker(workerScript(), { workerData: null, stdout: false, stderr: false });
+  spare = w;
+  w.unref(); // a spare never keeps the process alive
+  spareReady = new Promise((resolve) => {
+    w.once('message', () => resolve());
+    w.once('exit', () => { if (spare === w) spare = undefined; resolve(); });
+  });
+  w.on('error', () => { if (spare === w) spare = undefined; });
+}
+
+/** Resolves when the spare worker (if any) has loaded the runtime. */
+export function whenSpareReady(): Promise<void> {
+  return spareReady;
+}
+
+/** Keeps one spare worker ready for the next actor (or stops doing so). */
+export function setPrewarm(on: boolean): void {
+  prewarm = on;
+  if (on) spawnSpare();
+  else if (spare) { void spare.terminate(); spare = undefined; }
+}
+
+function takeWorker(input: WorkerInput): Worker {
+  const w = spare;
+  if (!w) return new Worker(workerScript(), { workerData: input, stdout: false, stderr: false });
+  spare = undefined;
+  w.removeAllListeners('exit');
+  w.removeAllListeners('error');
+  w.removeAllListeners('message');
+  w.ref();
+  w.postMessage({ cmd: 'setup', input });
+  setImmediate(spawnSpare);
+  return w;
 }
 
 /**
@@ -244,7 +289,6 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     handlerConfigs: prepared.handlerConfigs,
     ...(prepared.replayChainPath ? { replayChainPath: prepared.replayChainPath } : {}),
   };
-  const worker = new Worker(workerScript(), { workerData: input, stdout: false, stderr: false });
-  session.attach(worker, prepared.initialState);
+  session.attach(takeWorker(input), prepared.initialState);
   return session;
 }
