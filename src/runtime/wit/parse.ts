@@ -99,13 +99,22 @@ export function parseWit(text: string): WitDocument {
     problem(after, `Missing \`;\` after \`${after.text}\`.`);
   };
 
-  const parseWorld = (kw: Token) => {
+  /** `world|interface <name> {`: reads the name and the brace; false when there is no body to read. */
+  const openBlock = (kind: 'world' | 'interface'): { nameTok: Token; open: boolean } => {
     const nameTok = next();
-    if (nameTok.kind !== 'id' || !NAME.test(nameTok.text)) problem(nameTok, 'A world needs a kebab-case name, e.g. `world my-actor { … }`.');
+    if (nameTok.kind !== 'id' || !NAME.test(nameTok.text)) problem(nameTok, `A ${kind} needs a kebab-case name, e.g. \`${kind} my-${kind} { … }\`.`);
+    if (peek().text !== '{') { problem(nameTok, `Expected \`{\` after the ${kind} name.`); return { nameTok, open: false }; }
+    next();
+    return { nameTok, open: true };
+  };
+  /** Skips the `(…)` of a feature gate such as `@since(version = 0.2.0)`. */
+  const skipGateArgs = () => { if (peek().text === '(') { while (peek().kind !== 'eof' && next().text !== ')'); } };
+
+  const parseWorld = (kw: Token) => {
+    const { nameTok, open } = openBlock('world');
     const world: WitWorld = { name: nameTok.text, range: range(kw.start, nameTok.end), items: [] };
     doc.worlds.push(world);
-    if (peek().text !== '{') { problem(nameTok, 'Expected `{` after the world name.'); return; }
-    next();
+    if (!open) return;
     while (peek().kind !== 'eof' && peek().text !== '}') {
       const t = next();
       if (t.text === 'import' || t.text === 'export' || t.text === 'include' || t.text === 'use') {
@@ -125,18 +134,16 @@ export function parseWit(text: string): WitDocument {
         }
         if (t.text === 'use') { skipStatement(t); continue; }
         world.items.push({ kind: t.text as WitItem['kind'], target: target.text, range: range(target.start, target.end), lineRange: range(t.start, (peek().text === ';' ? peek().end : target.end)) });
-        if (t.text === 'include' && peek().text === 'with') { next(); if (peek().text === '{') skipBlock(); }
+        // `include x with { a as b }` ends with its block, not a `;`.
+        if (t.text === 'include' && peek().text === 'with') { next(); if (peek().text === '{') skipBlock(); continue; }
         expectSemicolon(target);
       } else if (t.text === '{') {
         k--; skipBlock();
       } else if (t.kind === 'id' && ['type', 'record', 'variant', 'enum', 'flags', 'resource'].includes(t.text)) {
         const n = next();
         if (peek().text === '{') skipBlock(); else skipStatement(n);
-      } else if (t.text === '@') {
-        // feature gates: @since(...), @unstable(...), @deprecated(...)
-        next(); if (peek().text === '(') { while (peek().kind !== 'eof' && next().text !== ')'); }
       } else if (t.kind === 'id' && t.text.startsWith('@')) {
-        if (peek().text === '(') { while (peek().kind !== 'eof' && next().text !== ')'); }
+        skipGateArgs();
       } else {
         problem(t, `Unexpected \`${t.text}\` in world \`${world.name}\`; expected import, export, include or use.`);
       }
@@ -145,12 +152,10 @@ export function parseWit(text: string): WitDocument {
   };
 
   const parseInterface = (kw: Token) => {
-    const nameTok = next();
-    if (nameTok.kind !== 'id' || !NAME.test(nameTok.text)) problem(nameTok, 'An interface needs a kebab-case name.');
+    const { nameTok, open } = openBlock('interface');
     const iface: WitInterface = { name: nameTok.text, range: range(kw.start, nameTok.end), functions: [] };
     doc.interfaces.push(iface);
-    if (peek().text !== '{') { problem(nameTok, 'Expected `{` after the interface name.'); return; }
-    next();
+    if (!open) return;
     while (peek().kind !== 'eof' && peek().text !== '}') {
       const t = next();
       if (t.kind === 'id' && peek().text === ':') {
@@ -164,7 +169,7 @@ export function parseWit(text: string): WitDocument {
       } else if (t.kind === 'id' && (t.text === 'type' || t.text === 'use')) {
         skipStatement(t);
       } else if (t.kind === 'id' && t.text.startsWith('@')) {
-        if (peek().text === '(') { while (peek().kind !== 'eof' && next().text !== ')'); }
+        skipGateArgs();
       } else if (t.text === '{') {
         k--; skipBlock();
       } else {
@@ -193,7 +198,7 @@ export function parseWit(text: string): WitDocument {
       } else if (t.text === 'world') parseWorld(t);
       else if (t.text === 'interface') parseInterface(t);
       else if (t.text === 'use') skipStatement(t);
-      else if (t.kind === 'id' && t.text.startsWith('@')) { if (peek().text === '(') { while (peek().kind !== 'eof' && next().text !== ')'); } }
+      else if (t.kind === 'id' && t.text.startsWith('@')) skipGateArgs();
       else if (t.text === '}') problem(t, 'This `}` closes nothing; remove it.');
       else { problem(t, `Unexpected \`${t.text}\`; a WIT file holds package, world, interface and use items.`); skipStatement(t); }
     }
