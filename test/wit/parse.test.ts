@@ -26,7 +26,7 @@ test('the test actors\' WIT packages parse without problems', () => {
 });
 
 test('syntax problems are reported where they are and the rest is still read', () => {
-  const doc = parseWit('package a:b;\nworld w {\n  import wasi:random/random@0.2.3\n  import theater:simple/runtime;\n  export bad:/x;\n}\n/* never closed\n');
+  const doc = parseWit('package a:b;\nworld w {\n  import wasi:random/random@0.2.3\n  import theater:simple/runtime;\n  export wasi:random/Random@x;\n}\n/* never closed\n');
   assert.deepEqual(doc.problems.find((p) => p.message.startsWith('Missing `;`')), { message: 'Missing `;` after `wasi:random/random@0.2.3`.', range: { start: { line: 2, character: 9 }, end: { line: 2, character: 33 } } });
   assert.ok(doc.worlds[0]!.items.some((i) => i.target === 'theater:simple/runtime'), 'the next import is still read');
   assert.ok(doc.problems.some((p) => /not a valid interface name/.test(p.message) && p.range.start.line === 4));
