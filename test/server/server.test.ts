@@ -185,7 +185,7 @@ class StdioClient {
 }
 
 const built = fs.existsSync(path.join(projectRoot, 'dist', 'cli.js'));
-test('`theater lsp --stdio` publishes diagnostics, updates them on change, and exits cleanly', { skip: built ? false : 'dist/cli.js is missing; run `npm run build`' }, async () => {
+test('`theater lsp --stdio` publishes diagnostics, updates them on edits and on a rebuilt component, and exits cleanly', { skip: built ? false : 'dist/cli.js is missing; run `npm run build`' }, async () => {
   const manifest = await actorCopy('unlisted-random-actor');
   const uri = pathToFileURL(manifest).href;
   const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'theater'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -205,6 +205,14 @@ test('`theater lsp --stdio` publishes diagnostics, updates them on change, and e
   client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${text}\n[[handler]]\ntype = "random"\n` }] });
   const d2 = await second;
   assert.deepEqual(d2.diagnostics.filter((d: any) => d.severity === 1), []);
+  // The component is rebuilt on disk (here: replaced by one importing wasi:random@0.3.0): the
+  // file watcher's notification makes the server re-check the open manifest without an edit.
+  const third = client.next('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.some((d: any) => d.code === 'import-version-mismatch'));
+  const dir = path.dirname(manifest);
+  fs.copyFileSync(path.join(projectRoot, 'test-actors', 'random-030-actor', 'random-030-actor.wasm'), path.join(dir, 'unlisted-random-actor.wasm'));
+  client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'unlisted-random-actor.wasm')).href, type: 2 }] });
+  const d3 = await third;
+  assert.match(d3.diagnostics.find((d: any) => d.code === 'import-version-mismatch').message, /wasi:random\/random@0\.3\.0/);
   await client.request('shutdown', null);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   client.notify('exit', null);
