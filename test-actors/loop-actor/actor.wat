@@ -1,8 +1,10 @@
-;; Calls get-random-u64 N times, N read as decimal from the init state (none: 1000); returns the last
-;; value as 8 bytes. For benchmarks, timeouts and kill tests.
+;; Calls wasi:random get-random-u64 N times, N read as decimal digits from the init state (none: 1000;
+;; e.g. init_state = "./state.json" holding 50000); returns ok(some(the last value, 8 bytes little-endian)).
+;; No other host call, so the chain is wasm, N × get-random-u64, wasm. For benchmarks, time limits, kills.
 (module
   (import "wasi:random/random@0.2.3" "get-random-u64" (func $u64 (result i64)))
   ;; @prelude
+
   (func (export "theater:simple/actor#init") (param $disc i32) (param $ptr i32) (param $len i32) (result i32)
     (local $n i32) (local $i i32) (local $v i64) (local $buf i32)
     (local.set $n (i32.const 1000))

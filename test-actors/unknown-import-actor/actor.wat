@@ -1,4 +1,5 @@
-;; Imports acme:widgets/gizmo@1.0.0, which no handler provides.
+;; Imports acme:widgets/gizmo@1.0.0 (declared in its own world.wit), which no handler provides: the
+;; runtime must refuse it before init. If run anyway: calls spin() and returns ok(none).
 (module
   (import "acme:widgets/gizmo@1.0.0" "spin" (func $spin (result i32)))
   ;; @prelude

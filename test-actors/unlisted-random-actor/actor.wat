@@ -1,19 +1,12 @@
-;; Calls get-random-u64 N times, N read as decimal from the init state (none: 1000); returns the last
-;; value as 8 bytes. For benchmarks, timeouts and kill tests.
+;; Imports wasi:random/random@0.2.3, but its manifest lists only `type = "runtime"`: the runtime must
+;; refuse it (handler not listed) unless handlers are activated by imports, as Theater does. If run:
+;; calls get-random-u64 once and returns ok(some(the value, 8 bytes little-endian)).
 (module
   (import "wasi:random/random@0.2.3" "get-random-u64" (func $u64 (result i64)))
   ;; @prelude
-  (func (export "theater:simple/actor#init") (param $disc i32) (param $ptr i32) (param $len i32) (result i32)
-    (local $n i32) (local $i i32) (local $v i64) (local $buf i32)
-    (local.set $n (i32.const 1000))
-    (if (local.get $disc) (then (local.set $n (call $parse_u32 (local.get $ptr) (local.get $len)))))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $v (call $u64))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $l)))
+  (func (export "theater:simple/actor#init") (param i32 i32 i32) (result i32)
+    (local $buf i32)
     (local.set $buf (call $alloc (i32.const 8) (i32.const 8)))
-    (i64.store (local.get $buf) (local.get $v))
+    (i64.store (local.get $buf) (call $u64))
     (call $ok_some (local.get $buf) (i32.const 8)))
 )

@@ -1,8 +1,9 @@
-  ;; ---- shared prelude (inserted by build.mjs) ----
+  ;; ---- shared prelude (build.mjs puts it where an actor.wat says `;; @prelude`, after the imports) ----
+  ;; Memory map: 0..16383 static data of the actor ((data (i32.const N) …) with N >= 16), heap from 16384.
   (memory (export "memory") 2)
   (global $heap (mut i32) (i32.const 16384))
 
-  ;; bump allocator: cabi_realloc(old_ptr, old_size, align, new_size) -> ptr
+  ;; bump allocator: cabi_realloc(old_ptr, old_size, align, new_size) -> ptr (never frees)
   (func $cabi_realloc (export "cabi_realloc") (param $old i32) (param $old_size i32) (param $align i32) (param $new_size i32) (result i32)
     (local $ptr i32) (local $end i32)
     (if (i32.eqz (local.get $new_size)) (then (return (local.get $align))))
@@ -25,7 +26,8 @@
   (func $alloc (param $size i32) (param $align i32) (result i32)
     (call $cabi_realloc (i32.const 0) (i32.const 0) (local.get $align) (local.get $size)))
 
-  ;; result<tuple<option<list<u8>>>, string> return areas (16 bytes, align 4)
+  ;; Result writers for init's result<tuple<option<list<u8>>>, string> (16 bytes, align 4):
+  ;; disc u8 @0; ok: option disc u8 @4, list ptr @8, len @12; err: string ptr @4, len @8.
   (func $ok_some (param $ptr i32) (param $len i32) (result i32)
     (local $r i32)
     (local.set $r (call $alloc (i32.const 16) (i32.const 4)))
@@ -50,19 +52,24 @@
 
   ;; 1 if memory[a..a+alen) equals memory[b..b+blen)
   (func $memeq (param $a i32) (param $alen i32) (param $b i32) (param $blen i32) (result i32)
-    (local $i i32)
     (if (i32.ne (local.get $alen) (local.get $blen)) (then (return (i32.const 0))))
+    (call $starts_with (local.get $a) (local.get $alen) (local.get $b) (local.get $blen)))
+
+  ;; 1 if memory[p..p+plen) starts with memory[s..s+slen)
+  (func $starts_with (param $p i32) (param $plen i32) (param $s i32) (param $slen i32) (result i32)
+    (local $i i32)
+    (if (i32.lt_u (local.get $plen) (local.get $slen)) (then (return (i32.const 0))))
     (block $done
       (loop $l
-        (br_if $done (i32.ge_u (local.get $i) (local.get $alen)))
-        (if (i32.ne (i32.load8_u (i32.add (local.get $a) (local.get $i)))
-                    (i32.load8_u (i32.add (local.get $b) (local.get $i))))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $slen)))
+        (if (i32.ne (i32.load8_u (i32.add (local.get $p) (local.get $i)))
+                    (i32.load8_u (i32.add (local.get $s) (local.get $i))))
           (then (return (i32.const 0))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $l)))
     (i32.const 1))
 
-  ;; decimal digits at memory[p..p+len) (stops at the first non-digit)
+  ;; decimal digits at memory[p..p+len) (stops at the first non-digit; no digits: 0)
   (func $parse_u32 (param $p i32) (param $len i32) (result i32)
     (local $i i32) (local $n i32) (local $c i32)
     (block $done
@@ -75,11 +82,12 @@
         (br $l)))
     (local.get $n))
 
-  ;; a growable text buffer for reports: $out_ptr/$out_len
+  ;; A text buffer for reports: $out appends memory[p..p+len) at $out_ptr + $out_len (4096 bytes max).
   (global $out_ptr (mut i32) (i32.const 0))
   (global $out_len (mut i32) (i32.const 0))
   (func $out (param $p i32) (param $len i32)
     (if (i32.eqz (global.get $out_ptr)) (then (global.set $out_ptr (call $alloc (i32.const 4096) (i32.const 1)))))
+    (if (i32.gt_u (i32.add (global.get $out_len) (local.get $len)) (i32.const 4096)) (then unreachable))
     (memory.copy (i32.add (global.get $out_ptr) (global.get $out_len)) (local.get $p) (local.get $len))
     (global.set $out_len (i32.add (global.get $out_len) (local.get $len))))
   ;; ---- end of prelude ----

@@ -87,7 +87,9 @@ const shotWatcher = fs.watch(signalDir, async (_e, name) => {
   if (name !== 'screenshot.request' || !fs.existsSync(path.join(signalDir, 'screenshot.request'))) return;
   fs.rmSync(path.join(signalDir, 'screenshot.request'), { force: true });
   await page.screenshot({ path: shotPath });
-  fs.writeFileSync(path.join(signalDir, 'screenshot.done'), shotPath);
+  // Written under another name and renamed, so the suite never sees the file before its content.
+  fs.writeFileSync(path.join(signalDir, 'screenshot.tmp'), shotPath);
+  fs.renameSync(path.join(signalDir, 'screenshot.tmp'), path.join(signalDir, 'screenshot.done'));
   console.log(`[runner] ${ms()} screenshot ${shotPath}`);
 });
 
