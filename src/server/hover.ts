@@ -1,85 +1,164 @@
-// Hover text, all derived from the handler registry and the manifest key table.
+// Hover text, all derived from the handler registry and the manifest key table (no hand-written
+// copies): manifest keys, handler types and config keys; WIT imports and exports.
 import type { Hover, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { findHandler, qualifiedName, resolveImport } from '../runtime/handlers/registry';
-import type { ConfigKeySpec, HandlerDefinition } from '../runtime/handlers/types';
-import { TOP_LEVEL_KEYS } from '../runtime/manifest/keys';
+import { findHandler, listHandlers, qualifiedName, REQUIRED_EXPORT, resolveImport } from '../runtime/handlers/registry';
+import type { ConfigKeySpec, FunctionSpec, HandlerDefinition } from '../runtime/handlers/types';
+import { TOP_LEVEL_KEYS, type TopLevelKey } from '../runtime/manifest/keys';
+import type { Range } from '../runtime/validation/types';
 import { parseWit } from '../runtime/wit/parse';
 import { witTypeToString } from '../runtime/wit/types';
 import { contains, manifestContext } from './context';
 import { documentKind } from './documents';
 
-function md(value: string, range?: Hover['range']): Hover {
+function md(value: string, range?: Range): Hover {
   return { contents: { kind: 'markdown', value }, ...(range ? { range } : {}) };
 }
 
+/** A default as TOML spells it. */
 export function formatDefault(v: ConfigKeySpec['default']): string {
   if (v === undefined) return '';
-  return Array.isArray(v) ? JSON.stringify(v) : typeof v === 'string' ? `"${v}"` : String(v);
+  return Array.isArray(v) ? JSON.stringify(v) : typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
+function configTypeLine(c: ConfigKeySpec): string {
+  const bounds = c.minimum !== undefined && c.maximum !== undefined ? `, ${c.minimum}–${c.maximum}` : c.minimum !== undefined ? `, ≥ ${c.minimum}` : '';
+  return `${c.type}${bounds}${c.default !== undefined ? `, default \`${formatDefault(c.default)}\`` : ''}${c.required ? ', required' : ''}`;
+}
+
+/** A handler's summary, interfaces with versions, exports it drives and config keys with defaults. */
 export function handlerMarkdown(h: HandlerDefinition): string {
-  const lines = [`**handler \`${h.type}\`**${h.implemented ? '' : ' — not implemented by this runtime yet'}`, '', h.doc, ''];
+  const lines = [`**\`${h.type}\` handler** — ${h.summary}`, ''];
+  if (!h.implemented && !/not implement/i.test(h.doc)) lines.push('*Not implemented by this runtime yet: an actor that needs it cannot start here.*', '');
+  if (h.alwaysAvailable) lines.push('*Always available: every actor gets it, listed in the manifest or not.*', '');
+  lines.push(h.doc, '');
   if (h.interfaces.length) {
-    lines.push('Provides:');
-    for (const i of h.interfaces) lines.push(`- \`${qualifiedName(i)}\`${i.functions.length ? `: ${i.functions.map((f) => `\`${f.name}\``).join(', ')}` : ''}`);
+    lines.push('**Provides**', '');
+    for (const i of h.interfaces) {
+      const fns = i.functions.length ? `: ${i.functions.map((f) => `\`${f.name}\``).join(', ')}` : ' (types only)';
+      lines.push(`- \`${qualifiedName(i)}\`${h.implemented ? fns : ''}`);
+    }
+    lines.push('');
   }
-  if (h.exports.length) lines.push('', `Drives: ${h.exports.map((e) => `\`${e}\``).join(', ')}`);
+  if (h.exports.length) lines.push(`**Drives** ${h.exports.map((e) => `\`${e}\``).join(', ')}`, '');
   if (h.config.length) {
-    lines.push('', 'Config:');
-    for (const c of h.config) lines.push(`- \`${c.name}\` (${c.type}${c.default !== undefined ? `, default ${formatDefault(c.default)}` : ''}${c.required ? ', required' : ''}): ${c.doc}`);
+    lines.push('**Config**', '');
+    for (const c of h.config) lines.push(`- \`${c.name}\` (${configTypeLine(c)}): ${c.doc}`);
+  } else {
+    lines.push('No config keys.');
   }
-  return lines.join('\n');
+  return lines.join('\n').trimEnd();
 }
 
 export function configKeyMarkdown(h: HandlerDefinition, c: ConfigKeySpec): string {
-  return `**\`${c.name}\`** — ${c.type}${c.default !== undefined ? `, default \`${formatDefault(c.default)}\`` : ''}${c.required ? ', required' : ''}\n\n${c.doc}\n\n(handler \`${h.type}\`)`;
+  return `**\`${c.name}\`** — ${configTypeLine(c)}\n\n${c.doc}${c.isPath ? ' (A path, relative to the manifest.)' : ''}\n\nConfig key of the \`${h.type}\` handler.`;
+}
+
+export function topLevelKeyMarkdown(k: TopLevelKey): string {
+  const type = k.type === 'array-of-tables' ? 'array of tables' : k.type;
+  return `**\`${k.key}\`** — ${type}${k.required ? ', required' : ''}\n\n${k.doc}`;
+}
+
+function handlerTypesMarkdown(): string {
+  return ['**`type`** — the handler this table configures. Registered types:', '',
+    ...listHandlers().map((h) => `- \`${h.type}\`${h.implemented ? '' : ' (not implemented here)'}: ${h.summary}`)].join('\n');
 }
 
 function manifestHover(doc: TextDocument, p: Position): Hover | null {
   const ctx = manifestContext(doc.getText(), p);
+  if (ctx.header) {
+    const k = TOP_LEVEL_KEYS.find((x) => x.key === ctx.header!.path[0]);
+    if (!k) return null;
+    const h = ctx.handler?.type ? findHandler(ctx.handler.type) : undefined;
+    return md(h ? `${topLevelKeyMarkdown(k)}\n\n---\n\n${handlerMarkdown(h)}` : topLevelKeyMarkdown(k), ctx.header.headerRange);
+  }
   const e = ctx.entry;
   if (!e) return null;
   const range = ctx.on === 'key' ? e.keyRange : e.valueRange;
   if (e.path.length === 1) {
     const k = TOP_LEVEL_KEYS.find((x) => x.key === e.path[0]);
-    return k ? md(`**\`${k.key}\`** — ${k.type}${k.required ? ', required' : ''}\n\n${k.doc}`, range) : null;
+    return k ? md(topLevelKeyMarkdown(k), range) : null;
   }
   if (e.path[0] === 'handler' && e.path.length === 3 && ctx.handler) {
     if (e.path[2] === 'type') {
       const h = typeof e.value === 'string' ? findHandler(e.value) : undefined;
-      return h ? md(handlerMarkdown(h), range) : md('**`type`** — the handler this table configures; run `theater handlers` for the list.', range);
+      return md(h ? handlerMarkdown(h) : handlerTypesMarkdown(), range);
     }
     const h = ctx.handler.type ? findHandler(ctx.handler.type) : undefined;
     const spec = h?.config.find((c) => c.name === e.path[2]);
     return h && spec ? md(configKeyMarkdown(h, spec), range) : null;
   }
+  if (e.path[0] === 'permission_policy') {
+    const k = TOP_LEVEL_KEYS.find((x) => x.key === 'permission_policy');
+    return k ? md(topLevelKeyMarkdown(k), range) : null;
+  }
   return null;
 }
 
+/** A registry function as WIT declares it; resource functions inside their resource's notation. */
+export function functionSignature(f: FunctionSpec): string {
+  let name = f.name;
+  let params = f.params;
+  let keyword = 'func';
+  const m = /^\[(method|static|constructor)\](.+)$/.exec(f.name);
+  if (m) {
+    name = m[2]!;
+    if (m[1] === 'method') params = params.filter(([n]) => n !== 'self');
+    if (m[1] === 'static') keyword = 'static func';
+    if (m[1] === 'constructor') { name = `${m[2]!}.constructor`; keyword = 'constructor'; }
+  }
+  const ps = params.map(([n, t]) => `${n}: ${witTypeToString(t)}`).join(', ');
+  const result = f.result && keyword !== 'constructor' ? ` -> ${witTypeToString(f.result)}` : '';
+  return `${name}: ${keyword}(${ps})${result};`;
+}
+
+function listingHint(h: HandlerDefinition): string {
+  return h.alwaysAvailable ? 'Always available.' : `List \`[[handler]] type = "${h.type}"\` in the manifest.`;
+}
+
+/** Which handler serves an import (exact, semver-compatible or none), with its functions. */
 export function importMarkdown(target: string): string {
   const res = resolveImport(target);
   if (res.status === 'unresolved') {
-    const same = res.sameInterface.map((p) => `\`${qualifiedName(p.iface)}\` (\`${p.handler.type}\`)`).join(', ');
-    return `**\`${target}\`** — no registered handler serves this${same ? `; registered versions: ${same}` : ''}.`;
+    const same = res.sameInterface.map((p) => `\`${qualifiedName(p.iface)}\` (\`${p.handler.type}\` handler)`);
+    return same.length
+      ? `**\`${target}\`** — no registered handler serves this version. Registered: ${same.join(', ')}.`
+      : `**\`${target}\`** — no registered handler serves this interface; an actor importing it cannot start. Run \`theater handlers\` for the list.`;
   }
   const { handler, iface } = res.provider;
-  const how = res.status === 'exact' ? 'exact version' : `semver-compatible: the handler provides \`${qualifiedName(iface)}\``;
-  const fns = iface.functions.map((f) => `- \`${f.name}: func(${f.params.map(([n, t]) => `${n}: ${witTypeToString(t)}`).join(', ')})${f.result ? ` -> ${witTypeToString(f.result)}` : ''}\``);
-  return [`**\`${target}\`** — served by the \`${handler.type}\` handler (${how})${handler.implemented ? '' : ', not implemented by this runtime yet'}.`, '', iface.doc, '', ...fns].join('\n');
+  const how = res.status === 'exact' ? 'exact version' : `semver-compatible: the handler provides \`${qualifiedName(iface)}\`, as wasmtime's linker allows`;
+  const lines = [`**\`${target}\`** — served by the \`${handler.type}\` handler (${how}).`, ''];
+  if (!handler.implemented) {
+    lines.push(`*The \`${handler.type}\` handler is not implemented by this runtime yet: an actor importing this cannot start here.*`);
+    return lines.join('\n');
+  }
+  lines.push(iface.doc, '');
+  if (iface.functions.length) {
+    lines.push('```wit', ...iface.functions.flatMap((f) => [`/// ${f.doc}`, functionSignature(f)]), '```', '');
+  } else {
+    lines.push('Types only (no functions).', '');
+  }
+  lines.push(listingHint(handler));
+  return lines.join('\n');
+}
+
+export function exportMarkdown(target: string): string {
+  const bare = target.replace(/@.*$/, '');
+  const drivers = listHandlers().filter((h) => h.exports.some((e) => e.replace(/@.*$/, '') === bare));
+  const driver = drivers.find((h) => h.implemented) ?? drivers[0];
+  if (!driver) return `**\`${target}\`** — no registered handler calls this export; the runtime will never invoke it.`;
+  if (!driver.implemented) return `**\`${target}\`** — called by Theater's \`${driver.type}\` handler, which this runtime does not implement yet.`;
+  const role = bare === REQUIRED_EXPORT ? ' Every actor must export it: `init` is called on start.' : '';
+  return `**\`${target}\`** — called by the \`${driver.type}\` handler.${role}\n\n${listingHint(driver)}`;
 }
 
 function witHover(doc: TextDocument, p: Position): Hover | null {
   for (const w of parseWit(doc.getText()).worlds) {
     for (const item of w.items) {
-      if ((item.kind === 'import' || item.kind === 'export') && contains(item.range, p) && item.target.includes(':')) {
-        if (item.kind === 'export') {
-          const bare = item.target.replace(/@.*$/, '');
-          const driver = ['runtime'].map((t) => findHandler(t)!).find((h) => h.exports.includes(bare));
-          return md(driver ? `**\`${item.target}\`** — called by the \`${driver.type}\` handler (init on start).` : `**\`${item.target}\`** — no implemented handler calls this export.`, item.range);
-        }
-        return md(importMarkdown(item.target), item.range);
-      }
+      if ((item.kind !== 'import' && item.kind !== 'export') || !contains(item.lineRange, p)) continue;
+      // `import runtime;` names an interface of the world's own package, not a handler's.
+      if (!item.target.includes(':')) return null;
+      return md(item.kind === 'import' ? importMarkdown(item.target) : exportMarkdown(item.target), item.range);
     }
   }
   return null;

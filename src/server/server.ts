@@ -1,21 +1,24 @@
 // The Theater language server: diagnostics for manifest.toml and .wit files from the validation core
 // (the same answers as `theater check`), quick fixes, hover and completion from the registry.
 // Runs over IPC (the extension) or stdio (`theater lsp --stdio`, any editor). Never imports vscode.
-import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind, createConnection, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
-  type Connection, type Diagnostic as LspDiagnostic, type InitializeResult,
+  type CodeActionParams, type Connection, type Diagnostic as LspDiagnostic, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { validateManifestText } from '../runtime/validation/manifest';
 import type { Diagnostic } from '../runtime/validation/types';
-import { validateWitText } from '../runtime/validation/wit';
 import { codeActionsFor } from './codeActions';
-import { documentKind } from './documents';
 import { completionsAt } from './completion';
+import { documentKind, pathKey, uriToPath } from './documents';
 import { hoverAt } from './hover';
+import { checkDocument, forget, type CheckSettings } from './validate';
 
+export { diagnose } from './validate';
+
+/** Pause in typing before a changed document is re-checked. */
 export const DEBOUNCE_MS = 150;
+/** File events come in bursts (a build writes then renames; client and server watchers both report): one re-check per burst. */
+export const FILE_EVENT_DELAY_MS = 50;
 
 const SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
 
@@ -23,79 +26,132 @@ export function toLsp(d: Diagnostic): LspDiagnostic {
   return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'theater', message: d.message, ...(d.data ? { data: d.data } : {}) };
 }
 
-function uriToPath(uri: string): string {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-}
+const sameRange = (a: LspDiagnostic['range'], b: LspDiagnostic['range']) =>
+  a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 
-/** Diagnostics for one open document (manifest or WIT), from the validation core. */
-export function diagnose(doc: TextDocument): Diagnostic[] {
-  const kind = documentKind(doc.uri);
-  const file = uriToPath(doc.uri);
-  if (kind === 'wit') return validateWitText(doc.getText(), file);
-  if (kind === 'manifest') return validateManifestText(doc.getText(), file).diagnostics;
-  return [];
+function readSettings(source: unknown): CheckSettings {
+  const s = (source ?? {}) as { activateByImports?: unknown; theater?: { activateByImports?: unknown } };
+  const v = s.theater?.activateByImports ?? s.activateByImports;
+  return typeof v === 'boolean' ? { activateByImports: v } : {};
 }
 
 export function attachServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const timers = new Map<string, NodeJS.Timeout>();
+  /** uri → files its last check read or looked for (component, init_state, replay chain). */
+  const dependencies = new Map<string, Set<string>>();
+  /** uri → diagnostics as last published, to restore `data` for clients that drop it. */
+  const published = new Map<string, LspDiagnostic[]>();
+  /** uri → document version of the last check, so the content event that follows didOpen is not checked twice. */
+  const checked = new Map<string, number>();
+  const changedFiles = new Set<string>();
+  let fileTimer: NodeJS.Timeout | undefined;
+  let settings: CheckSettings = {};
   let dynamicWatch = false;
+  let snippets = false;
 
-  const publish = (doc: TextDocument) => {
+  const publish = (uri: string) => {
+    const doc = documents.get(uri);
+    if (!doc) return; // closed meanwhile
     const version = doc.version;
-    let diags: Diagnostic[];
+    let check;
     try {
-      diags = diagnose(doc);
+      check = checkDocument(doc, settings);
     } catch (e) {
-      connection.console.error(`theater: validating ${doc.uri} failed: ${(e as Error).message}`);
+      connection.console.error(`theater: checking ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       return;
     }
-    // A newer edit arrived while validating: its own run publishes.
-    if (documents.get(doc.uri)?.version !== version) return;
-    void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: diags.map(toLsp) });
+    // Never publish results for a text that is no longer current.
+    if (documents.get(uri)?.version !== version) return;
+    dependencies.set(uri, new Set(check.dependencies));
+    checked.set(uri, version);
+    const diagnostics = check.diagnostics.map(toLsp);
+    published.set(uri, diagnostics);
+    void connection.sendDiagnostics({ uri, version, diagnostics });
   };
-  const schedule = (doc: TextDocument, delay: number) => {
-    clearTimeout(timers.get(doc.uri));
-    if (delay === 0) { timers.delete(doc.uri); publish(doc); return; }
-    timers.set(doc.uri, setTimeout(() => { timers.delete(doc.uri); const cur = documents.get(doc.uri); if (cur) publish(cur); }, delay));
+  const cancel = (uri: string) => { clearTimeout(timers.get(uri)); timers.delete(uri); };
+  const schedule = (uri: string, delay: number) => {
+    cancel(uri);
+    if (delay === 0) { publish(uri); return; }
+    timers.set(uri, setTimeout(() => { timers.delete(uri); publish(uri); }, delay));
+  };
+
+  /** Re-checks open manifests that depend on a changed file, and open .wit files when a .wit changed. */
+  const flushFileChanges = () => {
+    fileTimer = undefined;
+    const changed = [...changedFiles];
+    changedFiles.clear();
+    const witChanged = changed.some((p) => p.toLowerCase().endsWith('.wit'));
+    // A deleted or created folder (`cargo clean`) is reported as the folder alone.
+    const affects = (deps: Set<string> | undefined) => !!deps && changed.some((c) => deps.has(c) || [...deps].some((d) => d.startsWith(`${c}/`) || d.startsWith(`${c}\\`)));
+    for (const doc of documents.all()) {
+      const kind = documentKind(doc.uri);
+      if ((kind === 'wit' && witChanged) || (kind === 'manifest' && affects(dependencies.get(doc.uri)))) schedule(doc.uri, 0);
+    }
   };
 
   connection.onInitialize((params): InitializeResult => {
     dynamicWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    settings = readSettings(params.initializationOptions);
+    snippets = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['"', '=', ' ', ':', '/', '@'] },
+        completionProvider: { triggerCharacters: ['"', '=', ' ', ':', '/', '@', '['] },
       },
       serverInfo: { name: 'theater-language-server', version: '0.1.0' },
     };
   });
   connection.onInitialized(() => {
-    if (dynamicWatch) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.wasm' }, { globPattern: '**/*.wit' }, { globPattern: '**/*.json' }, { globPattern: '**/*.chain.jsonl' }],
-      });
+    if (!dynamicWatch) return; // the client may still send its own file events; they are handled the same way
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: ['**/*.wasm', '**/*.wit', '**/*.json', '**/*.jsonl'].map((globPattern) => ({ globPattern })),
+    }).catch((e: unknown) => connection.console.warn(`theater: cannot watch files: ${String(e)}`));
+  });
+  connection.onDidChangeConfiguration((params) => {
+    const next = readSettings(params.settings);
+    if (next.activateByImports === settings.activateByImports) return;
+    settings = next;
+    for (const doc of documents.all()) if (documentKind(doc.uri) === 'manifest') schedule(doc.uri, 0);
+  });
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const c of params.changes) {
+      const p = uriToPath(c.uri);
+      forget(p);
+      changedFiles.add(pathKey(p));
     }
-  });
-  // A component, a WIT file, an init_state or a chain changed on disk: re-check every open document.
-  connection.onDidChangeWatchedFiles(() => {
-    for (const doc of documents.all()) schedule(doc, 0);
+    clearTimeout(fileTimer);
+    fileTimer = setTimeout(flushFileChanges, FILE_EVENT_DELAY_MS);
   });
 
-  documents.onDidOpen((e) => schedule(e.document, 0));
-  documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
-  documents.onDidSave((e) => schedule(e.document, 0));
+  documents.onDidOpen((e) => schedule(e.document.uri, 0));
+  documents.onDidChangeContent((e) => {
+    // didOpen fires a content change too; the open has already checked this version.
+    if (checked.get(e.document.uri) === e.document.version) return;
+    schedule(e.document.uri, DEBOUNCE_MS);
+  });
+  documents.onDidSave((e) => schedule(e.document.uri, 0));
   documents.onDidClose((e) => {
-    clearTimeout(timers.get(e.document.uri));
-    timers.delete(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    const uri = e.document.uri;
+    cancel(uri);
+    dependencies.delete(uri);
+    published.delete(uri);
+    checked.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction((params: CodeActionParams) => {
     const doc = documents.get(params.textDocument.uri);
-    return doc ? codeActionsFor(doc, params.context.diagnostics) : [];
+    if (!doc) return [];
+    const only = params.context.only;
+    if (only && !only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) return [];
+    // Clients before LSP 3.16 drop `data`: take it from what was published for the same code and range.
+    const last = published.get(doc.uri) ?? [];
+    const diags = params.context.diagnostics.map((d) => d.data !== undefined || d.source !== 'theater' ? d
+      : { ...d, data: last.find((p) => p.code === d.code && sameRange(p.range, d.range))?.data });
+    return codeActionsFor(doc, diags);
   });
   connection.onHover((params) => {
     const doc = documents.get(params.textDocument.uri);
@@ -103,7 +159,11 @@ export function attachServer(connection: Connection): void {
   });
   connection.onCompletion((params) => {
     const doc = documents.get(params.textDocument.uri);
-    return doc ? completionsAt(doc, params.position) : [];
+    return doc ? completionsAt(doc, params.position, { snippets }) : [];
+  });
+  connection.onShutdown(() => {
+    for (const uri of [...timers.keys()]) cancel(uri);
+    clearTimeout(fileTimer);
   });
 
   documents.listen(connection);
@@ -111,10 +171,15 @@ export function attachServer(connection: Connection): void {
 }
 
 export function startServer(transport: 'stdio' | 'ipc'): void {
+  if (transport === 'stdio') {
+    // stdout carries the protocol: stray console output goes to stderr instead.
+    const toStderr = (...a: unknown[]) => { process.stderr.write(`${a.map(String).join(' ')}\n`); };
+    console.log = toStderr;
+    console.info = toStderr;
+    console.debug = toStderr;
+  }
   const connection = transport === 'stdio'
     ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
     : createConnection(ProposedFeatures.all);
-  // stdout belongs to the protocol on stdio: route stray console output to stderr.
-  if (transport === 'stdio') console.log = (...a: unknown[]) => { process.stderr.write(`${a.join(' ')}\n`); };
   attachServer(connection);
 }

@@ -29,11 +29,17 @@ export function manifestJsonSchema(): Record<string, unknown> {
     items: {
       type: 'object',
       required: ['type'],
-      properties: { type: { description: 'The handler this table configures.', enum: handlers.map((h) => h.type) } },
+      properties: {
+        type: {
+          description: `The handler this table configures: ${handlers.map((h) => `${h.type}${h.implemented ? '' : ' (not implemented by this runtime)'}`).join(', ')}.`,
+          enum: handlers.map((h) => h.type),
+        },
+      },
       allOf: handlers.map((h) => ({
         if: { properties: { type: { const: h.type } } },
         then: {
-          description: h.summary,
+          title: `${h.type} handler`,
+          description: h.implemented ? h.summary : `${h.summary} Not implemented by this runtime yet.`,
           properties: { type: { const: h.type }, ...Object.fromEntries(h.config.map((c) => [c.name, configSchema(c)])) },
           ...(h.config.some((c) => c.required) ? { required: ['type', ...h.config.filter((c) => c.required).map((c) => c.name)] } : {}),
         },
@@ -46,7 +52,8 @@ export function manifestJsonSchema(): Record<string, unknown> {
     title: 'Theater actor manifest (manifest.toml)',
     description: 'Generated from the Theater for VS Code handler registry. Unknown top-level keys are allowed: Theater ignores them.',
     type: 'object',
-    required: ['name', 'version'],
+    // `component` is required, but `package` (its newer name) may stand in for it.
+    required: TOP_LEVEL_KEYS.filter((k) => k.required && k.key !== 'component').map((k) => k.key),
     anyOf: [{ required: ['component'] }, { required: ['package'] }],
     properties,
     additionalProperties: true,
