@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian toolchains the real-toolchain test actors are built with, only when missing:
+# clang + lld + wasi-libc (+ compiler-rt builtins for wasm32) for C, and Debian's rustc with the
+# wasm32 standard library for Rust (always called as /usr/bin/rustc: the rustup toolchain that may
+# come first on PATH has no wasm32 target). Nothing is installed inside the clone.
+# Progress goes to stderr; a failure exits non-zero with apt's own message.
+set -euo pipefail
+need=()
+command -v clang >/dev/null 2>&1 || need+=(clang)
+command -v wasm-ld >/dev/null 2>&1 || need+=(lld)
+[ -f /usr/include/wasm32-wasi/stdio.h ] || need+=(wasi-libc)
+ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev-wasm32)
+[ -x /usr/bin/rustc ] || need+=(rustc)
+ls /usr/lib/rustlib/wasm32-*/lib/libstd-*.rlib >/dev/null 2>&1 || need+=(libstd-rust-dev-wasm32)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "[toolchains] apt-get install ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+fi
