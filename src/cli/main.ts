@@ -21,6 +21,7 @@ Commands:
   chain diff <a> <b> [--json]         first divergence and an aligned listing around it
   chain export <log> --out FILE       write a Theater chain.json
   lsp --stdio                         the language server over stdio
+  debug-adapter                       the debug adapter (Debug Adapter Protocol) over stdio
 
 Global: --debug (show stack traces), --help
 Exit codes: 0 ok, 1 actor failed / problems found / chain broken, 2 bad arguments or unusable input.`;
@@ -43,6 +44,10 @@ async function main(argv: string[]): Promise<number> {
       const { startServer } = require('../server/server') as typeof import('../server/server');
       startServer('stdio');
       return new Promise<number>(() => { /* runs until the client exits the process */ });
+    }
+    case 'debug-adapter': {
+      const { runDebugAdapterOverStdio } = require('../debug/stdio') as typeof import('../debug/stdio');
+      return runDebugAdapterOverStdio();
     }
     default: throw new UsageError(`unknown command '${command}'; run \`theater --help\` for the list`);
   }

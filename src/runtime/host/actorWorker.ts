@@ -12,6 +12,7 @@ import type { HandlerContext, HandlerInstance, InterfaceSpec } from '../handlers
 import { bindInterface, ResourceTable, type CallAnswerer } from './binder';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
+import { createDebugGate } from './debugGate';
 import { createReplayAnswerer, type ReplaySession } from './replay';
 
 const INIT = 'theater:simple/actor.init';
@@ -23,8 +24,10 @@ const utf8 = (s: string) => Buffer.from(s, 'utf8');
 function runActor(input: WorkerInput): void {
   const { writer, lastHash, count } = ChainLogWriter.openForAppend(input.logPath);
   // The main thread follows the log file itself; the worker only writes it.
-  const recorder = new Recorder(writer, () => {}, { lastHash, count });
   let state: Uint8Array | null = null;
+  // Under a debugger, the gate may block here after an event is on disk, before the guest goes on.
+  const gate = input.debugControl ? createDebugGate(input.debugControl, post, () => state) : undefined;
+  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count });
   let shutdownRequested = false;
   let dead: string | undefined;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));

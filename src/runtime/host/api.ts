@@ -28,6 +28,8 @@ export interface StartOptions {
   actorId?: string;
   /** Replay: answer every host import from this recorded chain (Theater chain.json or our log). */
   replayChainPath?: string;
+  /** Under a debugger: the DebugController's shared buffer; the worker pauses at events when told. */
+  debugControl?: SharedArrayBuffer;
 }
 
 export interface ActorSessionEvents {

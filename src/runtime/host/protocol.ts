@@ -1,5 +1,6 @@
 // Messages between an ActorSession (main thread) and its actor worker.
 import type { HandlerConfig } from '../handlers/types';
+import type { DebugStopped } from './debugGate';
 
 export interface WorkerBinding {
   importName: string;
@@ -23,6 +24,8 @@ export interface WorkerInput {
   handlerConfigs: Record<string, HandlerConfig>;
   /** Replay: the recorded chain to answer imports from. */
   replayChainPath?: string;
+  /** Under a debugger: the DebugController's shared buffer (see debugGate.ts). */
+  debugControl?: SharedArrayBuffer;
 }
 
 export type MainToWorker =
@@ -39,5 +42,6 @@ export type WorkerToMain =
   | { kind: 'call-done'; ok: false; error: string; ms: number }
   | { kind: 'shutdown-requested' }
   | { kind: 'replay-report'; report: unknown }
+  | DebugStopped
   | { kind: 'closed' }
   | { kind: 'fatal'; error: string };

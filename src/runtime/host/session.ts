@@ -135,6 +135,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.complete({ status: 'failed', error: m.error, eventCount: this.events.length });
         void this.worker?.terminate();
         break;
+      case 'debug-stopped':
+        this.readLog(); // the event it stopped at is on disk
+        this.emit('debug-stopped', m);
+        break;
       case 'closed':
         this.complete(this.failure
           ? { status: 'failed', error: this.failure, eventCount: this.events.length }
@@ -288,6 +292,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     bindings: prepared.plan.bindings.map((b) => ({ importName: b.importName, jcoKey: b.jcoKey, handlerType: b.handlerType, interfaceName: b.iface.name })),
     handlerConfigs: prepared.handlerConfigs,
     ...(prepared.replayChainPath ? { replayChainPath: prepared.replayChainPath } : {}),
+    ...(options.debugControl ? { debugControl: options.debugControl } : {}),
   };
   session.attach(takeWorker(input), prepared.initialState);
   return session;
