@@ -21,3 +21,10 @@ for (const layer of ['src/runtime', 'src/server', 'src/cli']) {
     assert.deepEqual(offenders.map((f) => path.relative(projectRoot, f)), []);
   });
 }
+
+// The compiler enforces the edges (tsconfig project references; `vscode` maps to a file of no project
+// in src/runtime, src/server and src/cli). This keeps the runtime free of import cycles.
+test('src/runtime has no import cycles (type-only imports included)', async () => {
+  const { importCycles } = (await import(path.join(projectRoot, 'src', 'build', 'import-cycles.mjs'))) as { importCycles(dir: string): string[][] };
+  assert.deepEqual(importCycles(path.join(projectRoot, 'src', 'runtime')), []);
+});

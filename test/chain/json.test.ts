@@ -12,6 +12,7 @@ test('integers beyond 2^53-1 become bigint, the rest are ordinary numbers', () =
   assert.equal(parseLossless('123456789012345'), 123456789012345);
   assert.equal(parseLossless('1.0'), 1);
   assert.equal(parseLossless('1e3'), 1000);
+  // eslint-disable-next-line no-loss-of-precision -- the point: the lossless parser keeps what a JS number cannot
   assert.equal(parseLossless('12529243227765134399.0'), 12529243227765134399);
   assert.ok(Object.is(parseLossless('-0'), -0));
 });
