@@ -7,7 +7,7 @@ import os from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const sections = ['runtime', 'replay', 'lsp', 'explorer'].filter((s) => only.length === 0 || only.includes(s));
+const sections = ['runtime', 'replay', 'lsp', 'explorer', 'debug'].filter((s) => only.length === 0 || only.includes(s));
 
 const rows = [];
 const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memGiB: Math.round(os.totalmem() / 2 ** 30) }, date: new Date().toISOString(), results: {} };
