@@ -50,6 +50,11 @@ function fixFor(doc: TextDocument, d: LspDiagnostic, data: FixData): Fix | undef
       return addHandler(doc, data.handlerType);
     case 'replace-key':
       return { title: `Change to \`${data.replacement}\``, edits: [{ range: keyRange(doc, d.range), newText: data.replacement }] };
+    case 'replace-string-value': {
+      // The range is the TOML string with its quotes: keep the quote style the user wrote.
+      const quote = /^['"]/.exec(doc.getText(d.range))?.[0] ?? '"';
+      return { title: `Change to "${data.replacement}"`, edits: [{ range: d.range, newText: `${quote}${data.replacement}${quote}` }] };
+    }
     case 'set-import-version': {
       // The diagnostic's range is the import target (`wasi:random/random@0.3.0`).
       const name = data.importName.replace(/@.*$/, '');

@@ -52,6 +52,19 @@ describe('replace an unknown key with the suggestion', () => {
   });
 });
 
+describe('replace an unknown handler type with the suggestion', () => {
+  test('"randon" becomes "random", quotes kept, and the error is gone', () => {
+    for (const q of ['"', "'"]) {
+      const text = fixture('typos.manifest.toml').getText().replace('type = "random"', `type = ${q}randon${q}`);
+      const doc = fixture('typos.manifest.toml', text);
+      assert.deepEqual(fixesFor(doc, 'unknown-handler-type').map((a) => a.title), ['Change to "random"']);
+      const fixed = applyFix(doc, 'unknown-handler-type');
+      assert.equal(fixed.getText(), text.replace(`${q}randon${q}`, `${q}random${q}`));
+      assert.ok(!codes(fixed).includes('unknown-handler-type'));
+    }
+  });
+});
+
 describe('remove a duplicate handler table', () => {
   test('in the middle: the whole block goes, the next table keeps its header', () => {
     const doc = fixture('duplicate.manifest.toml');

@@ -83,7 +83,7 @@ export function validateManifestText(text: string, manifestPath: string, options
       const suggestion = didYouMeanOne(h.type, types);
       add('unknown-handler-type', 'error',
         `Unknown handler type "${h.type}"${suggestion ? `; did you mean "${suggestion}"?` : ''} Registered types: ${types.join(', ')}.`,
-        h.typeRange ?? h.range);
+        h.typeRange ?? h.range, suggestion && h.typeRange ? { fix: 'replace-string-value', replacement: suggestion } : undefined);
       continue;
     }
     if (seen.has(h.type)) {

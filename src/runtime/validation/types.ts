@@ -10,6 +10,7 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type FixData =
   | { fix: 'add-handler'; handlerType: string }
   | { fix: 'replace-key'; replacement: string }
+  | { fix: 'replace-string-value'; replacement: string }
   | { fix: 'remove-handler'; handlerIndex: number }
   | { fix: 'set-import-version'; importName: string; version: string }
   | { fix: 'rename-component-key' };
