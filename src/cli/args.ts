@@ -1,4 +1,6 @@
-// A small argument parser: positionals, boolean flags and `--name value` options.
+// A small argument parser: positionals, boolean flags and `--name value` options. Every command
+// declares the flags it takes; anything else is refused with a suggestion, never silently ignored.
+import { didYouMeanOne } from '../runtime/handlers/suggestKey';
 
 export class UsageError extends Error {}
 
@@ -9,6 +11,28 @@ export interface ParsedArgs {
 }
 
 const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir']);
+
+// --data-dir is global: scripts pass one per-user folder to every command (only run and replay use it).
+const GLOBAL_FLAGS = ['debug', 'help', 'data-dir'];
+/** The flags and options each command takes (besides --debug and --help). */
+export const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  run: ['chain-out', 'json', 'timeout', 'activate-by-imports', 'actor-id'],
+  replay: ['chain', 'json', 'chain-out', 'timeout'],
+  check: ['json', 'activate-by-imports'],
+  handlers: ['json'],
+  chain: ['json', 'out'],
+  lsp: ['stdio'],
+};
+
+/** Refuses a flag the command does not take, with the closest one it does take. */
+export function checkFlags(command: string, args: ParsedArgs): void {
+  const allowed = [...(COMMAND_FLAGS[command] ?? []), ...GLOBAL_FLAGS];
+  for (const name of [...args.flags, ...args.options.keys()]) {
+    if (allowed.includes(name)) continue;
+    const suggestion = didYouMeanOne(name, allowed);
+    throw new UsageError(`\`theater ${command}\` has no option --${name}${suggestion ? `; did you mean --${suggestion}?` : ''} (it takes ${allowed.map((f) => `--${f}`).join(', ')})`);
+  }
+}
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];

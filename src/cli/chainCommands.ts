@@ -4,7 +4,8 @@ import { diffChains } from '../runtime/chain/diff';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
 import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
-import { verifyChain } from '../runtime/chain/verify';
+import { verifyLoadedChain } from '../runtime/chain/verify';
+import { escapeControlChars } from '../runtime/text/escape';
 import { UsageError, requirePositional, type ParsedArgs } from './args';
 import { eventJson, eventLine } from './run';
 
@@ -15,14 +16,15 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
     case 'verify': {
       const file = requirePositional(files, 'a chain file', 'chain verify');
       const loaded = loadChainFile(file);
-      for (const p of loaded.problems) process.stderr.write(`warning: ${p}\n`);
-      const result = verifyChain(loaded.events);
+      for (const p of loaded.problems) process.stderr.write(`warning: ${escapeControlChars(p)}\n`);
+      // Intact means exactly what was written: a broken line fails the check (only a torn last line is set aside).
+      const result = verifyLoadedChain(loaded);
       if (json) {
         process.stdout.write(stringifyLossless({ ok: result.ok, events: loaded.events.length, first_bad: result.firstBad ?? null }) + '\n');
       } else if (result.ok) {
         process.stdout.write(`${file}: intact, ${loaded.events.length} events${loaded.events.length ? `, head ${shortHash(loaded.events[loaded.events.length - 1]!.hash)}` : ''}\n`);
       } else {
-        process.stdout.write(`${result.firstBad!.message}\n`);
+        process.stdout.write(`${escapeControlChars(result.firstBad!.message)}\n`);
       }
       return result.ok ? 0 : 1;
     }
@@ -51,7 +53,7 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
         process.stdout.write(`first divergence at event ${d.index} (${d.reason})\n`);
         for (const r of diff.aligned) {
           const mark = r.same ? ' ' : '✗';
-          process.stdout.write(`${mark} ${String(r.index).padStart(4)}  ${(r.hashA ?? '-').slice(0, 7).padEnd(7)} ${(r.typeA ?? '-').padEnd(40)} | ${(r.hashB ?? '-').slice(0, 7).padEnd(7)} ${r.typeB ?? '-'}\n`);
+          process.stdout.write(`${mark} ${String(r.index).padStart(4)}  ${(r.hashA ?? '-').slice(0, 7).padEnd(7)} ${escapeControlChars(r.typeA ?? '-').padEnd(40)} | ${(r.hashB ?? '-').slice(0, 7).padEnd(7)} ${escapeControlChars(r.typeB ?? '-')}\n`);
         }
       }
       return diff.identical ? 0 : 1;
@@ -62,7 +64,7 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
       if (!out) throw new UsageError('`theater chain export` needs --out FILE');
       const { events } = loadChainFile(file);
       fs.writeFileSync(out, writeTheaterChainJson(events));
-      process.stdout.write(`wrote ${events.length} events to ${out}${events.length ? ` (head ${toHex(events[events.length - 1]!.hash).slice(0, 7)})` : ''}\n`);
+      process.stdout.write(`wrote ${events.length} events to ${escapeControlChars(out)}${events.length ? ` (head ${toHex(events[events.length - 1]!.hash).slice(0, 7)})` : ''}\n`);
       return 0;
     }
     default:

@@ -6,6 +6,7 @@ import { validateComponentFile } from '../runtime/validation/component';
 import { formatDiagnostic, validateManifestFile } from '../runtime/validation/manifest';
 import type { Diagnostic } from '../runtime/validation/types';
 import { validateWitFile } from '../runtime/validation/wit';
+import { escapeControlChars } from '../runtime/text/escape';
 import { requirePositional, UsageError, type ParsedArgs } from './args';
 
 export function checkFile(file: string, activateByImports = false): Diagnostic[] {
@@ -28,9 +29,10 @@ export function runCheck(rest: string[], args: ParsedArgs): number {
   if (args.flags.has('json')) {
     process.stdout.write(stringifyLossless(diags.map((d) => ({ ...d, file: displayPath(d.file) }))) + '\n');
   } else {
-    for (const d of diags) process.stdout.write(formatDiagnostic(shown, d) + '\n');
+    // Messages quote the manifest (names, keys, paths): control characters are shown escaped.
+    for (const d of diags) process.stdout.write(escapeControlChars(formatDiagnostic(shown, d)) + '\n');
     const errors = diags.filter((d) => d.severity === 'error').length;
-    process.stderr.write(`${shown}: ${errors} error${errors === 1 ? '' : 's'}, ${diags.length - errors} other finding${diags.length - errors === 1 ? '' : 's'}\n`);
+    process.stderr.write(`${escapeControlChars(shown)}: ${errors} error${errors === 1 ? '' : 's'}, ${diags.length - errors} other finding${diags.length - errors === 1 ? '' : 's'}\n`);
   }
   return diags.some((d) => d.severity === 'error') ? 1 : 0;
 }

@@ -1,10 +1,13 @@
 // `theater`: the headless CLI. Same runtime and validation core as the extension and the server.
+import { ChainFileError } from '../runtime/chain/errors';
+import { FileReadError } from '../runtime/files/readRegular';
 import { TheaterError } from '../runtime/host/api';
+import { escapeControlChars } from '../runtime/text/escape';
 import { runChainCommand } from './chainCommands';
 import { runCheck } from './check';
 import { runHandlers } from './handlersCommand';
 import { runActor, runReplay } from './run';
-import { parseArgs, UsageError } from './args';
+import { checkFlags, COMMAND_FLAGS, parseArgs, UsageError } from './args';
 
 export const USAGE = `Usage: theater <command> [options]
 
@@ -23,7 +26,7 @@ Commands:
   lsp --stdio                         the language server over stdio
   debug-adapter                       the debug adapter (Debug Adapter Protocol) over stdio
 
-Global: --debug (show stack traces), --help
+Global: --debug (show stack traces), --help, --data-dir DIR (per-user data and cache)
 Exit codes: 0 ok, 1 actor failed / problems found / chain broken, 2 bad arguments or unusable input.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return command || args.flags.has('help') ? 0 : 2;
   }
+  if (Object.prototype.hasOwnProperty.call(COMMAND_FLAGS, command)) checkFlags(command, args);
   switch (command) {
     case 'run': return runActor(rest, args);
     case 'replay': return runReplay(rest, args);
@@ -57,14 +61,13 @@ const debug = process.argv.includes('--debug');
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 }, (e: unknown) => {
-  if (e instanceof UsageError) {
-    process.stderr.write(`theater: ${e.message}\n`);
-    process.exitCode = 2;
-  } else if (e instanceof TheaterError) {
-    process.stderr.write(`theater: ${e.message}\n`);
+  // Unusable input (arguments, a manifest, a chain file, a path that is not a regular file): one sentence, exit 2.
+  if (e instanceof UsageError || e instanceof TheaterError || e instanceof ChainFileError || e instanceof FileReadError) {
+    process.stderr.write(`theater: ${escapeControlChars(e.message)}\n`);
+    if (debug) process.stderr.write(`${e.stack}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`theater: internal error: ${e instanceof Error ? e.message : String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    process.stderr.write(`theater: internal error: ${escapeControlChars(e instanceof Error ? e.message : String(e))}${debug ? '' : ' (run with --debug for details)'}\n`);
     if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = 1;
   }

@@ -7,11 +7,13 @@ import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
 import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
 import { startActor, type ActorSession } from '../runtime/host/session';
+import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { numberOption, requirePositional, UsageError, type ParsedArgs } from './args';
 
 export function eventLine(ev: ChainEvent, index: number): string {
   const d = decodeEvent(ev);
-  return `${String(index).padStart(4)} ${shortHash(ev.hash)} ${ev.eventType.padEnd(44)} ${d.summary}`;
+  // Event types and summaries come from the guest or a file: control characters are shown escaped.
+  return `${String(index).padStart(4)} ${shortHash(ev.hash)} ${escapeControlChars(ev.eventType).padEnd(44)} ${escapeControlChars(d.summary)}`;
 }
 
 export function eventJson(ev: ChainEvent, index: number): string {
@@ -25,7 +27,7 @@ export function eventJson(ev: ChainEvent, index: number): string {
 async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boolean; error?: string }> {
   const json = args.flags.has('json');
   session.on('event', (ev, i) => process.stdout.write((json ? eventJson(ev, i) : eventLine(ev, i)) + '\n'));
-  session.on('log', (m) => process.stderr.write(`[${session.name}] ${m}\n`));
+  session.on('log', (m) => process.stderr.write(`[${escapeControlChars(session.name)}] ${escapeControlCharsKeepLines(m)}\n`));
   const stopOnSignal = () => { void session.stop('interrupted (SIGINT)'); };
   process.once('SIGINT', stopOnSignal);
   const initDone = new Promise<void>((resolve) => session.once('init-done', () => resolve()));
@@ -55,7 +57,7 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
   });
   const result = await drive(session, args);
   exportChain(session.logPath, args.options.get('chain-out'));
-  const summary = `${session.name}: ${result.ok ? 'init returned Ok' : `failed: ${result.error}`}; ${session.events.length} events in ${session.logPath}`;
+  const summary = escapeControlChars(`${session.name}: ${result.ok ? 'init returned Ok' : `failed: ${result.error}`}; ${session.events.length} events in ${session.logPath}`);
   if (args.flags.has('json')) process.stdout.write(stringifyLossless({ done: true, ok: result.ok, error: result.error ?? null, events: session.events.length, log: session.logPath }) + '\n');
   else process.stderr.write(summary + '\n');
   return result.ok ? 0 : 1;
@@ -75,17 +77,17 @@ export async function runReplay(rest: string[], args: ParsedArgs): Promise<numbe
   exportChain(session.logPath, args.options.get('chain-out'));
   const report = session.replayReport;
   if (!report) {
-    process.stderr.write(`theater: the replay ended before it could be compared (${session.status}); see ${session.logPath}\n`);
+    process.stderr.write(`theater: the replay ended before it could be compared (${session.status}); see ${escapeControlChars(session.logPath)}\n`);
     return 1;
   }
   if (args.flags.has('json')) {
     process.stdout.write(stringifyLossless({ replay: report, log: session.logPath }) + '\n');
   } else {
-    process.stderr.write(`${report.message}\n`);
+    process.stderr.write(`${escapeControlChars(report.message)}\n`);
     const d = report.divergence;
     if (d) {
       const row = (label: string, s: typeof d.expected) => s
-        ? `  ${label.padEnd(9)} ${s.eventType}  ${s.hash.slice(0, 16)}…\n            ${s.summary}\n`
+        ? `  ${label.padEnd(9)} ${escapeControlChars(s.eventType)}  ${s.hash.slice(0, 16)}…\n            ${escapeControlChars(s.summary)}\n`
         : `  ${label.padEnd(9)} (none)\n`;
       process.stderr.write(`at event ${d.index}:\n${row('expected', d.expected)}${row('actual', d.actual)}`);
     }

@@ -11,6 +11,8 @@ import { codeActionsFor } from './codeActions';
 import { completionsAt } from './completion';
 import { documentKind, pathKey, uriToPath } from './documents';
 import { hoverAt } from './hover';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { exitOnBrokenFrame, watchFrames } from './frames';
 import { checkDocument, forget, type CheckSettings } from './validate';
 
 export { diagnose } from './validate';
@@ -21,6 +23,15 @@ export const DEBOUNCE_MS = 150;
 export const FILE_EVENT_DELAY_MS = 50;
 
 const SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
+
+/** What the editor shows when the validation core itself failed on a document. */
+export function internalErrorDiagnostic(file: string, e: unknown): Diagnostic {
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    code: 'internal-error', severity: 'error', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    message: `Theater could not check this file (internal error: ${message.split('\n')[0]}); earlier diagnostics were cleared. Please report it.`,
+  };
+}
 
 export function toLsp(d: Diagnostic): LspDiagnostic {
   return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'theater', message: d.message, ...(d.data ? { data: d.data } : {}) };
@@ -58,8 +69,9 @@ export function attachServer(connection: Connection): void {
     try {
       check = checkDocument(doc, settings);
     } catch (e) {
+      // Never leave stale diagnostics on screen: replace them with one saying the check failed.
       connection.console.error(`theater: checking ${uri} failed: ${(e as Error).stack ?? String(e)}`);
-      return;
+      check = { dependencies: [], diagnostics: [internalErrorDiagnostic(uriToPath(uri), e)] };
     }
     // Never publish results for a text that is no longer current.
     if (documents.get(uri)?.version !== version) return;
@@ -170,6 +182,14 @@ export function attachServer(connection: Connection): void {
   connection.listen();
 }
 
+/** stdio with a framing guard: a broken frame ends the server with one line on stderr, never a hang. */
+function stdioConnection(): Connection {
+  watchFrames(process.stdin, exitOnBrokenFrame);
+  const reader = new StreamMessageReader(process.stdin);
+  reader.onError((e) => exitOnBrokenFrame(e.message.split('\n')[0]!));
+  return createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+}
+
 export function startServer(transport: 'stdio' | 'ipc'): void {
   if (transport === 'stdio') {
     // stdout carries the protocol: stray console output goes to stderr instead.
@@ -179,7 +199,7 @@ export function startServer(transport: 'stdio' | 'ipc'): void {
     console.debug = toStderr;
   }
   const connection = transport === 'stdio'
-    ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
+    ? stdioConnection()
     : createConnection(ProposedFeatures.all);
   attachServer(connection);
 }

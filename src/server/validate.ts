@@ -3,6 +3,7 @@
 // exactly the manifests that read it.
 import * as fs from 'node:fs';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { readRegularOrUndefined, type ReadRegularOptions } from '../runtime/files/readRegular';
 import { validateManifestText } from '../runtime/validation/manifest';
 import type { Diagnostic } from '../runtime/validation/types';
 import { validateWitText } from '../runtime/validation/wit';
@@ -26,15 +27,15 @@ export interface DocumentCheck {
 const cache = new Map<string, { size: number; mtimeMs: number; bytes: Uint8Array }>();
 const CACHE_LIMIT = 8;
 
-function readCached(p: string): Uint8Array | undefined {
+function readCached(p: string, limits: ReadRegularOptions): Uint8Array | undefined {
   let st: fs.Stats;
-  try { st = fs.statSync(p); } catch { cache.delete(pathKey(p)); return undefined; }
-  if (!st.isFile()) return undefined;
+  try { st = fs.statSync(p); } catch { cache.delete(pathKey(p)); return readRegularOrUndefined(p, limits); }
   const key = pathKey(p);
   const hit = cache.get(key);
-  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.bytes;
-  let bytes: Uint8Array;
-  try { bytes = fs.readFileSync(p); } catch { return undefined; }
+  if (st.isFile() && hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.bytes;
+  // Not a regular file, over its cap: readRegular says so in one sentence (and never blocks).
+  const bytes = readRegularOrUndefined(p, limits);
+  if (!bytes) return undefined;
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, { size: st.size, mtimeMs: st.mtimeMs, bytes });
   return bytes;
@@ -51,7 +52,7 @@ export function checkDocument(doc: TextDocument, settings: CheckSettings = {}): 
   if (kind === 'wit') return { diagnostics: validateWitText(doc.getText(), file), dependencies: [] };
   if (kind !== 'manifest') return { diagnostics: [], dependencies: [] };
   const dependencies: string[] = [];
-  const readFile = (p: string) => { dependencies.push(pathKey(p)); return readCached(p); };
+  const readFile = (p: string, limits: ReadRegularOptions) => { dependencies.push(pathKey(p)); return readCached(p, limits); };
   const r = validateManifestText(doc.getText(), file, { readFile, ...(settings.activateByImports ? { activateByImports: true } : {}) });
   return { diagnostics: r.diagnostics, dependencies };
 }

@@ -1,5 +1,6 @@
 // JSON that keeps u64 values exact. Chain payloads carry integers above 2^53 (random u64 outputs,
 // nanosecond clocks); JSON.parse would silently round them, so display and replay parse with this.
+import { JSON_MAX_DEPTH } from '../limits';
 
 /** A JSON value as the lossless parser returns it: integers beyond ±(2^53-1) are bigint. */
 export type LosslessJson = null | boolean | number | bigint | string | LosslessJson[] | { [key: string]: LosslessJson };
@@ -43,6 +44,7 @@ export function quoteJsonString(s: string): string {
 
 class Parser {
   pos = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   fail(what: string): never {
@@ -61,12 +63,22 @@ class Parser {
     this.pos = p;
   }
 
+  /** Arrays and objects nest at most JSON_MAX_DEPTH deep (serde_json's limit): no deep recursion. */
+  nested<T>(read: () => T): T {
+    if (++this.depth > JSON_MAX_DEPTH) {
+      throw new JsonParseError(`Invalid JSON at offset ${this.pos}: arrays and objects are nested more than ${JSON_MAX_DEPTH} deep (the limit, as in serde_json).`, this.pos);
+    }
+    const v = read();
+    this.depth--;
+    return v;
+  }
+
   value(): LosslessJson {
     this.ws();
     const c = this.s.charCodeAt(this.pos);
     switch (c) {
-      case 0x7b: return this.object();
-      case 0x5b: return this.array();
+      case 0x7b: return this.nested(() => this.object());
+      case 0x5b: return this.nested(() => this.array());
       case 0x22: return this.string();
       case 0x74: return this.literal('true', true);
       case 0x66: return this.literal('false', false);

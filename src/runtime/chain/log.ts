@@ -14,6 +14,12 @@ export interface ChainLogContents {
   tornTail: boolean;
   /** One sentence per line that could not be used. */
   problems: string[];
+  /**
+   * The first place where the log is not exactly what the writer writes (a bad line that is not the
+   * torn last one, an index out of order, a header with unknown or missing fields). A log with this
+   * set is broken: `chain verify` reports it at its line, whatever the hashes say.
+   */
+  broken?: { line: number; message: string };
 }
 
 export interface OpenedChainLog {
@@ -51,6 +57,33 @@ function writeAll(fd: number, text: string): void {
 
 function validHeader(v: unknown): v is ChainLogHeader {
   return typeof v === 'object' && v !== null && (v as { format?: unknown }).format === 'theater-vscode-chain';
+}
+
+// ---- Strict reading: is each line exactly what the writer writes? -------------------------------
+
+const HEADER_FIELDS: Record<string, (v: unknown) => boolean> = {
+  format: (v) => v === 'theater-vscode-chain',
+  version: (v) => v === 1,
+  actorId: (v) => typeof v === 'string',
+  actorName: (v) => typeof v === 'string',
+  manifestPath: (v) => v === null || typeof v === 'string',
+  componentSha256: (v) => v === null || (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)),
+  startedAt: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+  replayOf: (v) => typeof v === 'string',
+};
+const OPTIONAL_HEADER_FIELDS = new Set(['replayOf']);
+
+/** Why a header line is not one the writer writes, or undefined when it is. */
+export function headerProblem(h: ChainLogHeader): string | undefined {
+  const fields = h as unknown as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!Object.prototype.hasOwnProperty.call(HEADER_FIELDS, key)) return `the header has an unknown field "${key}"`;
+    if (!HEADER_FIELDS[key]!(fields[key])) return `the header's "${key}" is not valid`;
+  }
+  for (const key of Object.keys(HEADER_FIELDS)) {
+    if (!OPTIONAL_HEADER_FIELDS.has(key) && !(key in fields)) return `the header has no "${key}"`;
+  }
+  return undefined;
 }
 
 export class ChainLogWriter {
@@ -189,8 +222,14 @@ class LogLineParser {
   readonly problems: string[] = [];
   lineNo = 0;
   lastIndex = -1;
+  /** The first line that is not what the writer writes (see ChainLogContents.broken). */
+  broken: { line: number; message: string } | undefined;
 
   constructor(private readonly source: string) {}
+
+  private markBroken(message: string): void {
+    if (!this.broken) this.broken = { line: this.lineNo, message };
+  }
 
   /** Handles one complete line; returns the event it holds, if any. */
   line(text: string): ChainEvent | undefined {
@@ -204,15 +243,21 @@ class LogLineParser {
         throw new Error(`${this.source} is not a theater-vscode chain log: its first line is not a {"format":"theater-vscode-chain",…} header; pass a *.chain.jsonl file written by Theater for VS Code.`);
       }
       this.header = h;
+      const bad = headerProblem(h);
+      if (bad) this.markBroken(`${bad}, so it was altered`);
       return undefined;
     }
-    if (text.trim() === '') return undefined;
+    if (text.trim() === '') { this.markBroken(`line ${this.lineNo} is empty; the writer never writes an empty line`); return undefined; }
     const r = parseEventLine(text, this.lineNo);
     if (typeof r === 'string') {
       this.problems.push(r);
+      this.markBroken(r.replace(/; it was skipped\.$/, ''));
       return undefined;
     }
-    if (r.i !== this.lastIndex + 1) this.problems.push(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`);
+    if (r.i !== this.lastIndex + 1) {
+      this.problems.push(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`);
+      this.markBroken(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected`);
+    }
     this.lastIndex = r.i;
     return r.ev;
   }
@@ -269,14 +314,14 @@ function parseChainLogBuffer(buf: Buffer, source: string): ParsedBuffer {
     goodEnd = start;
   }
   const header = p.finish();
-  return { header, events, tornTail, problems: p.problems, goodEnd, unterminated, lastIndex: p.lastIndex };
+  return { header, events, tornTail, problems: p.problems, goodEnd, unterminated, lastIndex: p.lastIndex, ...(p.broken ? { broken: p.broken } : {}) };
 }
 
 /** Parses a whole log given as text or bytes (`source` names it in messages). */
 export function parseChainLog(content: string | Uint8Array, source = 'the chain log'): ChainLogContents {
   const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : asBuffer(content);
-  const { header, events, tornTail, problems } = parseChainLogBuffer(buf, source);
-  return { header, events, tornTail, problems };
+  const { header, events, tornTail, problems, broken } = parseChainLogBuffer(buf, source);
+  return { header, events, tornTail, problems, ...(broken ? { broken } : {}) };
 }
 
 /** Reads a whole log; a torn last line is reported in `tornTail`/`problems` and ignored. */
@@ -289,6 +334,7 @@ export interface ChainLogStreamSummary {
   count: number;
   tornTail: boolean;
   problems: string[];
+  broken?: { line: number; message: string };
 }
 
 /**
@@ -339,5 +385,5 @@ export async function streamChainLog(filePath: string, onEvent: (ev: ChainEvent,
   }
   const header = p.finish();
   if (!headerSeen) onHeader?.(header);
-  return { header, count, tornTail, problems: p.problems };
+  return { header, count, tornTail, problems: p.problems, ...(p.broken ? { broken: p.broken } : {}) };
 }

@@ -1,7 +1,9 @@
 // Theater's chain.json: a JSON array of events with byte arrays as number arrays, pretty-printed by
 // serde_json::to_string_pretty (theater-compat.md §4.3). Also StateChain::save_to_file's
 // {"events":[…],"current_hash":[…]} and the legacy six-field events.
-import * as fs from 'node:fs';
+import { FileReadError, readRegularFile } from '../files/readRegular';
+import { CHAIN_FILE_MAX_BYTES } from '../limits';
+import { ChainFileError } from './errors';
 import type { ChainEvent, ChainLogHeader } from './event';
 import { parseLossless, quoteJsonString } from './json';
 import { parseChainLog } from './log';
@@ -111,15 +113,28 @@ export interface LoadedChain {
   header?: ChainLogHeader;
   tornTail?: boolean;
   problems: string[];
+  /** Our log only: where it stops being exactly what was written (see ChainLogContents.broken). */
+  broken?: { line: number; message: string };
 }
 
 /** Loads a chain from our `.chain.jsonl` log or Theater's chain.json, telling them apart by content. */
 export function loadChainFile(filePath: string): LoadedChain {
+  try {
+    return loadChainFileUnchecked(filePath);
+  } catch (e) {
+    // Every failure here is about the file's content, said in one sentence.
+    if (e instanceof ChainFileError || !(e instanceof Error) || e instanceof RangeError) throw e;
+    throw new ChainFileError(e.message);
+  }
+}
+
+function loadChainFileUnchecked(filePath: string): LoadedChain {
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(filePath);
+    buf = readRegularFile(filePath, { maxBytes: CHAIN_FILE_MAX_BYTES, what: 'chain file' });
   } catch (e) {
-    throw new Error(`Cannot read the chain file ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path.`);
+    if (e instanceof FileReadError && e.reason !== 'missing') throw new ChainFileError(e.message);
+    throw new ChainFileError(`Cannot read the chain file ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path.`);
   }
   let start = 0;
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
@@ -134,7 +149,7 @@ export function loadChainFile(filePath: string): LoadedChain {
     } catch { /* a pretty-printed object: Theater JSON */ }
     if (typeof head === 'object' && head !== null && (head as { format?: unknown }).format === 'theater-vscode-chain') {
       const log = parseChainLog(buf, filePath);
-      return { format: 'jsonl', events: log.events, header: log.header, tornTail: log.tornTail, problems: log.problems };
+      return { format: 'jsonl', events: log.events, header: log.header, tornTail: log.tornTail, problems: log.problems, ...(log.broken ? { broken: log.broken } : {}) };
     }
   } else if (first !== 0x5b) {
     throw new Error(`${filePath} is neither a Theater chain.json nor a theater-vscode chain log (it does not start with '[' or '{'); pass a chain file.`);

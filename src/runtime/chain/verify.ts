@@ -4,8 +4,11 @@ import { bytesEqual, eventHash, toHex } from './hash';
 
 export interface VerifyFailure {
   index: number;
-  /** `hash`: the contents do not hash to the stored hash; `parent`: parent_hash is not the previous event's hash. */
-  reason: 'hash' | 'parent';
+  /**
+   * `hash`: the contents do not hash to the stored hash; `parent`: parent_hash is not the previous
+   * event's hash; `line`: the log file itself is not what was written (see verifyLoadedChain).
+   */
+  reason: 'hash' | 'parent' | 'line';
   /** One line, e.g. "event 3: hash mismatch: stored 5a6b97dc… but contents hash to 1f00aa…". */
   message: string;
   /** Full hex of what the event should hold: the recomputed hash, or the previous event's hash ('' for none). */
@@ -49,4 +52,18 @@ export function verifyChain(events: readonly ChainEvent[], firstParent: Uint8Arr
     prev = ev.hash;
   }
   return { ok: true, checked: events.length };
+}
+
+/**
+ * A chain file is intact only if it is exactly what was written: a log with a broken line (garbage,
+ * NUL bytes, an index out of order, an altered header) fails at that line even when the events that
+ * could be read link up; only a torn last line (an interrupted write) is set aside.
+ */
+export function verifyLoadedChain(loaded: { events: readonly ChainEvent[]; broken?: { line: number; message: string } }): VerifyResult {
+  const result = verifyChain(loaded.events);
+  if (!loaded.broken) return result;
+  const { line, message } = loaded.broken;
+  // Events before the broken line were read in order: it comes after `checked` of them at most.
+  const index = Math.min(result.checked, Math.max(0, line - 2));
+  return { ok: false, checked: index, firstBad: { index, reason: 'line', message: `the log is broken at line ${line}: ${message}`, expected: '', actual: '' } };
 }

@@ -61,17 +61,22 @@ export async function transpileCached(bytes: Uint8Array, cacheRoot: string): Pro
   const transpileMs = performance.now() - t0;
   // Write into a temp folder and rename, so a concurrent or interrupted start never sees half a cache.
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  fs.mkdirSync(tmp, { recursive: true });
-  fs.writeFileSync(path.join(tmp, 'package.json'), '{"type":"module"}');
-  for (const [file, data] of Object.entries(out.files)) {
-    if (file.endsWith('.d.ts')) continue;
-    const target = path.join(tmp, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, file === 'actor.js' ? stripDebugLog(Buffer.from(data).toString('utf8')) : data);
-  }
   const js = Buffer.from(out.files['actor.js'] ?? new Uint8Array()).toString('utf8');
   const meta: CacheMeta = { initTakesParams: initTakesParams(js), wit, files: Object.keys(out.files), transpileMs };
-  fs.writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify(meta));
+  try {
+    fs.mkdirSync(tmp, { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'package.json'), '{"type":"module"}');
+    for (const [file, data] of Object.entries(out.files)) {
+      if (file.endsWith('.d.ts')) continue;
+      const target = path.join(tmp, file);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file === 'actor.js' ? stripDebugLog(Buffer.from(data).toString('utf8')) : data);
+    }
+    fs.writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify(meta));
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true }); // disk full: leave no half-written temp folder behind
+    throw e;
+  }
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   try {
     fs.renameSync(tmp, dir);

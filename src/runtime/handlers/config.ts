@@ -24,20 +24,30 @@ function matches(spec: ConfigKeySpec, v: unknown): boolean {
   }
 }
 
+/** Whether the handler's config keys are permissions: then its tables fail closed (see ConfigKeySpec.permission). */
+export function hasPermissionKeys(def: HandlerDefinition): boolean {
+  return def.config.some((c) => c.permission);
+}
+
 export function resolveHandlerConfig(def: HandlerDefinition, raw: Record<string, unknown>): { config: HandlerConfig; problems: ConfigProblem[] } {
-  const config: HandlerConfig = {};
+  // Null prototype: a key named `__proto__` or `toString` is data, never Object.prototype.
+  const config: HandlerConfig = Object.create(null) as HandlerConfig;
   const problems: ConfigProblem[] = [];
   const known = def.config.map((c) => c.name);
+  const strict = hasPermissionKeys(def);
   for (const key of Object.keys(raw)) {
     if (key === 'type' || known.includes(key)) continue;
     const suggestion = didYouMeanOne(key, known);
+    const hint = suggestion ? ` (did you mean \`${suggestion}\`?)` : known.length ? ` (known keys: ${known.join(', ')})` : ' (it takes no config)';
     problems.push({
-      key, code: 'config-unknown-key', severity: 'warning', ...(suggestion ? { suggestion } : {}),
-      message: `The \`${def.type}\` handler has no config key \`${key}\`${suggestion ? ` (did you mean \`${suggestion}\`?)` : known.length ? ` (known keys: ${known.join(', ')})` : ' (it takes no config)'}; Theater ignores it.`,
+      key, code: 'config-unknown-key', severity: strict ? 'error' : 'warning', ...(suggestion ? { suggestion } : {}),
+      message: strict
+        ? `The \`${def.type}\` handler has no config key \`${key}\`${hint}; its keys are permissions, so an unknown one is refused rather than ignored.`
+        : `The \`${def.type}\` handler has no config key \`${key}\`${hint}; Theater ignores it.`,
     });
   }
   for (const spec of def.config) {
-    const v = raw[spec.name];
+    const v = Object.prototype.hasOwnProperty.call(raw, spec.name) ? raw[spec.name] : undefined;
     if (v === undefined) {
       if (spec.required) problems.push({ key: spec.name, code: 'config-missing-key', severity: 'error', message: `The \`${def.type}\` handler needs \`${spec.name}\`: ${spec.doc}` });
       config[spec.name] = spec.default;

@@ -5,14 +5,18 @@ import type { HandlerConfig, HandlerDefinition } from './types';
 
 const IFACE = 'theater:simple/environment';
 
-/** Theater's EnvironmentHandlerConfig::is_variable_allowed: denied first, then allowed_vars, then prefixes. */
+/**
+ * Theater's EnvironmentHandlerConfig::is_variable_allowed, failing closed: denied first, then
+ * allowed_vars, then allowed_prefixes. A list that is present decides even when it is empty
+ * (`allowed_vars = []` allows none); only a table with neither list allows every variable.
+ */
 export function isVariableAllowed(config: HandlerConfig, name: string): boolean {
   const denied = (config.denied_vars as string[] | undefined) ?? [];
   if (denied.includes(name)) return false;
   const allowed = config.allowed_vars as string[] | undefined;
-  if (allowed && allowed.length > 0) return allowed.includes(name);
+  if (allowed !== undefined) return allowed.includes(name);
   const prefixes = config.allowed_prefixes as string[] | undefined;
-  if (prefixes && prefixes.length > 0) return prefixes.some((p) => name.startsWith(p));
+  if (prefixes !== undefined) return prefixes.some((p) => name.startsWith(p));
   return true;
 }
 
@@ -20,16 +24,19 @@ export const environmentHandler: HandlerDefinition = {
   type: 'environment',
   summary: 'Read-only environment variables: theater:simple/environment, filtered by allow/deny lists.',
   doc: 'Serves `theater:simple/environment` from the host process environment. `denied_vars` wins over '
-    + '`allowed_vars`, which wins over `allowed_prefixes`; with none of them every variable is readable. '
-    + '`list-vars` needs `allow_list_all = true`. A denial is recorded as a `permission-denied` event.',
+    + '`allowed_vars`, which wins over `allowed_prefixes`; a list that is present decides even when empty '
+    + '(`allowed_vars = []` allows none); with none of them every variable is readable. `list-vars` needs '
+    + '`allow_list_all = true`. A denial is recorded as a `permission-denied` event. Unknown keys are errors, '
+    + 'and activated by imports alone (no table) the handler allows no variable.',
   exports: [],
   implemented: true,
   config: [
-    { name: 'allowed_vars', type: 'string-array', doc: 'Only these variables are readable (when set).' },
-    { name: 'denied_vars', type: 'string-array', doc: 'These variables are never readable.' },
-    { name: 'allow_list_all', type: 'boolean', doc: 'Whether `list-vars` may list the (allowed) variables.', default: false },
-    { name: 'allowed_prefixes', type: 'string-array', doc: 'Variables starting with one of these prefixes are readable (when `allowed_vars` is not set).' },
+    { name: 'allowed_vars', type: 'string-array', doc: 'Only these variables are readable (when set; `[]` allows none).', permission: true },
+    { name: 'denied_vars', type: 'string-array', doc: 'These variables are never readable.', permission: true },
+    { name: 'allow_list_all', type: 'boolean', doc: 'Whether `list-vars` may list the (allowed) variables.', default: false, permission: true },
+    { name: 'allowed_prefixes', type: 'string-array', doc: 'Variables starting with one of these prefixes are readable (when `allowed_vars` is not set; `[]` allows none).', permission: true },
   ],
+  unlistedConfig: { allowed_vars: [] },
   interfaces: [
     {
       name: IFACE, version: null, resources: [],
@@ -42,21 +49,23 @@ export const environmentHandler: HandlerDefinition = {
     },
   ],
   create(ctx, config) {
+    // A Map, never a plain object: `get-var("toString")` or `"__proto__"` must find nothing, not Object.prototype.
+    const env = new Map(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const check = (operation: string, name: string): boolean => {
       if (isVariableAllowed(config, name)) return true;
       ctx.recordDenial(IFACE, operation, name, `Environment variable '${name}' access denied`);
       return false;
     };
     const fns = {
-      'get-var': (name: string) => (check('get-var', name) ? process.env[name] : undefined),
-      exists: (name: string) => check('exists', name) && process.env[name] !== undefined,
+      'get-var': (name: string) => (check('get-var', name) ? env.get(name) : undefined),
+      exists: (name: string) => check('exists', name) && env.has(name),
       'list-vars': () => {
         if (config.allow_list_all !== true) {
           ctx.recordDenial(IFACE, 'list-vars', '*', 'Listing environment variables is not permitted; set allow_list_all = true');
           return [];
         }
-        return Object.entries(process.env)
-          .filter(([k, v]) => v !== undefined && isVariableAllowed(config, k))
+        return [...env.entries()]
+          .filter(([k]) => isVariableAllowed(config, k))
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       },
     };

@@ -25,7 +25,7 @@ export const storeHandler: HandlerDefinition = {
   exports: [],
   implemented: true,
   config: [
-    { name: 'base_path', type: 'string', doc: 'Folder of the store (relative to the manifest). Default: the per-user Theater data folder.', isPath: true },
+    { name: 'base_path', type: 'string', doc: 'Folder of the store (relative to the manifest). Default: the per-user Theater data folder.', isPath: true, permission: true },
   ],
   interfaces: [
     {
@@ -52,14 +52,16 @@ export const storeHandler: HandlerDefinition = {
   create(ctx, config) {
     const base = config.base_path ? path.resolve(ctx.manifestDir, String(config.base_path)) : path.join(ctx.dataDir, 'store');
     const storeDir = (id: string) => {
-      if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new StoreError(`store id '${id}' is not valid; use an id returned by new()`);
+      const problem = storeIdProblem(id);
+      if (problem) throw new StoreError(problem);
       const dir = path.join(base, id);
       if (!fs.existsSync(dir)) throw new StoreError(`store '${id}' does not exist; create it with new()`);
       return dir;
     };
     const labelFile = (id: string, name: string) => {
-      if (name.length === 0 || name.includes('/') || name.includes('\0') || name === '.' || name === '..') throw new StoreError(`label '${name}' is not a valid label name`);
-      return path.join(storeDir(id), 'labels', encodeURIComponent(name));
+      const problem = labelProblem(name);
+      if (problem) throw new StoreError(problem);
+      return path.join(storeDir(id), 'labels', labelFileName(name));
     };
     const put = (id: string, bytes: Uint8Array) => {
       const hash = crypto.createHash('sha1').update(bytes).digest('hex');
@@ -71,8 +73,15 @@ export const storeHandler: HandlerDefinition = {
       if (!/^[0-9a-f]{40}$/.test(cref.hash)) throw new StoreError(`content reference '${cref.hash}' is not a SHA-1 hex hash`);
       return path.join(storeDir(id), 'data', cref.hash);
     };
+    // Every failure is the guest's `err(string)`: a name rule, or the file system refusing (disk full,
+    // permissions); a raw ENOENT never reaches the guest as a trap.
     const guard = (fn: (...a: any[]) => unknown) => (...a: any[]): Result => {
-      try { return ok(fn(...a)); } catch (e) { if (e instanceof StoreError) return err(e.message); throw e; }
+      try { return ok(fn(...a)); } catch (e) {
+        if (e instanceof StoreError) return err(e.message);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (typeof code === 'string') return err(`the store could not complete the operation (${code})`);
+        throw e;
+      }
     };
     const fns = {
       new: guard(() => {
@@ -118,3 +127,32 @@ export const storeHandler: HandlerDefinition = {
 
 /** A failure the guest sees as `err(string)`; anything else is a host bug and traps. */
 class StoreError extends Error {}
+
+/** Longest label, in bytes of its file name (file systems allow 255; the encoding can triple a byte). */
+export const MAX_LABEL_FILE_NAME_BYTES = 240;
+
+/**
+ * Store ids are names, never paths: what new() returns (a UUID) or any 1–64 letters, digits, `_`
+ * and `-` starting with a letter or digit, so `.`, `..` and separators can never name a folder.
+ */
+export function storeIdProblem(id: unknown): string | undefined {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id)) {
+    return `store id '${String(id).slice(0, 80)}' is not valid; use an id returned by new()`;
+  }
+  return undefined;
+}
+
+/** Labels are names, never paths: any text but empty, `.`, `..`, NUL, or longer than the file name limit. */
+export function labelProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || name.length === 0) return 'a label must not be empty';
+  if (name === '.' || name === '..') return `label '${name}' is not a valid label name`;
+  if (name.includes('\0')) return 'a label must not contain a NUL character';
+  const bytes = Buffer.byteLength(labelFileName(name));
+  if (bytes > MAX_LABEL_FILE_NAME_BYTES) return `label is too long (${bytes} bytes encoded, at most ${MAX_LABEL_FILE_NAME_BYTES})`;
+  return undefined;
+}
+
+/** The file name of a label: percent-encoded, so `/`, `\\` and `:` are never separators. */
+function labelFileName(name: string): string {
+  return encodeURIComponent(name);
+}

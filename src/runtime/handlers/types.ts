@@ -16,6 +16,12 @@ export interface ConfigKeySpec {
   maximum?: number | bigint;
   /** Paths resolve against the manifest's folder. */
   isPath?: boolean;
+  /**
+   * The key grants or limits a permission (what the actor may read, where it may write). A handler
+   * with such keys fails closed: an unknown key in its table is an error (a misspelt permission
+   * would otherwise silently fall back to the default), and two tables of its type are an error.
+   */
+  permission?: boolean;
 }
 
 /** One function of an interface, as the component model names it (`get-random-bytes`, `[method]pollable.ready`). */
@@ -97,5 +103,11 @@ export interface HandlerDefinition {
   alwaysAvailable?: boolean;
   /** False for types the manifest accepts but this runtime does not implement yet. */
   implemented: boolean;
+  /**
+   * The raw config a handler gets when it is activated by imports alone (`--activate-by-imports`)
+   * without a table in the manifest: the most restrictive one (environment: no variable readable).
+   * Absent: the declared defaults.
+   */
+  unlistedConfig?: Record<string, unknown>;
   create(ctx: HandlerContext, config: HandlerConfig): HandlerInstance;
 }

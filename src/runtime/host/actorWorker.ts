@@ -87,6 +87,8 @@ function runActor(input: WorkerInput): void {
     if (typeof e === 'string') return `init returned an error: ${e}`;
     if (e && typeof e === 'object' && 'payload' in e) return `init returned an error: ${String((e as { payload: unknown }).payload)}`;
     if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
+    // A guest recursing too deep exhausts the worker's stack inside Wasm: the guest's stack overflow, not a host failure.
+    if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message)) return 'the actor trapped: stack overflow (call stack exhausted in guest code)';
     const msg = e instanceof Error ? e.message : String(e);
     return `a host call failed: ${msg}`;
   }

@@ -2,10 +2,7 @@
 // checks the editor and `theater check` report), then gathered for the worker.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseLossless, stringifyLossless } from '../chain/json';
-import { resolveHandlerConfig } from '../handlers/config';
-import { planActor, type ActorPlan } from '../handlers/plan';
-import { findHandler } from '../handlers/registry';
+import type { ActorPlan } from '../handlers/plan';
 import type { HandlerConfig } from '../handlers/types';
 import { validateManifestFile, formatDiagnostic } from '../validation/manifest';
 import { TheaterError, type StartOptions } from './api';
@@ -32,32 +29,13 @@ export function prepareRun(options: StartOptions): PreparedRun {
   });
   const firstError = result.diagnostics.find((d) => d.severity === 'error');
   if (firstError) throw new TheaterError(`${formatDiagnostic(manifestPath, firstError)}`, firstError.code, manifestPath);
-  const { manifest, componentBytes, world } = result;
-  if (!manifest || !componentBytes || !world) {
+  const { manifest, componentBytes, plan, handlerConfigs } = result;
+  if (!manifest || !componentBytes || !plan || !handlerConfigs) {
     throw new TheaterError(`${manifestPath}: the manifest could not be read; run \`theater check\` on it.`, 'manifest-unreadable', manifestPath);
   }
-
-  const listed = manifest.handlers.map((h) => h.type).filter((t): t is string => t !== undefined);
-  const replayEntry = manifest.handlers.find((h) => h.type === 'replay');
-  const replayChainPath = options.replayChainPath
-    ?? (replayEntry && typeof replayEntry.config.chain === 'string' ? path.resolve(path.dirname(manifestPath), replayEntry.config.chain) : undefined);
-  const plan = planActor(world, listed, { ...(options.activateByImports ? { activateByImports: true } : {}), ...(replayChainPath ? { replay: true } : {}) });
-
-  const handlerConfigs: Record<string, HandlerConfig> = {};
-  for (const type of plan.activeHandlers) {
-    const def = findHandler(type)!;
-    const entry = manifest.handlers.find((h) => h.type === type);
-    handlerConfigs[type] = resolveHandlerConfig(def, entry?.config ?? {}).config;
-  }
-
-  let initialState: Uint8Array | null = null;
-  if (manifest.initState !== undefined) {
-    const file = path.resolve(path.dirname(manifestPath), manifest.initState.value);
-    // Validation already proved it readable JSON; Theater passes it on re-serialized compactly.
-    initialState = Buffer.from(stringifyLossless(parseLossless(fs.readFileSync(file, 'utf8'))), 'utf8');
-  }
+  // The plan and the handler configs are the validation's: computed once, the same the editor shows.
   return {
     manifestPath, name: manifest.name ?? path.basename(path.dirname(manifestPath)), componentBytes, plan, handlerConfigs,
-    initialState, ...(replayChainPath ? { replayChainPath } : {}),
+    initialState: result.initialState ?? null, ...(result.replayChainPath ? { replayChainPath: result.replayChainPath } : {}),
   };
 }

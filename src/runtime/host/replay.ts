@@ -4,7 +4,7 @@
 import type { ChainEvent } from '../chain/event';
 import { decodeEvent } from '../chain/decode';
 import { bytesEqual, shortHash, toHex } from '../chain/hash';
-import { parseLossless } from '../chain/json';
+import { parseLossless, stringifyLossless } from '../chain/json';
 import { loadChainFile } from '../chain/theaterJson';
 import { decodeTyped, decodeUntyped } from '../chain/typedValue';
 import type { FunctionSpec } from '../handlers/types';
@@ -47,6 +47,47 @@ function recordedOutput(spec: FunctionSpec, payload: any): unknown {
   return spec.result ? decodeTyped(spec.result, out) : undefined;
 }
 
+/**
+ * A recorded answer is handed to the guest only if it fits the call: the recorded input is the actual
+ * input, the output has the declared result type, and where the WIT semantics fix its size from the
+ * inputs (`get-random-bytes(len)` returns exactly `len` bytes) it has that size. Anything else is a
+ * divergence, never a wrong answer.
+ */
+function checkedOutput(wanted: string, spec: FunctionSpec, rec: Expected, hostArgs: unknown[], inputJson: string): unknown {
+  const at = `(event ${shortHash(rec.event.hash)})`;
+  const v1 = Array.isArray(rec.payload.output);
+  if (!v1 && 'input' in rec.payload) {
+    let actual: unknown;
+    try { actual = parseLossless(inputJson); } catch { actual = inputJson; }
+    if (stringifyLossless(actual) !== stringifyLossless(rec.payload.input)) {
+      throw new Error(`replay diverged: the actor called ${wanted} with ${clip(stringifyLossless(actual))}, but the recording has it called with ${clip(stringifyLossless(rec.payload.input))} ${at}`);
+    }
+  }
+  let out: unknown;
+  try {
+    out = recordedOutput(spec, rec.payload);
+  } catch (e) {
+    throw new Error(`replay diverged: the recorded answer to ${wanted} ${at} does not fit its declared result type (${(e as Error).message})`);
+  }
+  const fixed = fixedResultLength(spec, hostArgs);
+  if (fixed !== undefined) {
+    const got = ArrayBuffer.isView(out) ? (out as Uint8Array).length : Array.isArray(out) ? out.length : -1;
+    if (BigInt(got) !== fixed) {
+      throw new Error(`replay diverged: the recording answers ${wanted}(${fixed}) with ${got < 0 ? 'a value that is not a list' : `${got} items`} ${at}; the call returns exactly ${fixed}`);
+    }
+  }
+  return out;
+}
+
+/** A `list` result whose length the call fixes: a first parameter named `len` (wasi:random's bytes). */
+function fixedResultLength(spec: FunctionSpec, hostArgs: unknown[]): bigint | undefined {
+  if (spec.result?.kind !== 'list' || spec.params[0]?.[0] !== 'len') return undefined;
+  const len = hostArgs[0];
+  return typeof len === 'bigint' || typeof len === 'number' ? BigInt(len) : undefined;
+}
+
+const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}…` : s);
+
 export function createReplayAnswerer(chainPath: string): ReplaySession {
   const loaded = loadChainFile(chainPath);
   const expected: Expected[] = loaded.events
@@ -62,7 +103,7 @@ export function createReplayAnswerer(chainPath: string): ReplaySession {
   const first = expected.find((e) => e.payload?.WasmCall?.function_name === 'theater:simple/actor.init');
   if (first) initParams = Buffer.from(first.payload.WasmCall.params as number[]).toString('utf8');
 
-  const answer: CallAnswerer = (importName, spec) => {
+  const answer: CallAnswerer = (importName, spec, hostArgs, inputJson) => {
     const wanted = `${importName}/${spec.name}`;
     // Denials are recorded by the handler next to the call; a replay re-answers only the call itself.
     while (cursor < hostCalls.length && hostCalls[cursor]!.payload.function === 'permission-denied') cursor++;
@@ -74,7 +115,7 @@ export function createReplayAnswerer(chainPath: string): ReplaySession {
       throw new Error(`replay diverged: the actor called ${wanted}, but the recording's next host call is ${next.event.eventType} (event ${shortHash(next.event.hash)})`);
     }
     cursor++;
-    return recordedOutput(spec, next.payload);
+    return checkedOutput(wanted, spec, next, hostArgs, inputJson);
   };
 
   return {

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ChainEvent, ChainLogHeader } from '../chain/event';
 import { ChainLogWriter, decodeChainLogLine } from '../chain/log';
+import { createChainLogExclusive } from '../chain/logName';
+import { diskWriteError } from '../files/diskErrors';
 import { shutdownPayload, wasmError } from '../chain/payload';
 import { transpileCached } from '../component/transpile';
 import { prepareRun, type PreparedRun } from './prepare';
@@ -273,17 +275,33 @@ function takeWorker(input: WorkerInput): Worker {
 export async function startActor(options: StartOptions): Promise<ActorSession> {
   const prepared: PreparedRun = prepareRun(options);
   const dataDir = options.dataDir ?? defaultDataDir();
-  const transpiled = await transpileCached(prepared.componentBytes, path.join(dataDir, 'cache'));
+  const cacheDir = path.join(dataDir, 'cache');
+  let transpiled;
+  try {
+    transpiled = await transpileCached(prepared.componentBytes, cacheDir);
+  } catch (e) {
+    throw diskWriteError(e, 'the transpiled component', cacheDir) ?? e;
+  }
   const id = options.actorId ?? crypto.randomUUID();
-  const logPath = options.chainLogPath
-    ?? path.join(path.dirname(prepared.manifestPath), '.theater', 'chains', `${prepared.name}-${id.slice(0, 8)}.chain.jsonl`);
-  fs.mkdirSync(path.dirname(logPath), { recursive: true });
   const header: ChainLogHeader = {
     format: 'theater-vscode-chain', version: 1, actorId: id, actorName: prepared.name,
     manifestPath: prepared.manifestPath, componentSha256: transpiled.sha256, startedAt: new Date().toISOString(),
     ...(prepared.replayChainPath ? { replayOf: prepared.replayChainPath } : {}),
   };
-  ChainLogWriter.create(logPath, header).close();
+  const chainsDir = path.join(path.dirname(prepared.manifestPath), '.theater', 'chains');
+  let logPath: string;
+  try {
+    if (options.chainLogPath) {
+      logPath = options.chainLogPath;
+      fs.mkdirSync(path.dirname(logPath), { recursive: true });
+      ChainLogWriter.create(logPath, header).close();
+    } else {
+      // Named from manifest data: a safe file name, created exclusively (never another run's log).
+      logPath = createChainLogExclusive(chainsDir, prepared.name, id, header);
+    }
+  } catch (e) {
+    throw diskWriteError(e, 'the chain log', options.chainLogPath ?? chainsDir) ?? e;
+  }
 
   const session = new ActorSession(id, prepared.name, prepared.manifestPath, logPath, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
   const input: WorkerInput = {

@@ -2,6 +2,7 @@
 // becomes a diagnostic with a precise range. Only syntax and shape are checked here; keys and
 // handler config are checked against the registry by the validation core.
 import type { Diagnostic, Range } from '../validation/types';
+import { TOP_LEVEL_KEYS } from './keys';
 import { readTomlDocument, type TomlEntry, type TomlType } from './tomlDocument';
 
 export interface HandlerEntry {
@@ -37,8 +38,12 @@ export interface Manifest {
   lineCount: number;
 }
 
-const STRING_KEYS = ['name', 'version', 'component', 'package', 'description', 'long_description', 'init_state'];
+const STRING_KEYS = TOP_LEVEL_KEYS.filter((k) => k.type === 'string').map((k) => k.key);
 const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+function isArrayOfTables(v: unknown): v is Array<Record<string, unknown>> {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Date));
+}
 
 const article = (t: TomlType) => (t === 'integer' || t === 'array' ? 'an' : 'a');
 
@@ -48,12 +53,20 @@ export function parseManifest(text: string, manifestPath: string): Manifest {
   const problems: Diagnostic[] = doc.problems.map((p) => ({ code: 'toml-syntax', severity: 'error' as const, message: `TOML syntax error: ${p.message}`, range: p.range, file }));
   const m: Manifest = { topLevelKeys: [], handlers: [], problems, lineCount: doc.lineCount };
   const top = new Map<string, TomlEntry>();
+  const topNames = new Set<string>();
+  /** `[[handler]]` index → its entries: one pass, so a manifest with many tables stays linear. */
+  const handlerEntries = new Map<number, TomlEntry[]>();
   for (const e of doc.entries) {
-    if (e.path.length === 1) { top.set(String(e.path[0]), e); m.topLevelKeys.push({ key: String(e.path[0]), range: e.keyRange }); }
+    if (e.path.length === 1) { top.set(String(e.path[0]), e); topNames.add(String(e.path[0])); m.topLevelKeys.push({ key: String(e.path[0]), range: e.keyRange }); }
+    if (e.path[0] === 'handler' && typeof e.path[1] === 'number' && e.path.length === 3) {
+      const list = handlerEntries.get(e.path[1]) ?? [];
+      list.push(e);
+      handlerEntries.set(e.path[1], list);
+    }
   }
   for (const tb of doc.tables) {
     const key = String(tb.path[0]);
-    if (!m.topLevelKeys.some((k) => k.key === key)) m.topLevelKeys.push({ key, range: tb.headerRange });
+    if (!topNames.has(key)) { topNames.add(key); m.topLevelKeys.push({ key, range: tb.headerRange }); }
   }
 
   const wrongType = (e: TomlEntry, want: string) => problems.push({
@@ -75,16 +88,38 @@ export function parseManifest(text: string, manifestPath: string): Manifest {
   const policy = top.get('permission_policy');
   if (policy && policy.type !== 'table') wrongType(policy, 'a table');
   const handlerScalar = top.get('handler');
-  if (handlerScalar && handlerScalar.type !== 'array') {
+  if (handlerScalar && !isArrayOfTables(handlerScalar.value)) {
     problems.push({ code: 'wrong-type', severity: 'error', range: handlerScalar.keyRange, file, message: 'Handlers are tables: write `[[handler]]` on its own line, then `type = "…"` under it.' });
+  } else if (handlerScalar) {
+    // `handler = [{ type = "random" }, …]` is the same TOML value as `[[handler]]` tables: accept it.
+    // Its members have no ranges of their own, so every diagnostic points at the value.
+    (handlerScalar.value as Array<Record<string, unknown>>).forEach((table, index) => {
+      const h: HandlerEntry = { index, headerRange: handlerScalar.keyRange, range: handlerScalar.valueRange, config: Object.create(null) as Record<string, unknown>, keyRanges: Object.create(null) as Record<string, Range>, valueRanges: Object.create(null) as Record<string, Range> };
+      for (const key of Object.keys(table)) {
+        const value = table[key];
+        if (key === 'type') {
+          if (typeof value === 'string') { h.type = value; h.typeRange = handlerScalar.valueRange; }
+          else problems.push({ code: 'wrong-type', severity: 'error', range: handlerScalar.valueRange, file, message: '`handler.type` must be a string naming a handler (run `theater handlers`).' });
+          continue;
+        }
+        h.config[key] = value;
+        h.keyRanges[key] = handlerScalar.valueRange;
+        h.valueRanges[key] = handlerScalar.valueRange;
+      }
+      if (h.type === undefined && !('type' in table)) {
+        problems.push({ code: 'handler-missing-type', severity: 'error', range: handlerScalar.valueRange, file, message: `Handler ${index + 1} of \`handler = [...]\` has no \`type\`; add \`type = "<handler>"\` (run \`theater handlers\` for the list).` });
+      }
+      m.handlers.push(h);
+    });
   }
 
   for (const tb of doc.tables) {
     if (!tb.arrayItem || tb.path[0] !== 'handler' || tb.path.length !== 2) continue;
     const index = tb.path[1] as number;
-    const h: HandlerEntry = { index, headerRange: tb.headerRange, range: tb.range, config: {}, keyRanges: {}, valueRanges: {} };
-    for (const e of doc.entries) {
-      if (e.path[0] !== 'handler' || e.path[1] !== index || e.path.length !== 3) continue;
+    // Null prototypes: a key named `__proto__` or `toString` is data, never Object.prototype.
+    const h: HandlerEntry = { index, headerRange: tb.headerRange, range: tb.range, config: Object.create(null) as Record<string, unknown>, keyRanges: Object.create(null) as Record<string, Range>, valueRanges: Object.create(null) as Record<string, Range> };
+    const entries = handlerEntries.get(index) ?? [];
+    for (const e of entries) {
       const key = String(e.path[2]);
       if (key === 'type') {
         if (e.type !== 'string') wrongType(e, 'a string naming a handler (run `theater handlers`)');
@@ -95,7 +130,7 @@ export function parseManifest(text: string, manifestPath: string): Manifest {
       h.keyRanges[key] = e.keyRange;
       h.valueRanges[key] = e.valueRange;
     }
-    if (h.type === undefined && !doc.entries.some((e) => e.path[0] === 'handler' && e.path[1] === index && e.path[2] === 'type')) {
+    if (h.type === undefined && !entries.some((e) => e.path[2] === 'type')) {
       problems.push({ code: 'handler-missing-type', severity: 'error', range: tb.headerRange, file, message: 'This [[handler]] has no `type`; add `type = "<handler>"` (run `theater handlers` for the list).' });
     }
     m.handlers.push(h);

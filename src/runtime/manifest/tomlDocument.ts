@@ -3,6 +3,8 @@
 // parse each value. It keeps going after a broken line, so a language server can still check the
 // rest of the file while the user types.
 import * as TOML from '@iarna/toml';
+import { formatBytes } from '../files/readRegular';
+import { MANIFEST_MAX_BYTES, TOML_MAX_DEPTH, TOML_MAX_KEYS } from '../limits';
 import type { Range } from '../validation/types';
 
 export type TomlType = 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'array' | 'table';
@@ -185,7 +187,56 @@ function inlineEntries(sc: Scanner, base: TomlPath, start: number, end: number, 
   }
 }
 
+/**
+ * One linear pass before any parsing: size, nesting depth of arrays and inline tables, and the number
+ * of keys, so a hostile manifest costs one sentence instead of a deep recursion or seconds of work.
+ */
+export function tomlLimitProblem(text: string): { message: string; at: number } | undefined {
+  if (text.length > MANIFEST_MAX_BYTES) {
+    return { message: `The manifest is larger than the ${formatBytes(MANIFEST_MAX_BYTES)} limit for a manifest; it is not read (see docs/limits.md).`, at: 0 };
+  }
+  let depth = 0;
+  let keys = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) { lineStart = true; continue; }
+    if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
+    const atLineStart = lineStart;
+    lineStart = false;
+    if (c === 0x23) { const nl = text.indexOf('\n', i); i = nl < 0 ? text.length : nl - 1; continue; } // # comment
+    if (c === 0x22 || c === 0x27) { // a string: skip it whole (brackets inside are text)
+      const q = text[i]!;
+      const triple = text.startsWith(q.repeat(3), i);
+      if (triple) { const close = text.indexOf(q.repeat(3), i + 3); i = close < 0 ? text.length : close + 2; continue; }
+      let j = i + 1;
+      while (j < text.length && text[j] !== q && text[j] !== '\n') j += q === '"' && text[j] === '\\' ? 2 : 1;
+      i = j;
+      continue;
+    }
+    // A table header (`[x]`, `[[x]]` at the start of a line, outside any value) is not nesting.
+    if (c === 0x5b && atLineStart && depth === 0) { const nl = text.indexOf('\n', i); i = nl < 0 ? text.length : nl - 1; keys++; continue; }
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > TOML_MAX_DEPTH) return { message: `Arrays and inline tables in the manifest are nested more than ${TOML_MAX_DEPTH} deep; the manifest is not read (see docs/limits.md).`, at: i };
+    } else if (c === 0x5d || c === 0x7d) {
+      if (depth > 0) depth--;
+    } else if (c === 0x3d) {
+      if (++keys > TOML_MAX_KEYS) return { message: `The manifest has more than ${TOML_MAX_KEYS} keys and tables; it is not read (see docs/limits.md).`, at: i };
+    }
+  }
+  return undefined;
+}
+
 export function readTomlDocument(text: string): TomlDocument {
+  const limit = tomlLimitProblem(text);
+  if (limit) {
+    let line = 0, lineAt = 0;
+    for (let i = 0; i < limit.at; i++) if (text.charCodeAt(i) === 0x0a) { line++; lineAt = i + 1; }
+    const character = limit.at - lineAt;
+    let lineCount = 1;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0x0a) lineCount++;
+    return { entries: [], tables: [], lineCount, problems: [{ message: limit.message, range: { start: { line, character }, end: { line, character: character + 1 } } }] };
+  }
   const sc = new Scanner(text);
   const t = text;
   const doc: TomlDocument = { entries: [], tables: [], problems: [], lineCount: sc.lineStarts.length };

@@ -1,7 +1,8 @@
 // The validation core for a bare component: its imports against the registry, with no manifest
 // (so every implemented handler counts as listed; the manifest check adds the listing rules).
-import * as fs from 'node:fs';
 import { readComponentWorld } from '../component/world';
+import { FileReadError, readRegularFile } from '../files/readRegular';
+import { COMPONENT_MAX_BYTES } from '../limits';
 import { planActor } from '../handlers/plan';
 import type { Diagnostic } from './types';
 
@@ -22,9 +23,11 @@ export function validateComponentBytes(bytes: Uint8Array, file: string): Diagnos
 export function validateComponentFile(file: string): Diagnostic[] {
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    return [{ code: 'component-not-found', severity: 'error', message: `${file} cannot be read; check the path.`, range: START, file }];
+    bytes = readRegularFile(file, { maxBytes: COMPONENT_MAX_BYTES, what: 'component' });
+  } catch (e) {
+    if (!(e instanceof FileReadError)) throw e;
+    const missing = e.reason === 'missing';
+    return [{ code: missing ? 'component-not-found' : 'component-unreadable', severity: 'error', message: missing ? `${file} cannot be read; check the path.` : e.message, range: START, file }];
   }
   return validateComponentBytes(bytes, file);
 }

@@ -2,14 +2,16 @@
 // handler config (from the registry), the component and its imports (from the binary, resolved by
 // the same plan the runtime uses). `theater check`, the language server and `theater run` all call
 // this, so they give the same answer with the same codes and ranges.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseLossless } from '../chain/json';
+import { parseLossless, stringifyLossless } from '../chain/json';
 import { loadChainFile } from '../chain/theaterJson';
 import { readComponentWorld, type ComponentWorld } from '../component/world';
-import { resolveHandlerConfig } from '../handlers/config';
-import { planActor } from '../handlers/plan';
+import { FileReadError, readRegularFile, readRegularOrUndefined, type ReadRegularOptions } from '../files/readRegular';
+import { hasPermissionKeys, resolveHandlerConfig } from '../handlers/config';
+import { planActor, type ActorPlan } from '../handlers/plan';
 import { findHandler, handlerTypes } from '../handlers/registry';
+import type { HandlerConfig } from '../handlers/types';
+import { CHAIN_FILE_MAX_BYTES, COMPONENT_MAX_BYTES, INIT_STATE_MAX_BYTES, MANIFEST_MAX_BYTES, MAX_REPEATED_DIAGNOSTICS } from '../limits';
 import { didYouMeanOne } from '../handlers/suggestKey';
 import { TheaterError } from '../host/api';
 import { TOP_LEVEL_KEY_NAMES } from '../manifest/keys';
@@ -18,8 +20,12 @@ import type { Diagnostic, Range, Severity } from './types';
 
 
 export interface ValidateOptions {
-  /** Reads files (component, init_state, replay chain); the server passes one that sees unsaved state. */
-  readFile?: (p: string) => Uint8Array | undefined;
+  /**
+   * Reads files (component, init_state, replay chain); the server passes a cached one. Answers
+   * undefined for a missing file and throws FileReadError for anything else (not a regular file,
+   * over its cap); the default is readRegularOrUndefined.
+   */
+  readFile?: (p: string, limits: ReadRegularOptions) => Uint8Array | undefined;
   activateByImports?: boolean;
   /** A replay chain given outside the manifest (`theater replay --chain`). */
   replayChainPath?: string;
@@ -31,11 +37,15 @@ export interface ManifestValidation {
   world?: ComponentWorld;
   componentPath?: string;
   componentBytes?: Uint8Array;
+  /** Which handler serves each import: computed here once, used as is by the runtime (prepareRun). */
+  plan?: ActorPlan;
+  /** Config of every active handler, defaults applied (most restrictive for a handler the manifest does not list). */
+  handlerConfigs?: Record<string, HandlerConfig>;
+  /** init_state re-serialized compactly (as Theater does), when the manifest has one. */
+  initialState?: Uint8Array;
+  /** Absolute path of the replay chain (manifest `[[handler]] type = "replay"` or the option). */
+  replayChainPath?: string;
 }
-
-const defaultRead = (p: string): Uint8Array | undefined => {
-  try { return fs.readFileSync(p); } catch { return undefined; }
-};
 
 /** `file:line:col: severity: message [code]` with 1-based line and column (the CLI's format). */
 export function formatDiagnostic(file: string, d: Diagnostic): string {
@@ -45,24 +55,40 @@ export function formatDiagnostic(file: string, d: Diagnostic): string {
 export function validateManifestFile(manifestPath: string, options: ValidateOptions = {}): ManifestValidation {
   let text: string;
   try {
-    text = fs.readFileSync(manifestPath, 'utf8');
-  } catch {
-    throw new TheaterError(`${manifestPath} cannot be read; check the path.`, 'manifest-missing', manifestPath);
+    text = readRegularFile(manifestPath, { maxBytes: MANIFEST_MAX_BYTES, what: 'manifest' }).toString('utf8');
+  } catch (e) {
+    const missing = e instanceof FileReadError && e.reason === 'missing';
+    throw new TheaterError(missing ? `${manifestPath} cannot be read; check the path.` : (e as Error).message, missing ? 'manifest-missing' : 'manifest-unreadable', manifestPath);
   }
   return validateManifestText(text, manifestPath, options);
 }
 
 export function validateManifestText(text: string, manifestPath: string, options: ValidateOptions = {}): ManifestValidation {
-  const read = options.readFile ?? defaultRead;
+  const readFile = options.readFile ?? readRegularOrUndefined;
   const file = manifestPath;
   const dir = path.dirname(manifestPath);
   const view = parseManifest(text, manifestPath);
   const diags: Diagnostic[] = [...view.problems];
   const add = (code: string, severity: Severity, message: string, range: Range, data?: Diagnostic['data']) =>
     diags.push({ code, severity, message, range, file, ...(data ? { data } : {}) });
+  /** undefined: missing (the caller says so); null: unusable, already reported at `range`. */
+  const read = (p: string, limits: ReadRegularOptions, code: string, range: Range): Uint8Array | undefined | null => {
+    try {
+      return readFile(p, limits);
+    } catch (e) {
+      if (!(e instanceof FileReadError)) throw e;
+      add(code, 'error', e.message, range);
+      return null;
+    }
+  };
+  let repeated = 0;
 
   for (const k of view.topLevelKeys) {
     if (TOP_LEVEL_KEY_NAMES.includes(k.key)) continue;
+    if (++repeated > MAX_REPEATED_DIAGNOSTICS) {
+      if (repeated === MAX_REPEATED_DIAGNOSTICS + 1) add('unknown-key', 'warning', `More than ${MAX_REPEATED_DIAGNOSTICS} unknown manifest keys; the rest are not listed.`, k.range);
+      continue;
+    }
     const suggestion = didYouMeanOne(k.key, TOP_LEVEL_KEY_NAMES);
     add('unknown-key', 'warning',
       `Unknown manifest key \`${k.key}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''} Theater ignores it.`,
@@ -87,8 +113,15 @@ export function validateManifestText(text: string, manifestPath: string, options
       continue;
     }
     if (seen.has(h.type)) {
-      add('duplicate-handler', 'warning', `The \`${h.type}\` handler is listed twice; only the first table is used. Remove this one.`,
-        h.headerRange ?? h.range, { fix: 'remove-handler', handlerIndex: h.index });
+      // Two tables of a handler whose keys are permissions would grant two different things: refuse
+      // rather than pick one (merging could widen or narrow what the first table says).
+      if (hasPermissionKeys(def)) {
+        add('duplicate-handler', 'error', `The \`${h.type}\` handler is listed twice; its keys are permissions, so two tables are refused rather than merged. Keep one table with every allow and deny list.`,
+          h.headerRange ?? h.range, { fix: 'remove-handler', handlerIndex: h.index });
+      } else {
+        add('duplicate-handler', 'warning', `The \`${h.type}\` handler is listed twice; only the first table is used. Remove this one.`,
+          h.headerRange ?? h.range, { fix: 'remove-handler', handlerIndex: h.index });
+      }
     } else {
       seen.set(h.type, h.index);
     }
@@ -100,13 +133,15 @@ export function validateManifestText(text: string, manifestPath: string, options
   }
 
   // init_state: a JSON document next to the manifest.
+  let initialState: Uint8Array | undefined;
   if (view.initState) {
     const p = path.resolve(dir, view.initState.value);
-    const bytes = read(p);
-    if (!bytes) {
+    const bytes = read(p, { maxBytes: INIT_STATE_MAX_BYTES, what: 'init_state file' }, 'init-state-unreadable', view.initState.range);
+    if (bytes === null) { /* reported */ } else if (!bytes) {
       add('init-state-missing', 'error', `init_state file ${view.initState.value} was not found${path.isAbsolute(view.initState.value) ? '' : ` (looked at ${p})`}; fix the path, relative to the manifest.`, view.initState.range);
     } else {
-      try { parseLossless(Buffer.from(bytes).toString('utf8')); } catch (e) {
+      // Theater passes it on re-serialized compactly.
+      try { initialState = Buffer.from(stringifyLossless(parseLossless(Buffer.from(bytes).toString('utf8'))), 'utf8'); } catch (e) {
         add('init-state-invalid', 'error', `init_state file ${view.initState.value} is not valid JSON (${(e as Error).message}); Theater passes it to init as JSON.`, view.initState.range);
       }
     }
@@ -117,7 +152,8 @@ export function validateManifestText(text: string, manifestPath: string, options
   if (replayEntry && typeof replayEntry.config.chain === 'string') {
     const p = path.resolve(dir, replayEntry.config.chain);
     const range = replayEntry.valueRanges.chain ?? replayEntry.range;
-    if (!read(p)) {
+    const bytes = read(p, { maxBytes: CHAIN_FILE_MAX_BYTES, what: 'replay chain' }, 'replay-chain-unreadable', range);
+    if (bytes === null) { /* reported */ } else if (!bytes) {
       add('replay-chain-missing', 'error', `The replay chain ${replayEntry.config.chain} was not found${path.isAbsolute(replayEntry.config.chain) ? '' : ` (looked at ${p})`}; record one with \`theater run --chain-out\`.`, range);
     } else {
       try { loadChainFile(p); } catch (e) {
@@ -126,7 +162,9 @@ export function validateManifestText(text: string, manifestPath: string, options
     }
   }
 
-  const result: ManifestValidation = { diagnostics: diags, manifest: view };
+  const replayChainPath = options.replayChainPath
+    ?? (replayEntry && typeof replayEntry.config.chain === 'string' ? path.resolve(dir, replayEntry.config.chain) : undefined);
+  const result: ManifestValidation = { diagnostics: diags, manifest: view, ...(initialState ? { initialState } : {}), ...(replayChainPath ? { replayChainPath } : {}) };
   const comp = view.component;
   if (!comp) return finish(result);
   if (/^(store:|https?:)/.test(comp.value)) {
@@ -135,7 +173,8 @@ export function validateManifestText(text: string, manifestPath: string, options
   }
   const componentPath = path.resolve(dir, comp.value);
   result.componentPath = componentPath;
-  const bytes = read(componentPath);
+  const bytes = read(componentPath, { maxBytes: COMPONENT_MAX_BYTES, what: 'component' }, 'component-unreadable', comp.range);
+  if (bytes === null) return finish(result);
   if (!bytes) {
     const hint = path.isAbsolute(comp.value)
       ? 'Theater resolved paths against its server\'s folder, so its manifests carry absolute paths; use a path relative to this manifest'
@@ -155,8 +194,10 @@ export function validateManifestText(text: string, manifestPath: string, options
   result.componentBytes = bytes;
 
   const listed = view.handlers.map((h) => h.type).filter((t): t is string => t !== undefined);
-  const replay = !!replayEntry || !!options.replayChainPath;
+  const replay = !!replayChainPath;
   const plan = planActor(world, listed, { ...(options.activateByImports ? { activateByImports: true } : {}), ...(replay ? { replay: true } : {}) });
+  result.plan = plan;
+  result.handlerConfigs = activeHandlerConfigs(plan, view);
   for (const p of plan.problems) {
     let range = comp.range;
     if ((p.code === 'handler-unused' || p.code === 'handler-unimplemented') && p.handlerType) {
@@ -167,6 +208,20 @@ export function validateManifestText(text: string, manifestPath: string, options
       p.code === 'handler-not-listed' && p.handlerType ? { fix: 'add-handler', handlerType: p.handlerType } : undefined);
   }
   return finish(result);
+}
+
+/**
+ * The config each active handler runs with: its (first) table, defaults applied. A handler the
+ * manifest does not list (activated by imports) gets its most restrictive config, never allow-all.
+ */
+function activeHandlerConfigs(plan: ActorPlan, view: Manifest): Record<string, HandlerConfig> {
+  const configs: Record<string, HandlerConfig> = Object.create(null) as Record<string, HandlerConfig>;
+  for (const type of plan.activeHandlers) {
+    const def = findHandler(type)!;
+    const entry = view.handlers.find((h) => h.type === type);
+    configs[type] = resolveHandlerConfig(def, entry?.config ?? def.unlistedConfig ?? {}).config;
+  }
+  return configs;
 }
 
 function finish(r: ManifestValidation): ManifestValidation {

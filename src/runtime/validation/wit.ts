@@ -1,6 +1,7 @@
 // The validation core for .wit files: every `import`/`export` of a world checked against the
 // registry, the diagnostic on that line saying which handler and version serve it, or that none does.
-import * as fs from 'node:fs';
+import { FileReadError, readRegularFile } from '../files/readRegular';
+import { WIT_MAX_BYTES } from '../limits';
 import { listHandlers, qualifiedName, REQUIRED_EXPORT, resolveImport } from '../handlers/registry';
 import { parseWit } from '../wit/parse';
 import type { Diagnostic } from './types';
@@ -60,5 +61,12 @@ function findDriver(exportName: string): string | undefined {
 }
 
 export function validateWitFile(witPath: string): Diagnostic[] {
-  return validateWitText(fs.readFileSync(witPath, 'utf8'), witPath);
+  let text: string;
+  try {
+    text = readRegularFile(witPath, { maxBytes: WIT_MAX_BYTES, what: 'WIT file' }).toString('utf8');
+  } catch (e) {
+    if (!(e instanceof FileReadError)) throw e;
+    return [{ code: 'wit-unreadable', severity: 'error', message: e.message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, file: witPath }];
+  }
+  return validateWitText(text, witPath);
 }

@@ -1,6 +1,8 @@
 // A tolerant WIT reader for the editor: package, worlds with their import/export/include items
 // (with exact ranges), interfaces with their functions, and syntax problems at their position.
 // It keeps going after an error so the rest of the file is still checked while the user types.
+import { formatBytes } from '../files/readRegular';
+import { WIT_MAX_BYTES, WIT_MAX_DEPTH, WIT_MAX_PROBLEMS } from '../limits';
 import type { Range } from '../validation/types';
 
 export interface WitItem { kind: 'import' | 'export' | 'include' | 'use'; target: string; range: Range; lineRange: Range }
@@ -54,6 +56,10 @@ const QUALIFIED = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)*)\/(%
 const PACKAGE = /^([a-z][a-z0-9-]*):([a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)*)(?:@(\S+))?$/;
 
 export function parseWit(text: string): WitDocument {
+  const origin: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+  if (text.length > WIT_MAX_BYTES) {
+    return { worlds: [], interfaces: [], problems: [{ message: `This WIT file is larger than the ${formatBytes(WIT_MAX_BYTES)} limit for a .wit file; it is not checked (see docs/limits.md).`, range: origin }] };
+  }
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
   const pos = (o: number) => {
@@ -67,7 +73,11 @@ export function parseWit(text: string): WitDocument {
   let k = 0;
   const peek = () => toks[k]!;
   const next = () => toks[k++]!;
-  const problem = (t: Token, message: string) => doc.problems.push({ message, range: range(t.start, Math.max(t.end, t.start + 1)) });
+  const problem = (t: Token, message: string) => {
+    if (doc.problems.length < WIT_MAX_PROBLEMS) doc.problems.push({ message, range: range(t.start, Math.max(t.end, t.start + 1)) });
+    else if (doc.problems.length === WIT_MAX_PROBLEMS) doc.problems.push({ message: `More than ${WIT_MAX_PROBLEMS} problems in this file; the rest are not listed.`, range: range(t.start, Math.max(t.end, t.start + 1)) });
+  };
+  let depth = 0;
 
   /** Skips a balanced `{ … }` block starting at the current `{`. */
   const skipBlock = (): number => {
@@ -189,7 +199,9 @@ export function parseWit(text: string): WitDocument {
         const m = PACKAGE.exec(n.text);
         if (!m) problem(n, `\`${n.text}\` is not a valid package name; write \`namespace:name@1.2.3\`.`);
         if (peek().text === '{') {
-          next(); parseTop(true);
+          next();
+          if (depth >= WIT_MAX_DEPTH) { problem(n, `Package blocks are nested more than ${WIT_MAX_DEPTH} deep; the rest of the file is not checked.`); k = toks.length - 1; return; }
+          depth++; parseTop(true); depth--;
           if (peek().text === '}') next(); else problem(t, 'This package block is never closed; add `}`.');
         } else {
           if (!doc.package && m) doc.package = { name: `${m[1]}:${m[2]}`, version: m[3] ?? null, range: range(n.start, n.end) };
