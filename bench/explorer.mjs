@@ -20,15 +20,35 @@ export async function run() {
   const N = 100_000;
   const events = [];
   for (let i = 0; i < N; i++) {
-    events.push(createChainEvent(events[i - 1]?.hash ?? null, 'wasi:random/random@0.2.3/get-random-u64',
-      hostFunctionPayload('wasi:random/random@0.2.3', 'get-random-u64', '{"Tuple":[]}', `{"U64":${BigInt(i) * 184467440737095n}}`)));
+    events.push(
+      createChainEvent(
+        events[i - 1]?.hash ?? null,
+        'wasi:random/random@0.2.3/get-random-u64',
+        hostFunctionPayload('wasi:random/random@0.2.3', 'get-random-u64', '{"Tuple":[]}', `{"U64":${BigInt(i) * 184467440737095n}}`),
+      ),
+    );
   }
   const log = join(dir, 'big.chain.jsonl');
-  writeChainLog(log, { format: 'theater-vscode-chain', version: 1, actorId: 'bench', actorName: 'bench', manifestPath: null, componentSha256: null, startedAt: new Date().toISOString() }, events);
+  writeChainLog(
+    log,
+    {
+      format: 'theater-vscode-chain',
+      version: 1,
+      actorId: 'bench',
+      actorName: 'bench',
+      manifestPath: null,
+      componentSha256: null,
+      startedAt: new Date().toISOString(),
+    },
+    events,
+  );
   const json = join(dir, 'big.chain.json');
   writeFileSync(json, writeTheaterChainJson(events));
   const rows = [];
-  for (const [label, file] of [['our log (.chain.jsonl)', log], ['Theater chain.json', json]]) {
+  for (const [label, file] of [
+    ['our log (.chain.jsonl)', log],
+    ['Theater chain.json', json],
+  ]) {
     const t0 = performance.now();
     const loaded = loadChainFile(file);
     const source = new ChainSource('bench', 'bench', loaded.events, false);

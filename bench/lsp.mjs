@@ -18,8 +18,12 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** A component importing 4 served interfaces and 16 that no handler provides (20 in all). */
 async function componentWith20Imports(dir) {
   const jco = await import('@bytecodealliance/jco-transpile/wasm-tools');
-  const real = [['wasi:random/random@0.2.3', 'get-random-u64', '(result i64)'], ['wasi:random/insecure@0.2.3', 'get-insecure-random-u64', '(result i64)'],
-    ['wasi:clocks/monotonic-clock@0.2.3', 'now', '(result i64)'], ['theater:simple/runtime', 'log', '(param i32 i32)']];
+  const real = [
+    ['wasi:random/random@0.2.3', 'get-random-u64', '(result i64)'],
+    ['wasi:random/insecure@0.2.3', 'get-insecure-random-u64', '(result i64)'],
+    ['wasi:clocks/monotonic-clock@0.2.3', 'now', '(result i64)'],
+    ['theater:simple/runtime', 'log', '(param i32 i32)'],
+  ];
   const fake = Array.from({ length: 16 }, (_, i) => [`bench:many/i${i}@1.0.0`, 'f', '(result i32)']);
   const imports = [...real, ...fake];
   const wat = `(module ${imports.map(([m, f, sig], i) => `(import "${m}" "${f}" (func $f${i} ${sig}))`).join('\n')}
@@ -33,14 +37,23 @@ package wasi:random@0.2.3 { interface random { get-random-u64: func() -> u64; } 
 package wasi:clocks@0.2.3 { interface monotonic-clock { now: func() -> u64; } }
 package bench:many@1.0.0 { ${fake.map(([m]) => `interface ${m.split('/')[1].split('@')[0]} { f: func() -> u32; }`).join(' ')} }`;
   const core = await jco.parse(wat);
-  const component = await jco.componentNew(await jco.componentEmbed({ binary: core, witSource: wit, world: 'bench', stringEncoding: 'utf8' }));
+  const component = await jco.componentNew(
+    await jco.componentEmbed({ binary: core, witSource: wit, world: 'bench', stringEncoding: 'utf8' }),
+  );
   writeFileSync(join(dir, 'bench.wasm'), component);
 }
 
 /** A realistic 200-line manifest: documented keys, permission policies, five handlers with config. */
 function manifestText() {
-  const head = ['name = "bench-actor"', 'version = "0.1.0"', 'component = "./bench.wasm"', 'description = "v0"',
-    'long_description = "A manifest as long as a well-commented real one"', 'save_chain = true', ''];
+  const head = [
+    'name = "bench-actor"',
+    'version = "0.1.0"',
+    'component = "./bench.wasm"',
+    'description = "v0"',
+    'long_description = "A manifest as long as a well-commented real one"',
+    'save_chain = true',
+    '',
+  ];
   const blocks = [
     ['[permission_policy.random]', 'type = "inherit"'],
     ['[permission_policy.environment]', 'type = "restrict"'],
@@ -63,12 +76,20 @@ function manifestText() {
 
 class Client {
   constructor(child) {
-    this.child = child; this.buf = Buffer.alloc(0); this.id = 0; this.pending = new Map(); this.waiters = [];
-    child.stdout.on('data', (d) => { this.buf = Buffer.concat([this.buf, d]); this.drain(); });
+    this.child = child;
+    this.buf = Buffer.alloc(0);
+    this.id = 0;
+    this.pending = new Map();
+    this.waiters = [];
+    child.stdout.on('data', (d) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      this.drain();
+    });
   }
   drain() {
     for (;;) {
-      const sep = this.buf.indexOf('\r\n\r\n'); if (sep < 0) return;
+      const sep = this.buf.indexOf('\r\n\r\n');
+      if (sep < 0) return;
       const len = Number(/Content-Length: (\d+)/i.exec(this.buf.subarray(0, sep).toString())[1]);
       if (this.buf.length < sep + 4 + len) return;
       const at = performance.now();
@@ -76,13 +97,27 @@ class Client {
       this.buf = this.buf.subarray(sep + 4 + len);
       if (msg.id !== undefined && !msg.method) this.pending.get(msg.id)?.(msg.result);
       else if (msg.method && msg.id !== undefined) this.send({ jsonrpc: '2.0', id: msg.id, result: null });
-      else if (msg.method) { const i = this.waiters.findIndex((w) => w.method === msg.method && w.pred(msg.params)); if (i >= 0) this.waiters.splice(i, 1)[0].resolve({ params: msg.params, at }); }
+      else if (msg.method) {
+        const i = this.waiters.findIndex((w) => w.method === msg.method && w.pred(msg.params));
+        if (i >= 0) this.waiters.splice(i, 1)[0].resolve({ params: msg.params, at });
+      }
     }
   }
-  send(m) { const b = Buffer.from(JSON.stringify(m)); this.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${b.length}\r\n\r\n`), b])); }
-  request(method, params) { const id = ++this.id; this.send({ jsonrpc: '2.0', id, method, params }); return new Promise((r) => this.pending.set(id, r)); }
-  notify(method, params) { this.send({ jsonrpc: '2.0', method, params }); }
-  next(method, pred) { return new Promise((resolve) => this.waiters.push({ method, pred, resolve })); }
+  send(m) {
+    const b = Buffer.from(JSON.stringify(m));
+    this.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${b.length}\r\n\r\n`), b]));
+  }
+  request(method, params) {
+    const id = ++this.id;
+    this.send({ jsonrpc: '2.0', id, method, params });
+    return new Promise((r) => this.pending.set(id, r));
+  }
+  notify(method, params) {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
+  next(method, pred) {
+    return new Promise((resolve) => this.waiters.push({ method, pred, resolve }));
+  }
 }
 
 export async function run() {
@@ -125,7 +160,8 @@ export async function run() {
         const p = c.next('textDocument/publishDiagnostics', (x) => x.uri === uri && x.version === v);
         if (save) c.notify('textDocument/didSave', { textDocument: { uri } });
         const { at, params } = await p;
-        if (params.diagnostics.length !== findings) throw new Error(`bench: expected ${findings} diagnostics, got ${params.diagnostics.length}`);
+        if (params.diagnostics.length !== findings)
+          throw new Error(`bench: expected ${findings} diagnostics, got ${params.diagnostics.length}`);
         times.push(at - t0);
       }
       return times;
@@ -140,12 +176,32 @@ export async function run() {
 
     // For scale: the validation core alone, in this process.
     const core = [];
-    for (let i = 0; i < EDITS; i++) { const t0 = performance.now(); validateManifestText(text.replace('"v0"', `"w${i}"`), manifest); core.push(performance.now() - t0); }
+    for (let i = 0; i < EDITS; i++) {
+      const t0 = performance.now();
+      validateManifestText(text.replace('"v0"', `"w${i}"`), manifest);
+      core.push(performance.now() - t0);
+    }
 
     return [
-      { metric: `manifest: ${text.split('\n').length - 1} lines, component with 20 imports (${findings} findings)`, value: 200, unit: 'lines' },
-      { metric: `server time: didChange+didSave → publishDiagnostics over stdio (median of ${EDITS})`, value: server, unit: 'ms', goal: '≤ 30 ms', met: server <= 30 },
-      { metric: `keystroke → diagnostics incl. ${DEBOUNCE_MS} ms debounce (median of ${EDITS})`, value: keystrokeToDiagnostics, unit: 'ms', goal: '≤ 250 ms', met: keystrokeToDiagnostics <= 250 },
+      {
+        metric: `manifest: ${text.split('\n').length - 1} lines, component with 20 imports (${findings} findings)`,
+        value: 200,
+        unit: 'lines',
+      },
+      {
+        metric: `server time: didChange+didSave → publishDiagnostics over stdio (median of ${EDITS})`,
+        value: server,
+        unit: 'ms',
+        goal: '≤ 30 ms',
+        met: server <= 30,
+      },
+      {
+        metric: `keystroke → diagnostics incl. ${DEBOUNCE_MS} ms debounce (median of ${EDITS})`,
+        value: keystrokeToDiagnostics,
+        unit: 'ms',
+        goal: '≤ 250 ms',
+        met: keystrokeToDiagnostics <= 250,
+      },
       { metric: 'validation core alone, in process (median)', value: median(core), unit: 'ms' },
     ];
   } finally {
@@ -155,5 +211,8 @@ export async function run() {
 
 // `node bench/lsp.mjs`: this section alone, printed (bench/run.mjs runs every section and writes results.json).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const r of await run()) console.log(`${r.metric}: ${typeof r.value === 'number' ? r.value.toFixed(2) : r.value} ${r.unit}${r.goal ? ` (goal ${r.goal}: ${r.met ? 'met' : 'NOT met'})` : ''}`);
+  for (const r of await run())
+    console.log(
+      `${r.metric}: ${typeof r.value === 'number' ? r.value.toFixed(2) : r.value} ${r.unit}${r.goal ? ` (goal ${r.goal}: ${r.met ? 'met' : 'NOT met'})` : ''}`,
+    );
 }

@@ -21,7 +21,8 @@ export async function run() {
   const manifestPath = join(dir, 'manifest.toml');
   try {
     await runOnce(manifestPath, { dataDir });
-    const live = [], replay = [];
+    const live = [],
+      replay = [];
     let recordedLog;
     for (let i = 0; i < 3; i++) {
       const r = await runOnce(manifestPath, { dataDir });
@@ -30,7 +31,8 @@ export async function run() {
     }
     for (let i = 0; i < 3; i++) {
       const r = await runOnce(manifestPath, { dataDir, replayChainPath: recordedLog });
-      if (r.session.replayReport?.verdict !== 'replayed') throw new Error(`benchmark replay did not reproduce the chain: ${r.session.replayReport?.message}`);
+      if (r.session.replayReport?.verdict !== 'replayed')
+        throw new Error(`benchmark replay did not reproduce the chain: ${r.session.replayReport?.message}`);
       replay.push(r.session.lastCallMs);
     }
     const ratio = median(replay) / median(live);
@@ -41,7 +43,9 @@ export async function run() {
     // Change one recorded output in the middle (in place) and time until the report names it.
     const { events } = loadChainFile(recordedLog);
     const at = Math.floor(events.length / 2);
-    const data = Buffer.from(events[at].data).toString('utf8').replace(/"U64":(\d+)/, (_, n) => `"U64":${BigInt(n) ^ 1n}`);
+    const data = Buffer.from(events[at].data)
+      .toString('utf8')
+      .replace(/"U64":(\d+)/, (_, n) => `"U64":${BigInt(n) ^ 1n}`);
     events[at] = { ...events[at], data: Buffer.from(data) };
     const tampered = join(dir, 'tampered.chain.json');
     writeFileSync(tampered, writeTheaterChainJson(events));

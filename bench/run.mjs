@@ -10,7 +10,11 @@ const only = process.argv.slice(2);
 const sections = ['runtime', 'replay', 'lsp', 'explorer', 'debug'].filter((s) => only.length === 0 || only.includes(s));
 
 const rows = [];
-const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memGiB: Math.round(os.totalmem() / 2 ** 30) }, date: new Date().toISOString(), results: {} };
+const results = {
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memGiB: Math.round(os.totalmem() / 2 ** 30) },
+  date: new Date().toISOString(),
+  results: {},
+};
 for (const s of sections) {
   let mod;
   try {
@@ -27,7 +31,10 @@ for (const s of sections) {
 
 const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2)) : String(v ?? ''));
 const head = ['section', 'metric', 'value', 'unit', 'goal', 'met'];
-const table = [head, ...rows.map((r) => [r.section, r.metric, fmt(r.value), r.unit, r.goal ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO'])];
+const table = [
+  head,
+  ...rows.map((r) => [r.section, r.metric, fmt(r.value), r.unit, r.goal ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO']),
+];
 const widths = head.map((_, i) => Math.max(...table.map((row) => String(row[i]).length)));
 for (const row of table) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join('  '));
 const file = join(here, 'results.json');

@@ -48,7 +48,16 @@ async function plainLoop(bytes, cacheDir, n) {
   const fns = randomHandler.create({}, { seed: 1n, max_bytes: 1048576 }).functions('wasi:random/random');
   const imports = {
     'wasi:random/random': { getRandomU64: fns['get-random-u64'], getRandomBytes: fns['get-random-bytes'] },
-    'theater:simple/runtime': { log() {}, getState() { return undefined; }, getChain() { return { events: [] }; }, shutdown() {} },
+    'theater:simple/runtime': {
+      log() {},
+      getState() {
+        return undefined;
+      },
+      getChain() {
+        return { events: [] };
+      },
+      shutdown() {},
+    },
     'theater:simple/types': {},
   };
   const inst = await instantiate((f) => WebAssembly.compile(readFileSync(join(tp.dir, f))), imports);
@@ -67,7 +76,8 @@ export async function run() {
     const loopDir = actorCopy('loop-actor', { state: CALLS, manifestExtra: '\n[[handler]]\ntype = "random"\nseed = 1\n' });
     const bytes = readFileSync(join(loopDir, 'loop-actor.wasm'));
     await runOnce(join(loopDir, 'manifest.toml'), { dataDir }); // warm the transpile cache
-    const recorded = [], plain = [];
+    const recorded = [],
+      plain = [];
     let lastLog;
     for (let i = 0; i < 3; i++) {
       const { session } = await runOnce(join(loopDir, 'manifest.toml'), { dataDir });
@@ -75,14 +85,16 @@ export async function run() {
       lastLog = session.logPath;
       plain.push(await plainLoop(bytes, join(dataDir, 'cache'), CALLS));
     }
-    const rec = median(recorded), pl = median(plain);
+    const rec = median(recorded),
+      pl = median(plain);
     rows.push({ metric: 'host call, recorded (100k get-random-u64)', value: (rec * 1000) / CALLS, unit: 'µs/call' });
     rows.push({ metric: 'host call, plain jco imports', value: (pl * 1000) / CALLS, unit: 'µs/call' });
     rows.push({ metric: 'recording overhead (recorded / plain)', value: rec / pl, unit: '×', goal: '≤ 1.5×', met: rec / pl <= 1.5 });
 
     // (b) start → init complete, cold (fresh transpile cache) and warm.
     const randomDir = actorCopy('wasi-random-test');
-    const cold = [], warm = [];
+    const cold = [],
+      warm = [];
     for (let i = 0; i < 3; i++) {
       const fresh = mkdtempSync(join(tmpdir(), 'theater-bench-cold-'));
       cold.push((await runOnce(join(randomDir, 'manifest.toml'), { dataDir: fresh })).initMs);
@@ -97,8 +109,20 @@ export async function run() {
       spareWarm.push((await runOnce(join(randomDir, 'manifest.toml'), { dataDir })).initMs);
     }
     setPrewarm(false);
-    rows.push({ metric: 'start → init done, cold (transpile)', value: median(cold), unit: 'ms', goal: '≤ 1000 ms', met: median(cold) <= 1000 });
-    rows.push({ metric: 'start → init done, warm (cache), spare worker ready (extension)', value: median(spareWarm), unit: 'ms', goal: '≤ 50 ms', met: median(spareWarm) <= 50 });
+    rows.push({
+      metric: 'start → init done, cold (transpile)',
+      value: median(cold),
+      unit: 'ms',
+      goal: '≤ 1000 ms',
+      met: median(cold) <= 1000,
+    });
+    rows.push({
+      metric: 'start → init done, warm (cache), spare worker ready (extension)',
+      value: median(spareWarm),
+      unit: 'ms',
+      goal: '≤ 50 ms',
+      met: median(spareWarm) <= 50,
+    });
     rows.push({ metric: 'start → init done, warm (cache), worker booted on demand (CLI)', value: median(warm), unit: 'ms' });
 
     // (c) verification rate of the 100k-event chain the loop actor just recorded.
@@ -108,7 +132,13 @@ export async function run() {
     const vMs = performance.now() - v0;
     if (!verdict.ok) throw new Error(`benchmark chain does not verify: ${verdict.firstBad.message}`);
     const rate = events.length / (vMs / 1000);
-    rows.push({ metric: `chain verification (${events.length} events)`, value: rate, unit: 'events/s', goal: '≥ 200000/s', met: rate >= 200_000 });
+    rows.push({
+      metric: `chain verification (${events.length} events)`,
+      value: rate,
+      unit: 'events/s',
+      goal: '≥ 200000/s',
+      met: rate >= 200_000,
+    });
 
     // (d) RSS per extra idle actor (workers live in this process).
     const idle = [];

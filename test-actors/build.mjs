@@ -41,7 +41,8 @@ export function packageBlocks(text) {
   const re = /\bpackage\s+([a-z0-9:@.+-]+)\s*\{/gi;
   let m;
   while ((m = re.exec(code))) {
-    let depth = 1, i = re.lastIndex;
+    let depth = 1,
+      i = re.lastIndex;
     for (; i < code.length && depth > 0; i++) {
       if (code[i] === '{') depth++;
       else if (code[i] === '}') depth--;
@@ -85,9 +86,14 @@ export function describeError(e, lineOf = (n) => `line ${n}`) {
     const line = /\bline: (\d+)/.exec(text);
     return `${line ? `${lineOf(Number(line[1]) + 1)}: ` : ''}${what.replace(/\\"/g, '"')}`;
   }
-  const lines = text.split('\n').map((l) => l.trim().replace(/^\$/, '')).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim().replace(/^\$/, ''))
+    .filter(Boolean);
   const causes = lines.slice(lines.indexOf('Caused by:') + 1).filter((l) => /^\d+: /.test(l));
-  const head = (lines[0] ?? 'unknown error').replace(/:$/, '').replace(/ not found\. known packages$/, ' is declared neither in world.wit nor in wit/deps.wit');
+  const head = (lines[0] ?? 'unknown error')
+    .replace(/:$/, '')
+    .replace(/ not found\. known packages$/, ' is declared neither in world.wit nor in wit/deps.wit');
   return (lines.includes('Caused by:') && causes.length ? `${head}: ${causes.at(-1).replace(/^\d+: /, '')}` : head).replace(/\.$/, '');
 }
 
@@ -95,16 +101,28 @@ export function describeError(e, lineOf = (n) => `line ${n}`) {
 function watStringBytes(body) {
   let n = 0;
   for (let i = 0; i < body.length; i++) {
-    if (body[i] !== '\\') { const c = body.codePointAt(i); n += Buffer.byteLength(String.fromCodePoint(c)); if (c > 0xffff) i++; continue; }
+    if (body[i] !== '\\') {
+      const c = body.codePointAt(i);
+      n += Buffer.byteLength(String.fromCodePoint(c));
+      if (c > 0xffff) i++;
+      continue;
+    }
     const e = body[++i];
     if ('ntr"\'\\'.includes(e)) n += 1;
-    else if (e === 'u') { const end = body.indexOf('}', i); n += Buffer.byteLength(String.fromCodePoint(parseInt(body.slice(i + 2, end), 16))); i = end; }
-    else { n += 1; i++; } // \hh
+    else if (e === 'u') {
+      const end = body.indexOf('}', i);
+      n += Buffer.byteLength(String.fromCodePoint(parseInt(body.slice(i + 2, end), 16)));
+      i = end;
+    } else {
+      n += 1;
+      i++;
+    } // \hh
   }
   return n;
 }
 
-const STATIC_BASE = 16, STATIC_END = 16384; // prelude.wat: the heap starts at 16384
+const STATIC_BASE = 16,
+  STATIC_END = 16384; // prelude.wat: the heap starts at 16384
 
 /**
  * The small templating step of actor.wat (returns the WAT text and a map from its lines to the sources):
@@ -129,15 +147,24 @@ export function expandWat(wat, prelude) {
   const markerLine = body.slice(0, body.indexOf(';; @prelude')).split('\n').length;
   const extra = inserted.split('\n').length - 1;
   /** Line of the expanded text → where it came from. */
-  const lineOf = (n) => n < markerLine ? `actor.wat line ${n}`
-    : n <= markerLine + extra ? (n - markerLine < prelude.trimEnd().split('\n').length ? `wit/prelude.wat line ${n - markerLine + 1}` : 'a ;; @string line')
-    : `actor.wat line ${n - extra}`;
+  const lineOf = (n) =>
+    n < markerLine
+      ? `actor.wat line ${n}`
+      : n <= markerLine + extra
+        ? n - markerLine < prelude.trimEnd().split('\n').length
+          ? `wit/prelude.wat line ${n - markerLine + 1}`
+          : 'a ;; @string line'
+        : `actor.wat line ${n - extra}`;
   const text = body
     .replace(';; @prelude', () => inserted)
     .replace(/\{\{([A-Za-z0-9_-]+)(?:\.(ptr|len))?\}\}/g, (m, name, part) => {
       const s = strings.get(name);
       if (!s) throw new Error(`its actor.wat uses ${m} but declares no \`;; @string ${name} "…"\``);
-      return part === 'ptr' ? `(i32.const ${s.ptr})` : part === 'len' ? `(i32.const ${s.len})` : `(i32.const ${s.ptr}) (i32.const ${s.len})`;
+      return part === 'ptr'
+        ? `(i32.const ${s.ptr})`
+        : part === 'len'
+          ? `(i32.const ${s.len})`
+          : `(i32.const ${s.ptr}) (i32.const ${s.len})`;
     });
   return { text, lineOf };
 }
@@ -152,7 +179,11 @@ export async function buildActor(name) {
   const { parse, componentEmbed, componentNew } = await loadWasmTools();
   const { text, lineOf } = expandWat(wat, readFileSync(PRELUDE, 'utf8'));
   let core;
-  try { core = await parse(text); } catch (e) { throw new Error(describeError(e, lineOf)); }
+  try {
+    core = await parse(text);
+  } catch (e) {
+    throw new Error(describeError(e, lineOf));
+  }
   const embedded = await componentEmbed({ binary: core, witSource: witSourceFor(worldText), world, stringEncoding: 'utf8' });
   return componentNew(embedded);
 }
@@ -171,7 +202,8 @@ export async function buildActors({ only, force = false, quiet = false } = {}) {
   const shared = [fileURLToPath(import.meta.url), ...readdirSync(witDir).map((f) => join(witDir, f))];
   const sharedNewest = Math.max(...shared.map((f) => statSync(f).mtimeMs));
   const say = quiet ? () => {} : (s) => console.log(s);
-  const results = [], failures = [];
+  const results = [],
+    failures = [];
   for (const name of names) {
     const dir = join(here, name);
     const out = join(dir, `${name}.wasm`);
@@ -192,7 +224,11 @@ export async function buildActors({ only, force = false, quiet = false } = {}) {
       results.push({ name, status: 'built', bytes: component.length, ms, path: out });
       say(`${name}: built ${component.length} B in ${ms.toFixed(0)} ms`);
     } catch (e) {
-      try { unlinkSync(tmp); } catch { /* not written */ }
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* not written */
+      }
       failures.push(`test actor ${name} failed to build: ${describeError(e)}`);
       say(`${name}: FAILED`);
     }

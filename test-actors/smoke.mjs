@@ -18,7 +18,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const te = new TextEncoder(), td = new TextDecoder();
+const te = new TextEncoder(),
+  td = new TextDecoder();
 const text = (u8) => (u8 == null ? u8 : td.decode(u8));
 const sleepMs = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, ms));
 
@@ -30,13 +31,13 @@ async function instantiateFrom(dir, imports) {
   return instantiate((f) => WebAssembly.compile(readFileSync(join(dir, f))), imports);
 }
 
-
 // ---------------------------------------------------------------------------------------------------
 // Hosts
 
 /** A recorder of host calls: `calls` holds "<interface>/<function>[(arg)]" in call order. */
 function recorder() {
-  const calls = [], logs = [];
+  const calls = [],
+    logs = [];
   const rec = (name) => calls.push(name);
   return { calls, logs, rec };
 }
@@ -44,26 +45,42 @@ function recorder() {
 function randomHost(r, { bytes = (n) => crypto.getRandomValues(new Uint8Array(n)), u64 } = {}) {
   let counter = 0n;
   return {
-    getRandomBytes(len) { r.rec(`wasi:random/random/get-random-bytes(${len})`); return bytes(Number(len)); },
-    getRandomU64() { r.rec('wasi:random/random/get-random-u64'); counter++; return u64 ? u64(counter) : crypto.getRandomValues(new BigUint64Array(1))[0]; },
+    getRandomBytes(len) {
+      r.rec(`wasi:random/random/get-random-bytes(${len})`);
+      return bytes(Number(len));
+    },
+    getRandomU64() {
+      r.rec('wasi:random/random/get-random-u64');
+      counter++;
+      return u64 ? u64(counter) : crypto.getRandomValues(new BigUint64Array(1))[0];
+    },
   };
 }
 
 function runtimeHost(r, { state, chainLength } = {}) {
   return {
-    log(msg) { r.rec('theater:simple/runtime/log'); r.logs.push(msg); },
-    getState() { r.rec('theater:simple/runtime/get-state'); return state; },
+    log(msg) {
+      r.rec('theater:simple/runtime/log');
+      r.logs.push(msg);
+    },
+    getState() {
+      r.rec('theater:simple/runtime/get-state');
+      return state;
+    },
     getChain() {
       r.rec('theater:simple/runtime/get-chain');
       // The chain so far as the runtime would give it: the init WasmCall, then one event per host call.
       const types = ['wasm', ...r.calls.map((c) => c.replace(/\(.*\)$/, ''))].slice(0, chainLength ?? Infinity);
       return {
         events: types.map((eventType, i) => ({
-          hash: BigInt(i + 1), event: { eventType, parent: i === 0 ? undefined : BigInt(i), data: te.encode('{}') },
+          hash: BigInt(i + 1),
+          event: { eventType, parent: i === 0 ? undefined : BigInt(i), data: te.encode('{}') },
         })),
       };
     },
-    shutdown() { r.rec('theater:simple/runtime/shutdown'); },
+    shutdown() {
+      r.rec('theater:simple/runtime/shutdown');
+    },
   };
 }
 
@@ -71,10 +88,21 @@ function clockHosts(r, { readyAnswer } = {}) {
   const mono = () => process.hrtime.bigint();
   let nextId = 0;
   class Pollable {
-    constructor(deadline) { this.deadline = deadline; this.id = nextId++; }
-    ready() { r.rec(`wasi:io/poll/[method]pollable.ready(#${this.id})`); return readyAnswer ?? mono() >= this.deadline; }
-    block() { r.rec(`wasi:io/poll/[method]pollable.block(#${this.id})`); while (mono() < this.deadline) sleepMs(Number((this.deadline - mono()) / 1_000_000n)); }
-    [Symbol.dispose]() { r.rec(`wasi:io/poll/[resource-drop]pollable(#${this.id})`); }
+    constructor(deadline) {
+      this.deadline = deadline;
+      this.id = nextId++;
+    }
+    ready() {
+      r.rec(`wasi:io/poll/[method]pollable.ready(#${this.id})`);
+      return readyAnswer ?? mono() >= this.deadline;
+    }
+    block() {
+      r.rec(`wasi:io/poll/[method]pollable.block(#${this.id})`);
+      while (mono() < this.deadline) sleepMs(Number((this.deadline - mono()) / 1_000_000n));
+    }
+    [Symbol.dispose]() {
+      r.rec(`wasi:io/poll/[resource-drop]pollable(#${this.id})`);
+    }
   }
   return {
     'wasi:io/poll': {
@@ -90,48 +118,106 @@ function clockHosts(r, { readyAnswer } = {}) {
       },
     },
     'wasi:clocks/monotonic-clock': {
-      now() { r.rec('wasi:clocks/monotonic-clock/now'); return mono(); },
-      resolution() { r.rec('wasi:clocks/monotonic-clock/resolution'); return 1n; },
-      subscribeDuration(ns) { r.rec(`wasi:clocks/monotonic-clock/subscribe-duration(${ns})`); return new Pollable(mono() + ns); },
-      subscribeInstant(t) { r.rec('wasi:clocks/monotonic-clock/subscribe-instant'); return new Pollable(t); },
+      now() {
+        r.rec('wasi:clocks/monotonic-clock/now');
+        return mono();
+      },
+      resolution() {
+        r.rec('wasi:clocks/monotonic-clock/resolution');
+        return 1n;
+      },
+      subscribeDuration(ns) {
+        r.rec(`wasi:clocks/monotonic-clock/subscribe-duration(${ns})`);
+        return new Pollable(mono() + ns);
+      },
+      subscribeInstant(t) {
+        r.rec('wasi:clocks/monotonic-clock/subscribe-instant');
+        return new Pollable(t);
+      },
     },
     'wasi:clocks/wall-clock': {
-      now() { r.rec('wasi:clocks/wall-clock/now'); const ms = Date.now(); return { seconds: BigInt(Math.floor(ms / 1000)), nanoseconds: (ms % 1000) * 1_000_000 }; },
-      resolution() { r.rec('wasi:clocks/wall-clock/resolution'); return { seconds: 0n, nanoseconds: 1_000_000 }; },
+      now() {
+        r.rec('wasi:clocks/wall-clock/now');
+        const ms = Date.now();
+        return { seconds: BigInt(Math.floor(ms / 1000)), nanoseconds: (ms % 1000) * 1_000_000 };
+      },
+      resolution() {
+        r.rec('wasi:clocks/wall-clock/resolution');
+        return { seconds: 0n, nanoseconds: 1_000_000 };
+      },
     },
   };
 }
 
 function environmentHost(r, env) {
   return {
-    exists(name) { r.rec(`theater:simple/environment/exists(${name})`); return Object.hasOwn(env, name); },
-    getVar(name) { r.rec(`theater:simple/environment/get-var(${name})`); return env[name]; },
-    listVars() { r.rec('theater:simple/environment/list-vars'); return Object.entries(env); },
+    exists(name) {
+      r.rec(`theater:simple/environment/exists(${name})`);
+      return Object.hasOwn(env, name);
+    },
+    getVar(name) {
+      r.rec(`theater:simple/environment/get-var(${name})`);
+      return env[name];
+    },
+    listVars() {
+      r.rec('theater:simple/environment/list-vars');
+      return Object.entries(env);
+    },
   };
 }
 
 /** In-memory theater:simple/store; result<T, string> = return T / throw { payload }. */
 function storeHost(r, { dropLabels = false } = {}) {
   const stores = new Map();
-  const fail = (msg) => { throw { payload: msg }; };
+  const fail = (msg) => {
+    throw { payload: msg };
+  };
   const get = (id) => stores.get(id) ?? fail(`no store ${id}`);
   const hashOf = (bytes) => Buffer.from(bytes).toString('hex').slice(0, 40).padEnd(40, '0');
   const fns = {
-    new() { const id = `store-${stores.size + 1}`; stores.set(id, { data: new Map(), labels: new Map() }); return id; },
-    store(id, content) { const h = hashOf(content); get(id).data.set(h, new Uint8Array(content)); return { hash: h }; },
-    get(id, ref) { return get(id).data.get(ref.hash) ?? fail(`no content ${ref.hash}`); },
-    exists(id, ref) { return get(id).data.has(ref.hash); },
-    label(id, label, ref) { get(id).labels.set(label, ref.hash); },
-    getByLabel(id, label) { const h = get(id).labels.get(label); return h === undefined ? undefined : { hash: h }; },
-    listLabels(id) { return dropLabels ? [] : ['other', ...get(id).labels.keys()]; },
+    new() {
+      const id = `store-${stores.size + 1}`;
+      stores.set(id, { data: new Map(), labels: new Map() });
+      return id;
+    },
+    store(id, content) {
+      const h = hashOf(content);
+      get(id).data.set(h, new Uint8Array(content));
+      return { hash: h };
+    },
+    get(id, ref) {
+      return get(id).data.get(ref.hash) ?? fail(`no content ${ref.hash}`);
+    },
+    exists(id, ref) {
+      return get(id).data.has(ref.hash);
+    },
+    label(id, label, ref) {
+      get(id).labels.set(label, ref.hash);
+    },
+    getByLabel(id, label) {
+      const h = get(id).labels.get(label);
+      return h === undefined ? undefined : { hash: h };
+    },
+    listLabels(id) {
+      return dropLabels ? [] : ['other', ...get(id).labels.keys()];
+    },
   };
-  return Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, (...a) => { r.rec(`theater:simple/store/${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`); return f(...a); }]));
+  return Object.fromEntries(
+    Object.entries(fns).map(([k, f]) => [
+      k,
+      (...a) => {
+        r.rec(`theater:simple/store/${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+        return f(...a);
+      },
+    ]),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
 // What each actor must be
 
-const REGISTERED = [ // handler type → interfaces it provides (as the runtime registers them)
+const REGISTERED = [
+  // handler type → interfaces it provides (as the runtime registers them)
   ['runtime', ['theater:simple/runtime', 'theater:simple/types']],
   ['random', ['wasi:random/random@0.2.3', 'wasi:random/insecure@0.2.3', 'wasi:random/insecure-seed@0.2.3']],
   ['timing', ['wasi:clocks/wall-clock@0.2.3', 'wasi:clocks/monotonic-clock@0.2.3', 'wasi:io/poll@0.2.3', 'theater:simple/timing']],
@@ -142,16 +228,32 @@ const REGISTERED = [ // handler type → interfaces it provides (as the runtime 
 const ACTOR = ['theater:simple/actor'];
 const EXPECT = {
   'wasi-random-test': { imports: ['wasi:random/random@0.2.3', 'theater:simple/runtime'], handlers: ['runtime', 'random'], plan: 'ok' },
-  'wasi-clocks-test': { imports: ['wasi:clocks/wall-clock@0.2.3', 'wasi:clocks/monotonic-clock@0.2.3', 'wasi:io/poll@0.2.3', 'theater:simple/runtime'], handlers: ['runtime', 'timing'], plan: 'ok' },
+  'wasi-clocks-test': {
+    imports: ['wasi:clocks/wall-clock@0.2.3', 'wasi:clocks/monotonic-clock@0.2.3', 'wasi:io/poll@0.2.3', 'theater:simple/runtime'],
+    handlers: ['runtime', 'timing'],
+    plan: 'ok',
+  },
   'runtime-test': { imports: ['theater:simple/types', 'theater:simple/runtime'], handlers: ['runtime'], plan: 'ok' },
   'environment-test': { imports: ['theater:simple/environment'], handlers: ['runtime', 'environment'], plan: 'ok' },
   'store-test': { imports: ['theater:simple/store'], handlers: ['runtime', 'store'], plan: 'ok' },
   'loop-actor': { imports: ['wasi:random/random@0.2.3'], handlers: ['runtime', 'random'], plan: 'ok' },
   'init-params-actor': { imports: ['theater:simple/runtime'], handlers: ['runtime'], plan: 'ok' },
-  'compat-random-actor': { imports: ['wasi:random/random@0.2.0'], handlers: ['runtime', 'random'], plan: 'compatible wasi:random/random@0.2.0 → wasi:random/random@0.2.3' },
-  'random-030-actor': { imports: ['wasi:random/random@0.3.0'], handlers: ['runtime', 'random'], plan: 'version mismatch wasi:random/random@0.3.0 (registered wasi:random/random@0.2.3)' },
+  'compat-random-actor': {
+    imports: ['wasi:random/random@0.2.0'],
+    handlers: ['runtime', 'random'],
+    plan: 'compatible wasi:random/random@0.2.0 → wasi:random/random@0.2.3',
+  },
+  'random-030-actor': {
+    imports: ['wasi:random/random@0.3.0'],
+    handlers: ['runtime', 'random'],
+    plan: 'version mismatch wasi:random/random@0.3.0 (registered wasi:random/random@0.2.3)',
+  },
   'unknown-import-actor': { imports: ['acme:widgets/gizmo@1.0.0'], handlers: ['runtime'], plan: 'unresolved acme:widgets/gizmo@1.0.0' },
-  'unlisted-random-actor': { imports: ['wasi:random/random@0.2.3'], handlers: ['runtime'], plan: 'handler not listed: random (for wasi:random/random@0.2.3)' },
+  'unlisted-random-actor': {
+    imports: ['wasi:random/random@0.2.3'],
+    handlers: ['runtime'],
+    plan: 'handler not listed: random (for wasi:random/random@0.2.3)',
+  },
   'trap-actor': { imports: ['theater:simple/runtime'], handlers: ['runtime'], plan: 'ok' },
   'infinite-loop-actor': { imports: ['theater:simple/runtime'], handlers: ['runtime'], plan: 'ok' },
   'init-error-actor': { imports: ['theater:simple/runtime'], handlers: ['runtime'], plan: 'ok' },
@@ -161,16 +263,21 @@ const parseName = (n) => {
   const m = /^([^@]+?)(?:@(\d+)\.(\d+)\.(\d+))?$/.exec(n);
   return { iface: m[1], v: m[2] === undefined ? null : [Number(m[2]), Number(m[3]), Number(m[4])] };
 };
-const compatible = (want, have) => want && have && (want[0] === 0
-  ? have[0] === 0 && have[1] === want[1] && have[2] >= want[2]
-  : have[0] === want[0] && (have[1] > want[1] || (have[1] === want[1] && have[2] >= want[2])));
+const compatible = (want, have) =>
+  want &&
+  have &&
+  (want[0] === 0
+    ? have[0] === 0 && have[1] === want[1] && have[2] >= want[2]
+    : have[0] === want[0] && (have[1] > want[1] || (have[1] === want[1] && have[2] >= want[2])));
 
 /** The runtime's decision for a component, as one string ('ok' or the first problem). */
 function plan(imports, listed) {
   const notes = [];
   for (const name of imports) {
     const want = parseName(name);
-    const providers = REGISTERED.flatMap(([type, names]) => names.map((n) => ({ type, n, ...parseName(n) }))).filter((p) => p.iface === want.iface);
+    const providers = REGISTERED.flatMap(([type, names]) => names.map((n) => ({ type, n, ...parseName(n) }))).filter(
+      (p) => p.iface === want.iface,
+    );
     const exact = providers.find((p) => p.n === name);
     const compat = exact ?? providers.find((p) => compatible(want.v, p.v));
     if (!providers.length) return `unresolved ${name}`;
@@ -185,14 +292,22 @@ function readManifest(name) {
   const t = readFileSync(join(here, name, 'manifest.toml'), 'utf8');
   const top = t.split(/^\[\[handler\]\]/m)[0];
   const str = (k) => new RegExp(`^${k}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'm').exec(top)?.[1];
-  return { name: str('name'), version: str('version'), component: str('component'), description: str('description'), handlers: [...t.matchAll(/^type\s*=\s*"([^"]+)"/gm)].map((m) => m[1]) };
+  return {
+    name: str('name'),
+    version: str('version'),
+    component: str('component'),
+    description: str('description'),
+    handlers: [...t.matchAll(/^type\s*=\s*"([^"]+)"/gm)].map((m) => m[1]),
+  };
 }
 
 function worldOf(wit) {
   const items = [...wit.matchAll(/^\s*(import|export)\s+([^;]+);/gm)];
-  return { imports: items.filter((m) => m[1] === 'import').map((m) => m[2]), exports: items.filter((m) => m[1] === 'export').map((m) => m[2]) };
+  return {
+    imports: items.filter((m) => m[1] === 'import').map((m) => m[2]),
+    exports: items.filter((m) => m[1] === 'export').map((m) => m[2]),
+  };
 }
-
 
 // ---------------------------------------------------------------------------------------------------
 // The init runs
@@ -222,13 +337,21 @@ async function scenario(label, fn) {
   }
 }
 function expectEq(actual, expected, what) {
-  const a = JSON.stringify(actual, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)), b = JSON.stringify(expected, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
+  const a = JSON.stringify(actual, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+    b = JSON.stringify(expected, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
   if (a !== b) throw new Error(`${what}: expected ${b}, got ${a}`);
 }
 
-const RANDOM_ORDER = ['wasi:random/random/get-random-bytes(10)', 'wasi:random/random/get-random-bytes(32)', 'wasi:random/random/get-random-u64', 'wasi:random/random/get-random-u64', 'wasi:random/random/get-random-bytes(100)'];
+const RANDOM_ORDER = [
+  'wasi:random/random/get-random-bytes(10)',
+  'wasi:random/random/get-random-bytes(32)',
+  'wasi:random/random/get-random-u64',
+  'wasi:random/random/get-random-u64',
+  'wasi:random/random/get-random-bytes(100)',
+];
 const ENV = { PATH: '/usr/bin:/bin', HOME: '/home/actor' };
-const ENV_REPORT = 'PATH exists: true\nPATH value is Some: true\nFake var exists: false\nFake var is None: true\nHOME exists: true\nHOME value is Some: true\nEnvironment tests passed!';
+const ENV_REPORT =
+  'PATH exists: true\nPATH value is Some: true\nFake var exists: false\nFake var is None: true\nHOME exists: true\nHOME value is Some: true\nEnvironment tests passed!';
 
 const RUNS = {
   async 'wasi-random-test'(load) {
@@ -241,14 +364,23 @@ const RUNS = {
     });
     await scenario('wasi-random-test, host returns 9 bytes for 10', async () => {
       const r = recorder();
-      const res = callInit(await load({ 'wasi:random/random': randomHost(r, { bytes: (n) => new Uint8Array(n === 10 ? 9 : n).fill(1) }), 'theater:simple/runtime': runtimeHost(r) }), undefined);
+      const res = callInit(
+        await load({
+          'wasi:random/random': randomHost(r, { bytes: (n) => new Uint8Array(n === 10 ? 9 : n).fill(1) }),
+          'theater:simple/runtime': runtimeHost(r),
+        }),
+        undefined,
+      );
       expectEq(res, { ok: false, error: 'err("wasi-random-test: get-random-bytes(10) did not return 10 bytes")' }, 'result');
       expectEq(r.logs, ['wasi-random-test: get-random-bytes(10) did not return 10 bytes'], 'logs');
       return res.error;
     });
     await scenario('wasi-random-test, host returns zero bytes', async () => {
       const r = recorder();
-      const res = callInit(await load({ 'wasi:random/random': randomHost(r, { bytes: (n) => new Uint8Array(n) }), 'theater:simple/runtime': runtimeHost(r) }), undefined);
+      const res = callInit(
+        await load({ 'wasi:random/random': randomHost(r, { bytes: (n) => new Uint8Array(n) }), 'theater:simple/runtime': runtimeHost(r) }),
+        undefined,
+      );
       expectEq(res, { ok: false, error: 'err("wasi-random-test: get-random-bytes(100) returned only zero bytes")' }, 'result');
       return res.error;
     });
@@ -263,15 +395,27 @@ const RUNS = {
       const ms = performance.now() - t0;
       expectEq(res, { ok: true, state: te.encode('WASI clocks + poll tests passed!') }, 'result');
       const calls = r.calls.map((c) => c.replace(/^wasi:(clocks|io)\//, ''));
-      const expected = ['monotonic-clock/now', 'monotonic-clock/resolution', 'monotonic-clock/now',
-        'monotonic-clock/subscribe-duration(5000000)', 'poll/[method]pollable.block(#0)',
-        'monotonic-clock/subscribe-duration(1)', 'poll/[method]pollable.ready(#1)',
-        'monotonic-clock/now', 'monotonic-clock/subscribe-instant', 'poll/poll(#2)'];
+      const expected = [
+        'monotonic-clock/now',
+        'monotonic-clock/resolution',
+        'monotonic-clock/now',
+        'monotonic-clock/subscribe-duration(5000000)',
+        'poll/[method]pollable.block(#0)',
+        'monotonic-clock/subscribe-duration(1)',
+        'poll/[method]pollable.ready(#1)',
+        'monotonic-clock/now',
+        'monotonic-clock/subscribe-instant',
+        'poll/poll(#2)',
+      ];
       expectEq(calls.slice(0, expected.length), expected, 'host calls');
       const rest = calls.slice(expected.length);
       // jco drops imported resources in its own handle table; the class sees [Symbol.dispose] when it calls it.
       const drops = rest.filter((c) => c.includes('[resource-drop]'));
-      expectEq(rest.filter((c) => !c.includes('[resource-drop]')), ['wall-clock/now', 'wall-clock/resolution'], 'host calls after poll');
+      expectEq(
+        rest.filter((c) => !c.includes('[resource-drop]')),
+        ['wall-clock/now', 'wall-clock/resolution'],
+        'host calls after poll',
+      );
       if (ms < 5) throw new Error(`init took ${ms.toFixed(1)} ms, so the 5 ms block did not block`);
       return `ok("${text(res.state)}") in ${ms.toFixed(0)} ms, calls ${calls.filter((c) => !c.includes('[resource-drop]')).join(', ')}; drops seen by the host: ${drops.length ? drops.join(', ') : 'none (jco drops them in its handle table)'}`;
     });
@@ -320,14 +464,19 @@ const RUNS = {
       const res = callInit(await load({ 'theater:simple/environment': environmentHost(r, ENV) }), undefined);
       expectEq(text(res.state), ENV_REPORT, 'report');
       const F = 'THEATER_TEST_NONEXISTENT_VAR_12345';
-      expectEq(r.calls.map((c) => c.replace('theater:simple/environment/', '')), ['exists(PATH)', 'get-var(PATH)', `exists(${F})`, `get-var(${F})`, 'exists(HOME)', 'get-var(HOME)'], 'host calls');
+      expectEq(
+        r.calls.map((c) => c.replace('theater:simple/environment/', '')),
+        ['exists(PATH)', 'get-var(PATH)', `exists(${F})`, `get-var(${F})`, 'exists(HOME)', 'get-var(HOME)'],
+        'host calls',
+      );
       return `ok(${JSON.stringify(text(res.state))})`;
     });
     await scenario('environment-test, PATH denied', async () => {
       const r = recorder();
       const res = callInit(await load({ 'theater:simple/environment': environmentHost(r, { HOME: '/h' }) }), undefined);
       const report = text(res.state);
-      if (!report.startsWith('PATH exists: false\nPATH value is Some: false\n') || !report.endsWith('\nSome environment tests failed!')) throw new Error(`report ${JSON.stringify(report)}`);
+      if (!report.startsWith('PATH exists: false\nPATH value is Some: false\n') || !report.endsWith('\nSome environment tests failed!'))
+        throw new Error(`report ${JSON.stringify(report)}`);
       return 'ok(report with "PATH exists: false" … "Some environment tests failed!")';
     });
   },
@@ -337,7 +486,11 @@ const RUNS = {
       const r = recorder();
       const res = callInit(await load({ 'theater:simple/store': storeHost(r) }), undefined);
       expectEq(res, { ok: true, state: te.encode('store tests passed') }, 'result');
-      expectEq(r.calls.map((c) => c.replace('theater:simple/store/', '')), ['new', 'store', 'get', 'exists', 'label', 'get-by-label', 'list-labels'], 'host calls');
+      expectEq(
+        r.calls.map((c) => c.replace('theater:simple/store/', '')),
+        ['new', 'store', 'get', 'exists', 'label', 'get-by-label', 'list-labels'],
+        'host calls',
+      );
       return `ok("${text(res.state)}"), calls ${r.calls.map((c) => c.replace('theater:simple/store/', '')).join(', ')}`;
     });
     await scenario('store-test, list-labels without the label', async () => {
@@ -349,12 +502,20 @@ const RUNS = {
   },
 
   async 'loop-actor'(load) {
-    for (const [state, n] of [[undefined, 1000], [te.encode('5'), 5], [te.encode('0'), 0]]) {
+    for (const [state, n] of [
+      [undefined, 1000],
+      [te.encode('5'), 5],
+      [te.encode('0'), 0],
+    ]) {
       await scenario(`loop-actor init(${state ? `"${text(state)}"` : 'none'})`, async () => {
         const r = recorder();
         const res = callInit(await load({ 'wasi:random/random': randomHost(r, { u64: (i) => i * 3n }) }), state);
         expectEq(r.calls.length, n, 'get-random-u64 calls');
-        expectEq(new DataView(res.state.buffer, res.state.byteOffset, 8).getBigUint64(0, true), BigInt(n) * 3n, 'state (last value, 8 bytes LE)');
+        expectEq(
+          new DataView(res.state.buffer, res.state.byteOffset, 8).getBigUint64(0, true),
+          BigInt(n) * 3n,
+          'state (last value, 8 bytes LE)',
+        );
         return `${n} × get-random-u64, ok(8 bytes = ${BigInt(n) * 3n}n)`;
       });
     }
@@ -390,7 +551,11 @@ const RUNS = {
 
   async 'unknown-import-actor'(load) {
     await scenario('unknown-import-actor instantiated without acme:widgets/gizmo', async () => {
-      try { await load({}); } catch (e) { return `instantiate fails: ${String(e.message ?? e).split('\n')[0]}`; }
+      try {
+        await load({});
+      } catch (e) {
+        return `instantiate fails: ${String(e.message ?? e).split('\n')[0]}`;
+      }
       throw new Error('instantiate succeeded without the import');
     });
   },
@@ -432,7 +597,11 @@ const RUNS = {
       w.on('message', (m) => msgs.push(m));
       const exited = new Promise((resolve) => w.once('exit', resolve));
       const errored = new Promise((resolve) => w.once('error', resolve));
-      const first = await Promise.race([new Promise((r) => setTimeout(() => r('running'), 400)), exited.then(() => 'exited'), errored.then((e) => `error ${e.message}`)]);
+      const first = await Promise.race([
+        new Promise((r) => setTimeout(() => r('running'), 400)),
+        exited.then(() => 'exited'),
+        errored.then((e) => `error ${e.message}`),
+      ]);
       await w.terminate();
       if (first !== 'running') throw new Error(`the worker ${first} within 400 ms: ${JSON.stringify(msgs)}`);
       expectEq(msgs, [{ log: 'looping forever' }], 'worker messages');
@@ -450,7 +619,9 @@ async function main() {
   const { buildActors, listActors } = await import('./build.mjs');
   const tb = performance.now();
   const built = await buildActors({ only: only.length ? only : undefined, quiet: true });
-  console.log(`build: ${built.filter((b) => b.status === 'built').length} built, ${built.filter((b) => b.status !== 'built').length} up to date, ${(performance.now() - tb).toFixed(0)} ms`);
+  console.log(
+    `build: ${built.filter((b) => b.status === 'built').length} built, ${built.filter((b) => b.status !== 'built').length} up to date, ${(performance.now() - tb).toFixed(0)} ms`,
+  );
   const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
   const { componentWit } = await import('@bytecodealliance/jco-transpile/wasm-tools');
   const work = mkdtempSync(join(tmpdir(), 'theater-actor-smoke-'));
@@ -460,12 +631,19 @@ async function main() {
   try {
     for (const name of names) {
       const expect = EXPECT[name];
-      if (!expect) { checks.push({ ok: false, line: `FAIL ${name}: smoke.mjs has no expectations for it` }); continue; }
+      if (!expect) {
+        checks.push({ ok: false, line: `FAIL ${name}: smoke.mjs has no expectations for it` });
+        continue;
+      }
       const bytes = readFileSync(join(here, name, `${name}.wasm`));
       // Manifest
       await scenario(`${name} manifest`, async () => {
         const m = readManifest(name);
-        expectEq({ name: m.name, component: m.component, handlers: m.handlers }, { name, component: `./${name}.wasm`, handlers: expect.handlers }, 'manifest');
+        expectEq(
+          { name: m.name, component: m.component, handlers: m.handlers },
+          { name, component: `./${name}.wasm`, handlers: expect.handlers },
+          'manifest',
+        );
         if (!m.version || !m.description) throw new Error('version or description missing');
         return `handlers ${m.handlers.join(', ')}`;
       });
@@ -479,7 +657,10 @@ async function main() {
         return `${bytes.length} B; ${world.imports.map((i) => `import ${i}`).join('; ')}; export ${world.exports.join(', ')}`;
       });
       await scenario(`${name} plan`, async () => {
-        const got = plan(world.imports.filter((i) => i !== 'theater:simple/types'), readManifest(name).handlers);
+        const got = plan(
+          world.imports.filter((i) => i !== 'theater:simple/types'),
+          readManifest(name).handlers,
+        );
         expectEq(got, expect.plan, 'plan');
         return got;
       });
@@ -521,7 +702,12 @@ async function main() {
 if (!isMainThread) {
   const { dir } = workerData;
   const inst = await instantiateFrom(dir, { 'theater:simple/runtime': { log: (m) => parentPort.postMessage({ log: m }) } });
-  try { inst.actor.init(undefined); parentPort.postMessage({ returned: true }); } catch (e) { parentPort.postMessage({ threw: String(e) }); }
+  try {
+    inst.actor.init(undefined);
+    parentPort.postMessage({ returned: true });
+  } catch (e) {
+    parentPort.postMessage({ threw: String(e) });
+  }
 } else {
   await main();
 }

@@ -18,13 +18,18 @@ for (const layer of ['src/runtime', 'src/server', 'src/cli']) {
       const text = fs.readFileSync(f, 'utf8');
       return /from ['"]vscode['"]|require\(['"]vscode['"]\)|from ['"][./]+\/extension\//.test(text);
     });
-    assert.deepEqual(offenders.map((f) => path.relative(projectRoot, f)), []);
+    assert.deepEqual(
+      offenders.map((f) => path.relative(projectRoot, f)),
+      [],
+    );
   });
 }
 
 // The compiler enforces the edges (tsconfig project references; `vscode` maps to a file of no project
 // in src/runtime, src/server and src/cli). This keeps the runtime free of import cycles.
 test('src/runtime has no import cycles (type-only imports included)', async () => {
-  const { importCycles } = (await import(path.join(projectRoot, 'src', 'build', 'import-cycles.mjs'))) as { importCycles(dir: string): string[][] };
+  const { importCycles } = (await import(path.join(projectRoot, 'src', 'build', 'import-cycles.mjs'))) as {
+    importCycles(dir: string): string[][];
+  };
   assert.deepEqual(importCycles(path.join(projectRoot, 'src', 'runtime')), []);
 });

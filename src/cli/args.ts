@@ -30,7 +30,9 @@ export function checkFlags(command: string, args: ParsedArgs): void {
   for (const name of [...args.flags, ...args.options.keys()]) {
     if (allowed.includes(name)) continue;
     const suggestion = didYouMeanOne(name, allowed);
-    throw new UsageError(`\`theater ${command}\` has no option --${name}${suggestion ? `; did you mean --${suggestion}?` : ''} (it takes ${allowed.map((f) => `--${f}`).join(', ')})`);
+    throw new UsageError(
+      `\`theater ${command}\` has no option --${name}${suggestion ? `; did you mean --${suggestion}?` : ''} (it takes ${allowed.map((f) => `--${f}`).join(', ')})`,
+    );
   }
 }
 
@@ -40,8 +42,14 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const options = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '-h') { flags.add('help'); continue; }
-    if (!a.startsWith('--')) { positional.push(a); continue; }
+    if (a === '-h') {
+      flags.add('help');
+      continue;
+    }
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
     const eq = a.indexOf('=');
     const name = a.slice(2, eq < 0 ? undefined : eq);
     if (VALUE_OPTIONS.has(name)) {

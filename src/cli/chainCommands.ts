@@ -22,7 +22,9 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
       if (json) {
         process.stdout.write(stringifyLossless({ ok: result.ok, events: loaded.events.length, first_bad: result.firstBad ?? null }) + '\n');
       } else if (result.ok) {
-        process.stdout.write(`${file}: intact, ${loaded.events.length} events${loaded.events.length ? `, head ${shortHash(loaded.events[loaded.events.length - 1]!.hash)}` : ''}\n`);
+        process.stdout.write(
+          `${file}: intact, ${loaded.events.length} events${loaded.events.length ? `, head ${shortHash(loaded.events[loaded.events.length - 1]!.hash)}` : ''}\n`,
+        );
       } else {
         process.stdout.write(`${escapeControlChars(result.firstBad!.message)}\n`);
       }
@@ -41,11 +43,13 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
       const b = loadChainFile(files[1]!).events;
       const diff = diffChains(a, b);
       if (json) {
-        process.stdout.write(stringifyLossless({
-          identical: diff.identical,
-          first_divergence: diff.firstDivergence ? { index: diff.firstDivergence.index, reason: diff.firstDivergence.reason } : null,
-          aligned: diff.aligned,
-        }) + '\n');
+        process.stdout.write(
+          stringifyLossless({
+            identical: diff.identical,
+            first_divergence: diff.firstDivergence ? { index: diff.firstDivergence.index, reason: diff.firstDivergence.reason } : null,
+            aligned: diff.aligned,
+          }) + '\n',
+        );
       } else if (diff.identical) {
         process.stdout.write(`identical: ${a.length} events, same hashes\n`);
       } else {
@@ -53,7 +57,9 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
         process.stdout.write(`first divergence at event ${d.index} (${d.reason})\n`);
         for (const r of diff.aligned) {
           const mark = r.same ? ' ' : '✗';
-          process.stdout.write(`${mark} ${String(r.index).padStart(4)}  ${(r.hashA ?? '-').slice(0, 7).padEnd(7)} ${escapeControlChars(r.typeA ?? '-').padEnd(40)} | ${(r.hashB ?? '-').slice(0, 7).padEnd(7)} ${escapeControlChars(r.typeB ?? '-')}\n`);
+          process.stdout.write(
+            `${mark} ${String(r.index).padStart(4)}  ${(r.hashA ?? '-').slice(0, 7).padEnd(7)} ${escapeControlChars(r.typeA ?? '-').padEnd(40)} | ${(r.hashB ?? '-').slice(0, 7).padEnd(7)} ${escapeControlChars(r.typeB ?? '-')}\n`,
+          );
         }
       }
       return diff.identical ? 0 : 1;
@@ -64,7 +70,9 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
       if (!out) throw new UsageError('`theater chain export` needs --out FILE');
       const { events } = loadChainFile(file);
       fs.writeFileSync(out, writeTheaterChainJson(events));
-      process.stdout.write(`wrote ${events.length} events to ${escapeControlChars(out)}${events.length ? ` (head ${toHex(events[events.length - 1]!.hash).slice(0, 7)})` : ''}\n`);
+      process.stdout.write(
+        `wrote ${events.length} events to ${escapeControlChars(out)}${events.length ? ` (head ${toHex(events[events.length - 1]!.hash).slice(0, 7)})` : ''}\n`,
+      );
       return 0;
     }
     default:

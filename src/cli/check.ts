@@ -32,7 +32,9 @@ export function runCheck(rest: string[], args: ParsedArgs): number {
     // Messages quote the manifest (names, keys, paths): control characters are shown escaped.
     for (const d of diags) process.stdout.write(escapeControlChars(formatDiagnostic(shown, d)) + '\n');
     const errors = diags.filter((d) => d.severity === 'error').length;
-    process.stderr.write(`${escapeControlChars(shown)}: ${errors} error${errors === 1 ? '' : 's'}, ${diags.length - errors} other finding${diags.length - errors === 1 ? '' : 's'}\n`);
+    process.stderr.write(
+      `${escapeControlChars(shown)}: ${errors} error${errors === 1 ? '' : 's'}, ${diags.length - errors} other finding${diags.length - errors === 1 ? '' : 's'}\n`,
+    );
   }
   return diags.some((d) => d.severity === 'error') ? 1 : 0;
 }

@@ -5,7 +5,10 @@ import type { ParsedArgs } from './args';
 
 export function handlersAsJson(): unknown {
   return listHandlers().map((h) => ({
-    type: h.type, summary: h.summary, implemented: h.implemented, always_available: !!h.alwaysAvailable,
+    type: h.type,
+    summary: h.summary,
+    implemented: h.implemented,
+    always_available: !!h.alwaysAvailable,
     interfaces: h.interfaces.map((i) => ({ name: qualifiedName(i), functions: i.functions.map((f) => f.name) })),
     exports: h.exports,
     config: h.config.map((c) => ({ name: c.name, type: c.type, default: c.default ?? null, required: !!c.required, doc: c.doc })),
@@ -21,7 +24,8 @@ export function runHandlers(args: ParsedArgs): number {
   for (const h of listHandlers()) {
     lines.push(`${h.type}${h.implemented ? '' : '  (not implemented yet)'}${h.alwaysAvailable ? '  (always available)' : ''}`);
     lines.push(`  ${h.summary}`);
-    for (const i of h.interfaces) lines.push(`  provides ${qualifiedName(i)}${i.functions.length ? `: ${i.functions.map((f) => f.name).join(', ')}` : ''}`);
+    for (const i of h.interfaces)
+      lines.push(`  provides ${qualifiedName(i)}${i.functions.length ? `: ${i.functions.map((f) => f.name).join(', ')}` : ''}`);
     for (const e of h.exports) lines.push(`  drives   ${e}`);
     for (const c of h.config) {
       const def = c.default === undefined ? '' : ` = ${Array.isArray(c.default) ? JSON.stringify(c.default) : String(c.default)}`;

@@ -38,37 +38,50 @@ async function main(argv: string[]): Promise<number> {
   }
   if (Object.prototype.hasOwnProperty.call(COMMAND_FLAGS, command)) checkFlags(command, args);
   switch (command) {
-    case 'run': return runActor(rest, args);
-    case 'replay': return runReplay(rest, args);
-    case 'check': return runCheck(rest, args);
-    case 'handlers': return runHandlers(args);
-    case 'chain': return runChainCommand(rest, args);
+    case 'run':
+      return runActor(rest, args);
+    case 'replay':
+      return runReplay(rest, args);
+    case 'check':
+      return runCheck(rest, args);
+    case 'handlers':
+      return runHandlers(args);
+    case 'chain':
+      return runChainCommand(rest, args);
     case 'lsp': {
       // Loaded only for this command: the server pulls in vscode-languageserver.
       const { startServer } = require('../server/server') as typeof import('../server/server');
       startServer('stdio');
-      return new Promise<number>(() => { /* runs until the client exits the process */ });
+      return new Promise<number>(() => {
+        /* runs until the client exits the process */
+      });
     }
     case 'debug-adapter': {
       const { runDebugAdapterOverStdio } = require('../debug/stdio') as typeof import('../debug/stdio');
       return runDebugAdapterOverStdio();
     }
-    default: throw new UsageError(`unknown command '${command}'; run \`theater --help\` for the list`);
+    default:
+      throw new UsageError(`unknown command '${command}'; run \`theater --help\` for the list`);
   }
 }
 
 const debug = process.argv.includes('--debug');
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-}, (e: unknown) => {
-  // Unusable input (arguments, a manifest, a chain file, a path that is not a regular file): one sentence, exit 2.
-  if (e instanceof UsageError || e instanceof TheaterError || e instanceof ChainFileError || e instanceof FileReadError) {
-    process.stderr.write(`theater: ${escapeControlChars(e.message)}\n`);
-    if (debug) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`theater: internal error: ${escapeControlChars(e instanceof Error ? e.message : String(e))}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = 1;
-  }
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // Unusable input (arguments, a manifest, a chain file, a path that is not a regular file): one sentence, exit 2.
+    if (e instanceof UsageError || e instanceof TheaterError || e instanceof ChainFileError || e instanceof FileReadError) {
+      process.stderr.write(`theater: ${escapeControlChars(e.message)}\n`);
+      if (debug) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(
+        `theater: internal error: ${escapeControlChars(e instanceof Error ? e.message : String(e))}${debug ? '' : ' (run with --debug for details)'}\n`,
+      );
+      if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -19,8 +19,16 @@ export function eventLine(ev: ChainEvent, index: number): string {
 export function eventJson(ev: ChainEvent, index: number): string {
   const d = decodeEvent(ev);
   return stringifyLossless({
-    index, hash: toHex(ev.hash), parent_hash: ev.parentHash ? toHex(ev.parentHash) : null, event_type: ev.eventType,
-    category: d.category, summary: d.summary, input: d.input, output: d.output, state: d.state, error: d.error,
+    index,
+    hash: toHex(ev.hash),
+    parent_hash: ev.parentHash ? toHex(ev.parentHash) : null,
+    event_type: ev.eventType,
+    category: d.category,
+    summary: d.summary,
+    input: d.input,
+    output: d.output,
+    state: d.state,
+    error: d.error,
   });
 }
 
@@ -28,7 +36,9 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boo
   const json = args.flags.has('json');
   session.on('event', (ev, i) => process.stdout.write((json ? eventJson(ev, i) : eventLine(ev, i)) + '\n'));
   session.on('log', (m) => process.stderr.write(`[${escapeControlChars(session.name)}] ${escapeControlCharsKeepLines(m)}\n`));
-  const stopOnSignal = () => { void session.stop('interrupted (SIGINT)'); };
+  const stopOnSignal = () => {
+    void session.stop('interrupted (SIGINT)');
+  };
   process.once('SIGINT', stopOnSignal);
   const initDone = new Promise<void>((resolve) => session.once('init-done', () => resolve()));
   // init either finishes (then we stop the actor ourselves) or the session ends on its own.
@@ -57,8 +67,14 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
   });
   const result = await drive(session, args);
   exportChain(session.logPath, args.options.get('chain-out'));
-  const summary = escapeControlChars(`${session.name}: ${result.ok ? 'init returned Ok' : `failed: ${result.error}`}; ${session.events.length} events in ${session.logPath}`);
-  if (args.flags.has('json')) process.stdout.write(stringifyLossless({ done: true, ok: result.ok, error: result.error ?? null, events: session.events.length, log: session.logPath }) + '\n');
+  const summary = escapeControlChars(
+    `${session.name}: ${result.ok ? 'init returned Ok' : `failed: ${result.error}`}; ${session.events.length} events in ${session.logPath}`,
+  );
+  if (args.flags.has('json'))
+    process.stdout.write(
+      stringifyLossless({ done: true, ok: result.ok, error: result.error ?? null, events: session.events.length, log: session.logPath }) +
+        '\n',
+    );
   else process.stderr.write(summary + '\n');
   return result.ok ? 0 : 1;
 }
@@ -69,7 +85,8 @@ export async function runReplay(rest: string[], args: ParsedArgs): Promise<numbe
   if (!chain) throw new UsageError('`theater replay` needs --chain FILE (a Theater chain.json or a .chain.jsonl log)');
   const timeout = numberOption(args, 'timeout');
   const session = await startActor({
-    manifestPath, replayChainPath: path.resolve(chain),
+    manifestPath,
+    replayChainPath: path.resolve(chain),
     ...(timeout ? { callTimeoutMs: timeout } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
   });
@@ -77,7 +94,9 @@ export async function runReplay(rest: string[], args: ParsedArgs): Promise<numbe
   exportChain(session.logPath, args.options.get('chain-out'));
   const report = session.replayReport;
   if (!report) {
-    process.stderr.write(`theater: the replay ended before it could be compared (${session.status}); see ${escapeControlChars(session.logPath)}\n`);
+    process.stderr.write(
+      `theater: the replay ended before it could be compared (${session.status}); see ${escapeControlChars(session.logPath)}\n`,
+    );
     return 1;
   }
   if (args.flags.has('json')) {
@@ -86,9 +105,10 @@ export async function runReplay(rest: string[], args: ParsedArgs): Promise<numbe
     process.stderr.write(`${escapeControlChars(report.message)}\n`);
     const d = report.divergence;
     if (d) {
-      const row = (label: string, s: typeof d.expected) => s
-        ? `  ${label.padEnd(9)} ${escapeControlChars(s.eventType)}  ${s.hash.slice(0, 16)}…\n            ${escapeControlChars(s.summary)}\n`
-        : `  ${label.padEnd(9)} (none)\n`;
+      const row = (label: string, s: typeof d.expected) =>
+        s
+          ? `  ${label.padEnd(9)} ${escapeControlChars(s.eventType)}  ${s.hash.slice(0, 16)}…\n            ${escapeControlChars(s.summary)}\n`
+          : `  ${label.padEnd(9)} (none)\n`;
       process.stderr.write(`at event ${d.index}:\n${row('expected', d.expected)}${row('actual', d.actual)}`);
     }
   }

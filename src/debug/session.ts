@@ -8,7 +8,14 @@ import * as path from 'node:path';
 import { toHex } from '../runtime/chain/hash';
 import { loadChainFile } from '../runtime/chain/theaterJson';
 import { escapeControlChars } from '../runtime/text/escape';
-import { classifyFailure, DebugController, EXCEPTION_ERR, EXCEPTION_TRAP, eventTypeMatcher, type DebugStopped } from '../runtime/host/debugGate';
+import {
+  classifyFailure,
+  DebugController,
+  EXCEPTION_ERR,
+  EXCEPTION_TRAP,
+  eventTypeMatcher,
+  type DebugStopped,
+} from '../runtime/host/debugGate';
 import type { ActorSession } from '../runtime/host/session';
 import { Timeline } from './timeline';
 import { VariableStore, type Variable } from './values';
@@ -28,7 +35,12 @@ const THREAD_ID = 1;
 const EXCEPTION_FILTERS = [
   { filter: 'trap', label: 'Trap', description: 'Stop when the actor traps', default: true },
   { filter: 'err', label: 'Err result', description: 'Stop when an export returns an Err', default: false },
-  { filter: 'divergence', label: 'Replay divergence', description: 'Stop at the first event that differs from the recording (replay)', default: true },
+  {
+    filter: 'divergence',
+    label: 'Replay divergence',
+    description: 'Stop at the first event that differs from the recording (replay)',
+    default: true,
+  },
 ];
 
 type Request = DapMessage & { command: string; arguments?: any };
@@ -50,13 +62,22 @@ export class TheaterDebugSession {
   private ended = false;
 
   /** `onDisconnect`: after the disconnect response went out (the stdio adapter exits then). */
-  constructor(private readonly send: (m: object) => void, private readonly onDisconnect: () => void = () => {}) {}
+  constructor(
+    private readonly send: (m: object) => void,
+    private readonly onDisconnect: () => void = () => {},
+  ) {}
 
-  private event(event: string, body?: object): void { this.send({ seq: this.seq++, type: 'event', event, ...(body ? { body } : {}) }); }
+  private event(event: string, body?: object): void {
+    this.send({ seq: this.seq++, type: 'event', event, ...(body ? { body } : {}) });
+  }
 
   private respond(req: Request, body?: object, error?: string): void {
     this.send({
-      seq: this.seq++, type: 'response', request_seq: req.seq, command: req.command, success: !error,
+      seq: this.seq++,
+      type: 'response',
+      request_seq: req.seq,
+      command: req.command,
+      success: !error,
       ...(error ? { message: error, body: { error: { id: 1, format: error, showUser: true } } } : body ? { body } : {}),
     });
   }
@@ -72,13 +93,19 @@ export class TheaterDebugSession {
     switch (req.command) {
       case 'initialize':
         this.respond(req, {
-          supportsConfigurationDoneRequest: true, supportsFunctionBreakpoints: true, supportsStepBack: true,
-          supportsTerminateRequest: true, supportsExceptionFilterOptions: false, exceptionBreakpointFilters: EXCEPTION_FILTERS,
+          supportsConfigurationDoneRequest: true,
+          supportsFunctionBreakpoints: true,
+          supportsStepBack: true,
+          supportsTerminateRequest: true,
+          supportsExceptionFilterOptions: false,
+          exceptionBreakpointFilters: EXCEPTION_FILTERS,
         });
         this.event('initialized');
         return;
-      case 'launch': return this.launch(req, a as LaunchArguments);
-      case 'attach': return this.respond(req, undefined, 'The Theater debugger launches actors or opens chains; use "request": "launch".');
+      case 'launch':
+        return this.launch(req, a as LaunchArguments);
+      case 'attach':
+        return this.respond(req, undefined, 'The Theater debugger launches actors or opens chains; use "request": "launch".');
       case 'setFunctionBreakpoints': {
         this.patterns = ((a.breakpoints ?? []) as Array<{ name: string }>).map((b) => b.name);
         this.controller?.setFunctionBreakpoints(this.patterns);
@@ -86,22 +113,47 @@ export class TheaterDebugSession {
       }
       case 'setExceptionBreakpoints': {
         const filters = (a.filters ?? []) as string[];
-        this.exceptionFlags = (filters.includes('trap') ? EXCEPTION_TRAP : 0) | (filters.includes('err') ? EXCEPTION_ERR : 0)
-          | (filters.includes('divergence') ? DIVERGENCE : 0);
+        this.exceptionFlags =
+          (filters.includes('trap') ? EXCEPTION_TRAP : 0) |
+          (filters.includes('err') ? EXCEPTION_ERR : 0) |
+          (filters.includes('divergence') ? DIVERGENCE : 0);
         this.controller?.setExceptionFilters(this.exceptionFlags & (EXCEPTION_TRAP | EXCEPTION_ERR));
         return this.respond(req, {});
       }
       case 'setBreakpoints':
-        return this.respond(req, { breakpoints: ((a.breakpoints ?? []) as unknown[]).map(() => ({ verified: false, message: 'Theater breaks on host calls: add a function breakpoint with an event type pattern such as wasi:random/*' })) });
-      case 'configurationDone': this.respond(req); return this.start();
-      case 'threads': return this.respond(req, { threads: [{ id: THREAD_ID, name: escapeControlChars(this.actorName) }] });
-      case 'stackTrace': return this.respond(req, this.stackTrace());
-      case 'scopes': return this.respond(req, { scopes: this.scopes() });
-      case 'variables': return this.respond(req, { variables: this.vars.get(a.variablesReference as number) });
-      case 'continue': this.respond(req, { allThreadsContinued: true }); return this.move('forward', false);
-      case 'next': case 'stepIn': case 'stepOut': this.respond(req); return this.move('forward', true);
-      case 'stepBack': case 'reverseContinue': {
-        if (this.mode !== 'chain') return this.respond(req, undefined, 'Step Back works on a recorded chain: start the session with "chain" (Theater: Debug Chain…).');
+        return this.respond(req, {
+          breakpoints: ((a.breakpoints ?? []) as unknown[]).map(() => ({
+            verified: false,
+            message: 'Theater breaks on host calls: add a function breakpoint with an event type pattern such as wasi:random/*',
+          })),
+        });
+      case 'configurationDone':
+        this.respond(req);
+        return this.start();
+      case 'threads':
+        return this.respond(req, { threads: [{ id: THREAD_ID, name: escapeControlChars(this.actorName) }] });
+      case 'stackTrace':
+        return this.respond(req, this.stackTrace());
+      case 'scopes':
+        return this.respond(req, { scopes: this.scopes() });
+      case 'variables':
+        return this.respond(req, { variables: this.vars.get(a.variablesReference as number) });
+      case 'continue':
+        this.respond(req, { allThreadsContinued: true });
+        return this.move('forward', false);
+      case 'next':
+      case 'stepIn':
+      case 'stepOut':
+        this.respond(req);
+        return this.move('forward', true);
+      case 'stepBack':
+      case 'reverseContinue': {
+        if (this.mode !== 'chain')
+          return this.respond(
+            req,
+            undefined,
+            'Step Back works on a recorded chain: start the session with "chain" (Theater: Debug Chain…).',
+          );
         this.respond(req);
         return this.move('back', req.command === 'stepBack');
       }
@@ -110,14 +162,17 @@ export class TheaterDebugSession {
         if (this.mode === 'live') this.controller?.requestStop();
         else this.stop('pause');
         return;
-      case 'evaluate': return this.respond(req, undefined, 'Expressions are not evaluated; see Variables.');
-      case 'disconnect': case 'terminate':
+      case 'evaluate':
+        return this.respond(req, undefined, 'Expressions are not evaluated; see Variables.');
+      case 'disconnect':
+      case 'terminate':
         await this.shutdown();
         this.respond(req);
         if (req.command === 'terminate') this.terminated();
         else this.onDisconnect();
         return;
-      default: return this.respond(req, undefined, `The Theater debugger does not support '${req.command}'.`);
+      default:
+        return this.respond(req, undefined, `The Theater debugger does not support '${req.command}'.`);
     }
   }
 
@@ -151,7 +206,8 @@ export class TheaterDebugSession {
     this.controller.setExceptionFilters(this.exceptionFlags & (EXCEPTION_TRAP | EXCEPTION_ERR));
     try {
       this.actor = await startActor({
-        manifestPath: path.resolve(this.launchArgs.manifest!), debugControl: this.controller.buffer,
+        manifestPath: path.resolve(this.launchArgs.manifest!),
+        debugControl: this.controller.buffer,
         callTimeoutMs: 2 ** 31 - 1, // a paused actor is not a hung one
         ...(this.launchArgs.chainOut ? { chainLogPath: path.resolve(this.launchArgs.chainOut) } : {}),
         ...(this.launchArgs.dataDir ? { dataDir: this.launchArgs.dataDir } : {}),
@@ -168,14 +224,27 @@ export class TheaterDebugSession {
     this.event('process', { name: escapeControlChars(actor.name), startMethod: 'launch', isLocalProcess: true });
     this.event('thread', { reason: 'started', threadId: THREAD_ID });
     actor.on('log', (m) => this.output(`${m}\n`, 'stdout'));
-    actor.on('debug-stopped' as never, ((m: DebugStopped) => {
-      this.current = m.index;
-      this.liveState = m.state;
-      this.stop(m.reason, m.detail);
-    }) as never);
-    actor.once('init-done' as never, (() => { void actor.stop('init finished under the debugger'); }) as never);
+    actor.on(
+      'debug-stopped' as never,
+      ((m: DebugStopped) => {
+        this.current = m.index;
+        this.liveState = m.state;
+        this.stop(m.reason, m.detail);
+      }) as never,
+    );
+    actor.once(
+      'init-done' as never,
+      (() => {
+        void actor.stop('init finished under the debugger');
+      }) as never,
+    );
     void actor.done().then((o) => {
-      this.output(o.status === 'failed' ? `${actor.name}: ${o.error}\n` : `${actor.name}: init returned Ok; ${o.eventCount} events in ${actor.logPath}\n`, o.status === 'failed' ? 'stderr' : 'console');
+      this.output(
+        o.status === 'failed'
+          ? `${actor.name}: ${o.error}\n`
+          : `${actor.name}: init returned Ok; ${o.eventCount} events in ${actor.logPath}\n`,
+        o.status === 'failed' ? 'stderr' : 'console',
+      );
       this.event('exited', { exitCode: o.status === 'failed' ? 1 : 0 });
       this.terminated();
     });
@@ -215,15 +284,25 @@ export class TheaterDebugSession {
     const match = eventTypeMatcher(this.patterns);
     const step = direction === 'forward' ? 1 : -1;
     for (let i = this.current + step; i >= 0 && i < t.length; i += step) {
-      if (oneStep) { this.current = i; return this.stop('step'); }
+      if (oneStep) {
+        this.current = i;
+        return this.stop('step');
+      }
       const ev = t.events[i]!;
       const failure = classifyFailure(ev) & this.exceptionFlags;
-      if (failure) { this.current = i; return this.stop('exception', failure & EXCEPTION_TRAP ? 'trap' : 'Err result'); }
+      if (failure) {
+        this.current = i;
+        return this.stop('exception', failure & EXCEPTION_TRAP ? 'trap' : 'Err result');
+      }
       if (this.exceptionFlags & DIVERGENCE && ev.eventType === 'replay-summary' && t.decode(i).summary.includes('false')) {
-        this.current = i; return this.stop('exception', 'replay divergence');
+        this.current = i;
+        return this.stop('exception', 'replay divergence');
       }
       const bp = match(ev.eventType);
-      if (bp !== undefined) { this.current = i; return this.stop('function breakpoint', bp); }
+      if (bp !== undefined) {
+        this.current = i;
+        return this.stop('function breakpoint', bp);
+      }
     }
     // Ran off either end of the recording: stay on its first / last event.
     this.current = direction === 'forward' ? t.length - 1 : 0;
@@ -275,7 +354,10 @@ export class TheaterDebugSession {
   private stateVariables(i: number): Variable[] {
     if (this.mode === 'live') return [this.vars.variable('state', this.liveState)];
     const s = this.timeline!.stateAt(i);
-    return [this.vars.variable('state', s.value), { name: 'from event', value: s.fromEvent < 0 ? '(none yet)' : String(s.fromEvent), variablesReference: 0 }];
+    return [
+      this.vars.variable('state', s.value),
+      { name: 'from event', value: s.fromEvent < 0 ? '(none yet)' : String(s.fromEvent), variablesReference: 0 },
+    ];
   }
 
   private async shutdown(): Promise<void> {

@@ -4,7 +4,10 @@ import { connectStreams } from './wire';
 
 export function runDebugAdapterOverStdio(): Promise<number> {
   // After disconnect: leave once stdout has flushed the response. The session only sends after a request arrived.
-  const session: TheaterDebugSession = new TheaterDebugSession((m) => send(m), () => process.stdout.write('', () => process.exit(0)));
+  const session: TheaterDebugSession = new TheaterDebugSession(
+    (m) => send(m),
+    () => process.stdout.write('', () => process.exit(0)),
+  );
   const send = connectStreams(process.stdin, process.stdout, (m) => session.handle(m));
   return new Promise<number>((resolve) => process.stdin.on('end', () => resolve(0)));
 }

@@ -14,16 +14,24 @@ function contains(data: Uint8Array, needle: Buffer): boolean {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(needle) >= 0;
 }
 
-interface Checkpoint { lastResult: number; lastCall: number }
+interface Checkpoint {
+  lastResult: number;
+  lastCall: number;
+}
 
 export class Timeline {
   private readonly decoded = new Map<number, DecodedEvent>();
   /** checkpoints[k]: the last WasmResult / WasmCall index before event k·CHECKPOINT_EVERY (-1: none). */
   private readonly checkpoints: Checkpoint[] = [{ lastResult: -1, lastCall: -1 }];
 
-  constructor(readonly events: readonly ChainEvent[], private readonly ours: boolean) {}
+  constructor(
+    readonly events: readonly ChainEvent[],
+    private readonly ours: boolean,
+  ) {}
 
-  get length(): number { return this.events.length; }
+  get length(): number {
+    return this.events.length;
+  }
 
   decode(i: number): DecodedEvent {
     let d = this.decoded.get(i);

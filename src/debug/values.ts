@@ -2,7 +2,12 @@
 // when they are printable UTF-8 plus hex, records and lists expandable.
 // JSON.stringify escapes control characters, so actor text never reaches the UI raw.
 
-export interface Variable { name: string; value: string; type?: string; variablesReference: number }
+export interface Variable {
+  name: string;
+  value: string;
+  type?: string;
+  variablesReference: number;
+}
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
@@ -10,7 +15,9 @@ function bytesText(b: Uint8Array): string | undefined {
   try {
     const t = utf8Strict.decode(b);
     return /^[\P{Cc}\n\t\r]*$/u.test(t) ? t : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -20,7 +27,10 @@ export class VariableStore {
   private readonly children = new Map<number, () => Variable[]>();
   private next = 1;
 
-  reset(): void { this.children.clear(); this.next = 1; }
+  reset(): void {
+    this.children.clear();
+    this.next = 1;
+  }
 
   add(expand: () => Variable[]): number {
     const ref = this.next++;
@@ -28,7 +38,9 @@ export class VariableStore {
     return ref;
   }
 
-  get(ref: number): Variable[] { return this.children.get(ref)?.() ?? []; }
+  get(ref: number): Variable[] {
+    return this.children.get(ref)?.() ?? [];
+  }
 
   /** One named value, expandable when it has parts. */
   variable(name: string, v: unknown): Variable {
@@ -38,9 +50,15 @@ export class VariableStore {
     if (typeof v === 'number' || typeof v === 'boolean') return { name, value: String(v), type: typeof v, variablesReference: 0 };
     if (v instanceof Uint8Array) {
       const text = bytesText(v);
-      const value = text !== undefined ? `${JSON.stringify(text)} (${v.length} bytes)` : `0x${hex(v.subarray(0, 64))}${v.length > 64 ? '…' : ''} (${v.length} bytes)`;
+      const value =
+        text !== undefined
+          ? `${JSON.stringify(text)} (${v.length} bytes)`
+          : `0x${hex(v.subarray(0, 64))}${v.length > 64 ? '…' : ''} (${v.length} bytes)`;
       return {
-        name, value, type: 'bytes', variablesReference: this.add(() => [
+        name,
+        value,
+        type: 'bytes',
+        variablesReference: this.add(() => [
           ...(text !== undefined ? [{ name: 'text', value: JSON.stringify(text), type: 'string', variablesReference: 0 }] : []),
           { name: 'hex', value: hex(v), type: 'string', variablesReference: 0 },
           { name: 'length', value: String(v.length), type: 'u32', variablesReference: 0 },
@@ -48,11 +66,21 @@ export class VariableStore {
       };
     }
     if (Array.isArray(v)) {
-      return { name, value: `list (${v.length})`, type: 'list', variablesReference: this.add(() => v.map((x, i) => this.variable(String(i), x))) };
+      return {
+        name,
+        value: `list (${v.length})`,
+        type: 'list',
+        variablesReference: this.add(() => v.map((x, i) => this.variable(String(i), x))),
+      };
     }
     if (typeof v === 'object') {
       const entries = Object.entries(v as Record<string, unknown>);
-      return { name, value: `{${entries.map(([k]) => k).join(', ')}}`, type: 'record', variablesReference: this.add(() => entries.map(([k, x]) => this.variable(k, x))) };
+      return {
+        name,
+        value: `{${entries.map(([k]) => k).join(', ')}}`,
+        type: 'record',
+        variablesReference: this.add(() => entries.map(([k, x]) => this.variable(k, x))),
+      };
     }
     return { name, value: String(v), variablesReference: 0 };
   }

@@ -13,12 +13,19 @@ export function connectStreams(input: Readable, output: Writable, onMessage: (m:
       if (end < 0) return;
       const header = pending.toString('ascii', 0, end);
       const m = /Content-Length:\s*(\d+)/i.exec(header);
-      if (!m) { pending = pending.subarray(end + 4); continue; }
+      if (!m) {
+        pending = pending.subarray(end + 4);
+        continue;
+      }
       const length = Number(m[1]);
       if (pending.length < end + 4 + length) return;
       const body = pending.toString('utf8', end + 4, end + 4 + length);
       pending = pending.subarray(end + 4 + length);
-      try { onMessage(JSON.parse(body) as DapMessage); } catch { /* not JSON: ignore the frame */ }
+      try {
+        onMessage(JSON.parse(body) as DapMessage);
+      } catch {
+        /* not JSON: ignore the frame */
+      }
     }
   });
   return (msg) => {

@@ -18,7 +18,9 @@ export class ActorsTreeProvider implements vscode.TreeDataProvider<ActorEntry>, 
     this.changed.fire(undefined);
   }
 
-  update(entry?: ActorEntry): void { this.changed.fire(entry); }
+  update(entry?: ActorEntry): void {
+    this.changed.fire(entry);
+  }
 
   getChildren(entry?: ActorEntry): ActorEntry[] {
     return entry ? [] : this.entries;
@@ -32,12 +34,15 @@ export class ActorsTreeProvider implements vscode.TreeDataProvider<ActorEntry>, 
     item.description = `${s.id.slice(0, 8)} · ${s.status} · ${s.events.length} events${s.lastError ? ` · ${s.lastError}` : ''}`;
     item.iconPath = new vscode.ThemeIcon(
       s.status === 'failed' ? 'error' : live ? (s.status === 'idle' ? 'debug-pause' : 'loading~spin') : 'circle-slash',
-      s.status === 'failed' ? new vscode.ThemeColor('errorForeground') : undefined);
+      s.status === 'failed' ? new vscode.ThemeColor('errorForeground') : undefined,
+    );
     item.tooltip = `${s.name} (${s.id})\n${s.manifestPath}\nlog: ${s.logPath}${s.lastError ? `\n${s.lastError}` : ''}`;
     item.contextValue = live ? 'theaterActorRunning' : 'theaterActorDone';
     item.command = { command: 'theater.actors.showChain', title: 'Show chain', arguments: [entry] };
     return item;
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

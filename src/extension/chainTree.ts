@@ -12,8 +12,14 @@ export type ChainNode =
   | { kind: 'detail'; source: ChainSource; index: number; label: string; value: string };
 
 const ICONS: Record<string, string> = {
-  host: 'symbol-method', 'wasm-call': 'debug-start', 'wasm-result': 'pass', 'wasm-error': 'error',
-  shutdown: 'debug-stop', 'replay-summary': 'history', runtime: 'gear', unknown: 'question',
+  host: 'symbol-method',
+  'wasm-call': 'debug-start',
+  'wasm-result': 'pass',
+  'wasm-error': 'error',
+  shutdown: 'debug-stop',
+  'replay-summary': 'history',
+  runtime: 'gear',
+  unknown: 'question',
 };
 
 export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vscode.Disposable {
@@ -32,7 +38,9 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   refreshes = 0;
 
   constructor() {
-    this.onDidChangeTreeData(() => { this.refreshes++; });
+    this.onDidChangeTreeData(() => {
+      this.refreshes++;
+    });
   }
 
   add(source: ChainSource): ChainNode {
@@ -52,10 +60,14 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     this.changed.fire(undefined);
   }
 
-  root(id: string): ChainNode | undefined { return this.roots.get(id); }
+  root(id: string): ChainNode | undefined {
+    return this.roots.get(id);
+  }
 
   /** New events arrived: the source's subtree refreshes at most ~4 times a second, never while hidden. */
-  touched(id: string): void { this.coalescer.mark(id); }
+  touched(id: string): void {
+    this.coalescer.mark(id);
+  }
 
   refreshSource(id: string): void {
     const root = this.roots.get(id);
@@ -65,7 +77,10 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   eventNode(source: ChainSource, index: number): ChainNode {
     const key = `${source.id}:${index}`;
     let n = this.eventNodes.get(key);
-    if (!n) { n = { kind: 'event', source, index }; this.eventNodes.set(key, n); }
+    if (!n) {
+      n = { kind: 'event', source, index };
+      this.eventNodes.set(key, n);
+    }
     return n;
   }
 
@@ -116,16 +131,21 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
         item.id = `chain:${s.id}`;
         const filtered = s.filter.type || s.filter.text ? `, filter: ${[s.filter.type, s.filter.text].filter(Boolean).join(' / ')}` : '';
         item.description = `${s.total} events${integrity.state === 'intact' ? ', verified' : `, BROKEN at event ${integrity.index}`}${filtered}`;
-        item.iconPath = new vscode.ThemeIcon(integrity.state === 'intact' ? 'verified' : 'error',
-          integrity.state === 'intact' ? undefined : new vscode.ThemeColor('errorForeground'));
-        item.tooltip = integrity.state === 'intact'
-          ? `${s.total} events; every hash and parent link checked.`
-          : `Event ${integrity.index}: ${integrity.reason}`;
+        item.iconPath = new vscode.ThemeIcon(
+          integrity.state === 'intact' ? 'verified' : 'error',
+          integrity.state === 'intact' ? undefined : new vscode.ThemeColor('errorForeground'),
+        );
+        item.tooltip =
+          integrity.state === 'intact'
+            ? `${s.total} events; every hash and parent link checked.`
+            : `Event ${integrity.index}: ${integrity.reason}`;
         item.contextValue = 'theaterChain';
         return item;
       }
       case 'more': {
-        const item = new vscode.TreeItem(node.where === 'before' ? `${node.hidden} earlier events — load more` : `${node.hidden} more events — load more`);
+        const item = new vscode.TreeItem(
+          node.where === 'before' ? `${node.hidden} earlier events — load more` : `${node.hidden} more events — load more`,
+        );
         item.id = `more:${node.source.id}:${node.where}`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.command = { command: 'theater.chain.loadMore', title: 'Load more', arguments: [node] };
@@ -138,12 +158,16 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
         const integrity = s.verification;
         const broken = integrity.state === 'broken' && integrity.index === node.index;
         const marked = s.marked?.index === node.index;
-        const item = new vscode.TreeItem(`${node.index}  ${shortHash(ev.hash)}  ${ev.eventType}`, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          `${node.index}  ${shortHash(ev.hash)}  ${ev.eventType}`,
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `event:${s.id}:${node.index}`;
         item.description = broken ? `✗ ${integrity.reason}` : marked ? `✗ ${s.marked!.note}` : d.summary;
-        item.iconPath = broken || marked
-          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
-          : new vscode.ThemeIcon(ICONS[d.category] ?? 'circle-outline');
+        item.iconPath =
+          broken || marked
+            ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+            : new vscode.ThemeIcon(ICONS[d.category] ?? 'circle-outline');
         item.contextValue = 'theaterEvent';
         return item;
       }
@@ -166,7 +190,9 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
       const md = new vscode.MarkdownString();
       md.appendMarkdown(`**${ev.eventType}** — event ${node.index}\n\n`);
       md.appendCodeblock(d.summary, 'text');
-      md.appendMarkdown(`\nhash \`${toHex(ev.hash)}\`  \nparent \`${ev.parentHash ? toHex(ev.parentHash) : '(root)'}\`  \n${ev.data.length} bytes of data`);
+      md.appendMarkdown(
+        `\nhash \`${toHex(ev.hash)}\`  \nparent \`${ev.parentHash ? toHex(ev.parentHash) : '(root)'}\`  \n${ev.data.length} bytes of data`,
+      );
       item.tooltip = md;
     }
     return item;

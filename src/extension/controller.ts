@@ -36,13 +36,16 @@ export class Controller implements vscode.Disposable {
     this.updateStatus();
   }
 
-  private config() { return vscode.workspace.getConfiguration('theater'); }
+  private config() {
+    return vscode.workspace.getConfiguration('theater');
+  }
 
   private updateStatus(): void {
     const running = this.actors.entries.filter((e) => ['starting', 'running', 'idle'].includes(e.session.status)).length;
     this.status.text = `$(play-circle) Theater: ${running} running`;
     this.status.tooltip = `${running} running actor${running === 1 ? '' : 's'}; ${this.actors.entries.length} in this session`;
-    if (this.actors.entries.length > 0) this.status.show(); else this.status.hide();
+    if (this.actors.entries.length > 0) this.status.show();
+    else this.status.hide();
   }
 
   /** Resolves which manifest to start: the argument, the active editor, or a pick among the workspace's. */
@@ -52,11 +55,14 @@ export class Controller implements vscode.Disposable {
     if (active && /manifest[^/]*\.toml$/.test(active.fsPath)) return active;
     const found = await vscode.workspace.findFiles('**/manifest.toml', '**/{node_modules,.theater}/**', 200);
     if (found.length === 0) {
-      void vscode.window.showErrorMessage('Theater: no manifest.toml in this workspace; open an actor\'s folder or a manifest.toml.');
+      void vscode.window.showErrorMessage("Theater: no manifest.toml in this workspace; open an actor's folder or a manifest.toml.");
       return undefined;
     }
     if (found.length === 1) return found[0];
-    const pick = await vscode.window.showQuickPick(found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })), { placeHolder: 'Which actor?' });
+    const pick = await vscode.window.showQuickPick(
+      found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
+      { placeHolder: 'Which actor?' },
+    );
     return pick?.uri;
   }
 
@@ -88,13 +94,23 @@ export class Controller implements vscode.Disposable {
 
   private track(session: ActorSession, replayOf?: string): void {
     const entry: ActorEntry = { session, ...(replayOf ? { replayOf } : {}) };
-    const source = new ChainSource(session.id, `${replayOf ? 'replay: ' : ''}${session.name} · ${session.id.slice(0, 8)}`, session.events, true);
+    const source = new ChainSource(
+      session.id,
+      `${replayOf ? 'replay: ' : ''}${session.name} · ${session.id.slice(0, 8)}`,
+      session.events,
+      true,
+    );
     this.actors.add(entry);
     this.chains.add(source);
     this.updateStatus();
-    session.on('event', () => { this.chains.touched(session.id); });
+    session.on('event', () => {
+      this.chains.touched(session.id);
+    });
     session.on('log', (m: string) => this.output.appendLine(`[${session.name}] ${m}`));
-    session.on('status', () => { this.actors.update(); this.updateStatus(); });
+    session.on('status', () => {
+      this.actors.update();
+      this.updateStatus();
+    });
     session.on('exit', (o) => {
       this.actors.update();
       this.updateStatus();
@@ -110,10 +126,17 @@ export class Controller implements vscode.Disposable {
   private showReplayResult(session: ActorSession, source: ChainSource, replayOf: string): void {
     const report = session.replayReport!;
     if (report.divergence) {
-      source.marked = { index: report.divergence.index, note: `diverged: expected ${report.divergence.expected?.eventType ?? '(nothing)'} ${report.divergence.expected?.summary ?? ''}` };
+      source.marked = {
+        index: report.divergence.index,
+        note: `diverged: expected ${report.divergence.expected?.eventType ?? '(nothing)'} ${report.divergence.expected?.summary ?? ''}`,
+      };
       // The recording beside the replay, with the same event marked.
       const recorded = this.openChainSource(replayOf);
-      if (recorded) recorded.marked = { index: report.divergence.index, note: `replay got ${report.divergence.actual?.eventType ?? '(nothing)'} ${report.divergence.actual?.summary ?? ''}` };
+      if (recorded)
+        recorded.marked = {
+          index: report.divergence.index,
+          note: `replay got ${report.divergence.actual?.eventType ?? '(nothing)'} ${report.divergence.actual?.summary ?? ''}`,
+        };
       this.chains.refreshSource(session.id);
       void this.reveal(source, report.divergence.index);
       void vscode.window.showWarningMessage(`Theater: ${report.message}`);
@@ -130,7 +153,10 @@ export class Controller implements vscode.Disposable {
 
   async stopActor(arg?: ActorEntry) {
     const entry = this.entryFor(arg);
-    if (!entry) { void vscode.window.showInformationMessage('Theater: no actor is running.'); return undefined; }
+    if (!entry) {
+      void vscode.window.showInformationMessage('Theater: no actor is running.');
+      return undefined;
+    }
     return entry.session.stop('stopped from VS Code');
   }
 
@@ -155,9 +181,16 @@ export class Controller implements vscode.Disposable {
   }
 
   async openChainFile(arg?: vscode.Uri): Promise<ChainSource | undefined> {
-    const uri = arg instanceof vscode.Uri ? arg : (await vscode.window.showOpenDialog({
-      canSelectMany: false, openLabel: 'Open Chain', filters: { 'Theater chains': ['json', 'jsonl'] },
-    }))?.[0];
+    const uri =
+      arg instanceof vscode.Uri
+        ? arg
+        : (
+            await vscode.window.showOpenDialog({
+              canSelectMany: false,
+              openLabel: 'Open Chain',
+              filters: { 'Theater chains': ['json', 'jsonl'] },
+            })
+          )?.[0];
     if (!uri) return undefined;
     try {
       const source = this.openChainSource(uri.fsPath)!;
@@ -177,10 +210,14 @@ export class Controller implements vscode.Disposable {
 
   verifyChain(node?: ChainNode): boolean | undefined {
     const source = this.sourceOf(node);
-    if (!source) { void vscode.window.showInformationMessage('Theater: open or record a chain first.'); return undefined; }
+    if (!source) {
+      void vscode.window.showInformationMessage('Theater: open or record a chain first.');
+      return undefined;
+    }
     const r = source.verifyNew();
     this.chains.refreshSource(source.id);
-    if (r.state === 'intact') void vscode.window.showInformationMessage(`Theater: ${source.label}: intact, ${source.total} events verified.`);
+    if (r.state === 'intact')
+      void vscode.window.showInformationMessage(`Theater: ${source.label}: intact, ${source.total} events verified.`);
     else {
       void vscode.window.showErrorMessage(`Theater: ${source.label}: event ${r.index}: ${r.reason}`);
       void this.reveal(source, r.index);
@@ -191,7 +228,7 @@ export class Controller implements vscode.Disposable {
   async exportChain(node?: ChainNode, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const source = this.sourceOf(node);
     if (!source) return undefined;
-    const uri = target ?? await vscode.window.showSaveDialog({ filters: { 'Theater chain.json': ['json'] }, saveLabel: 'Export Chain' });
+    const uri = target ?? (await vscode.window.showSaveDialog({ filters: { 'Theater chain.json': ['json'] }, saveLabel: 'Export Chain' }));
     if (!uri) return undefined;
     const { writeTheaterChainJson } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
     const events: ChainEvent[] = [];
@@ -210,16 +247,29 @@ export class Controller implements vscode.Disposable {
   async goToEvent(node?: ChainNode, index?: number): Promise<void> {
     const source = this.sourceOf(node);
     if (!source) return;
-    const n = index ?? Number(await vscode.window.showInputBox({ prompt: `Event number (0–${source.total - 1})`, validateInput: (v) => (/^\d+$/.test(v) && +v < source.total ? null : `a number from 0 to ${source.total - 1}`) }));
+    const n =
+      index ??
+      Number(
+        await vscode.window.showInputBox({
+          prompt: `Event number (0–${source.total - 1})`,
+          validateInput: (v) => (/^\d+$/.test(v) && +v < source.total ? null : `a number from 0 to ${source.total - 1}`),
+        }),
+      );
     if (!Number.isInteger(n)) return;
-    if (!source.reveal(n)) { void vscode.window.showWarningMessage(`Theater: event ${n} is hidden by the filter; clear it first.`); return; }
+    if (!source.reveal(n)) {
+      void vscode.window.showWarningMessage(`Theater: event ${n} is hidden by the filter; clear it first.`);
+      return;
+    }
     await this.reveal(source, n);
   }
 
   async filter(node?: ChainNode): Promise<void> {
     const source = this.sourceOf(node);
     if (!source) return;
-    const text = await vscode.window.showInputBox({ prompt: 'Show events whose type or summary contains… (prefix with type: to match the event type only)', value: source.filter.text ?? source.filter.type ?? '' });
+    const text = await vscode.window.showInputBox({
+      prompt: 'Show events whose type or summary contains… (prefix with type: to match the event type only)',
+      value: source.filter.text ?? source.filter.type ?? '',
+    });
     if (text === undefined) return;
     source.setFilter(text.startsWith('type:') ? { type: text.slice(5).trim() } : text ? { text } : {});
     this.chains.refreshSource(source.id);
@@ -237,12 +287,20 @@ export class Controller implements vscode.Disposable {
     let manifest: vscode.Uri | undefined;
     if (arg && !(arg instanceof vscode.Uri) && arg.kind === 'source') {
       const session = this.actors.entries.find((e) => e.session.id === arg.source.id)?.session;
-      if (session) { chainFile = session.logPath; manifest = vscode.Uri.file(session.manifestPath); }
-      else if (arg.source.id.startsWith('file:')) chainFile = arg.source.id.slice(5);
+      if (session) {
+        chainFile = session.logPath;
+        manifest = vscode.Uri.file(session.manifestPath);
+      } else if (arg.source.id.startsWith('file:')) chainFile = arg.source.id.slice(5);
     } else if (arg instanceof vscode.Uri) {
       chainFile = arg.fsPath;
     }
-    chainFile ??= (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Replay this chain', filters: { 'Theater chains': ['json', 'jsonl'] } }))?.[0]?.fsPath;
+    chainFile ??= (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        openLabel: 'Replay this chain',
+        filters: { 'Theater chains': ['json', 'jsonl'] },
+      })
+    )?.[0]?.fsPath;
     if (!chainFile) return undefined;
     if (!manifest) {
       const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');

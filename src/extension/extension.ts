@@ -17,7 +17,11 @@ let client: LanguageClient | undefined;
 /** The payload as JSON when it is JSON (exact u64), else base64. */
 function dataAsJson(data: Uint8Array): unknown {
   const { parseLosslessBytes } = require('../runtime/chain/json') as typeof import('../runtime/chain/json');
-  try { return parseLosslessBytes(data); } catch { return { base64: Buffer.from(data).toString('base64') }; }
+  try {
+    return parseLosslessBytes(data);
+  } catch {
+    return { base64: Buffer.from(data).toString('base64') };
+  }
 }
 
 /** Read-only documents for one event: `theater-event:/<source id>/<index>.json|.hex`. */
@@ -40,12 +44,26 @@ class EventDocuments implements vscode.TextDocumentContentProvider {
       return lines.join('\n') + '\n';
     }
     const d = source.decode(Number(m[2]));
-    return stringifyLossless({
-      index: Number(m[2]), hash: toHex(ev.hash), parent_hash: ev.parentHash ? toHex(ev.parentHash) : null, event_type: ev.eventType,
-      category: d.category, era: d.era ?? null, interface: d.interface ?? null, function: d.function ?? d.functionName ?? null,
-      input: d.input ?? null, output: d.output ?? null, state: d.state ?? null, error: d.error ?? null,
-      data: dataAsJson(ev.data),
-    }, 2) + '\n';
+    return (
+      stringifyLossless(
+        {
+          index: Number(m[2]),
+          hash: toHex(ev.hash),
+          parent_hash: ev.parentHash ? toHex(ev.parentHash) : null,
+          event_type: ev.eventType,
+          category: d.category,
+          era: d.era ?? null,
+          interface: d.interface ?? null,
+          function: d.function ?? d.functionName ?? null,
+          input: d.input ?? null,
+          output: d.output ?? null,
+          state: d.state ?? null,
+          error: d.error ?? null,
+          data: dataAsJson(ev.data),
+        },
+        2,
+      ) + '\n'
+    );
   }
 }
 
@@ -76,7 +94,10 @@ function startLanguageClient(context: vscode.ExtensionContext, output: vscode.Ou
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', pattern: '**/*manifest*.toml' }, { scheme: 'file', language: 'wit' }],
+    documentSelector: [
+      { scheme: 'file', pattern: '**/*manifest*.toml' },
+      { scheme: 'file', language: 'wit' },
+    ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{wasm,wit,json,jsonl}') },
     outputChannel: output,
   };
@@ -121,7 +142,12 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
     const root = controller.chains.root(e.session.id);
     if (root) await chainView.reveal(root, { expand: true, select: true });
   });
-  cmd('theater.chain.loadMore', (n?: ChainNode) => { if (n) { n.source.loadMore(); controller.chains.refreshSource(n.source.id); } });
+  cmd('theater.chain.loadMore', (n?: ChainNode) => {
+    if (n) {
+      n.source.loadMore();
+      controller.chains.refreshSource(n.source.id);
+    }
+  });
   cmd('theater.chain.filter', (n?: ChainNode) => controller.filter(n));
   cmd('theater.chain.clearFilter', (n?: ChainNode) => controller.clearFilter(n));
   cmd('theater.chain.goToEvent', (n?: ChainNode, index?: number) => controller.goToEvent(n, index));

@@ -5,14 +5,20 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseManifest } from '../runtime/manifest/model';
 import type { FixData } from '../runtime/validation/types';
 
-interface Fix { title: string; edits: TextEdit[] }
+interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
 
 /** Appends `[[handler]]\ntype = "…"` at the end, separated from what precedes by one blank line. */
 function addHandler(doc: TextDocument, handlerType: string): Fix {
   const text = doc.getText();
   const end = doc.positionAt(text.length);
   const sep = text.trim() === '' ? '' : text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
-  return { title: `Add [[handler]] type = "${handlerType}"`, edits: [{ range: { start: end, end }, newText: `${sep}[[handler]]\ntype = "${handlerType}"\n` }] };
+  return {
+    title: `Add [[handler]] type = "${handlerType}"`,
+    edits: [{ range: { start: end, end }, newText: `${sep}[[handler]]\ntype = "${handlerType}"\n` }],
+  };
 }
 
 /**
@@ -41,7 +47,10 @@ function removeHandler(doc: TextDocument, handlerIndex: number): Fix | undefined
   }
   const start = doc.offsetAt({ line, character: 0 });
   const type = h.type ? ` "${h.type}"` : '';
-  return { title: `Remove the duplicate [[handler]]${type} table`, edits: [{ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, newText: '' }] };
+  return {
+    title: `Remove the duplicate [[handler]]${type} table`,
+    edits: [{ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, newText: '' }],
+  };
 }
 
 function fixFor(doc: TextDocument, d: LspDiagnostic, data: FixData): Fix | undefined {
@@ -82,8 +91,17 @@ export function codeActionsFor(doc: TextDocument, diagnostics: LspDiagnostic[]):
     // Several imports served by one unlisted handler give several diagnostics with the same fix: one action for all.
     const key = `${fix.title}|${JSON.stringify(fix.edits)}`;
     const same = seen.get(key);
-    if (same) { same.diagnostics!.push(d); continue; }
-    const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [doc.uri]: fix.edits } } };
+    if (same) {
+      same.diagnostics!.push(d);
+      continue;
+    }
+    const action: CodeAction = {
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: true,
+      edit: { changes: { [doc.uri]: fix.edits } },
+    };
     seen.set(key, action);
     actions.push(action);
   }

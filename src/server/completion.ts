@@ -22,7 +22,10 @@ const markdown = (value: string) => ({ kind: 'markdown' as const, value });
 
 /** Plain text of a snippet for clients without snippet support: `${1:x}` → x, `${1|a,b|}` → a. */
 function plain(snippet: string): string {
-  return snippet.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '');
+  return snippet
+    .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')
+    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+    .replace(/\$\d+/g, '');
 }
 
 /** Handlers in the order completion offers them: implemented first, then registry order. */
@@ -30,9 +33,16 @@ function ranked(): Array<{ h: HandlerDefinition; sort: string }> {
   return listHandlers().map((h, i) => ({ h, sort: `${h.implemented ? 0 : 1}${String(i).padStart(3, '0')}` }));
 }
 
-interface Line { text: string; prefix: string; p: Position }
+interface Line {
+  text: string;
+  prefix: string;
+  p: Position;
+}
 
-const rangeFrom = (l: Line, startChar: number, endChar = l.p.character): Range => ({ start: { line: l.p.line, character: startChar }, end: { line: l.p.line, character: endChar } });
+const rangeFrom = (l: Line, startChar: number, endChar = l.p.character): Range => ({
+  start: { line: l.p.line, character: startChar },
+  end: { line: l.p.line, character: endChar },
+});
 
 /** Files under the manifest's folder for a path key, nearest first; bounded so a huge tree stays fast. */
 function pathCandidates(manifestFile: string, accept: (name: string) => boolean): string[] {
@@ -41,7 +51,11 @@ function pathCandidates(manifestFile: string, accept: (name: string) => boolean)
   let budget = 2000;
   const walk = (dir: string, depth: number) => {
     let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     const subdirs: string[] = [];
     for (const e of entries) {
       if (--budget < 0 || out.length >= 50) return;
@@ -80,25 +94,52 @@ function valueCompletions(l: Line, key: string, ctx: ReturnType<typeof manifestC
   const top = ctx.topLevel ? TOP_LEVEL_KEYS.find((k) => k.key === key) : undefined;
   if (spec?.type === 'boolean' || top?.type === 'boolean') {
     if (quoted) return [];
-    return ['true', 'false'].map((v) => ({ label: v, kind: CompletionItemKind.Value, textEdit: { range, newText: pad + v }, ...(spec?.default === (v === 'true') ? { detail: 'default' } : {}) }));
+    return ['true', 'false'].map((v) => ({
+      label: v,
+      kind: CompletionItemKind.Value,
+      textEdit: { range, newText: pad + v },
+      ...(spec?.default === (v === 'true') ? { detail: 'default' } : {}),
+    }));
   }
   const accept = pathFilter(key, ctx.handler ? ctx.handler.type : undefined);
   if (accept && (top || spec)) {
-    return pathCandidates(file, accept).map((f, i) => ({ label: f, kind: CompletionItemKind.File, sortText: String(i).padStart(3, '0'), filterText: quoted ? `"${f}` : f, textEdit: { range, newText: `${pad}"${f}"` } }));
+    return pathCandidates(file, accept).map((f, i) => ({
+      label: f,
+      kind: CompletionItemKind.File,
+      sortText: String(i).padStart(3, '0'),
+      filterText: quoted ? `"${f}` : f,
+      textEdit: { range, newText: `${pad}"${f}"` },
+    }));
   }
   if (spec && spec.default !== undefined && !quoted) {
     const v = formatDefault(spec.default);
-    return [{ label: v, kind: CompletionItemKind.Value, detail: 'default', documentation: markdown(configKeyMarkdown(handler!, spec)), textEdit: { range, newText: pad + v } }];
+    return [
+      {
+        label: v,
+        kind: CompletionItemKind.Value,
+        detail: 'default',
+        documentation: markdown(configKeyMarkdown(handler!, spec)),
+        textEdit: { range, newText: pad + v },
+      },
+    ];
   }
   return [];
 }
 
 function manifestCompletions(doc: TextDocument, l: Line, o: CompletionOptions): CompletionItem[] {
-  const snippet = (s: string) => (o.snippets === false ? { newText: plain(s), format: InsertTextFormat.PlainText } : { newText: s, format: InsertTextFormat.Snippet });
+  const snippet = (s: string) =>
+    o.snippets === false ? { newText: plain(s), format: InsertTextFormat.PlainText } : { newText: s, format: InsertTextFormat.Snippet };
   const ctx = manifestContext(doc.getText(), l.p);
   const handlerItem = (range: Range, sortText: string): CompletionItem => {
     const s = snippet('[[handler]]\ntype = "$1"');
-    return { label: '[[handler]]', kind: CompletionItemKind.Module, sortText, documentation: markdown(topLevelKeyMarkdown(TOP_LEVEL_KEYS.find((k) => k.key === 'handler')!)), textEdit: { range, newText: s.newText }, insertTextFormat: s.format };
+    return {
+      label: '[[handler]]',
+      kind: CompletionItemKind.Module,
+      sortText,
+      documentation: markdown(topLevelKeyMarkdown(TOP_LEVEL_KEYS.find((k) => k.key === 'handler')!)),
+      textEdit: { range, newText: s.newText },
+      insertTextFormat: s.format,
+    };
   };
 
   // A table header being typed: `[` or `[[han`. Brackets the editor closed after the cursor are replaced too.
@@ -116,9 +157,13 @@ function manifestCompletions(doc: TextDocument, l: Line, o: CompletionOptions): 
     const range = rangeFrom(l, l.p.character - typeValue[2]!.length - (quoted ? 1 : 0), l.p.character + (closing ? 1 : 0));
     const pad = l.prefix.endsWith('=') ? ' ' : '';
     return ranked().map(({ h, sort }) => ({
-      label: h.type, kind: CompletionItemKind.EnumMember, sortText: sort, filterText: quoted ? `"${h.type}` : h.type,
+      label: h.type,
+      kind: CompletionItemKind.EnumMember,
+      sortText: sort,
+      filterText: quoted ? `"${h.type}` : h.type,
       detail: h.implemented ? h.summary : `${h.summary} (not implemented by this runtime)`,
-      documentation: markdown(handlerMarkdown(h)), textEdit: { range, newText: `${pad}"${h.type}"` },
+      documentation: markdown(handlerMarkdown(h)),
+      textEdit: { range, newText: `${pad}"${h.type}"` },
     }));
   }
 
@@ -136,27 +181,52 @@ function manifestCompletions(doc: TextDocument, l: Line, o: CompletionOptions): 
     const items: CompletionItem[] = [];
     if (!ctx.handler.keys.includes('type')) {
       const s = snippet('type = "$1"');
-      items.push({ label: 'type', kind: CompletionItemKind.Property, sortText: '0', documentation: markdown('The handler this table configures; run `theater handlers` for the list.'), textEdit: { range, newText: s.newText }, insertTextFormat: s.format });
+      items.push({
+        label: 'type',
+        kind: CompletionItemKind.Property,
+        sortText: '0',
+        documentation: markdown('The handler this table configures; run `theater handlers` for the list.'),
+        textEdit: { range, newText: s.newText },
+        insertTextFormat: s.format,
+      });
     }
     h?.config.forEach((c, i) => {
       if (ctx.handler!.keys.includes(c.name)) return;
-      const v = c.default !== undefined ? formatDefault(c.default) : c.type === 'string' ? '""' : c.type === 'string-array' ? '[]' : c.type === 'boolean' ? 'false' : '0';
+      const v =
+        c.default !== undefined
+          ? formatDefault(c.default)
+          : c.type === 'string'
+            ? '""'
+            : c.type === 'string-array'
+              ? '[]'
+              : c.type === 'boolean'
+                ? 'false'
+                : '0';
       items.push({
-        label: c.name, kind: CompletionItemKind.Property, sortText: `1${String(i).padStart(3, '0')}`,
+        label: c.name,
+        kind: CompletionItemKind.Property,
+        sortText: `1${String(i).padStart(3, '0')}`,
         detail: `${c.type}${c.default !== undefined ? ` = ${formatDefault(c.default)}` : ''}${c.required ? ' (required)' : ''}`,
-        documentation: markdown(configKeyMarkdown(h, c)), textEdit: { range, newText: `${c.name} = ${v}` },
+        documentation: markdown(configKeyMarkdown(h, c)),
+        textEdit: { range, newText: `${c.name} = ${v}` },
       });
     });
     if (key[2] === '') items.push(handlerItem(range, '9'));
     return items;
   }
   if (!ctx.topLevel) return key[2] === '' ? [handlerItem(range, '9')] : [];
-  const items: CompletionItem[] = TOP_LEVEL_KEYS.filter((k) => !ctx.topKeys.includes(k.key) && k.type !== 'table' && k.type !== 'array-of-tables').map((k, i) => {
+  const items: CompletionItem[] = TOP_LEVEL_KEYS.filter(
+    (k) => !ctx.topKeys.includes(k.key) && k.type !== 'table' && k.type !== 'array-of-tables',
+  ).map((k, i) => {
     const s = snippet(`${k.key} = ${k.snippet ?? '"$1"'}`);
     return {
-      label: k.key, kind: CompletionItemKind.Property, sortText: `${k.required ? 0 : 1}${String(i).padStart(3, '0')}`,
-      detail: `${k.type}${k.required ? ' (required)' : ''}`, documentation: markdown(topLevelKeyMarkdown(k)),
-      textEdit: { range, newText: s.newText }, insertTextFormat: s.format,
+      label: k.key,
+      kind: CompletionItemKind.Property,
+      sortText: `${k.required ? 0 : 1}${String(i).padStart(3, '0')}`,
+      detail: `${k.type}${k.required ? ' (required)' : ''}`,
+      documentation: markdown(topLevelKeyMarkdown(k)),
+      textEdit: { range, newText: s.newText },
+      insertTextFormat: s.format,
     };
   });
   items.push(handlerItem(range, '9'));
@@ -179,10 +249,13 @@ function witCompletions(l: Line): CompletionItem[] {
       if (seen.has(n)) return;
       seen.add(n);
       items.push({
-        label: n, kind: CompletionItemKind.Interface, sortText: `${sort}${String(i).padStart(3, '0')}`,
+        label: n,
+        kind: CompletionItemKind.Interface,
+        sortText: `${sort}${String(i).padStart(3, '0')}`,
         detail: `${h.type} handler${h.implemented ? '' : ' (not implemented by this runtime)'}`,
         documentation: markdown(m[1] === 'import' ? importMarkdown(n) : exportMarkdown(n)),
-        textEdit: { range, newText: `${n}${semi}` }, filterText: n,
+        textEdit: { range, newText: `${n}${semi}` },
+        filterText: n,
       });
     });
   }

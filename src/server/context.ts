@@ -30,7 +30,10 @@ export function manifestContext(text: string, p: Position): ManifestContext {
   for (const tb of doc.tables) if (tb.headerRange.start.line <= p.line) table = tb;
   const ctx: ManifestContext = {
     topLevel: !table,
-    topKeys: [...doc.entries.filter((e) => e.path.length === 1).map((e) => String(e.path[0])), ...doc.tables.map((tb) => String(tb.path[0]))],
+    topKeys: [
+      ...doc.entries.filter((e) => e.path.length === 1).map((e) => String(e.path[0])),
+      ...doc.tables.map((tb) => String(tb.path[0])),
+    ],
   };
   if (table && contains(table.headerRange, p)) ctx.header = table;
   // Keys written in this table, including on lines that do not parse yet (`save_chain = ` being typed).
@@ -43,11 +46,23 @@ export function manifestContext(text: string, p: Position): ManifestContext {
     const index = table.path[1] as number;
     const own = doc.entries.filter((e) => e.path[0] === 'handler' && e.path[1] === index && e.path.length === 3);
     const type = own.find((e) => e.path[2] === 'type');
-    ctx.handler = { index, ...(typeof type?.value === 'string' ? { type: type.value } : {}), keys: [...new Set([...own.map((e) => String(e.path[2])), ...written])] };
+    ctx.handler = {
+      index,
+      ...(typeof type?.value === 'string' ? { type: type.value } : {}),
+      keys: [...new Set([...own.map((e) => String(e.path[2])), ...written])],
+    };
   }
   for (const e of doc.entries) {
-    if (contains(e.keyRange, p)) { ctx.entry = e; ctx.on = 'key'; break; }
-    if (contains(e.valueRange, p)) { ctx.entry = e; ctx.on = 'value'; break; }
+    if (contains(e.keyRange, p)) {
+      ctx.entry = e;
+      ctx.on = 'key';
+      break;
+    }
+    if (contains(e.valueRange, p)) {
+      ctx.entry = e;
+      ctx.on = 'value';
+      break;
+    }
   }
   return ctx;
 }

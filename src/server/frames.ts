@@ -16,7 +16,12 @@ export function watchFrames(stream: Readable, onBroken: (reason: string) => void
   let header: Buffer = Buffer.alloc(0);
   let bodyLeft = 0;
   let broken = false;
-  const fail = (reason: string) => { if (!broken) { broken = true; onBroken(reason); } };
+  const fail = (reason: string) => {
+    if (!broken) {
+      broken = true;
+      onBroken(reason);
+    }
+  };
   stream.on('data', (chunk: Buffer) => {
     let data: Buffer = chunk;
     while (!broken && data.length > 0) {
@@ -30,7 +35,8 @@ export function watchFrames(stream: Readable, onBroken: (reason: string) => void
       data = Buffer.alloc(0);
       const end = header.indexOf(CRLFCRLF);
       if (end < 0) {
-        if (header.length > MAX_HEADER_BYTES) fail(`a message header is longer than ${MAX_HEADER_BYTES} bytes without ending in an empty line`);
+        if (header.length > MAX_HEADER_BYTES)
+          fail(`a message header is longer than ${MAX_HEADER_BYTES} bytes without ending in an empty line`);
         return;
       }
       const fields = header.subarray(0, end).toString('ascii').split('\r\n');

@@ -22,14 +22,16 @@ export function formatDefault(v: ConfigKeySpec['default']): string {
 }
 
 function configTypeLine(c: ConfigKeySpec): string {
-  const bounds = c.minimum !== undefined && c.maximum !== undefined ? `, ${c.minimum}–${c.maximum}` : c.minimum !== undefined ? `, ≥ ${c.minimum}` : '';
+  const bounds =
+    c.minimum !== undefined && c.maximum !== undefined ? `, ${c.minimum}–${c.maximum}` : c.minimum !== undefined ? `, ≥ ${c.minimum}` : '';
   return `${c.type}${bounds}${c.default !== undefined ? `, default \`${formatDefault(c.default)}\`` : ''}${c.required ? ', required' : ''}`;
 }
 
 /** A handler's summary, interfaces with versions, exports it drives and config keys with defaults. */
 export function handlerMarkdown(h: HandlerDefinition): string {
   const lines = [`**\`${h.type}\` handler** — ${h.summary}`, ''];
-  if (!h.implemented && !/not implement/i.test(h.doc)) lines.push('*Not implemented by this runtime yet: an actor that needs it cannot start here.*', '');
+  if (!h.implemented && !/not implement/i.test(h.doc))
+    lines.push('*Not implemented by this runtime yet: an actor that needs it cannot start here.*', '');
   if (h.alwaysAvailable) lines.push('*Always available: every actor gets it, listed in the manifest or not.*', '');
   lines.push(h.doc, '');
   if (h.interfaces.length) {
@@ -60,8 +62,11 @@ export function topLevelKeyMarkdown(k: TopLevelKey): string {
 }
 
 function handlerTypesMarkdown(): string {
-  return ['**`type`** — the handler this table configures. Registered types:', '',
-    ...listHandlers().map((h) => `- \`${h.type}\`${h.implemented ? '' : ' (not implemented here)'}: ${h.summary}`)].join('\n');
+  return [
+    '**`type`** — the handler this table configures. Registered types:',
+    '',
+    ...listHandlers().map((h) => `- \`${h.type}\`${h.implemented ? '' : ' (not implemented here)'}: ${h.summary}`),
+  ].join('\n');
 }
 
 function manifestHover(doc: TextDocument, p: Position): Hover | null {
@@ -105,7 +110,10 @@ export function functionSignature(f: FunctionSpec): string {
     name = m[2]!;
     if (m[1] === 'method') params = params.filter(([n]) => n !== 'self');
     if (m[1] === 'static') keyword = 'static func';
-    if (m[1] === 'constructor') { name = `${m[2]!}.constructor`; keyword = 'constructor'; }
+    if (m[1] === 'constructor') {
+      name = `${m[2]!}.constructor`;
+      keyword = 'constructor';
+    }
   }
   const ps = params.map(([n, t]) => `${n}: ${witTypeToString(t)}`).join(', ');
   const result = f.result && keyword !== 'constructor' ? ` -> ${witTypeToString(f.result)}` : '';
@@ -126,7 +134,10 @@ export function importMarkdown(target: string): string {
       : `**\`${target}\`** — no registered handler serves this interface; an actor importing it cannot start. Run \`theater handlers\` for the list.`;
   }
   const { handler, iface } = res.provider;
-  const how = res.status === 'exact' ? 'exact version' : `semver-compatible: the handler provides \`${qualifiedName(iface)}\`, as wasmtime's linker allows`;
+  const how =
+    res.status === 'exact'
+      ? 'exact version'
+      : `semver-compatible: the handler provides \`${qualifiedName(iface)}\`, as wasmtime's linker allows`;
   const lines = [`**\`${target}\`** — served by the \`${handler.type}\` handler (${how}).`, ''];
   if (!handler.implemented) {
     lines.push(`*The \`${handler.type}\` handler is not implemented by this runtime yet: an actor importing this cannot start here.*`);
@@ -147,7 +158,8 @@ export function exportMarkdown(target: string): string {
   const drivers = listHandlers().filter((h) => h.exports.some((e) => e.replace(/@.*$/, '') === bare));
   const driver = drivers.find((h) => h.implemented) ?? drivers[0];
   if (!driver) return `**\`${target}\`** — no registered handler calls this export; the runtime will never invoke it.`;
-  if (!driver.implemented) return `**\`${target}\`** — called by Theater's \`${driver.type}\` handler, which this runtime does not implement yet.`;
+  if (!driver.implemented)
+    return `**\`${target}\`** — called by Theater's \`${driver.type}\` handler, which this runtime does not implement yet.`;
   const role = bare === REQUIRED_EXPORT ? ' Every actor must export it: `init` is called on start.' : '';
   return `**\`${target}\`** — called by the \`${driver.type}\` handler.${role}\n\n${listingHint(driver)}`;
 }

@@ -2,8 +2,16 @@
 // (the same answers as `theater check`), quick fixes, hover and completion from the registry.
 // Runs over IPC (the extension) or stdio (`theater lsp --stdio`, any editor). Never imports vscode.
 import {
-  CodeActionKind, createConnection, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
-  type CodeActionParams, type Connection, type Diagnostic as LspDiagnostic, type InitializeResult,
+  CodeActionKind,
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic as LspDiagnostic,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../runtime/validation/types';
@@ -28,17 +36,30 @@ const SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
 export function internalErrorDiagnostic(file: string, e: unknown): Diagnostic {
   const message = e instanceof Error ? e.message : String(e);
   return {
-    code: 'internal-error', severity: 'error', file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    code: 'internal-error',
+    severity: 'error',
+    file,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     message: `Theater could not check this file (internal error: ${message.split('\n')[0]}); earlier diagnostics were cleared. Please report it.`,
   };
 }
 
 export function toLsp(d: Diagnostic): LspDiagnostic {
-  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'theater', message: d.message, ...(d.data ? { data: d.data } : {}) };
+  return {
+    range: d.range,
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: 'theater',
+    message: d.message,
+    ...(d.data ? { data: d.data } : {}),
+  };
 }
 
 const sameRange = (a: LspDiagnostic['range'], b: LspDiagnostic['range']) =>
-  a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  a.start.line === b.start.line &&
+  a.start.character === b.start.character &&
+  a.end.line === b.end.line &&
+  a.end.character === b.end.character;
 
 function readSettings(source: unknown): CheckSettings {
   const s = (source ?? {}) as { activateByImports?: unknown; theater?: { activateByImports?: unknown } };
@@ -81,11 +102,23 @@ export function attachServer(connection: Connection): void {
     published.set(uri, diagnostics);
     void connection.sendDiagnostics({ uri, version, diagnostics });
   };
-  const cancel = (uri: string) => { clearTimeout(timers.get(uri)); timers.delete(uri); };
+  const cancel = (uri: string) => {
+    clearTimeout(timers.get(uri));
+    timers.delete(uri);
+  };
   const schedule = (uri: string, delay: number) => {
     cancel(uri);
-    if (delay === 0) { publish(uri); return; }
-    timers.set(uri, setTimeout(() => { timers.delete(uri); publish(uri); }, delay));
+    if (delay === 0) {
+      publish(uri);
+      return;
+    }
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        publish(uri);
+      }, delay),
+    );
   };
 
   /** Re-checks open manifests that depend on a changed file, and open .wit files when a .wit changed. */
@@ -95,7 +128,8 @@ export function attachServer(connection: Connection): void {
     changedFiles.clear();
     const witChanged = changed.some((p) => p.toLowerCase().endsWith('.wit'));
     // A deleted or created folder (`cargo clean`) is reported as the folder alone.
-    const affects = (deps: Set<string> | undefined) => !!deps && changed.some((c) => deps.has(c) || [...deps].some((d) => d.startsWith(`${c}/`) || d.startsWith(`${c}\\`)));
+    const affects = (deps: Set<string> | undefined) =>
+      !!deps && changed.some((c) => deps.has(c) || [...deps].some((d) => d.startsWith(`${c}/`) || d.startsWith(`${c}\\`)));
     for (const doc of documents.all()) {
       const kind = documentKind(doc.uri);
       if ((kind === 'wit' && witChanged) || (kind === 'manifest' && affects(dependencies.get(doc.uri)))) schedule(doc.uri, 0);
@@ -118,9 +152,11 @@ export function attachServer(connection: Connection): void {
   });
   connection.onInitialized(() => {
     if (!dynamicWatch) return; // the client may still send its own file events; they are handled the same way
-    void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: ['**/*.wasm', '**/*.wit', '**/*.json', '**/*.jsonl'].map((globPattern) => ({ globPattern })),
-    }).catch((e: unknown) => connection.console.warn(`theater: cannot watch files: ${String(e)}`));
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: ['**/*.wasm', '**/*.wit', '**/*.json', '**/*.jsonl'].map((globPattern) => ({ globPattern })),
+      })
+      .catch((e: unknown) => connection.console.warn(`theater: cannot watch files: ${String(e)}`));
   });
   connection.onDidChangeConfiguration((params) => {
     const next = readSettings(params.settings);
@@ -161,8 +197,11 @@ export function attachServer(connection: Connection): void {
     if (only && !only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) return [];
     // Clients before LSP 3.16 drop `data`: take it from what was published for the same code and range.
     const last = published.get(doc.uri) ?? [];
-    const diags = params.context.diagnostics.map((d) => d.data !== undefined || d.source !== 'theater' ? d
-      : { ...d, data: last.find((p) => p.code === d.code && sameRange(p.range, d.range))?.data });
+    const diags = params.context.diagnostics.map((d) =>
+      d.data !== undefined || d.source !== 'theater'
+        ? d
+        : { ...d, data: last.find((p) => p.code === d.code && sameRange(p.range, d.range))?.data },
+    );
     return codeActionsFor(doc, diags);
   });
   connection.onHover((params) => {
@@ -193,13 +232,13 @@ function stdioConnection(): Connection {
 export function startServer(transport: 'stdio' | 'ipc'): void {
   if (transport === 'stdio') {
     // stdout carries the protocol: stray console output goes to stderr instead.
-    const toStderr = (...a: unknown[]) => { process.stderr.write(`${a.map(String).join(' ')}\n`); };
+    const toStderr = (...a: unknown[]) => {
+      process.stderr.write(`${a.map(String).join(' ')}\n`);
+    };
     console.log = toStderr;
     console.info = toStderr;
     console.debug = toStderr;
   }
-  const connection = transport === 'stdio'
-    ? stdioConnection()
-    : createConnection(ProposedFeatures.all);
+  const connection = transport === 'stdio' ? stdioConnection() : createConnection(ProposedFeatures.all);
   attachServer(connection);
 }

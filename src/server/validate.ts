@@ -29,7 +29,12 @@ const CACHE_LIMIT = 8;
 
 function readCached(p: string, limits: ReadRegularOptions): Uint8Array | undefined {
   let st: fs.Stats;
-  try { st = fs.statSync(p); } catch { cache.delete(pathKey(p)); return readRegularOrUndefined(p, limits); }
+  try {
+    st = fs.statSync(p);
+  } catch {
+    cache.delete(pathKey(p));
+    return readRegularOrUndefined(p, limits);
+  }
   const key = pathKey(p);
   const hit = cache.get(key);
   if (st.isFile() && hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.bytes;
@@ -52,7 +57,10 @@ export function checkDocument(doc: TextDocument, settings: CheckSettings = {}): 
   if (kind === 'wit') return { diagnostics: validateWitText(doc.getText(), file), dependencies: [] };
   if (kind !== 'manifest') return { diagnostics: [], dependencies: [] };
   const dependencies: string[] = [];
-  const readFile = (p: string, limits: ReadRegularOptions) => { dependencies.push(pathKey(p)); return readCached(p, limits); };
+  const readFile = (p: string, limits: ReadRegularOptions) => {
+    dependencies.push(pathKey(p));
+    return readCached(p, limits);
+  };
   const r = validateManifestText(doc.getText(), file, { readFile, ...(settings.activateByImports ? { activateByImports: true } : {}) });
   return { diagnostics: r.diagnostics, dependencies };
 }

@@ -14,27 +14,45 @@ const ev = (eventType: string, data: Uint8Array | string, legacy?: ChainEvent['l
 };
 
 test('v2 typed host calls (upstream clocks chain shape)', () => {
-  const d = decodeEvent(ev('wasi:clocks/monotonic-clock@0.2.3/now',
-    '{"category":"HostFunction","interface":"wasi:clocks/monotonic-clock@0.2.3","function":"now","input":{"Tuple":[]},"output":{"U64":1768453174502229000}}'));
+  const d = decodeEvent(
+    ev(
+      'wasi:clocks/monotonic-clock@0.2.3/now',
+      '{"category":"HostFunction","interface":"wasi:clocks/monotonic-clock@0.2.3","function":"now","input":{"Tuple":[]},"output":{"U64":1768453174502229000}}',
+    ),
+  );
   assert.equal(d.category, 'host');
   assert.equal(d.era, 'v2');
   assert.deepEqual(d.input, []);
   assert.equal(d.output, 1768453174502229000n);
   assert.equal(d.summary, '() → 1768453174502229000');
-  const poll = decodeEvent(ev('wasi:io/poll@0.2.3/poll',
-    '{"category":"HostFunction","interface":"wasi:io/poll@0.2.3","function":"poll","input":{"Tuple":[{"List":[{"Resource":{"owned":false}}]}]},"output":{"List":[{"U32":0},{"U32":1}]}}'));
+  const poll = decodeEvent(
+    ev(
+      'wasi:io/poll@0.2.3/poll',
+      '{"category":"HostFunction","interface":"wasi:io/poll@0.2.3","function":"poll","input":{"Tuple":[{"List":[{"Resource":{"owned":false}}]}]},"output":{"List":[{"U32":0},{"U32":1}]}}',
+    ),
+  );
   assert.deepEqual(poll.output, [0, 1]);
   assert.equal(poll.summary, '([{rep: null, owned: false}]) → [0, 1]');
 });
 
 test('our own recordings decode as era ours', () => {
-  const data = hostFunctionPayload('wasi:random/random@0.2.3', 'get-random-bytes', encodeParams([['len', t.u64]], [4n]), encodeTyped(t.list(t.u8), new Uint8Array([0xde, 0xad, 0xbe, 0xef])));
+  const data = hostFunctionPayload(
+    'wasi:random/random@0.2.3',
+    'get-random-bytes',
+    encodeParams([['len', t.u64]], [4n]),
+    encodeTyped(t.list(t.u8), new Uint8Array([0xde, 0xad, 0xbe, 0xef])),
+  );
   const d = decodeEvent(ev('wasi:random/random@0.2.3/get-random-bytes', data), { ours: true });
   assert.equal(d.era, 'ours');
   assert.deepEqual(d.input, [4n]);
   assert.deepEqual(d.output, new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
   assert.equal(d.summary, '(4) → <4 bytes deadbeef>');
-  const unit = decodeEvent(ev('theater:simple/runtime/log', hostFunctionPayload('theater:simple/runtime', 'log', encodeParams([['msg', t.string]], ['hi']), '{"Tuple":[]}')));
+  const unit = decodeEvent(
+    ev(
+      'theater:simple/runtime/log',
+      hostFunctionPayload('theater:simple/runtime', 'log', encodeParams([['msg', t.string]], ['hi']), '{"Tuple":[]}'),
+    ),
+  );
   assert.equal(unit.summary, '("hi") → ()');
 });
 
@@ -70,14 +88,28 @@ test('legacy c5fe764f categories', () => {
   const unit = decodeEvent(ev('theater-runtime', '{"category":"TheaterRuntime","CreatingHandlers":null}', legacy));
   assert.equal(unit.function, 'CreatingHandlers');
   assert.equal(unit.summary, 'CreatingHandlers');
-  const random = decodeEvent(ev('wasi:random/random/get-random-bytes',
-    '{"category":"Handler","Random":{"type":"random_bytes_result","generated_size":2,"bytes":[1,2],"success":true}}', legacy));
+  const random = decodeEvent(
+    ev(
+      'wasi:random/random/get-random-bytes',
+      '{"category":"Handler","Random":{"type":"random_bytes_result","generated_size":2,"bytes":[1,2],"success":true}}',
+      legacy,
+    ),
+  );
   assert.equal(random.category, 'host');
   assert.equal(random.interface, 'Random');
   assert.equal(random.function, 'random_bytes_result');
-  const timing = decodeEvent(ev('wasi:clocks/monotonic-clock/now', '{"category":"Handler","Timing":{"MonotonicClockNowResult":{"instant":18446744073709551615}}}', legacy));
+  const timing = decodeEvent(
+    ev(
+      'wasi:clocks/monotonic-clock/now',
+      '{"category":"Handler","Timing":{"MonotonicClockNowResult":{"instant":18446744073709551615}}}',
+      legacy,
+    ),
+  );
   assert.deepEqual(timing.output, { instant: 18446744073709551615n });
-  assert.equal(decodeEvent(ev('wasi:clocks/wall-clock/now', '{"category":"Handler","Timing":"WallClockNowCall"}', legacy)).function, 'WallClockNowCall');
+  assert.equal(
+    decodeEvent(ev('wasi:clocks/wall-clock/now', '{"category":"Handler","Timing":"WallClockNowCall"}', legacy)).function,
+    'WallClockNowCall',
+  );
   const wasm = decodeEvent(ev('wasm', wasmCall('theater:simple/actor.init', '["uuid"]'), legacy));
   assert.equal(wasm.era, 'legacy');
   assert.equal(decodeEvent(ev('x', new Uint8Array(), legacy)).summary, '(empty data)');

@@ -35,7 +35,10 @@ for (const [name, { count, head }] of Object.entries(FIXTURES)) {
     assert.ok(!original.endsWith('\n'));
     assert.equal(written, original);
     const again = readTheaterChainJson(written);
-    assert.deepEqual(again.map((e) => toHex(e.hash)), events.map((e) => toHex(e.hash)));
+    assert.deepEqual(
+      again.map((e) => toHex(e.hash)),
+      events.map((e) => toHex(e.hash)),
+    );
     assert.deepEqual(verifyChain(again), { ok: true, checked: count });
   });
 
@@ -65,21 +68,35 @@ for (const [name, { count, head }] of Object.entries(FIXTURES)) {
       assert.equal(r.firstBad?.index, i);
       assert.equal(r.firstBad?.reason, 'parent');
       assert.equal(r.firstBad?.expected, toHex(events[i - 1]!.hash));
-      assert.match(r.firstBad!.message, new RegExp(`^event ${i}: parent link broken: parent_hash [0-9a-f]{8}… but event ${i - 1} has hash ${toHex(events[i - 1]!.hash).slice(0, 8)}…$`));
+      assert.match(
+        r.firstBad!.message,
+        new RegExp(
+          `^event ${i}: parent link broken: parent_hash [0-9a-f]{8}… but event ${i - 1} has hash ${toHex(events[i - 1]!.hash).slice(0, 8)}…$`,
+        ),
+      );
     }
     // A root that claims a parent.
     const events = load(name);
     events[0]!.parentHash = new Uint8Array(20);
     assert.equal(verifyChain(events).firstBad?.reason, 'parent');
-    assert.match(verifyChain(events).firstBad!.message, /^event 0: parent link broken: parent_hash 00000000… but the first event of a chain has none$/);
+    assert.match(
+      verifyChain(events).firstBad!.message,
+      /^event 0: parent link broken: parent_hash 00000000… but the first event of a chain has none$/,
+    );
   });
 }
 
 test('wasi-random-test decodes: exact u64 outputs and byte outputs', { skip }, () => {
   const decoded = load('wasi-random-test').map((e) => decodeEvent(e));
-  assert.deepEqual(decoded.map((d) => d.category), ['wasm-call', 'host', 'host', 'host', 'host', 'host', 'wasm-result']);
+  assert.deepEqual(
+    decoded.map((d) => d.category),
+    ['wasm-call', 'host', 'host', 'host', 'host', 'host', 'wasm-result'],
+  );
   const u64s = decoded.filter((d) => d.function === 'get-random-u64');
-  assert.deepEqual(u64s.map((d) => d.output), [5025112008087782992n, 12529243227765134399n]);
+  assert.deepEqual(
+    u64s.map((d) => d.output),
+    [5025112008087782992n, 12529243227765134399n],
+  );
   assert.equal(typeof u64s[1]!.output, 'bigint');
   assert.equal(u64s[1]!.summary, '() → 12529243227765134399');
   assert.equal(u64s[1]!.interface, 'wasi:random/random@0.2.3');
@@ -101,6 +118,9 @@ test('environment-test and runtime-test decode', { skip }, () => {
   assert.equal(env[4]!.output, null);
   assert.equal(env[6]!.output, '/Users/colinrozzi');
   const rt = load('runtime-test').map((e) => decodeEvent(e));
-  assert.deepEqual(rt.slice(1, 5).map((d) => d.input), ['Runtime test actor initialized', 'Test message 1', 'Test message 2', 'Test message 3']);
+  assert.deepEqual(
+    rt.slice(1, 5).map((d) => d.input),
+    ['Runtime test actor initialized', 'Test message 1', 'Test message 2', 'Test message 3'],
+  );
   assert.deepEqual(rt[5]!.state, { message: 'Runtime handler tests passed!', status: 'success' });
 });

@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { byteArrayJson, bytesEqual, chainHash, chainPreimage, createChainEvent, eventHash, fromHex, shortHash, toHex } from '../../src/runtime/chain/hash';
+import {
+  byteArrayJson,
+  bytesEqual,
+  chainHash,
+  chainPreimage,
+  createChainEvent,
+  eventHash,
+  fromHex,
+  shortHash,
+  toHex,
+} from '../../src/runtime/chain/hash';
 import { quoteJsonString } from '../../src/runtime/chain/json';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -47,10 +57,14 @@ test('the preimage grows past the initial scratch buffer', () => {
 
 test('legacy events append timestamp and description', () => {
   const data = enc('{}');
-  assert.equal(chainPreimage(null, 'theater-runtime', data, { timestamp: 1735344000123, description: null }),
-    '{"hash":[],"parent_hash":null,"event_type":"theater-runtime","data":[123,125],"timestamp":1735344000123,"description":null}');
-  assert.equal(chainPreimage(null, 't', data, { timestamp: 18446744073709551615n, description: 'say "hi"\n' }),
-    '{"hash":[],"parent_hash":null,"event_type":"t","data":[123,125],"timestamp":18446744073709551615,"description":"say \\"hi\\"\\n"}');
+  assert.equal(
+    chainPreimage(null, 'theater-runtime', data, { timestamp: 1735344000123, description: null }),
+    '{"hash":[],"parent_hash":null,"event_type":"theater-runtime","data":[123,125],"timestamp":1735344000123,"description":null}',
+  );
+  assert.equal(
+    chainPreimage(null, 't', data, { timestamp: 18446744073709551615n, description: 'say "hi"\n' }),
+    '{"hash":[],"parent_hash":null,"event_type":"t","data":[123,125],"timestamp":18446744073709551615,"description":"say \\"hi\\"\\n"}',
+  );
   assert.notEqual(toHex(chainHash(null, 't', data, { timestamp: 1, description: null })), toHex(chainHash(null, 't', data)));
   assert.throws(() => chainHash(null, 't', data, { timestamp: -1, description: null }), /non-negative integer/);
 });

@@ -33,17 +33,30 @@ test('a "__proto__" member stays an own property', () => {
 
 test('errors name the offset', () => {
   for (const bad of ['', '{', '[1,]', '{"a" 1}', '01', '1.', '"abc', 'tru', '[1] x', '"a\u0001"', '"\\x"', '-']) {
-    assert.throws(() => parseLossless(bad), (e: unknown) => e instanceof JsonParseError && /^Invalid JSON at offset \d+: expected /.test(e.message), bad);
+    assert.throws(
+      () => parseLossless(bad),
+      (e: unknown) => e instanceof JsonParseError && /^Invalid JSON at offset \d+: expected /.test(e.message),
+      bad,
+    );
   }
-  const e = (() => { try { parseLossless('[1, 2 x'); } catch (err) { return err as JsonParseError; } return undefined; })();
+  const e = (() => {
+    try {
+      parseLossless('[1, 2 x');
+    } catch (err) {
+      return err as JsonParseError;
+    }
+    return undefined;
+  })();
   assert.equal(e?.offset, 6);
   assert.throws(() => parseLosslessBytes(new Uint8Array([0x22, 0xff, 0x22])), /not valid UTF-8/);
   assert.equal(parseLosslessBytes(new TextEncoder().encode('"é"')), 'é');
 });
 
 test('stringifyLossless writes bigint as digits and bytes as numbers', () => {
-  assert.equal(stringifyLossless({ a: 12529243227765134399n, b: [1, undefined, 'x'], c: undefined, d: new Uint8Array([1, 2]) }),
-    '{"a":12529243227765134399,"b":[1,null,"x"],"d":[1,2]}');
+  assert.equal(
+    stringifyLossless({ a: 12529243227765134399n, b: [1, undefined, 'x'], c: undefined, d: new Uint8Array([1, 2]) }),
+    '{"a":12529243227765134399,"b":[1,null,"x"],"d":[1,2]}',
+  );
   assert.equal(stringifyLossless({ a: [1, { b: 2n }], e: {} }, 2), '{\n  "a": [\n    1,\n    {\n      "b": 2\n    }\n  ],\n  "e": {}\n}');
   assert.equal(stringifyLossless({ a: [1], b: 'x' }, 2), JSON.stringify({ a: [1], b: 'x' }, null, 2));
   const round = parseLossless(stringifyLossless({ v: 18446744073709551615n }));

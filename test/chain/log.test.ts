@@ -6,7 +6,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChainEvent, ChainLogHeader } from '../../src/runtime/chain/event';
 import { createChainEvent, toHex } from '../../src/runtime/chain/hash';
-import { ChainLogWriter, encodeChainLogLine, parseChainLog, readChainLog, streamChainLog, writeChainLog } from '../../src/runtime/chain/log';
+import {
+  ChainLogWriter,
+  encodeChainLogLine,
+  parseChainLog,
+  readChainLog,
+  streamChainLog,
+  writeChainLog,
+} from '../../src/runtime/chain/log';
 import { hostFunctionPayload, shutdownPayload, wasmCall } from '../../src/runtime/chain/payload';
 import { loadChainFile, writeTheaterChainJson } from '../../src/runtime/chain/theaterJson';
 import { verifyChain } from '../../src/runtime/chain/verify';
@@ -17,16 +24,23 @@ let n = 0;
 const file = (): string => path.join(tmp, `log-${n++}`, 'a.chain.jsonl');
 
 const header: ChainLogHeader = {
-  format: 'theater-vscode-chain', version: 1, actorId: '0b6a4c4e-0000-4000-8000-000000000000', actorName: 'tést',
-  manifestPath: '/x/manifest.toml', componentSha256: null, startedAt: '2026-01-14T00:00:00.000Z',
+  format: 'theater-vscode-chain',
+  version: 1,
+  actorId: '0b6a4c4e-0000-4000-8000-000000000000',
+  actorName: 'tést',
+  manifestPath: '/x/manifest.toml',
+  componentSha256: null,
+  startedAt: '2026-01-14T00:00:00.000Z',
 };
 
 function chain(count: number): ChainEvent[] {
   const out: ChainEvent[] = [];
   let parent: Uint8Array | null = null;
   for (let i = 0; i < count; i++) {
-    const data = i === 0 ? wasmCall('theater:simple/actor.init', 'null')
-      : hostFunctionPayload('wasi:random/random@0.2.3', 'get-random-u64', '{"Tuple":[]}', `{"U64":${18446744073709551615n - BigInt(i)}}`);
+    const data =
+      i === 0
+        ? wasmCall('theater:simple/actor.init', 'null')
+        : hostFunctionPayload('wasi:random/random@0.2.3', 'get-random-u64', '{"Tuple":[]}', `{"U64":${18446744073709551615n - BigInt(i)}}`);
     const ev: ChainEvent = createChainEvent(parent, i === 0 ? 'wasm' : 'wasi:random/random@0.2.3/get-random-u64', data);
     out.push(ev);
     parent = ev.hash;
@@ -65,7 +79,10 @@ test('the writer refuses out-of-order indexes and broken links, and appends afte
   const w = ChainLogWriter.create(file(), header);
   assert.throws(() => w.append(evs[0]!, 1), /next index must be 0/);
   w.append(evs[0]!, 0);
-  assert.throws(() => w.append(evs[2]!, 1), /parent_hash is [0-9a-f]{7} but the log's last hash is [0-9a-f]{7}; append events in chain order/);
+  assert.throws(
+    () => w.append(evs[2]!, 1),
+    /parent_hash is [0-9a-f]{7} but the log's last hash is [0-9a-f]{7}; append events in chain order/,
+  );
   w.close();
   assert.throws(() => w.append(evs[1]!, 1), /is closed; reopen it with ChainLogWriter\.openForAppend/);
 });
@@ -139,9 +156,15 @@ test('damaged lines in the middle are reported, not fatal', () => {
     'line 4 holds event 2 but event 1 was expected; events are missing or repeated.',
   ]);
   assert.equal(verifyChain(r.events).firstBad?.reason, 'parent');
-  assert.throws(() => parseChainLog('{"not":"a header"}\n', 'x.chain.jsonl'), /^Error: x\.chain\.jsonl is not a theater-vscode chain log: its first line is not a/);
+  assert.throws(
+    () => parseChainLog('{"not":"a header"}\n', 'x.chain.jsonl'),
+    /^Error: x\.chain\.jsonl is not a theater-vscode chain log: its first line is not a/,
+  );
   assert.throws(() => parseChainLog('', 'y.chain.jsonl'), /y\.chain\.jsonl is empty/);
-  assert.throws(() => readChainLog(path.join(tmp, 'missing.jsonl')), /Cannot read the chain log .*missing\.jsonl: ENOENT; check that the file exists/);
+  assert.throws(
+    () => readChainLog(path.join(tmp, 'missing.jsonl')),
+    /Cannot read the chain log .*missing\.jsonl: ENOENT; check that the file exists/,
+  );
 });
 
 test('legacy fields survive the log', () => {
@@ -166,7 +189,16 @@ test('streamChainLog reads a multi-chunk log with a torn tail like readChainLog'
   fs.appendFileSync(p, '{"i":40,"hash":"ab');
   const seen: ChainEvent[] = [];
   let gotHeader: ChainLogHeader | undefined;
-  const summary = await streamChainLog(p, (ev, i) => { assert.equal(i, seen.length); seen.push(ev); }, (h) => { gotHeader = h; });
+  const summary = await streamChainLog(
+    p,
+    (ev, i) => {
+      assert.equal(i, seen.length);
+      seen.push(ev);
+    },
+    (h) => {
+      gotHeader = h;
+    },
+  );
   assert.deepEqual(gotHeader, header);
   assert.equal(summary.count, 40);
   assert.equal(summary.tornTail, true);

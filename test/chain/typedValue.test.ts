@@ -3,7 +3,16 @@ import * as assert from 'node:assert/strict';
 import { t, type WitType } from '../../src/runtime/wit/types';
 import { parseLossless } from '../../src/runtime/chain/json';
 import {
-  TypedValueError, camelCase, decodeTyped, decodeUntyped, encodeParams, encodeReturn, encodeTyped, formatF32, formatF64, typedToPlain,
+  TypedValueError,
+  camelCase,
+  decodeTyped,
+  decodeUntyped,
+  encodeParams,
+  encodeReturn,
+  encodeTyped,
+  formatF32,
+  formatF64,
+  typedToPlain,
 } from '../../src/runtime/chain/typedValue';
 
 /** Encodes, checks the exact JSON, then decodes the lossless parse and checks the host value comes back. */
@@ -37,15 +46,39 @@ test('primitives', () => {
 
 test('floats are written like serde_json (ryu)', () => {
   const f64: Array<[number, string]> = [
-    [1, '1.0'], [0, '0.0'], [-0, '-0.0'], [0.1, '0.1'], [1e15, '1000000000000000.0'], [1e16, '1e16'], [1.5e16, '1.5e16'],
-    [123.456, '123.456'], [1e-5, '0.00001'], [1.5e-5, '0.000015'], [1e-6, '1e-6'], [1.5e-7, '1.5e-7'], [5e-324, '5e-324'],
-    [1.7976931348623157e308, '1.7976931348623157e308'], [1768453174502229000, '1.768453174502229e18'], [NaN, 'null'], [Infinity, 'null'],
+    [1, '1.0'],
+    [0, '0.0'],
+    [-0, '-0.0'],
+    [0.1, '0.1'],
+    [1e15, '1000000000000000.0'],
+    [1e16, '1e16'],
+    [1.5e16, '1.5e16'],
+    [123.456, '123.456'],
+    [1e-5, '0.00001'],
+    [1.5e-5, '0.000015'],
+    [1e-6, '1e-6'],
+    [1.5e-7, '1.5e-7'],
+    [5e-324, '5e-324'],
+    [1.7976931348623157e308, '1.7976931348623157e308'],
+    [1768453174502229000, '1.768453174502229e18'],
+    [NaN, 'null'],
+    [Infinity, 'null'],
   ];
   for (const [v, s] of f64) assert.equal(formatF64(v), s, `f64 ${v}`);
   const f32: Array<[number, string]> = [
-    [1, '1.0'], [0.1, '0.1'], [3.14, '3.14'], [16777216, '16777216.0'], [1e12, '1000000000000.0'], [1e13, '1e13'],
-    [1e-6, '0.000001'], [1e-7, '1e-7'], [3.4028234663852886e38, '3.4028235e38'], [1.401298464324817e-45, '1e-45'],
-    [2 ** -10, '0.0009765625'], [-1.5, '-1.5'], [-Infinity, 'null'],
+    [1, '1.0'],
+    [0.1, '0.1'],
+    [3.14, '3.14'],
+    [16777216, '16777216.0'],
+    [1e12, '1000000000000.0'],
+    [1e13, '1e13'],
+    [1e-6, '0.000001'],
+    [1e-7, '1e-7'],
+    [3.4028234663852886e38, '3.4028235e38'],
+    [1.401298464324817e-45, '1e-45'],
+    [2 ** -10, '0.0009765625'],
+    [-1.5, '-1.5'],
+    [-Infinity, 'null'],
   ];
   for (const [v, s] of f32) assert.equal(formatF32(v), s, `f32 ${v}`);
   // Encoded f32 values decode to the same f32.
@@ -89,14 +122,26 @@ test('options, nested options and results', () => {
 });
 
 test('records use camelCase keys and keep kebab field names on the wire', () => {
-  const rec = t.record('process-status', [['exit-code', t.option(t.s32)], ['pid', t.u32], ['is-running', t.bool]]);
-  roundTrip(rec, { exitCode: -1, pid: 42, isRunning: false },
-    '{"Record":[["exit-code",{"Option":{"S32":-1}}],["pid",{"U32":42}],["is-running",{"Bool":false}]]}');
+  const rec = t.record('process-status', [
+    ['exit-code', t.option(t.s32)],
+    ['pid', t.u32],
+    ['is-running', t.bool],
+  ]);
+  roundTrip(
+    rec,
+    { exitCode: -1, pid: 42, isRunning: false },
+    '{"Record":[["exit-code",{"Option":{"S32":-1}}],["pid",{"U32":42}],["is-running",{"Bool":false}]]}',
+  );
   // An absent option field is none; the decoded record always carries every field.
-  assert.equal(encodeTyped(rec, { pid: 1, isRunning: true }), '{"Record":[["exit-code",{"Option":null}],["pid",{"U32":1}],["is-running",{"Bool":true}]]}');
+  assert.equal(
+    encodeTyped(rec, { pid: 1, isRunning: true }),
+    '{"Record":[["exit-code",{"Option":null}],["pid",{"U32":1}],["is-running",{"Bool":true}]]}',
+  );
   // Field order on the wire does not matter for decoding.
-  assert.deepStrictEqual(decodeTyped(rec, parseLossless('{"Record":[["pid",{"U32":2}],["is-running",{"Bool":true}],["exit-code",{"Option":null}]]}')),
-    { exitCode: undefined, pid: 2, isRunning: true });
+  assert.deepStrictEqual(
+    decodeTyped(rec, parseLossless('{"Record":[["pid",{"U32":2}],["is-running",{"Bool":true}],["exit-code",{"Option":null}]]}')),
+    { exitCode: undefined, pid: 2, isRunning: true },
+  );
   assert.throws(() => decodeTyped(rec, parseLossless('{"Record":[["pid",{"U32":2}]]}')), /a field named "exit-code"/);
   assert.equal(camelCase('exit-code'), 'exitCode');
   assert.equal(camelCase('a-URL-thing'), 'aUrlThing');
@@ -105,7 +150,10 @@ test('records use camelCase keys and keep kebab field names on the wire', () => 
 test('tuples, variants, enums, flags, resources', () => {
   roundTrip(t.tuple(t.u32, t.u64), [1, 1768453174502229000n], '{"Tuple":[{"U32":1},{"U64":1768453174502229000}]}');
   roundTrip(t.tuple(), [], '{"Tuple":[]}');
-  const v = t.variant('error-code', [['access-denied', null], ['other', t.option(t.string)]]);
+  const v = t.variant('error-code', [
+    ['access-denied', null],
+    ['other', t.option(t.string)],
+  ]);
   roundTrip(v, { tag: 'access-denied' }, '{"Variant":["access-denied",null]}');
   roundTrip(v, { tag: 'other', val: 'x' }, '{"Variant":["other",{"Option":{"String":"x"}}]}');
   assert.throws(() => encodeTyped(v, { tag: 'nope' }), /'access-denied' \| 'other'/);
@@ -124,36 +172,67 @@ test('tuples, variants, enums, flags, resources', () => {
 
 test('errors say where and what', () => {
   const rec = t.record('r', [['items', t.list(t.record('item', [['exit-code', t.u8]]))]]);
-  assert.throws(() => encodeTyped(rec, { items: [{ exitCode: 1 }, { exitCode: 300 }] }), (e: unknown) =>
-    e instanceof TypedValueError && e.path === 'value.items[1].exit-code'
-    && e.message === 'Cannot record value.items[1].exit-code: expected an integer 0..255 but got the number 300; pass a value of WIT type u8.');
+  assert.throws(
+    () => encodeTyped(rec, { items: [{ exitCode: 1 }, { exitCode: 300 }] }),
+    (e: unknown) =>
+      e instanceof TypedValueError &&
+      e.path === 'value.items[1].exit-code' &&
+      e.message ===
+        'Cannot record value.items[1].exit-code: expected an integer 0..255 but got the number 300; pass a value of WIT type u8.',
+  );
   assert.throws(() => encodeTyped(t.u64, -1n), /expected a bigint 0\.\.18446744073709551615 but got the bigint -1n/);
   assert.throws(() => encodeTyped(t.u64, 1.5), TypedValueError);
   assert.throws(() => encodeTyped(t.u8, '1'), /got the string "1"/);
   assert.throws(() => encodeTyped(t.char, 'ab'), TypedValueError);
-  assert.throws(() => encodeTyped(t.list(t.u8), [1, 256]), (e: unknown) => e instanceof TypedValueError && e.path === 'value[1]');
+  assert.throws(
+    () => encodeTyped(t.list(t.u8), [1, 256]),
+    (e: unknown) => e instanceof TypedValueError && e.path === 'value[1]',
+  );
   assert.throws(() => decodeTyped(t.u64, parseLossless('{"U32":5}')), /Cannot decode the recorded value: expected \{"U64": …\}/);
   assert.throws(() => decodeTyped(t.u8, parseLossless('{"U8":256}')), TypedValueError);
-  assert.throws(() => decodeTyped(t.list(t.u8), parseLossless('{"List":[{"U8":1},{"U16":2}]}')), (e: unknown) => e instanceof TypedValueError && e.path === 'value[1]');
+  assert.throws(
+    () => decodeTyped(t.list(t.u8), parseLossless('{"List":[{"U8":1},{"U16":2}]}')),
+    (e: unknown) => e instanceof TypedValueError && e.path === 'value[1]',
+  );
 });
 
 test('encodeParams writes one Tuple and names a bad argument', () => {
-  const params: Array<[string, WitType]> = [['name', t.string], ['len', t.u64]];
+  const params: Array<[string, WitType]> = [
+    ['name', t.string],
+    ['len', t.u64],
+  ];
   assert.equal(encodeParams(params, ['x', 10n]), '{"Tuple":[{"String":"x"},{"U64":10}]}');
   assert.equal(encodeParams([], []), '{"Tuple":[]}');
   assert.throws(() => encodeParams(params, ['x']), /takes 2 \(name, len\) but was called with 1/);
-  assert.throws(() => encodeParams(params, ['x', 'ten']), (e: unknown) => e instanceof TypedValueError && e.path === 'argument len');
+  assert.throws(
+    () => encodeParams(params, ['x', 'ten']),
+    (e: unknown) => e instanceof TypedValueError && e.path === 'argument len',
+  );
   assert.equal(encodeReturn(null, undefined), '{"Tuple":[]}');
   assert.equal(encodeReturn(t.u64, 5n), '{"U64":5}');
 });
 
 test('typedToPlain turns any SerializableVal into a readable value, u64 exact', () => {
-  const parsed = parseLossless('{"Tuple":[{"U64":12529243227765134399},{"U64":5},{"List":[{"U8":1},{"U8":2}]},'
-    + '{"Record":[["exit-code",{"S32":-1}]]},{"Result":{"Ok":null}},{"Result":{"Err":{"String":"e"}}},{"Variant":["c",{"U8":1}]},'
-    + '{"Enum":"x"},{"Option":null},{"Option":{"Char":"a"}},{"Flags":["a"]},{"Resource":{"owned":true}},{"Float64":null},{"List":[]}]}');
+  const parsed = parseLossless(
+    '{"Tuple":[{"U64":12529243227765134399},{"U64":5},{"List":[{"U8":1},{"U8":2}]},' +
+      '{"Record":[["exit-code",{"S32":-1}]]},{"Result":{"Ok":null}},{"Result":{"Err":{"String":"e"}}},{"Variant":["c",{"U8":1}]},' +
+      '{"Enum":"x"},{"Option":null},{"Option":{"Char":"a"}},{"Flags":["a"]},{"Resource":{"owned":true}},{"Float64":null},{"List":[]}]}',
+  );
   assert.deepStrictEqual(typedToPlain(parsed), [
-    12529243227765134399n, 5n, new Uint8Array([1, 2]), { 'exit-code': -1 }, { ok: null }, { err: 'e' }, { c: 1 },
-    'x', null, 'a', ['a'], { rep: null, owned: true }, NaN, [],
+    12529243227765134399n,
+    5n,
+    new Uint8Array([1, 2]),
+    { 'exit-code': -1 },
+    { ok: null },
+    { err: 'e' },
+    { c: 1 },
+    'x',
+    null,
+    'a',
+    ['a'],
+    { rep: null, owned: true },
+    NaN,
+    [],
   ]);
   assert.deepStrictEqual(typedToPlain({ not: 'typed', x: 1 }), { not: 'typed', x: 1 });
 });
@@ -167,14 +246,36 @@ test('decodeUntyped reads v1 (plain serde JSON) values by type', () => {
   assert.deepStrictEqual(decodeUntyped(t.result(t.u32, t.string), { err: 'no' }), { tag: 'err', val: 'no' });
   assert.deepStrictEqual(decodeUntyped(t.own('fields'), 3), { rep: 3 });
   assert.deepStrictEqual(decodeUntyped(t.record('r', [['exit-code', t.s32]]), { exit_code: 2 }), { exitCode: 2 });
-  assert.deepStrictEqual(decodeUntyped(t.variant('v', [['access-denied', null], ['other', t.string]]), 'AccessDenied'), { tag: 'access-denied' });
-  assert.deepStrictEqual(decodeUntyped(t.variant('v', [['access-denied', null], ['other', t.string]]), { Other: 'x' }), { tag: 'other', val: 'x' });
+  assert.deepStrictEqual(
+    decodeUntyped(
+      t.variant('v', [
+        ['access-denied', null],
+        ['other', t.string],
+      ]),
+      'AccessDenied',
+    ),
+    { tag: 'access-denied' },
+  );
+  assert.deepStrictEqual(
+    decodeUntyped(
+      t.variant('v', [
+        ['access-denied', null],
+        ['other', t.string],
+      ]),
+      { Other: 'x' },
+    ),
+    { tag: 'other', val: 'x' },
+  );
   assert.throws(() => decodeUntyped(t.u8, 'x'), TypedValueError);
 });
 
 test('encoding is fast enough for the hot path', () => {
   // Not a benchmark: guards against an accidental quadratic or per-call compile.
-  const rec = t.record('r', [['a', t.u64], ['b', t.string], ['c', t.list(t.u8)]]);
+  const rec = t.record('r', [
+    ['a', t.u64],
+    ['b', t.string],
+    ['c', t.list(t.u8)],
+  ]);
   const value = { a: 1n, b: 'hello', c: new Uint8Array(32) };
   const start = process.hrtime.bigint();
   for (let i = 0; i < 20000; i++) encodeTyped(rec, value);

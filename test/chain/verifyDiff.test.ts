@@ -37,7 +37,10 @@ test('verifyChain: a changed event type or data byte is a hash mismatch at that 
   assert.deepEqual({ index: r.firstBad?.index, reason: r.firstBad?.reason }, { index: 3, reason: 'hash' });
   assert.equal(r.firstBad?.actual, toHex(c[3]!.hash));
   assert.equal(r.firstBad?.expected, toHex(createChainEvent(c[2]!.hash, 'z', c[3]!.data).hash));
-  assert.equal(r.firstBad?.message, `event 3: hash mismatch: stored ${r.firstBad!.actual.slice(0, 8)}… but contents hash to ${r.firstBad!.expected.slice(0, 8)}…`);
+  assert.equal(
+    r.firstBad?.message,
+    `event 3: hash mismatch: stored ${r.firstBad!.actual.slice(0, 8)}… but contents hash to ${r.firstBad!.expected.slice(0, 8)}…`,
+  );
 });
 
 test('verifyChain: a removed event breaks the next link', () => {
@@ -46,7 +49,10 @@ test('verifyChain: a removed event breaks the next link', () => {
   const r = verifyChain(c);
   assert.equal(r.firstBad?.index, 1);
   assert.equal(r.firstBad?.reason, 'parent');
-  assert.equal(r.firstBad?.message, `event 1: parent link broken: parent_hash ${toHex(c[1]!.parentHash!).slice(0, 8)}… but event 0 has hash ${toHex(c[0]!.hash).slice(0, 8)}…`);
+  assert.equal(
+    r.firstBad?.message,
+    `event 1: parent link broken: parent_hash ${toHex(c[1]!.parentHash!).slice(0, 8)}… but event 0 has hash ${toHex(c[0]!.hash).slice(0, 8)}…`,
+  );
 });
 
 test('diffChains: identical chains', () => {
@@ -54,7 +60,10 @@ test('diffChains: identical chains', () => {
   const d = diffChains(a, chain(['a', 'b', 'c', 'd', 'e', 'f']));
   assert.equal(d.identical, true);
   assert.equal(d.firstDivergence, undefined);
-  assert.deepEqual(d.aligned.map((r) => r.index), [2, 3, 4, 5]);
+  assert.deepEqual(
+    d.aligned.map((r) => r.index),
+    [2, 3, 4, 5],
+  );
   assert.ok(d.aligned.every((r) => r.same));
   assert.equal(diffChains([], []).identical, true);
 });
@@ -75,7 +84,16 @@ test('diffChains: first differing hash with rows around it', () => {
   assert.equal(d.firstDivergence?.expected, a[5]);
   assert.equal(d.firstDivergence?.actual, b[5]);
   assert.match(d.firstDivergence!.message, /^event 5 differs: expected f [0-9a-f]{7} but got f [0-9a-f]{7}$/);
-  assert.deepEqual(d.aligned.map((r) => [r.index, r.same]), [[3, true], [4, true], [5, false], [6, false], [7, false]]);
+  assert.deepEqual(
+    d.aligned.map((r) => [r.index, r.same]),
+    [
+      [3, true],
+      [4, true],
+      [5, false],
+      [6, false],
+      [7, false],
+    ],
+  );
   assert.equal(d.aligned[2]!.hashA, toHex(a[5]!.hash));
   assert.equal(d.aligned[2]!.typeB, 'f');
 });
@@ -87,10 +105,16 @@ test('diffChains: missing and extra events', () => {
   assert.equal(shorter.firstDivergence?.index, 2);
   assert.equal(shorter.firstDivergence?.actual, undefined);
   assert.equal(shorter.aligned.at(-1)?.hashB, undefined);
-  assert.match(shorter.firstDivergence!.message, /^event 2 is missing: the other chain ends after 2 events but the expected one continues with c /);
+  assert.match(
+    shorter.firstDivergence!.message,
+    /^event 2 is missing: the other chain ends after 2 events but the expected one continues with c /,
+  );
   const longer = diffChains(a.slice(0, 1), a);
   assert.equal(longer.firstDivergence?.reason, 'extra');
   assert.equal(longer.firstDivergence?.index, 1);
   assert.equal(longer.firstDivergence?.expected, undefined);
-  assert.deepEqual(longer.aligned.map((r) => r.index), [0, 1, 2]);
+  assert.deepEqual(
+    longer.aligned.map((r) => r.index),
+    [0, 1, 2],
+  );
 });

@@ -13,12 +13,16 @@ import { DapClient } from './dapClient';
 const bin = path.join(projectRoot, 'bin', 'theater');
 const skip = fs.existsSync(path.join(projectRoot, 'dist', 'cli.js')) ? false : 'dist/cli.js is missing; run `npm run build` first';
 const seeded = (m: string) => m.replace(/type = "random"[^\n]*/, 'type = "random"\nseed = 42');
-const golden = JSON.parse(fs.readFileSync(path.join(projectRoot, 'test', 'golden', 'wasi-random-test.seed42.json'), 'utf8')) as { events: Array<{ event_type: string; hash: string }> };
+const golden = JSON.parse(fs.readFileSync(path.join(projectRoot, 'test', 'golden', 'wasi-random-test.seed42.json'), 'utf8')) as {
+  events: Array<{ event_type: string; hash: string }>;
+};
 const U64 = 'wasi:random/random@0.2.3/get-random-u64';
 
 const clients: DapClient[] = [];
 // A failed assertion leaves its adapter running: end every one we started.
-after(() => { for (const c of clients) if (c.child.exitCode === null) c.child.kill(); });
+after(() => {
+  for (const c of clients) if (c.child.exitCode === null) c.child.kill();
+});
 
 async function startClient(): Promise<DapClient> {
   const c = new DapClient(process.execPath, [bin, 'debug-adapter']);
@@ -58,7 +62,10 @@ describe('theater debug-adapter over stdio', { skip }, () => {
     assert.equal(back.body.reason, 'step');
     assert.equal(back.body.description, `event 3: ${U64}`);
     const st = await c.request('stackTrace', { threadId: 1 });
-    assert.deepEqual(st.body.stackFrames.map((f: any) => f.name), [`event 3: ${U64}`, 'theater:simple/actor.init (event 0)']);
+    assert.deepEqual(
+      st.body.stackFrames.map((f: any) => f.name),
+      [`event 3: ${U64}`, 'theater:simple/actor.init (event 0)'],
+    );
     const ev = await c.variables('Event');
     assert.equal(ev.index, '3');
     assert.equal(ev.hash, golden.events[3]!.hash);
@@ -113,6 +120,9 @@ describe('theater debug-adapter over stdio', { skip }, () => {
     await c.waitFor('terminated');
     await c.request('disconnect');
     assert.equal(await c.exited, 0);
-    assert.deepEqual(readChainLog(chainOut).events.map((e) => toHex(e.hash)), golden.events.map((e) => e.hash));
+    assert.deepEqual(
+      readChainLog(chainOut).events.map((e) => toHex(e.hash)),
+      golden.events.map((e) => e.hash),
+    );
   });
 });

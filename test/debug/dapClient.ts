@@ -39,7 +39,13 @@ export class DapClient {
     if (i >= 0) return Promise.resolve(this.events.splice(i, 1)[0]);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no '${name}' event within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({ match, resolve: (e) => { clearTimeout(timer); resolve(e); } });
+      this.waiters.push({
+        match,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      });
     });
   }
 

@@ -10,8 +10,13 @@ function chain(n: number): ChainEvent[] {
   const out: ChainEvent[] = [];
   for (let i = 0; i < n; i++) {
     const fn = i % 3 === 0 ? 'get-random-bytes' : 'get-random-u64';
-    out.push(createChainEvent(out[i - 1]?.hash ?? null, `wasi:random/random@0.2.3/${fn}`,
-      hostFunctionPayload('wasi:random/random@0.2.3', fn, '{"Tuple":[]}', `{"U64":${i}}`)));
+    out.push(
+      createChainEvent(
+        out[i - 1]?.hash ?? null,
+        `wasi:random/random@0.2.3/${fn}`,
+        hostFunctionPayload('wasi:random/random@0.2.3', fn, '{"Tuple":[]}', `{"U64":${i}}`),
+      ),
+    );
   }
   return out;
 }
@@ -71,8 +76,17 @@ describe('RefreshCoalescer', () => {
     const timers: Array<() => void> = [];
     return {
       timers,
-      clock: { set: ((fn: () => void) => { timers.push(fn); return timers.length as unknown as NodeJS.Timeout; }) as unknown as typeof setTimeout, clear: (() => {}) as unknown as typeof clearTimeout },
-      fire: () => { const fns = timers.splice(0); for (const f of fns) f(); },
+      clock: {
+        set: ((fn: () => void) => {
+          timers.push(fn);
+          return timers.length as unknown as NodeJS.Timeout;
+        }) as unknown as typeof setTimeout,
+        clear: (() => {}) as unknown as typeof clearTimeout,
+      },
+      fire: () => {
+        const fns = timers.splice(0);
+        for (const f of fns) f();
+      },
     };
   }
 
@@ -89,7 +103,13 @@ describe('RefreshCoalescer', () => {
   test('nothing flushes while hidden; one flush when visible again', () => {
     const c = fakeClock();
     let flushes = 0;
-    const r = new RefreshCoalescer<string>(250, () => { flushes++; }, c.clock);
+    const r = new RefreshCoalescer<string>(
+      250,
+      () => {
+        flushes++;
+      },
+      c.clock,
+    );
     r.setVisible(false);
     for (let i = 0; i < 100; i++) r.mark('a');
     assert.equal(c.timers.length, 0);

@@ -13,10 +13,17 @@ before(async () => {
   const wasm = fs.readFileSync(path.join(projectRoot, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
   const registry = new textmate.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
-    loadGrammar: async (scope) => (scope === 'source.wit'
-      ? textmate.parseRawGrammar(fs.readFileSync(path.join(projectRoot, 'syntaxes', 'wit.tmLanguage.json'), 'utf8'), 'wit.tmLanguage.json')
-      : null),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
+    loadGrammar: async (scope) =>
+      scope === 'source.wit'
+        ? textmate.parseRawGrammar(
+            fs.readFileSync(path.join(projectRoot, 'syntaxes', 'wit.tmLanguage.json'), 'utf8'),
+            'wit.tmLanguage.json',
+          )
+        : null,
   });
   grammar = (await registry.loadGrammar('source.wit'))!;
 });
@@ -63,9 +70,12 @@ describe('WIT grammar', () => {
 
   test('comments, nested block comments and doc comments', () => {
     const tokens = tokenize(fixture());
-    assert.ok(has(scopeOf(tokens, '/// A Theater actor\'s world.', 0), 'comment.line.documentation.wit'));
+    assert.ok(has(scopeOf(tokens, "/// A Theater actor's world.", 0), 'comment.line.documentation.wit'));
     const line3 = tokens.filter((t) => t.line === 3);
-    assert.ok(line3.every((t) => has(t.scopes, 'comment.block')), 'the whole nested comment line is comment');
+    assert.ok(
+      line3.every((t) => has(t.scopes, 'comment.block')),
+      'the whole nested comment line is comment',
+    );
   });
 
   test('worlds, interfaces, type definitions, functions, fields and types', () => {
@@ -99,7 +109,7 @@ describe('WIT grammar', () => {
     assert.ok(tokens.filter((t) => t.line >= 1 && t.text.trim()).every((t) => has(t.scopes, 'comment.block')));
   });
 
-  test('the test actors\' and the upstream world files tokenize without runaway rule stacks', () => {
+  test("the test actors' and the upstream world files tokenize without runaway rule stacks", () => {
     for (const dir of fs.readdirSync(path.join(projectRoot, 'test-actors'))) {
       const f = path.join(projectRoot, 'test-actors', dir, 'world.wit');
       if (!fs.existsSync(f)) continue;

@@ -36,7 +36,11 @@ export async function actorCopy(name: string, edit?: (manifest: string) => strin
 /** One data dir for the whole test process: the transpile cache is shared, stores are not reused. */
 export const dataDir = tempDir('data');
 
-export interface RunResult { session: ActorSession; outcome: ActorOutcome; initOk: boolean }
+export interface RunResult {
+  session: ActorSession;
+  outcome: ActorOutcome;
+  initOk: boolean;
+}
 
 /** Starts the actor, waits for init to finish (or the actor to end), then stops it, like `theater run`. */
 export async function runToEnd(manifestPath: string, opts: { callTimeoutMs?: number; replayChainPath?: string } = {}): Promise<RunResult> {

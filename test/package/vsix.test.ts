@@ -14,7 +14,9 @@ function zipEntries(buf: Buffer): string[] {
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
     assert.equal(buf.readUInt32LE(p), 0x02014b50, 'central directory entry');
-    const nameLen = buf.readUInt16LE(p + 28), extra = buf.readUInt16LE(p + 30), comment = buf.readUInt16LE(p + 32);
+    const nameLen = buf.readUInt16LE(p + 28),
+      extra = buf.readUInt16LE(p + 30),
+      comment = buf.readUInt16LE(p + 32);
     names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
     p += 46 + nameLen + extra + comment;
   }
@@ -24,26 +26,37 @@ function zipEntries(buf: Buffer): string[] {
 const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { name: string; version: string };
 const vsix = path.join(projectRoot, `${pkg.name}-${pkg.version}.vsix`);
 
-test('the .vsix contains the bundles, grammar, media and jco\'s transpiler, nothing else, under 20 MB', { skip: fs.existsSync(vsix) ? false : `${path.basename(vsix)} is missing; run \`npm run package\`` }, () => {
-  const size = fs.statSync(vsix).size;
-  assert.ok(size < 20 * 2 ** 20, `${size} bytes is under 20 MB`);
-  const names = zipEntries(fs.readFileSync(vsix));
-  const allowed = [
-    /^\[Content_Types\]\.xml$/, /^extension\.vsixmanifest$/,
-    /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
-    /^extension\/dist\/(extension|server|actorWorker)\.js$/,
-    /^extension\/syntaxes\/wit\.(tmLanguage|language-configuration)\.json$/,
-    /^extension\/media\/(theater\.svg|manifest\.schema\.json)$/,
-    /^extension\/dist\/node_modules\/@bytecodealliance\/jco-transpile\/(package\.json|LICENSE|dist\/[\w.-]+\.js|vendor\/.+)$/,
-    /^extension\/dist\/node_modules\/@bytecodealliance\/(preview2-shim|jco-node-fs|jco-node-fs-[\w-]+)\/.+$/,
-    /^extension\/dist\/node_modules\/oxc-minify\/(package\.json|index\.js)$/,
-  ];
-  const unexpected = names.filter((n) => !allowed.some((re) => re.test(n)));
-  assert.deepEqual(unexpected, [], 'nothing unexpected in the package');
-  for (const must of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/actorWorker.js', 'extension/syntaxes/wit.tmLanguage.json',
-    'extension/dist/node_modules/@bytecodealliance/jco-transpile/vendor/js-component-bindgen-component.core.wasm',
-    'extension/dist/node_modules/@bytecodealliance/preview2-shim/package.json', 'extension/dist/node_modules/@bytecodealliance/jco-node-fs/package.json']) {
-    assert.ok(names.includes(must), `${must} is packaged`);
-  }
-  assert.ok(!names.some((n) => /binaryen|\.ts$|\/test\/|\.map$/.test(n)), 'no binaryen, sources, tests or source maps');
-});
+test(
+  "the .vsix contains the bundles, grammar, media and jco's transpiler, nothing else, under 20 MB",
+  { skip: fs.existsSync(vsix) ? false : `${path.basename(vsix)} is missing; run \`npm run package\`` },
+  () => {
+    const size = fs.statSync(vsix).size;
+    assert.ok(size < 20 * 2 ** 20, `${size} bytes is under 20 MB`);
+    const names = zipEntries(fs.readFileSync(vsix));
+    const allowed = [
+      /^\[Content_Types\]\.xml$/,
+      /^extension\.vsixmanifest$/,
+      /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
+      /^extension\/dist\/(extension|server|actorWorker)\.js$/,
+      /^extension\/syntaxes\/wit\.(tmLanguage|language-configuration)\.json$/,
+      /^extension\/media\/(theater\.svg|manifest\.schema\.json)$/,
+      /^extension\/dist\/node_modules\/@bytecodealliance\/jco-transpile\/(package\.json|LICENSE|dist\/[\w.-]+\.js|vendor\/.+)$/,
+      /^extension\/dist\/node_modules\/@bytecodealliance\/(preview2-shim|jco-node-fs|jco-node-fs-[\w-]+)\/.+$/,
+      /^extension\/dist\/node_modules\/oxc-minify\/(package\.json|index\.js)$/,
+    ];
+    const unexpected = names.filter((n) => !allowed.some((re) => re.test(n)));
+    assert.deepEqual(unexpected, [], 'nothing unexpected in the package');
+    for (const must of [
+      'extension/dist/extension.js',
+      'extension/dist/server.js',
+      'extension/dist/actorWorker.js',
+      'extension/syntaxes/wit.tmLanguage.json',
+      'extension/dist/node_modules/@bytecodealliance/jco-transpile/vendor/js-component-bindgen-component.core.wasm',
+      'extension/dist/node_modules/@bytecodealliance/preview2-shim/package.json',
+      'extension/dist/node_modules/@bytecodealliance/jco-node-fs/package.json',
+    ]) {
+      assert.ok(names.includes(must), `${must} is packaged`);
+    }
+    assert.ok(!names.some((n) => /binaryen|\.ts$|\/test\/|\.map$/.test(n)), 'no binaryen, sources, tests or source maps');
+  },
+);

@@ -27,18 +27,25 @@ function stateText(s: Uint8Array | null | undefined): string {
 }
 
 describe('positive actors', () => {
-  test('wasi-random-test passes its checks, starts with Theater\'s root hash and records the seed\'s call order', async () => {
+  test("wasi-random-test passes its checks, starts with Theater's root hash and records the seed's call order", async () => {
     const { outcome, session, initOk } = await runToEnd(await actorCopy('wasi-random-test'));
     assert.equal(initOk, true, outcome.error);
     assert.equal(stateText(outcome.state), 'WASI random tests passed!');
     const events = chainOf(session.logPath);
     assert.equal(toHex(events[0]!.hash), THEATER_ROOT);
-    assert.deepEqual(events.map((e) => e.eventType), [
-      'wasm',
-      'wasi:random/random@0.2.3/get-random-bytes', 'wasi:random/random@0.2.3/get-random-bytes',
-      'wasi:random/random@0.2.3/get-random-u64', 'wasi:random/random@0.2.3/get-random-u64',
-      'wasi:random/random@0.2.3/get-random-bytes', 'wasm', 'shutdown',
-    ]);
+    assert.deepEqual(
+      events.map((e) => e.eventType),
+      [
+        'wasm',
+        'wasi:random/random@0.2.3/get-random-bytes',
+        'wasi:random/random@0.2.3/get-random-bytes',
+        'wasi:random/random@0.2.3/get-random-u64',
+        'wasi:random/random@0.2.3/get-random-u64',
+        'wasi:random/random@0.2.3/get-random-bytes',
+        'wasm',
+        'shutdown',
+      ],
+    );
     const first = decodeEvent(events[1]!);
     assert.equal(first.interface, 'wasi:random/random@0.2.3');
     assert.equal(first.function, 'get-random-bytes');
@@ -50,8 +57,13 @@ describe('positive actors', () => {
     assert.equal(outcome.status, 'stopped', outcome.error);
     assert.equal(stateText(outcome.state), 'WASI clocks + poll tests passed!');
     const types = chainOf(session.logPath).map((e) => e.eventType);
-    for (const t of ['wasi:clocks/monotonic-clock@0.2.3/now', 'wasi:clocks/monotonic-clock@0.2.3/subscribe-duration',
-      'wasi:io/poll@0.2.3/[method]pollable.block', 'wasi:io/poll@0.2.3/poll', 'wasi:clocks/wall-clock@0.2.3/now']) {
+    for (const t of [
+      'wasi:clocks/monotonic-clock@0.2.3/now',
+      'wasi:clocks/monotonic-clock@0.2.3/subscribe-duration',
+      'wasi:io/poll@0.2.3/[method]pollable.block',
+      'wasi:io/poll@0.2.3/poll',
+      'wasi:clocks/wall-clock@0.2.3/now',
+    ]) {
       assert.ok(types.includes(t), `${t} recorded`);
     }
   });
@@ -77,7 +89,9 @@ describe('positive actors', () => {
     assert.match(stateText(outcome.state), /PATH exists: true/);
     chainOf(session.logPath);
 
-    const denied = await actorCopy('environment-test', (m) => m.replace(/type = "environment"[^\n]*/, 'type = "environment"\ndenied_vars = ["PATH"]'));
+    const denied = await actorCopy('environment-test', (m) =>
+      m.replace(/type = "environment"[^\n]*/, 'type = "environment"\ndenied_vars = ["PATH"]'),
+    );
     const r2 = await runToEnd(denied);
     const events = chainOf(r2.session.logPath);
     const denial = events.find((e) => e.eventType === 'theater:simple/environment/permission-denied');
@@ -95,7 +109,11 @@ describe('positive actors', () => {
   });
 
   test('init-params-actor gets the older (state, (actor-id,)) init and the id is recorded', async () => {
-    const session = await startActor({ manifestPath: await actorCopy('init-params-actor'), dataDir, actorId: '00000000-0000-4000-8000-000000000001' });
+    const session = await startActor({
+      manifestPath: await actorCopy('init-params-actor'),
+      dataDir,
+      actorId: '00000000-0000-4000-8000-000000000001',
+    });
     await new Promise((r) => session.once('init-done', r));
     const outcome = await session.stop();
     assert.equal(stateText(outcome.state), '00000000-0000-4000-8000-000000000001');
@@ -105,10 +123,15 @@ describe('positive actors', () => {
 
   test('golden chain: a seeded random handler records exactly the committed hashes, every run', async () => {
     const seeded = (m: string) => m.replace(/type = "random"[^\n]*/, 'type = "random"\nseed = 42');
-    const golden = JSON.parse(fs.readFileSync(path.join(projectRoot, 'test', 'golden', 'wasi-random-test.seed42.json'), 'utf8')) as { events: Array<{ event_type: string; hash: string }> };
+    const golden = JSON.parse(fs.readFileSync(path.join(projectRoot, 'test', 'golden', 'wasi-random-test.seed42.json'), 'utf8')) as {
+      events: Array<{ event_type: string; hash: string }>;
+    };
     for (let run = 0; run < 2; run++) {
       const events = chainOf((await runToEnd(await actorCopy('wasi-random-test', seeded))).session.logPath);
-      assert.deepEqual(events.map((e) => ({ event_type: e.eventType, hash: toHex(e.hash) })), golden.events);
+      assert.deepEqual(
+        events.map((e) => ({ event_type: e.eventType, hash: toHex(e.hash) })),
+        golden.events,
+      );
     }
   });
 });
@@ -124,9 +147,11 @@ describe('negative actors: one clear sentence, and a chain that verifies', () =>
     });
   };
 
-  test('random@0.3.0 has no compatible handler', () => refuses('random-030-actor', 'import-version-mismatch', /wasi:random\/random@0\.3\.0.*registered: wasi:random\/random@0\.2\.3/));
+  test('random@0.3.0 has no compatible handler', () =>
+    refuses('random-030-actor', 'import-version-mismatch', /wasi:random\/random@0\.3\.0.*registered: wasi:random\/random@0\.2\.3/));
   test('an interface no handler provides', () => refuses('unknown-import-actor', 'import-unresolved', /acme:widgets\/gizmo@1\.0\.0/));
-  test('random imported but not listed in the manifest', () => refuses('unlisted-random-actor', 'handler-not-listed', /add \[\[handler\]\] type = "random"/));
+  test('random imported but not listed in the manifest', () =>
+    refuses('unlisted-random-actor', 'handler-not-listed', /add \[\[handler\]\] type = "random"/));
 
   const fails = async (name: string, pattern: RegExp, opts: { callTimeoutMs?: number } = {}) => {
     const { outcome, session, initOk } = await runToEnd(await actorCopy(name), opts);
@@ -134,16 +159,23 @@ describe('negative actors: one clear sentence, and a chain that verifies', () =>
     assert.equal(outcome.status, 'failed');
     assert.match(outcome.error ?? '', pattern);
     const events = chainOf(session.logPath);
-    const last = events.at(-1)!, beforeLast = events.at(-2)!;
+    const last = events.at(-1)!,
+      beforeLast = events.at(-2)!;
     assert.equal(last.eventType, 'shutdown');
     assert.equal(decodeEvent(beforeLast).category, 'wasm-error');
     assert.match(decodeEvent(beforeLast).error ?? '', pattern);
     return events;
   };
 
-  test('a trap', async () => { await fails('trap-actor', /trapped/); });
-  test('init returns Err', async () => { await fails('init-error-actor', /init failed on purpose: missing configuration/); });
-  test('an endless loop is stopped at the time limit', async () => { await fails('infinite-loop-actor', /time limit/, { callTimeoutMs: 300 }); });
+  test('a trap', async () => {
+    await fails('trap-actor', /trapped/);
+  });
+  test('init returns Err', async () => {
+    await fails('init-error-actor', /init failed on purpose: missing configuration/);
+  });
+  test('an endless loop is stopped at the time limit', async () => {
+    await fails('infinite-loop-actor', /time limit/, { callTimeoutMs: 300 });
+  });
 
   test('a semver-compatible import (0.2.0 served by 0.2.3) runs and records the name as imported', async () => {
     const { outcome, session } = await runToEnd(await actorCopy('compat-random-actor'));

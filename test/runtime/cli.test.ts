@@ -35,7 +35,10 @@ describe('theater CLI', { skip }, () => {
   test('run --json: one JSON object per event, u64 exact', async () => {
     const r = theater(['run', await actorCopy('wasi-random-test'), '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(lines[0]!.event_type, 'wasm');
     assert.equal(lines.at(-1)!.done, true);
     assert.ok(lines.some((l) => l.event_type === 'wasi:random/random@0.2.3/get-random-u64'));
@@ -86,39 +89,56 @@ describe('theater CLI', { skip }, () => {
     assert.ok(list.some((h) => h.type === 'timing') && list.some((h) => h.type === 'store'));
   });
 
-  test('chain verify names the first bad event; show decodes; diff finds the divergence', { skip: skipUnlessShared('fixtures', 'theater-chains') }, () => {
-    const fixture = sharedPath('fixtures', 'theater-chains', 'wasi-random-test.chain.json')!;
-    const show = theater(['chain', 'show', fixture]);
-    assert.equal(show.code, 0);
-    assert.match(show.stdout, /12529243227765134399/);
-    const events = JSON.parse(fs.readFileSync(fixture, 'utf8')) as Array<{ data: number[] }>;
-    events[3]!.data[5] ^= 1;
-    const dir = tempDir('tamper');
-    const tampered = path.join(dir, 'tampered.json');
-    fs.writeFileSync(tampered, JSON.stringify(events));
-    const v = theater(['chain', 'verify', tampered]);
-    assert.equal(v.code, 1);
-    assert.match(v.stdout, /^event 3: /);
-    const d = theater(['chain', 'diff', fixture, tampered]);
-    assert.equal(d.code, 1);
-    assert.match(d.stdout, /first divergence at event 3/);
-  });
+  test(
+    'chain verify names the first bad event; show decodes; diff finds the divergence',
+    { skip: skipUnlessShared('fixtures', 'theater-chains') },
+    () => {
+      const fixture = sharedPath('fixtures', 'theater-chains', 'wasi-random-test.chain.json')!;
+      const show = theater(['chain', 'show', fixture]);
+      assert.equal(show.code, 0);
+      assert.match(show.stdout, /12529243227765134399/);
+      const events = JSON.parse(fs.readFileSync(fixture, 'utf8')) as Array<{ data: number[] }>;
+      events[3]!.data[5] ^= 1;
+      const dir = tempDir('tamper');
+      const tampered = path.join(dir, 'tampered.json');
+      fs.writeFileSync(tampered, JSON.stringify(events));
+      const v = theater(['chain', 'verify', tampered]);
+      assert.equal(v.code, 1);
+      assert.match(v.stdout, /^event 3: /);
+      const d = theater(['chain', 'diff', fixture, tampered]);
+      assert.equal(d.code, 1);
+      assert.match(d.stdout, /first divergence at event 3/);
+    },
+  );
 
   test('kill -9 in the middle of a run leaves a log that verifies', async () => {
-    const manifest = await actorCopy('loop-actor', (m) => `init_state = "./state.json"\n${m.replace('type = "random"', 'type = "random"\nseed = 3')}`);
+    const manifest = await actorCopy(
+      'loop-actor',
+      (m) => `init_state = "./state.json"\n${m.replace('type = "random"', 'type = "random"\nseed = 3')}`,
+    );
     fs.writeFileSync(path.join(path.dirname(manifest), 'state.json'), '50000000');
     const logDir = path.join(path.dirname(manifest), '.theater', 'chains');
-    const child = spawn(process.execPath, [bin, 'run', manifest, '--data-dir', dataDir, '--timeout', '600000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'run', manifest, '--data-dir', dataDir, '--timeout', '600000'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     // Wait until the log holds a few thousand events (or the run ends early, which fails the test), then kill.
     const log = await new Promise<string>((resolve, reject) => {
       const poll = setInterval(() => {
         if (!fs.existsSync(logDir)) return;
         const file = fs.readdirSync(logDir).find((f) => f.endsWith('.chain.jsonl'));
-        if (file && fs.statSync(path.join(logDir, file)).size > 400_000) { clearInterval(poll); resolve(path.join(logDir, file)); }
+        if (file && fs.statSync(path.join(logDir, file)).size > 400_000) {
+          clearInterval(poll);
+          resolve(path.join(logDir, file));
+        }
       }, 20);
-      child.once('exit', (code) => { clearInterval(poll); reject(new Error(`theater run ended (${code}) before it could be killed: ${stderr}`)); });
+      child.once('exit', (code) => {
+        clearInterval(poll);
+        reject(new Error(`theater run ended (${code}) before it could be killed: ${stderr}`));
+      });
     });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

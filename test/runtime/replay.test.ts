@@ -18,7 +18,15 @@ function hashes(logPath: string, dropSummary = true): string[] {
 }
 
 describe('replay', () => {
-  for (const name of ['wasi-random-test', 'wasi-clocks-test', 'runtime-test', 'environment-test', 'store-test', 'init-params-actor', 'compat-random-actor']) {
+  for (const name of [
+    'wasi-random-test',
+    'wasi-clocks-test',
+    'runtime-test',
+    'environment-test',
+    'store-test',
+    'init-params-actor',
+    'compat-random-actor',
+  ]) {
     test(`${name}: run → replay gives identical hashes and ends with a replay summary`, async () => {
       // No seed, real clocks, a fresh store id, the real environment: only the chain can reproduce the run.
       const manifest = await actorCopy(name);
@@ -40,13 +48,20 @@ describe('replay', () => {
     const dir = path.dirname(manifest);
     fs.copyFileSync(live.session.logPath, path.join(dir, 'recorded.chain.jsonl'));
     const replayManifest = path.join(dir, 'replay-manifest.toml');
-    fs.writeFileSync(replayManifest, `${fs.readFileSync(manifest, 'utf8')}\n[[handler]]\ntype = "replay"\nchain = "./recorded.chain.jsonl"\n`);
+    fs.writeFileSync(
+      replayManifest,
+      `${fs.readFileSync(manifest, 'utf8')}\n[[handler]]\ntype = "replay"\nchain = "./recorded.chain.jsonl"\n`,
+    );
     const replay = await runToEnd(replayManifest);
     assert.equal(replay.session.replayReport?.verdict, 'replayed', replay.session.replayReport?.message);
   });
 
   const changeU64 = (ev: { data: Uint8Array }) =>
-    Buffer.from(Buffer.from(ev.data).toString('utf8').replace(/"U64":(\d+)/, (_, n: string) => `"U64":${BigInt(n) ^ 1n}`));
+    Buffer.from(
+      Buffer.from(ev.data)
+        .toString('utf8')
+        .replace(/"U64":(\d+)/, (_, n: string) => `"U64":${BigInt(n) ^ 1n}`),
+    );
 
   test('a recorded output changed in place is reported at exactly that index', async () => {
     const manifest = await actorCopy('wasi-random-test');
@@ -103,12 +118,18 @@ describe('replay', () => {
     assert.equal(replay.session.replayReport?.divergence?.index, 3);
   });
 
-  test('upstream Theater\'s wasi-random-test chain replays with our actor, matched by value', { skip: skipUnlessShared('fixtures', 'theater-chains') }, async () => {
-    const manifest = await actorCopy('wasi-random-test');
-    const replay = await runToEnd(manifest, { replayChainPath: sharedPath('fixtures', 'theater-chains', 'wasi-random-test.chain.json')! });
-    const report = replay.session.replayReport!;
-    assert.equal(report.verdict, 'replayed', report.message);
-    assert.match(report.message, /5 host calls were recorded in Theater's older v1 format/);
-    assert.equal(Buffer.from(replay.outcome.state ?? []).toString(), 'WASI random tests passed!');
-  });
+  test(
+    "upstream Theater's wasi-random-test chain replays with our actor, matched by value",
+    { skip: skipUnlessShared('fixtures', 'theater-chains') },
+    async () => {
+      const manifest = await actorCopy('wasi-random-test');
+      const replay = await runToEnd(manifest, {
+        replayChainPath: sharedPath('fixtures', 'theater-chains', 'wasi-random-test.chain.json')!,
+      });
+      const report = replay.session.replayReport!;
+      assert.equal(report.verdict, 'replayed', report.message);
+      assert.match(report.message, /5 host calls were recorded in Theater's older v1 format/);
+      assert.equal(Buffer.from(replay.outcome.state ?? []).toString(), 'WASI random tests passed!');
+    },
+  );
 });

@@ -33,7 +33,10 @@ describe('replace an unknown key with the suggestion', () => {
   test('top-level key, table header and handler config key: only the key changes', () => {
     let doc = fixture('typos.manifest.toml');
     const before = doc.getText();
-    assert.deepEqual(fixesFor(doc, 'unknown-key').map((a) => a.title), ['Change to `description`', 'Change to `permission_policy`']);
+    assert.deepEqual(
+      fixesFor(doc, 'unknown-key').map((a) => a.title),
+      ['Change to `description`', 'Change to `permission_policy`'],
+    );
     doc = applyFix(doc, 'unknown-key', 'Change to `description`');
     assert.match(doc.getText(), /^description = "a top-level key with a typo"$/m);
     doc = applyFix(doc, 'unknown-key', 'Change to `permission_policy`');
@@ -41,12 +44,17 @@ describe('replace an unknown key with the suggestion', () => {
     doc = applyFix(doc, 'config-unknown-key');
     assert.match(doc.getText(), /^max_bytes = 1024$/m);
     assert.deepEqual(codes(doc), []);
-    assert.equal(doc.getText(), before.replace('descripton', 'description').replace('permision', 'permission').replace('max_byte ', 'max_bytes '));
+    assert.equal(
+      doc.getText(),
+      before.replace('descripton', 'description').replace('permision', 'permission').replace('max_byte ', 'max_bytes '),
+    );
   });
 
   test('no fix when there is no suggestion', () => {
     const doc = fixture('typos.manifest.toml', fixture('typos.manifest.toml').getText().replace('descripton', 'zzzzzz'));
-    const d = diagnose(doc).map(toLsp).filter((x) => x.code === 'unknown-key' && x.message.includes('zzzzzz'));
+    const d = diagnose(doc)
+      .map(toLsp)
+      .filter((x) => x.code === 'unknown-key' && x.message.includes('zzzzzz'));
     assert.equal(d.length, 1);
     assert.deepEqual(codeActionsFor(doc, d), []);
   });
@@ -57,7 +65,10 @@ describe('replace an unknown handler type with the suggestion', () => {
     for (const q of ['"', "'"]) {
       const text = fixture('typos.manifest.toml').getText().replace('type = "random"', `type = ${q}randon${q}`);
       const doc = fixture('typos.manifest.toml', text);
-      assert.deepEqual(fixesFor(doc, 'unknown-handler-type').map((a) => a.title), ['Change to "random"']);
+      assert.deepEqual(
+        fixesFor(doc, 'unknown-handler-type').map((a) => a.title),
+        ['Change to "random"'],
+      );
       const fixed = applyFix(doc, 'unknown-handler-type');
       assert.equal(fixed.getText(), text.replace(`${q}randon${q}`, `${q}random${q}`));
       assert.ok(!codes(fixed).includes('unknown-handler-type'));
@@ -94,7 +105,9 @@ describe('change a WIT import to the registered version', () => {
 
 test('diagnostics without fix data, or from another source, get no action', () => {
   const doc = fixture('duplicate.manifest.toml');
-  const d = diagnose(doc).map(toLsp).find((x) => x.code === 'duplicate-handler')!;
+  const d = diagnose(doc)
+    .map(toLsp)
+    .find((x) => x.code === 'duplicate-handler')!;
   assert.deepEqual(codeActionsFor(doc, [{ ...d, data: undefined }]), []);
   assert.deepEqual(codeActionsFor(doc, [{ ...d, source: 'other' }]), []);
 });

@@ -16,7 +16,9 @@ const sorted = (items: CompletionItem[]) => [...items].sort((a, b) => (a.sortTex
 function accept(doc: TextDocument, items: CompletionItem[], label: string, line: number): string {
   const item = items.find((i) => i.label === label);
   assert.ok(item, `${label} is offered`);
-  return applyEdits(doc, [item.textEdit as TextEdit]).getText().split('\n')[line]!;
+  return applyEdits(doc, [item.textEdit as TextEdit])
+    .getText()
+    .split('\n')[line]!;
 }
 
 describe('manifest.toml', () => {
@@ -26,9 +28,13 @@ describe('manifest.toml', () => {
     const items = completionsAt(doc, at('top'));
     const l = labels(items);
     for (const k of ['description', 'long_description', 'init_state', 'package', '[[handler]]']) assert.ok(l.includes(k), k);
-    for (const k of ['name', 'version', 'component', 'save_chain', 'handler', 'permission_policy']) assert.ok(!l.includes(k), `${k} is present or a table`);
+    for (const k of ['name', 'version', 'component', 'save_chain', 'handler', 'permission_policy'])
+      assert.ok(!l.includes(k), `${k} is present or a table`);
     assert.equal(accept(doc, items, 'description', 0), 'description = "$1"');
-    assert.equal(completionsAt(doc, at('top'), { snippets: false }).find((i) => i.label === 'description')!.textEdit!.newText, 'description = ""');
+    assert.equal(
+      completionsAt(doc, at('top'), { snippets: false }).find((i) => i.label === 'description')!.textEdit!.newText,
+      'description = ""',
+    );
   });
 
   test('boolean values', () => {
@@ -41,19 +47,19 @@ describe('manifest.toml', () => {
     assert.equal(accept(eq, completionsAt(eq, { line: 1, character: 12 }), 'true', 1), 'save_chain = true');
   });
 
-  test('a config key\'s default as its value', () => {
+  test("a config key's default as its value", () => {
     const d = fixture('completion.manifest.toml', '[[handler]]\ntype = "timing"\nmax_sleep_duration = \n');
     const items = completionsAt(d, { line: 2, character: 'max_sleep_duration = '.length });
     assert.deepEqual(labels(items), ['3600000']);
     assert.equal(items[0]!.detail, 'default');
   });
 
-  test('config keys of the table\'s type that are not there yet, with type and default', () => {
+  test("config keys of the table's type that are not there yet, with type and default", () => {
     const items = completionsAt(doc, at('randomKey'));
     const l = labels(items);
     assert.ok(l.includes('seed') && l.includes('max_int'));
     assert.ok(!l.includes('max_bytes') && !l.includes('allow_crypto_secure') && !l.includes('type'), 'present keys are not offered');
-    assert.ok(!l.includes('max_sleep_duration'), 'only the random handler\'s keys');
+    assert.ok(!l.includes('max_sleep_duration'), "only the random handler's keys");
     assert.equal(items.find((i) => i.label === 'max_int')!.detail, 'integer = 9223372036854775807');
     assert.equal(accept(doc, items, 'max_int', at('randomKey').line), 'max_int = 9223372036854775807');
   });
@@ -62,7 +68,11 @@ describe('manifest.toml', () => {
     const items = completionsAt(doc, at('type'));
     assert.deepEqual(new Set(labels(items)), new Set(listHandlers().map((h) => h.type)));
     const order = sorted(items).map((i) => listHandlers().find((h) => h.type === i.label)!.implemented);
-    assert.deepEqual(order, [...order].sort((a, b) => Number(b) - Number(a)), 'implemented first');
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => Number(b) - Number(a)),
+      'implemented first',
+    );
     assert.match((items.find((i) => i.label === 'random')!.documentation as { value: string }).value, /wasi:random\/random@0\.2\.3/);
     assert.equal(accept(doc, items, 'timing', at('type').line), 'type = "timing"');
     // Half typed, no closing quote yet.
@@ -70,7 +80,7 @@ describe('manifest.toml', () => {
     assert.equal(accept(doc, partial, 'timing', at('typePartial').line), 'type = "timing"');
   });
 
-  test('path values: files of the right kind under the manifest\'s folder', async () => {
+  test("path values: files of the right kind under the manifest's folder", async () => {
     await buildActors();
     const { at: p } = withMarkers('completion.manifest.toml');
     const file = path.join(projectRoot, 'test-actors', 'wasi-random-test', 'manifest.toml');
@@ -78,8 +88,17 @@ describe('manifest.toml', () => {
     const items = completionsAt(d, { line: 2, character: 'component = "'.length });
     assert.ok(labels(items).includes('./wasi-random-test.wasm'), labels(items).join(', '));
     assert.ok(labels(items).every((l) => l.endsWith('.wasm')));
-    assert.equal(applyEdits(d, [items[0]!.textEdit as TextEdit]).getText().split('\n')[2], `component = "${items[0]!.label}"`);
-    assert.deepEqual(completionsAt(doc, p('chainPath')).filter((i) => !/\.jsonl?$/.test(i.label)), [], 'replay chain: chain files only');
+    assert.equal(
+      applyEdits(d, [items[0]!.textEdit as TextEdit])
+        .getText()
+        .split('\n')[2],
+      `component = "${items[0]!.label}"`,
+    );
+    assert.deepEqual(
+      completionsAt(doc, p('chainPath')).filter((i) => !/\.jsonl?$/.test(i.label)),
+      [],
+      'replay chain: chain files only',
+    );
   });
 
   test('a table header', () => {

@@ -15,7 +15,9 @@ before(() => buildActors());
 
 describe('diagnostics', () => {
   test('LSP form: stable code, source theater, severity, fix data', () => {
-    const d = diagnose(fixture('unlisted.manifest.toml')).map(toLsp).find((x) => x.code === 'handler-not-listed')!;
+    const d = diagnose(fixture('unlisted.manifest.toml'))
+      .map(toLsp)
+      .find((x) => x.code === 'handler-not-listed')!;
     assert.equal(d.source, 'theater');
     assert.equal(d.severity, 1);
     assert.deepEqual(d.data, { fix: 'add-handler', handlerType: 'timing' });
@@ -28,7 +30,10 @@ describe('diagnostics', () => {
     const broken = fixture('unlisted.manifest.toml', doc.getText().replace('version = "0.1.0"', 'version = "0.1.0'));
     const syntax = diagnose(broken).find((x) => x.code === 'toml-syntax')!;
     assert.deepEqual(syntax.range.start, find(broken, '"0.1.0'));
-    assert.ok(diagnose(broken).some((x) => x.code === 'handler-not-listed'), 'the rest of the file is still checked');
+    assert.ok(
+      diagnose(broken).some((x) => x.code === 'handler-not-listed'),
+      'the rest of the file is still checked',
+    );
   });
 
   test('.wit: one diagnostic per import/export line with its code', () => {
@@ -57,9 +62,14 @@ describe('diagnostics', () => {
 
 describe('dependencies', () => {
   test('a manifest depends on its component, init_state and replay chain, found or not', () => {
-    const doc = fixture('unlisted.manifest.toml', `init_state = "./state.json"\n${fixture('unlisted.manifest.toml').getText()}\n[[handler]]\ntype = "replay"\nchain = "./run.chain.jsonl"\n`);
+    const doc = fixture(
+      'unlisted.manifest.toml',
+      `init_state = "./state.json"\n${fixture('unlisted.manifest.toml').getText()}\n[[handler]]\ntype = "replay"\nchain = "./run.chain.jsonl"\n`,
+    );
     const deps = checkDocument(doc).dependencies;
-    const expect = ['../../../test-actors/wasi-clocks-test/wasi-clocks-test.wasm', './state.json', './run.chain.jsonl'].map((p) => pathKey(path.resolve(fixtureDir, p)));
+    const expect = ['../../../test-actors/wasi-clocks-test/wasi-clocks-test.wasm', './state.json', './run.chain.jsonl'].map((p) =>
+      pathKey(path.resolve(fixtureDir, p)),
+    );
     for (const p of expect) assert.ok(deps.includes(p), `${p} in ${deps.join(', ')}`);
     assert.deepEqual(checkDocument(fixture('world.wit')).dependencies, []);
   });
@@ -68,8 +78,14 @@ describe('dependencies', () => {
     const dir = tempDir('lsp-cache');
     const actor = (n: string) => path.join(projectRoot, 'test-actors', n, `${n}.wasm`);
     fs.copyFileSync(actor('wasi-random-test'), path.join(dir, 'c.wasm'));
-    const doc = docFor(path.join(dir, 'manifest.toml'), 'name = "c"\nversion = "1"\ncomponent = "./c.wasm"\n\n[[handler]]\ntype = "random"\n');
-    assert.deepEqual(diagnose(doc).map((d) => d.code), []);
+    const doc = docFor(
+      path.join(dir, 'manifest.toml'),
+      'name = "c"\nversion = "1"\ncomponent = "./c.wasm"\n\n[[handler]]\ntype = "random"\n',
+    );
+    assert.deepEqual(
+      diagnose(doc).map((d) => d.code),
+      [],
+    );
     fs.copyFileSync(actor('random-030-actor'), path.join(dir, 'c.wasm'));
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(path.join(dir, 'c.wasm'), later, later);
@@ -77,13 +93,24 @@ describe('dependencies', () => {
   });
 });
 
-test('the upstream Theater manifests give a clear "component not found" and nothing nonsensical', { skip: skipUnlessShared('fixtures', 'theater-manifests') }, () => {
-  const dir = sharedPath('fixtures', 'theater-manifests')!;
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.toml'))) {
-    const diags = diagnose(docFor(path.join(dir, f), fs.readFileSync(path.join(dir, f), 'utf8')));
-    const errors = diags.filter((d) => d.severity === 'error');
-    assert.ok(errors.some((d) => d.code === 'component-not-found'), `${f}: component-not-found`);
-    for (const d of errors) assert.ok(['component-not-found', 'replay-chain-missing'].includes(d.code), `${f}: unexpected ${d.code}: ${d.message}`);
-    assert.ok(!diags.some((d) => d.code === 'unknown-key' || d.code === 'unknown-handler-type' || d.code === 'config-unknown-key'), `${f}: no bogus key findings`);
-  }
-});
+test(
+  'the upstream Theater manifests give a clear "component not found" and nothing nonsensical',
+  { skip: skipUnlessShared('fixtures', 'theater-manifests') },
+  () => {
+    const dir = sharedPath('fixtures', 'theater-manifests')!;
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.toml'))) {
+      const diags = diagnose(docFor(path.join(dir, f), fs.readFileSync(path.join(dir, f), 'utf8')));
+      const errors = diags.filter((d) => d.severity === 'error');
+      assert.ok(
+        errors.some((d) => d.code === 'component-not-found'),
+        `${f}: component-not-found`,
+      );
+      for (const d of errors)
+        assert.ok(['component-not-found', 'replay-chain-missing'].includes(d.code), `${f}: unexpected ${d.code}: ${d.message}`);
+      assert.ok(
+        !diags.some((d) => d.code === 'unknown-key' || d.code === 'unknown-handler-type' || d.code === 'config-unknown-key'),
+        `${f}: no bogus key findings`,
+      );
+    }
+  },
+);

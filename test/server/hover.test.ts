@@ -32,7 +32,9 @@ describe('manifest.toml', () => {
     const random = text(hoverAt(doc, find(doc, '[[handler]]', 3, 1)));
     assert.ok(random.includes(TOP_LEVEL_KEYS.find((k) => k.key === 'handler')!.doc));
     assert.match(random, /`random` handler/);
-    assert.ok(text(hoverAt(doc, find(doc, '[permission_policy', 3))).includes(TOP_LEVEL_KEYS.find((k) => k.key === 'permission_policy')!.doc));
+    assert.ok(
+      text(hoverAt(doc, find(doc, '[permission_policy', 3))).includes(TOP_LEVEL_KEYS.find((k) => k.key === 'permission_policy')!.doc),
+    );
   });
 
   test('type = "random": summary, interfaces with versions, config keys with defaults', () => {
@@ -62,7 +64,10 @@ describe('manifest.toml', () => {
   });
 
   test('nothing on comments, blank lines or unknown keys', () => {
-    assert.equal(hoverAt(fixture('hover.manifest.toml', `${doc.getText()}\n# comment\nfoo = 1\n`), { line: doc.lineCount, character: 3 }), null);
+    assert.equal(
+      hoverAt(fixture('hover.manifest.toml', `${doc.getText()}\n# comment\nfoo = 1\n`), { line: doc.lineCount, character: 3 }),
+      null,
+    );
     assert.equal(hoverAt(fixture('hover.manifest.toml', `${doc.getText()}\nfoo = 1\n`), { line: doc.lineCount, character: 1 }), null);
   });
 });
@@ -88,12 +93,18 @@ describe('world.wit', () => {
   });
 
   test('no handler: a version mismatch lists what is registered; an unknown interface says so', () => {
-    assert.match(at('wasi:random/random@0.3.0'), /no registered handler serves this version\. Registered: `wasi:random\/random@0\.2\.3` \(`random` handler\)/);
+    assert.match(
+      at('wasi:random/random@0.3.0'),
+      /no registered handler serves this version\. Registered: `wasi:random\/random@0\.2\.3` \(`random` handler\)/,
+    );
     assert.match(at('acme:widgets/gizmo'), /no registered handler serves this interface/);
   });
 
   test('always-available and unimplemented handlers; exports and who drives them', () => {
-    assert.match(at('theater:simple/runtime'), /`runtime` handler \(exact version\)[\s\S]*log: func\(msg: string\);[\s\S]*Always available/);
+    assert.match(
+      at('theater:simple/runtime'),
+      /`runtime` handler \(exact version\)[\s\S]*log: func\(msg: string\);[\s\S]*Always available/,
+    );
     assert.match(at('theater:simple/http-client'), /not implemented by this runtime yet/);
     assert.match(at('theater:simple/actor'), /called by the `runtime` handler/);
     assert.match(at('acme:widgets/callback'), /no registered handler calls this export/);

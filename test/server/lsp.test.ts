@@ -13,88 +13,120 @@ import { buildActors, fixtureDir } from './support';
 
 const cli = path.join(projectRoot, 'dist', 'cli.js');
 const serverJs = path.join(projectRoot, 'dist', 'server.js');
-const missing = (f: string) => (fs.existsSync(f) ? false : `${path.relative(projectRoot, f)} is missing; run \`node src/build/bundle.mjs\``);
+const missing = (f: string) =>
+  fs.existsSync(f) ? false : `${path.relative(projectRoot, f)} is missing; run \`node src/build/bundle.mjs\``;
 const codesOf = (p: { diagnostics: Array<{ code: string }> }) => p.diagnostics.map((d) => d.code).sort();
-const textAt = (text: string, r: { start: { line: number; character: number }; end: { character: number } }) => text.split('\n')[r.start.line]!.slice(r.start.character, r.end.character);
+const textAt = (text: string, r: { start: { line: number; character: number }; end: { character: number } }) =>
+  text.split('\n')[r.start.line]!.slice(r.start.character, r.end.character);
 
-test('`theater lsp --stdio`: diagnostics on open and edit, quick fix, hover, completion, watched files, exit 0', { skip: missing(cli), timeout: 30_000 }, async () => {
-  const manifest = await actorCopy('unlisted-random-actor', (m) => m.replace('description', 'descripton'));
-  const uri = pathToFileURL(manifest).href;
-  const text = fs.readFileSync(manifest, 'utf8');
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'theater'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const c = new LspClient(child, 'stdio');
+test(
+  '`theater lsp --stdio`: diagnostics on open and edit, quick fix, hover, completion, watched files, exit 0',
+  { skip: missing(cli), timeout: 30_000 },
+  async () => {
+    const manifest = await actorCopy('unlisted-random-actor', (m) => m.replace('description', 'descripton'));
+    const uri = pathToFileURL(manifest).href;
+    const text = fs.readFileSync(manifest, 'utf8');
+    const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'theater'), 'lsp', '--stdio'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const c = new LspClient(child, 'stdio');
 
-  const init = await c.request('initialize', {
-    processId: process.pid, rootUri: pathToFileURL(path.dirname(manifest)).href,
-    capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { completion: { completionItem: { snippetSupport: true } } } },
-  });
-  assert.equal(init.capabilities.textDocumentSync.change, 2, 'incremental sync');
-  assert.ok(init.capabilities.codeActionProvider && init.capabilities.hoverProvider && init.capabilities.completionProvider);
-  const registered = c.next('client/registerCapability');
-  c.notify('initialized', {});
-  const reg = await registered;
-  assert.equal(reg.registrations[0].method, 'workspace/didChangeWatchedFiles');
-  assert.ok(reg.registrations[0].registerOptions.watchers.some((w: { globPattern: string }) => w.globPattern === '**/*.wasm'));
+    const init = await c.request('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(path.dirname(manifest)).href,
+      capabilities: {
+        workspace: { didChangeWatchedFiles: { dynamicRegistration: true } },
+        textDocument: { completion: { completionItem: { snippetSupport: true } } },
+      },
+    });
+    assert.equal(init.capabilities.textDocumentSync.change, 2, 'incremental sync');
+    assert.ok(init.capabilities.codeActionProvider && init.capabilities.hoverProvider && init.capabilities.completionProvider);
+    const registered = c.next('client/registerCapability');
+    c.notify('initialized', {});
+    const reg = await registered;
+    assert.equal(reg.registrations[0].method, 'workspace/didChangeWatchedFiles');
+    assert.ok(reg.registrations[0].registerOptions.watchers.some((w: { globPattern: string }) => w.globPattern === '**/*.wasm'));
 
-  // Open a broken manifest: published at once, with codes and ranges.
-  const opened = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
-  c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text } });
-  const d1 = await opened;
-  assert.equal(d1.version, 1);
-  assert.deepEqual(codesOf(d1), ['handler-not-listed', 'unknown-key']);
-  const unknown = d1.diagnostics.find((d: any) => d.code === 'unknown-key');
-  const notListed = d1.diagnostics.find((d: any) => d.code === 'handler-not-listed');
-  assert.equal(textAt(text, unknown.range), 'descripton');
-  assert.equal(textAt(text, notListed.range), '"./unlisted-random-actor.wasm"');
-  assert.equal(notListed.source, 'theater');
-  assert.equal(notListed.severity, 1);
+    // Open a broken manifest: published at once, with codes and ranges.
+    const opened = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text } });
+    const d1 = await opened;
+    assert.equal(d1.version, 1);
+    assert.deepEqual(codesOf(d1), ['handler-not-listed', 'unknown-key']);
+    const unknown = d1.diagnostics.find((d: any) => d.code === 'unknown-key');
+    const notListed = d1.diagnostics.find((d: any) => d.code === 'handler-not-listed');
+    assert.equal(textAt(text, unknown.range), 'descripton');
+    assert.equal(textAt(text, notListed.range), '"./unlisted-random-actor.wasm"');
+    assert.equal(notListed.source, 'theater');
+    assert.equal(notListed.severity, 1);
 
-  // Quick fixes over the wire (one diagnostic without its data: the server restores it).
-  const actions = await c.request('textDocument/codeAction', {
-    textDocument: { uri }, range: notListed.range, context: { diagnostics: [{ ...notListed, data: undefined }, unknown] },
-  });
-  assert.deepEqual(actions.map((a: any) => a.title).sort(), ['Add [[handler]] type = "random"', 'Change to `description`']);
-  assert.deepEqual(await c.request('textDocument/codeAction', { textDocument: { uri }, range: notListed.range, context: { diagnostics: [notListed], only: ['refactor'] } }), []);
+    // Quick fixes over the wire (one diagnostic without its data: the server restores it).
+    const actions = await c.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: notListed.range,
+      context: { diagnostics: [{ ...notListed, data: undefined }, unknown] },
+    });
+    assert.deepEqual(actions.map((a: any) => a.title).sort(), ['Add [[handler]] type = "random"', 'Change to `description`']);
+    assert.deepEqual(
+      await c.request('textDocument/codeAction', {
+        textDocument: { uri },
+        range: notListed.range,
+        context: { diagnostics: [notListed], only: ['refactor'] },
+      }),
+      [],
+    );
 
-  // Three quick edits (incremental, as an editor sends them): only the last version is published.
-  const edits = actions.flatMap((a: any) => a.edit.changes[uri]).sort((a: any, b: any) => b.range.start.line - a.range.start.line);
-  const settled = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
-  c.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: edits[0].range, text: edits[0].newText }] });
-  c.notify('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ range: edits[1].range, text: edits[1].newText }] });
-  c.notify('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# fixed\n' }] });
-  const d2 = await settled;
-  assert.equal(d2.version, 4, 'the debounce published the latest version only');
-  assert.deepEqual(d2.diagnostics, []);
+    // Three quick edits (incremental, as an editor sends them): only the last version is published.
+    const edits = actions.flatMap((a: any) => a.edit.changes[uri]).sort((a: any, b: any) => b.range.start.line - a.range.start.line);
+    const settled = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    c.notify('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: edits[0].range, text: edits[0].newText }],
+    });
+    c.notify('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: edits[1].range, text: edits[1].newText }],
+    });
+    c.notify('textDocument/didChange', {
+      textDocument: { uri, version: 4 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# fixed\n' }],
+    });
+    const d2 = await settled;
+    assert.equal(d2.version, 4, 'the debounce published the latest version only');
+    assert.deepEqual(d2.diagnostics, []);
 
-  // Hover and completion over the wire.
-  const hover = await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
-  assert.match(hover.contents.value, /\*\*`name`\*\*/);
-  const items = await c.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 0 } });
-  assert.ok(items.some((i: any) => i.label === 'init_state'));
+    // Hover and completion over the wire.
+    const hover = await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
+    assert.match(hover.contents.value, /\*\*`name`\*\*/);
+    const items = await c.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    assert.ok(items.some((i: any) => i.label === 'init_state'));
 
-  // The component is rebuilt on disk (here: replaced by one importing wasi:random@0.3.0): the
-  // watched-file event re-checks the open manifest that reads it, without an edit.
-  const rebuilt = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
-  const wasm = path.join(path.dirname(manifest), 'unlisted-random-actor.wasm');
-  fs.copyFileSync(path.join(projectRoot, 'test-actors', 'random-030-actor', 'random-030-actor.wasm'), wasm);
-  c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(wasm).href, type: 2 }] });
-  const d3 = await rebuilt;
-  assert.equal(d3.version, 4);
-  assert.match(d3.diagnostics.find((d: any) => d.code === 'import-version-mismatch').message, /wasi:random\/random@0\.3\.0/);
+    // The component is rebuilt on disk (here: replaced by one importing wasi:random@0.3.0): the
+    // watched-file event re-checks the open manifest that reads it, without an edit.
+    const rebuilt = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    const wasm = path.join(path.dirname(manifest), 'unlisted-random-actor.wasm');
+    fs.copyFileSync(path.join(projectRoot, 'test-actors', 'random-030-actor', 'random-030-actor.wasm'), wasm);
+    c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(wasm).href, type: 2 }] });
+    const d3 = await rebuilt;
+    assert.equal(d3.version, 4);
+    assert.match(d3.diagnostics.find((d: any) => d.code === 'import-version-mismatch').message, /wasi:random\/random@0\.3\.0/);
 
-  // A .wit file: checked on open; closing clears its diagnostics.
-  const witUri = pathToFileURL(path.join(fixtureDir, 'world.wit')).href;
-  const wit = c.next('textDocument/publishDiagnostics', (p) => p.uri === witUri);
-  c.notify('textDocument/didOpen', { textDocument: { uri: witUri, languageId: 'wit', version: 1, text: fs.readFileSync(path.join(fixtureDir, 'world.wit'), 'utf8') } });
-  const w = await wit;
-  const mismatch = w.diagnostics.find((d: any) => d.code === 'wit-import-version-mismatch');
-  assert.deepEqual(mismatch.data, { fix: 'set-import-version', importName: 'wasi:random/random@0.3.0', version: '0.2.3' });
-  const cleared = c.next('textDocument/publishDiagnostics', (p) => p.uri === witUri);
-  c.notify('textDocument/didClose', { textDocument: { uri: witUri } });
-  assert.deepEqual((await cleared).diagnostics, []);
+    // A .wit file: checked on open; closing clears its diagnostics.
+    const witUri = pathToFileURL(path.join(fixtureDir, 'world.wit')).href;
+    const wit = c.next('textDocument/publishDiagnostics', (p) => p.uri === witUri);
+    c.notify('textDocument/didOpen', {
+      textDocument: { uri: witUri, languageId: 'wit', version: 1, text: fs.readFileSync(path.join(fixtureDir, 'world.wit'), 'utf8') },
+    });
+    const w = await wit;
+    const mismatch = w.diagnostics.find((d: any) => d.code === 'wit-import-version-mismatch');
+    assert.deepEqual(mismatch.data, { fix: 'set-import-version', importName: 'wasi:random/random@0.3.0', version: '0.2.3' });
+    const cleared = c.next('textDocument/publishDiagnostics', (p) => p.uri === witUri);
+    c.notify('textDocument/didClose', { textDocument: { uri: witUri } });
+    assert.deepEqual((await cleared).diagnostics, []);
 
-  assert.equal(await c.stop(), 0);
-});
+    assert.equal(await c.stop(), 0);
+  },
+);
 
 test('dist/server.js over Node IPC (how the extension starts it)', { skip: missing(serverJs), timeout: 30_000 }, async () => {
   await buildActors();
@@ -105,7 +137,9 @@ test('dist/server.js over Node IPC (how the extension starts it)', { skip: missi
   c.notify('initialized', {});
   const uri = pathToFileURL(path.join(fixtureDir, 'unlisted.manifest.toml')).href;
   const published = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
-  c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text: fs.readFileSync(path.join(fixtureDir, 'unlisted.manifest.toml'), 'utf8') } });
+  c.notify('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'toml', version: 1, text: fs.readFileSync(path.join(fixtureDir, 'unlisted.manifest.toml'), 'utf8') },
+  });
   assert.deepEqual(codesOf(await published), ['handler-not-listed', 'handler-not-listed', 'handler-not-listed']);
   assert.equal(c.serverRequests.length, 0, 'no dynamic registration without the client capability');
   // The setting theater.activateByImports (Theater's looser model) re-checks open manifests.

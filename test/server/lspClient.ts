@@ -2,8 +2,20 @@
 // Node IPC. Waiting resolves on the message itself (no sleeps); a child that dies fails every wait.
 import type { ChildProcess } from 'node:child_process';
 
-interface Message { jsonrpc: '2.0'; id?: number | string; method?: string; params?: any; result?: any; error?: { code: number; message: string } }
-interface Waiter { method: string; pred: (params: any) => boolean; resolve: (params: any) => void; reject: (e: Error) => void }
+interface Message {
+  jsonrpc: '2.0';
+  id?: number | string;
+  method?: string;
+  params?: any;
+  result?: any;
+  error?: { code: number; message: string };
+}
+interface Waiter {
+  method: string;
+  pred: (params: any) => boolean;
+  resolve: (params: any) => void;
+  reject: (e: Error) => void;
+}
 
 export class LspClient {
   private buf = Buffer.alloc(0);
@@ -16,17 +28,26 @@ export class LspClient {
   readonly notifications: Message[] = [];
   readonly exited: Promise<number | null>;
 
-  constructor(private readonly child: ChildProcess, private readonly transport: 'stdio' | 'ipc') {
-    if (transport === 'stdio') child.stdout!.on('data', (d: Buffer) => { this.buf = Buffer.concat([this.buf, d]); this.drain(); });
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly transport: 'stdio' | 'ipc',
+  ) {
+    if (transport === 'stdio')
+      child.stdout!.on('data', (d: Buffer) => {
+        this.buf = Buffer.concat([this.buf, d]);
+        this.drain();
+      });
     else child.on('message', (m) => this.dispatch(m as Message));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => {
-      const e = new Error(`the server exited (code ${code})`);
-      for (const p of this.pending.values()) p.reject(e);
-      for (const w of this.waiters) w.reject(e);
-      this.pending.clear();
-      this.waiters = [];
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        const e = new Error(`the server exited (code ${code})`);
+        for (const p of this.pending.values()) p.reject(e);
+        for (const w of this.waiters) w.reject(e);
+        this.pending.clear();
+        this.waiters = [];
+        resolve(code);
+      }),
+    );
   }
 
   private drain(): void {
@@ -45,7 +66,8 @@ export class LspClient {
     if (msg.id !== undefined && !msg.method) {
       const p = this.pending.get(msg.id);
       this.pending.delete(msg.id);
-      if (msg.error) p?.reject(new Error(`${msg.error.code}: ${msg.error.message}`)); else p?.resolve(msg.result);
+      if (msg.error) p?.reject(new Error(`${msg.error.code}: ${msg.error.message}`));
+      else p?.resolve(msg.result);
       return;
     }
     if (msg.method && msg.id !== undefined) {
@@ -60,7 +82,10 @@ export class LspClient {
   }
 
   private write(m: Message): void {
-    if (this.transport === 'ipc') { this.child.send(m); return; }
+    if (this.transport === 'ipc') {
+      this.child.send(m);
+      return;
+    }
     const body = Buffer.from(JSON.stringify(m), 'utf8');
     this.child.stdin!.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]));
   }

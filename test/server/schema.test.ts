@@ -13,7 +13,11 @@ type Schema = Record<string, any>;
 
 test('the committed media/manifest.schema.json equals the generated schema', () => {
   const committed = JSON.parse(fs.readFileSync(path.join(projectRoot, 'media', 'manifest.schema.json'), 'utf8')) as unknown;
-  assert.deepEqual(committed, JSON.parse(JSON.stringify(manifestJsonSchema())), 'run `npm run schema` and commit media/manifest.schema.json');
+  assert.deepEqual(
+    committed,
+    JSON.parse(JSON.stringify(manifestJsonSchema())),
+    'run `npm run schema` and commit media/manifest.schema.json',
+  );
 });
 
 test('draft-07; top-level keys documented, unknown ones allowed; each handler type with its config keys', () => {
@@ -22,7 +26,10 @@ test('draft-07; top-level keys documented, unknown ones allowed; each handler ty
   assert.equal(s.additionalProperties, true, 'Theater ignores unknown top-level keys');
   for (const k of TOP_LEVEL_KEYS) assert.equal(s.properties[k.key].description, k.doc, k.key);
   const items = s.properties.handler.items as Schema;
-  assert.deepEqual(items.properties.type.enum, listHandlers().map((h) => h.type));
+  assert.deepEqual(
+    items.properties.type.enum,
+    listHandlers().map((h) => h.type),
+  );
   for (const h of listHandlers()) {
     const branch = (items.allOf as Schema[]).find((b) => b.if.properties.type.const === h.type)!;
     assert.ok(branch, h.type);

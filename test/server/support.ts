@@ -50,7 +50,10 @@ export function withMarkers(name: string): { doc: TextDocument; at: (marker: str
 /** The position of the `nth` occurrence of `needle` in the document, plus `delta` characters. */
 export function find(doc: TextDocument, needle: string | RegExp, delta = 0, nth = 0): Position {
   const text = doc.getText();
-  const re = typeof needle === 'string' ? new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g') : new RegExp(needle.source, needle.flags.includes('g') ? needle.flags : `${needle.flags}g`);
+  const re =
+    typeof needle === 'string'
+      ? new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g')
+      : new RegExp(needle.source, needle.flags.includes('g') ? needle.flags : `${needle.flags}g`);
   const hits = [...text.matchAll(re)];
   assert.ok(hits[nth], `${String(needle)} occurs in ${doc.uri}`);
   return doc.positionAt(hits[nth]!.index! + delta);
@@ -64,7 +67,9 @@ export function applyEdits(doc: TextDocument, edits: TextEdit[]): TextDocument {
 
 /** The quick fixes the server offers for every diagnostic with this code. */
 export function fixesFor(doc: TextDocument, code: string): CodeAction[] {
-  const target = diagnose(doc).map(toLsp).filter((d) => d.code === code);
+  const target = diagnose(doc)
+    .map(toLsp)
+    .filter((d) => d.code === code);
   assert.ok(target.length > 0, `a ${code} diagnostic in ${path.basename(doc.uri)}; got ${codes(doc).join(', ')}`);
   return codeActionsFor(doc, target);
 }
@@ -75,6 +80,9 @@ export function applyFix(doc: TextDocument, code: string, title?: string): TextD
   assert.equal(actions.length, 1, `one quick fix for ${code}: ${actions.map((a) => a.title).join(' | ')}`);
   const a = actions[0]!;
   assert.equal(a.kind, 'quickfix');
-  assert.ok(a.diagnostics?.every((d) => d.code === code), 'the action names the diagnostic it fixes');
+  assert.ok(
+    a.diagnostics?.every((d) => d.code === code),
+    'the action names the diagnostic it fixes',
+  );
   return applyEdits(doc, a.edit!.changes![doc.uri]!);
 }

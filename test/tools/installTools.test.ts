@@ -16,7 +16,12 @@ test('install-tools.sh --self-test passes from an empty tools folder, under an n
     const r = spawnSync('bash', [path.join(projectRoot, 'test', 'vscode', 'install-tools.sh'), '--self-test'], {
       encoding: 'utf8',
       // The variables an outer `npm run` exports, as on CI, whether or not this test runs under npm.
-      env: { ...process.env, THEATER_TEST_TOOLS: tools, npm_config_user_agent: `npm/11 node/${process.version} linux x64`, npm_lifecycle_event: 'test' },
+      env: {
+        ...process.env,
+        THEATER_TEST_TOOLS: tools,
+        npm_config_user_agent: `npm/11 node/${process.version} linux x64`,
+        npm_lifecycle_event: 'test',
+      },
     });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /self-test passed/);

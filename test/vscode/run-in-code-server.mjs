@@ -20,7 +20,10 @@ const testsPath = path.join(root, 'out', 'vscode-suite', 'test', 'vscode', 'suit
 const entry = process.env.CODE_SERVER_ENTRY;
 const node24 = process.env.NODE24;
 const timeoutS = Number(process.env.TEST_TIMEOUT_S ?? 300);
-if (!entry || !node24) { console.error('[runner] CODE_SERVER_ENTRY and NODE24 must be set (run test/vscode/install-tools.sh)'); process.exit(2); }
+if (!entry || !node24) {
+  console.error('[runner] CODE_SERVER_ENTRY and NODE24 must be set (run test/vscode/install-tools.sh)');
+  process.exit(2);
+}
 
 const t0 = Date.now();
 const ms = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
@@ -29,7 +32,10 @@ const ws = path.join(tmp, 'workspace');
 // The fixture workspace: real test actors with their built components.
 for (const actor of ['wasi-random-test', 'infinite-loop-actor', 'unlisted-random-actor']) {
   const from = path.join(root, 'test-actors', actor);
-  if (!fs.existsSync(path.join(from, `${actor}.wasm`))) { console.error(`[runner] ${actor}.wasm is missing; run npm run build first`); process.exit(2); }
+  if (!fs.existsSync(path.join(from, `${actor}.wasm`))) {
+    console.error(`[runner] ${actor}.wasm is missing; run npm run build first`);
+    process.exit(2);
+  }
   fs.cpSync(from, path.join(ws, actor), { recursive: true, filter: (src) => !src.includes(`${path.sep}.theater`) });
 }
 fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
@@ -40,44 +46,107 @@ const shotPath = path.join(root, 'test-results', 'event-chain.png');
 fs.mkdirSync(path.dirname(shotPath), { recursive: true });
 
 const settings = {
-  'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none', 'git.enabled': false, 'workbench.enableExperiments': false,
+  'workbench.startupEditor': 'none',
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'git.enabled': false,
+  'workbench.enableExperiments': false,
 };
 fs.mkdirSync(path.join(tmp, 'user-data', 'User'), { recursive: true });
 fs.writeFileSync(path.join(tmp, 'user-data', 'User', 'settings.json'), JSON.stringify(settings, null, 1));
 const results = path.join(tmp, 'results.txt');
 
-const freePort = () => new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+const freePort = () =>
+  new Promise((res) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
 const port = await freePort();
 const env = {
   ...process.env,
-  XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
-  VSCODE_TEST_RESULTS: results, THEATER_TEST_SIGNAL_DIR: signalDir, TMPDIR: tmp,
+  XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
+  XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
+  XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
+  VSCODE_TEST_RESULTS: results,
+  THEATER_TEST_SIGNAL_DIR: signalDir,
+  TMPDIR: tmp,
 };
-const server = spawn(node24, [entry,
-  '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--config', path.join(tmp, 'config.yaml'),
-  '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions'),
-  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-  '--ignore-last-opened', '--log', 'info',
-  // a built workbench ignores the URL payload unless the smoke-test driver is on
-  '--vscode-option', 'enable-smoke-test-driver',
-], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+const server = spawn(
+  node24,
+  [
+    entry,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--config',
+    path.join(tmp, 'config.yaml'),
+    '--user-data-dir',
+    path.join(tmp, 'user-data'),
+    '--extensions-dir',
+    path.join(tmp, 'extensions'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--log',
+    'info',
+    // a built workbench ignores the URL payload unless the smoke-test driver is on
+    '--vscode-option',
+    'enable-smoke-test-driver',
+  ],
+  { env, stdio: ['ignore', 'pipe', 'pipe'] },
+);
 let serverLog = '';
-server.stdout.on('data', (d) => { serverLog += d; });
-server.stderr.on('data', (d) => { serverLog += d; });
+server.stdout.on('data', (d) => {
+  serverLog += d;
+});
+server.stderr.on('data', (d) => {
+  serverLog += d;
+});
 const ready = await new Promise((res) => {
   const iv = setInterval(async () => {
-    try { const r = await fetch(`http://127.0.0.1:${port}/healthz`); if (r.ok) { clearInterval(iv); res(true); } } catch { /* not yet */ }
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) {
+        clearInterval(iv);
+        res(true);
+      }
+    } catch {
+      /* not yet */
+    }
   }, 200);
-  server.once('exit', () => { clearInterval(iv); res(false); });
+  server.once('exit', () => {
+    clearInterval(iv);
+    res(false);
+  });
 });
-if (!ready) { console.error(serverLog); process.exit(2); }
+if (!ready) {
+  console.error(serverLog);
+  process.exit(2);
+}
 console.log(`[runner] ${ms()} code-server ready`);
 
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 if (process.env.VERBOSE) page.on('console', (m) => console.log('[page]', m.type(), m.text()));
@@ -94,8 +163,12 @@ const shotWatcher = fs.watch(signalDir, async (_e, name) => {
 });
 
 let finish;
-const done = new Promise((res) => { finish = res; });
-await page.exposeFunction('codeAutomationLog', (_type, a) => { console.log(`[exthost ${ms()}]`, ...(Array.isArray(a) ? a : [a])); });
+const done = new Promise((res) => {
+  finish = res;
+});
+await page.exposeFunction('codeAutomationLog', (_type, a) => {
+  console.log(`[exthost ${ms()}]`, ...(Array.isArray(a) ? a : [a]));
+});
 await page.exposeFunction('codeAutomationExit', (code) => finish({ code }));
 const authority = `127.0.0.1:${port}`;
 const payload = [
@@ -112,6 +185,10 @@ console.log(`[runner] ${ms()} extension host exited with code ${outcome.code}${o
 await browser.close();
 server.kill('SIGTERM');
 if (fs.existsSync(results)) process.stdout.write(fs.readFileSync(results, 'utf8'));
-else { console.error('[runner] the extension host wrote no results'); console.error(serverLog.slice(-4000)); }
-if (!process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true }); else console.log(`[runner] kept ${tmp}`);
+else {
+  console.error('[runner] the extension host wrote no results');
+  console.error(serverLog.slice(-4000));
+}
+if (!process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+else console.log(`[runner] kept ${tmp}`);
 process.exit(outcome.code === 0 ? 0 : 1);

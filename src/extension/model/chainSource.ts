@@ -9,7 +9,10 @@ export const PAGE = 500;
 
 export type Integrity = { state: 'intact'; checked: number } | { state: 'broken'; index: number; reason: string };
 
-export interface Filter { type?: string; text?: string }
+export interface Filter {
+  type?: string;
+  text?: string;
+}
 
 export class ChainSource {
   private readonly decoded = new Map<number, DecodedEvent>();
@@ -21,11 +24,20 @@ export class ChainSource {
   /** Index of an event to highlight (replay divergence). */
   marked: { index: number; note: string } | undefined;
 
-  constructor(readonly id: string, readonly label: string, private readonly events: readonly ChainEvent[], readonly follow: boolean) {}
+  constructor(
+    readonly id: string,
+    readonly label: string,
+    private readonly events: readonly ChainEvent[],
+    readonly follow: boolean,
+  ) {}
 
-  get total(): number { return this.events.length; }
+  get total(): number {
+    return this.events.length;
+  }
 
-  event(i: number): ChainEvent | undefined { return this.events[i]; }
+  event(i: number): ChainEvent | undefined {
+    return this.events[i];
+  }
 
   decode(i: number): DecodedEvent {
     let d = this.decoded.get(i);
@@ -44,12 +56,20 @@ export class ChainSource {
       if (!ev) return this.integrity; // a gap while live events arrive out of order
       const parent = i === 0 ? null : this.events[i - 1]!.hash;
       if (!bytesEqual(ev.parentHash, parent)) {
-        this.integrity = { state: 'broken', index: i, reason: `parent link broken: parent_hash ${ev.parentHash ? shortHash(ev.parentHash) : 'null'} but event ${i - 1} has ${parent ? shortHash(parent) : 'none'}` };
+        this.integrity = {
+          state: 'broken',
+          index: i,
+          reason: `parent link broken: parent_hash ${ev.parentHash ? shortHash(ev.parentHash) : 'null'} but event ${i - 1} has ${parent ? shortHash(parent) : 'none'}`,
+        };
         return this.integrity;
       }
       const h = chainHash(ev.parentHash, ev.eventType, ev.data, ev.legacy);
       if (!bytesEqual(h, ev.hash)) {
-        this.integrity = { state: 'broken', index: i, reason: `hash mismatch: stored ${shortHash(ev.hash)} but contents hash to ${shortHash(h)}` };
+        this.integrity = {
+          state: 'broken',
+          index: i,
+          reason: `hash mismatch: stored ${shortHash(ev.hash)} but contents hash to ${shortHash(h)}`,
+        };
         return this.integrity;
       }
       this.integrity = { state: 'intact', checked: i + 1 };
@@ -57,7 +77,9 @@ export class ChainSource {
     return this.integrity;
   }
 
-  get verification(): Integrity { return this.integrity; }
+  get verification(): Integrity {
+    return this.integrity;
+  }
 
   setFilter(f: Filter): void {
     this.filter = f;
@@ -99,7 +121,9 @@ export class ChainSource {
     return { indexes, hiddenBefore: start, hiddenAfter: c.count - (start + n), matching: c.count };
   }
 
-  loadMore(): void { this.windowSize += PAGE; }
+  loadMore(): void {
+    this.windowSize += PAGE;
+  }
 
   /** Grows the window until event `index` is visible; false when the filter hides it. */
   reveal(index: number): boolean {
@@ -123,8 +147,11 @@ export class RefreshCoalescer<K> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private visible = true;
 
-  constructor(private readonly intervalMs: number, private readonly flush: (keys: Set<K>) => void,
-    private readonly clock: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout }) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly flush: (keys: Set<K>) => void,
+    private readonly clock: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
+  ) {}
 
   mark(key: K): void {
     this.dirty.add(key);
@@ -134,7 +161,10 @@ export class RefreshCoalescer<K> {
   setVisible(v: boolean): void {
     this.visible = v;
     if (v && this.dirty.size > 0 && !this.timer) this.run();
-    if (!v && this.timer) { this.clock.clear(this.timer); this.timer = undefined; }
+    if (!v && this.timer) {
+      this.clock.clear(this.timer);
+      this.timer = undefined;
+    }
   }
 
   private run(): void {
@@ -145,5 +175,7 @@ export class RefreshCoalescer<K> {
     this.flush(keys);
   }
 
-  dispose(): void { if (this.timer) this.clock.clear(this.timer); }
+  dispose(): void {
+    if (this.timer) this.clock.clear(this.timer);
+  }
 }

@@ -39,7 +39,8 @@ export interface DecodeOptions {
 const SUMMARY_MAX = 120;
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-const isObject = (v: unknown): v is Record<string, LosslessJson> => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+const isObject = (v: unknown): v is Record<string, LosslessJson> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 
 function truncate(s: string, max = SUMMARY_MAX): string {
   const one = s.replace(/[\r\n]+/g, ' ');
@@ -79,7 +80,9 @@ function stateToValue(bytes: Uint8Array): unknown {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
       return parseLossless(text);
-    } catch { /* fall through to text */ }
+    } catch {
+      /* fall through to text */
+    }
   }
   return isPrintable(text) ? text : bytes;
 }
@@ -98,11 +101,16 @@ function fmt(v: unknown, budget: number, depth: number): string {
   if (v === undefined) return '()';
   if (v === null) return 'null';
   switch (typeof v) {
-    case 'bigint': return v.toString();
-    case 'number': return String(v);
-    case 'boolean': return String(v);
-    case 'string': return JSON.stringify(v.length > budget ? `${v.slice(0, budget)}…` : v);
-    default: break;
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      return String(v);
+    case 'boolean':
+      return String(v);
+    case 'string':
+      return JSON.stringify(v.length > budget ? `${v.slice(0, budget)}…` : v);
+    default:
+      break;
   }
   if (v instanceof Uint8Array) return formatBytes(v);
   if (depth > 6) return '…';
@@ -110,7 +118,10 @@ function fmt(v: unknown, budget: number, depth: number): string {
     const parts: string[] = [];
     let used = 2;
     for (let i = 0; i < v.length; i++) {
-      if (used > budget) { parts.push(`…${v.length - i} more`); break; }
+      if (used > budget) {
+        parts.push(`…${v.length - i} more`);
+        break;
+      }
       const s = fmt(v[i], budget - used, depth + 1);
       parts.push(s);
       used += s.length + 2;
@@ -122,7 +133,10 @@ function fmt(v: unknown, budget: number, depth: number): string {
     const parts: string[] = [];
     let used = 2;
     for (let i = 0; i < entries.length; i++) {
-      if (used > budget) { parts.push('…'); break; }
+      if (used > budget) {
+        parts.push('…');
+        break;
+      }
       const [k, x] = entries[i]!;
       const key = /^[A-Za-z_$][\w$-]*$/.test(k) ? k : JSON.stringify(k);
       const s = `${key}: ${fmt(x, budget - used - key.length - 2, depth + 1)}`;
@@ -157,14 +171,21 @@ const sizeOf = (n: number): string => (n === 1 ? '1 byte' : `${n} bytes`);
 export function decodeEvent(ev: ChainEvent, options: DecodeOptions = {}): DecodedEvent {
   const data = ev.data;
   if (data.length === 0) {
-    return { category: ev.eventType === 'shutdown' ? 'shutdown' : 'unknown', summary: '(empty data)', binarySize: 0, ...(ev.legacy ? { era: 'legacy' as const } : {}) };
+    return {
+      category: ev.eventType === 'shutdown' ? 'shutdown' : 'unknown',
+      summary: '(empty data)',
+      binarySize: 0,
+      ...(ev.legacy ? { era: 'legacy' as const } : {}),
+    };
   }
   const text = strictText(data);
   let payload: LosslessJson | undefined;
   if (text !== undefined) {
     try {
       payload = parseLossless(text);
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
   }
   if (!isObject(payload)) {
     const what = text === undefined ? 'binary' : payload === undefined ? 'text' : 'JSON';
@@ -240,7 +261,7 @@ function decodeWasm(ev: ChainEvent, p: Record<string, LosslessJson>, legacy: boo
     const name = typeof result.function_name === 'string' ? result.function_name : '?';
     const pair = Array.isArray(result.result) ? result.result : [];
     const rawState = pair[0];
-    const state = isByteArray(rawState) ? stateToValue(Uint8Array.from(rawState)) : rawState ?? null;
+    const state = isByteArray(rawState) ? stateToValue(Uint8Array.from(rawState)) : (rawState ?? null);
     const output = isByteArray(pair[1]) ? bytesToValue(Uint8Array.from(pair[1])) : pair[1];
     const stateText = state === null ? 'state cleared' : `state ${fmt(state, 50, 1)}`;
     return {
@@ -281,7 +302,9 @@ function decodeReplaySummary(p: Record<string, LosslessJson>, options: DecodeOpt
     output,
     ...(typeof p.error === 'string' ? { error: p.error } : {}),
     ...(options.ours ? { era: 'ours' as const } : {}),
-    summary: truncate(`replayed ${String(p.events_replayed)}/${String(p.total_events)} events, ${n} mismatch${n === 1 ? '' : 'es'}; ${verdict}`),
+    summary: truncate(
+      `replayed ${String(p.events_replayed)}/${String(p.total_events)} events, ${n} mismatch${n === 1 ? '' : 'es'}; ${verdict}`,
+    ),
   };
 }
 
@@ -312,8 +335,12 @@ function decodeLegacy(p: Record<string, LosslessJson>, category: string): Decode
       summary: truncate(`${variant ?? 'handler'} ${innerName ?? ''}: ${fmt(output, 90, 1)}`),
     };
   }
-  const error = isObject(raw) && typeof raw.message === 'string' && /error/i.test(variant ?? '') ? raw.message
-    : isObject(raw) && typeof raw.error === 'string' ? raw.error : undefined;
+  const error =
+    isObject(raw) && typeof raw.message === 'string' && /error/i.test(variant ?? '')
+      ? raw.message
+      : isObject(raw) && typeof raw.error === 'string'
+        ? raw.error
+        : undefined;
   let gist: string;
   if (variant === 'Log' && isObject(raw)) gist = `log ${String(raw.level ?? '')}: ${String(raw.message ?? '')}`;
   else gist = raw === null || raw === undefined ? `${variant ?? category}` : `${variant}: ${fmt(raw, 90, 1)}`;

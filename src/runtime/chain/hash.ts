@@ -77,10 +77,12 @@ function putByteList(buf: Buffer, p: number, bytes: Uint8Array): number {
 
 function timestampText(ts: bigint | number): string {
   if (typeof ts === 'bigint') {
-    if (ts < 0n || ts >= 1n << 64n) throw new RangeError(`A legacy event timestamp must be a u64, but it is ${ts}; fix the event's timestamp.`);
+    if (ts < 0n || ts >= 1n << 64n)
+      throw new RangeError(`A legacy event timestamp must be a u64, but it is ${ts}; fix the event's timestamp.`);
     return ts.toString();
   }
-  if (!Number.isInteger(ts) || ts < 0) throw new RangeError(`A legacy event timestamp must be a non-negative integer, but it is ${ts}; fix the event's timestamp.`);
+  if (!Number.isInteger(ts) || ts < 0)
+    throw new RangeError(`A legacy event timestamp must be a non-negative integer, but it is ${ts}; fix the event's timestamp.`);
   return BigInt(ts).toString();
 }
 
@@ -171,7 +173,9 @@ const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 
 export function fromHex(hex: string): Uint8Array {
   if (!HEX.test(hex)) {
-    throw new Error(`"${hex.length > 48 ? `${hex.slice(0, 48)}…` : hex}" is not a hex byte string; use an even number of the digits 0-9 and a-f.`);
+    throw new Error(
+      `"${hex.length > 48 ? `${hex.slice(0, 48)}…` : hex}" is not a hex byte string; use an even number of the digits 0-9 and a-f.`,
+    );
   }
   return new Uint8Array(Buffer.from(hex, 'hex'));
 }

@@ -6,7 +6,10 @@ import { JSON_MAX_DEPTH } from '../limits';
 export type LosslessJson = null | boolean | number | bigint | string | LosslessJson[] | { [key: string]: LosslessJson };
 
 export class JsonParseError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
     this.name = 'JsonParseError';
   }
@@ -28,14 +31,29 @@ export function quoteJsonString(s: string): string {
     if (i > start) out += s.slice(start, i);
     start = i + 1;
     switch (c) {
-      case 0x22: out += '\\"'; break;
-      case 0x5c: out += '\\\\'; break;
-      case 0x08: out += '\\b'; break;
-      case 0x09: out += '\\t'; break;
-      case 0x0a: out += '\\n'; break;
-      case 0x0c: out += '\\f'; break;
-      case 0x0d: out += '\\r'; break;
-      default: out += c < 0x10 ? `\\u000${c.toString(16)}` : `\\u001${(c - 0x10).toString(16)}`;
+      case 0x22:
+        out += '\\"';
+        break;
+      case 0x5c:
+        out += '\\\\';
+        break;
+      case 0x08:
+        out += '\\b';
+        break;
+      case 0x09:
+        out += '\\t';
+        break;
+      case 0x0a:
+        out += '\\n';
+        break;
+      case 0x0c:
+        out += '\\f';
+        break;
+      case 0x0d:
+        out += '\\r';
+        break;
+      default:
+        out += c < 0x10 ? `\\u000${c.toString(16)}` : `\\u001${(c - 0x10).toString(16)}`;
     }
   }
   if (start < s.length) out += s.slice(start);
@@ -66,7 +84,10 @@ class Parser {
   /** Arrays and objects nest at most JSON_MAX_DEPTH deep (serde_json's limit): no deep recursion. */
   nested<T>(read: () => T): T {
     if (++this.depth > JSON_MAX_DEPTH) {
-      throw new JsonParseError(`Invalid JSON at offset ${this.pos}: arrays and objects are nested more than ${JSON_MAX_DEPTH} deep (the limit, as in serde_json).`, this.pos);
+      throw new JsonParseError(
+        `Invalid JSON at offset ${this.pos}: arrays and objects are nested more than ${JSON_MAX_DEPTH} deep (the limit, as in serde_json).`,
+        this.pos,
+      );
     }
     const v = read();
     this.depth--;
@@ -77,12 +98,18 @@ class Parser {
     this.ws();
     const c = this.s.charCodeAt(this.pos);
     switch (c) {
-      case 0x7b: return this.nested(() => this.object());
-      case 0x5b: return this.nested(() => this.array());
-      case 0x22: return this.string();
-      case 0x74: return this.literal('true', true);
-      case 0x66: return this.literal('false', false);
-      case 0x6e: return this.literal('null', null);
+      case 0x7b:
+        return this.nested(() => this.object());
+      case 0x5b:
+        return this.nested(() => this.array());
+      case 0x22:
+        return this.string();
+      case 0x74:
+        return this.literal('true', true);
+      case 0x66:
+        return this.literal('false', false);
+      case 0x6e:
+        return this.literal('null', null);
       default:
         if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
         return this.fail('a JSON value');
@@ -105,15 +132,23 @@ class Parser {
     const intStart = p;
     let c = s.charCodeAt(p);
     if (c === 0x30) p++;
-    else if (c >= 0x31 && c <= 0x39) { do p++; while ((c = s.charCodeAt(p)) >= 0x30 && c <= 0x39); }
-    else { this.pos = p; return this.fail('a digit'); }
+    else if (c >= 0x31 && c <= 0x39) {
+      do p++;
+      while ((c = s.charCodeAt(p)) >= 0x30 && c <= 0x39);
+    } else {
+      this.pos = p;
+      return this.fail('a digit');
+    }
     const intEnd = p;
     let integer = true;
     if (s.charCodeAt(p) === 0x2e) {
       integer = false;
       p++;
       c = s.charCodeAt(p);
-      if (!(c >= 0x30 && c <= 0x39)) { this.pos = p; return this.fail('a digit after the decimal point'); }
+      if (!(c >= 0x30 && c <= 0x39)) {
+        this.pos = p;
+        return this.fail('a digit after the decimal point');
+      }
       while ((c = s.charCodeAt(p)) >= 0x30 && c <= 0x39) p++;
     }
     c = s.charCodeAt(p);
@@ -123,7 +158,10 @@ class Parser {
       c = s.charCodeAt(p);
       if (c === 0x2b || c === 0x2d) p++;
       c = s.charCodeAt(p);
-      if (!(c >= 0x30 && c <= 0x39)) { this.pos = p; return this.fail('a digit in the exponent'); }
+      if (!(c >= 0x30 && c <= 0x39)) {
+        this.pos = p;
+        return this.fail('a digit in the exponent');
+      }
       while ((c = s.charCodeAt(p)) >= 0x30 && c <= 0x39) p++;
     }
     this.pos = p;
@@ -142,7 +180,11 @@ class Parser {
     for (;;) {
       const c = s.charCodeAt(p);
       if (c === 0x22) break;
-      if (c === 0x5c) { escaped = true; p += 2; continue; }
+      if (c === 0x5c) {
+        escaped = true;
+        p += 2;
+        continue;
+      }
       if (c < 0x20 || Number.isNaN(c)) {
         this.pos = p;
         return this.fail(Number.isNaN(c) ? 'a closing quote' : 'an escaped control character');
@@ -163,13 +205,22 @@ class Parser {
     this.pos++;
     const out: LosslessJson[] = [];
     this.ws();
-    if (this.s.charCodeAt(this.pos) === 0x5d) { this.pos++; return out; }
+    if (this.s.charCodeAt(this.pos) === 0x5d) {
+      this.pos++;
+      return out;
+    }
     for (;;) {
       out.push(this.value());
       this.ws();
       const c = this.s.charCodeAt(this.pos);
-      if (c === 0x2c) { this.pos++; continue; }
-      if (c === 0x5d) { this.pos++; return out; }
+      if (c === 0x2c) {
+        this.pos++;
+        continue;
+      }
+      if (c === 0x5d) {
+        this.pos++;
+        return out;
+      }
       return this.fail(`',' or ']' in an array`);
     }
   }
@@ -178,7 +229,10 @@ class Parser {
     this.pos++;
     const out: { [key: string]: LosslessJson } = {};
     this.ws();
-    if (this.s.charCodeAt(this.pos) === 0x7d) { this.pos++; return out; }
+    if (this.s.charCodeAt(this.pos) === 0x7d) {
+      this.pos++;
+      return out;
+    }
     for (;;) {
       this.ws();
       if (this.s.charCodeAt(this.pos) !== 0x22) return this.fail('a quoted member name');
@@ -192,8 +246,14 @@ class Parser {
       else out[key] = v;
       this.ws();
       const c = this.s.charCodeAt(this.pos);
-      if (c === 0x2c) { this.pos++; continue; }
-      if (c === 0x7d) { this.pos++; return out; }
+      if (c === 0x2c) {
+        this.pos++;
+        continue;
+      }
+      if (c === 0x7d) {
+        this.pos++;
+        return out;
+      }
       return this.fail(`',' or '}' in an object`);
     }
   }
@@ -232,12 +292,20 @@ export function stringifyLossless(value: unknown, indent = 0): string {
 
 function write(v: unknown, unit: string, cur: string): string | undefined {
   switch (typeof v) {
-    case 'string': return quoteJsonString(v);
-    case 'number': return Number.isFinite(v) ? String(v) : 'null';
-    case 'bigint': return v.toString();
-    case 'boolean': return v ? 'true' : 'false';
-    case 'undefined': case 'function': case 'symbol': return undefined;
-    default: break;
+    case 'string':
+      return quoteJsonString(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'bigint':
+      return v.toString();
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    default:
+      break;
   }
   if (v === null) return 'null';
   const inner = cur + unit;

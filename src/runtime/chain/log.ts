@@ -89,7 +89,13 @@ export function headerProblem(h: ChainLogHeader): string | undefined {
 export class ChainLogWriter {
   private fd: number | null;
 
-  private constructor(readonly path: string, fd: number, readonly header: ChainLogHeader, private next: number, private last: Uint8Array | null) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+    readonly header: ChainLogHeader,
+    private next: number,
+    private last: Uint8Array | null,
+  ) {
     this.fd = fd;
   }
 
@@ -119,13 +125,27 @@ export class ChainLogWriter {
     const lastEvent = parsed.events.length > 0 ? parsed.events[parsed.events.length - 1]! : null;
     const count = parsed.lastIndex + 1;
     const writer = new ChainLogWriter(filePath, fd, parsed.header, count, lastEvent?.hash ?? null);
-    return { writer, header: parsed.header, lastHash: lastEvent?.hash ?? null, lastEvent, count, tornTail: parsed.tornTail, problems: parsed.problems };
+    return {
+      writer,
+      header: parsed.header,
+      lastHash: lastEvent?.hash ?? null,
+      lastEvent,
+      count,
+      tornTail: parsed.tornTail,
+      problems: parsed.problems,
+    };
   }
 
   /** Number of events in the log (the index the next event gets). */
-  get count(): number { return this.next; }
-  get lastHash(): Uint8Array | null { return this.last; }
-  get closed(): boolean { return this.fd === null; }
+  get count(): number {
+    return this.next;
+  }
+  get lastHash(): Uint8Array | null {
+    return this.last;
+  }
+  get closed(): boolean {
+    return this.fd === null;
+  }
 
   /**
    * Writes one event as one line with one synchronous write. `index` must be the next index.
@@ -136,12 +156,16 @@ export class ChainLogWriter {
       throw new Error(`The chain log ${this.path} is closed; reopen it with ChainLogWriter.openForAppend before appending.`);
     }
     if (index !== this.next) {
-      throw new Error(`Cannot append event ${index} to ${this.path}: it holds ${this.next} events, so the next index must be ${this.next}.`);
+      throw new Error(
+        `Cannot append event ${index} to ${this.path}: it holds ${this.next} events, so the next index must be ${this.next}.`,
+      );
     }
     if (!bytesEqual(ev.parentHash, this.last)) {
       const parent = ev.parentHash ? shortHash(ev.parentHash) : 'none';
       const last = this.last ? shortHash(this.last) : 'none (empty log)';
-      throw new Error(`Cannot append event ${index} to ${this.path}: its parent_hash is ${parent} but the log's last hash is ${last}; append events in chain order.`);
+      throw new Error(
+        `Cannot append event ${index} to ${this.path}: its parent_hash is ${parent} but the log's last hash is ${last}; append events in chain order.`,
+      );
     }
     const line = encodeChainLogLine(ev, index);
     writeAll(this.fd, line);
@@ -171,7 +195,9 @@ function readFileOrThrow(filePath: string): Buffer {
   try {
     return fs.readFileSync(filePath);
   } catch (e) {
-    throw new Error(`Cannot read the chain log ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that the file exists and is readable.`);
+    throw new Error(
+      `Cannot read the chain log ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that the file exists and is readable.`,
+    );
   }
 }
 
@@ -200,7 +226,8 @@ function parseEventLine(line: string, lineNo: number): { ev: ChainEvent; i: numb
     return `line ${lineNo} (event ${i}) has a "parent_hash" that is neither null nor 40 hex digits; it was skipped.`;
   }
   if (typeof o.event_type !== 'string') return `line ${lineNo} (event ${i}) has no "event_type" string; it was skipped.`;
-  if (typeof o.data !== 'string' || o.data.length % 4 !== 0 || !BASE64.test(o.data)) return `line ${lineNo} (event ${i}) has no base64 "data"; it was skipped.`;
+  if (typeof o.data !== 'string' || o.data.length % 4 !== 0 || !BASE64.test(o.data))
+    return `line ${lineNo} (event ${i}) has no base64 "data"; it was skipped.`;
   const ev: ChainEvent = {
     hash: fromHex(o.hash),
     parentHash: o.parent_hash === null ? null : fromHex(o.parent_hash as string),
@@ -210,7 +237,8 @@ function parseEventLine(line: string, lineNo: number): { ev: ChainEvent; i: numb
   };
   if ('timestamp' in o) {
     const ts = o.timestamp;
-    if (typeof ts !== 'number' && typeof ts !== 'bigint') return `line ${lineNo} (event ${i}) has a non-numeric "timestamp"; it was skipped.`;
+    if (typeof ts !== 'number' && typeof ts !== 'bigint')
+      return `line ${lineNo} (event ${i}) has a non-numeric "timestamp"; it was skipped.`;
     ev.legacy = { timestamp: ts, description: typeof o.description === 'string' ? o.description : null };
   }
   return { ev, i };
@@ -238,16 +266,23 @@ class LogLineParser {
       let h: unknown;
       try {
         h = JSON.parse(text);
-      } catch { /* reported below */ }
+      } catch {
+        /* reported below */
+      }
       if (!validHeader(h)) {
-        throw new Error(`${this.source} is not a theater-vscode chain log: its first line is not a {"format":"theater-vscode-chain",…} header; pass a *.chain.jsonl file written by Theater for VS Code.`);
+        throw new Error(
+          `${this.source} is not a theater-vscode chain log: its first line is not a {"format":"theater-vscode-chain",…} header; pass a *.chain.jsonl file written by Theater for VS Code.`,
+        );
       }
       this.header = h;
       const bad = headerProblem(h);
       if (bad) this.markBroken(`${bad}, so it was altered`);
       return undefined;
     }
-    if (text.trim() === '') { this.markBroken(`line ${this.lineNo} is empty; the writer never writes an empty line`); return undefined; }
+    if (text.trim() === '') {
+      this.markBroken(`line ${this.lineNo} is empty; the writer never writes an empty line`);
+      return undefined;
+    }
     const r = parseEventLine(text, this.lineNo);
     if (typeof r === 'string') {
       this.problems.push(r);
@@ -255,7 +290,9 @@ class LogLineParser {
       return undefined;
     }
     if (r.i !== this.lastIndex + 1) {
-      this.problems.push(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`);
+      this.problems.push(
+        `line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`,
+      );
       this.markBroken(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected`);
     }
     this.lastIndex = r.i;
@@ -305,7 +342,10 @@ function parseChainLogBuffer(buf: Buffer, source: string): ParsedBuffer {
       const t = p.tail(buf.toString('utf8', start));
       if (t.ev) events.push(t.ev);
       if (t.torn) tornTail = true;
-      else { goodEnd = buf.length; unterminated = true; }
+      else {
+        goodEnd = buf.length;
+        unterminated = true;
+      }
       break;
     }
     const ev = p.line(buf.toString('utf8', start, nl));
@@ -314,7 +354,16 @@ function parseChainLogBuffer(buf: Buffer, source: string): ParsedBuffer {
     goodEnd = start;
   }
   const header = p.finish();
-  return { header, events, tornTail, problems: p.problems, goodEnd, unterminated, lastIndex: p.lastIndex, ...(p.broken ? { broken: p.broken } : {}) };
+  return {
+    header,
+    events,
+    tornTail,
+    problems: p.problems,
+    goodEnd,
+    unterminated,
+    lastIndex: p.lastIndex,
+    ...(p.broken ? { broken: p.broken } : {}),
+  };
 }
 
 /** Parses a whole log given as text or bytes (`source` names it in messages). */
@@ -341,8 +390,11 @@ export interface ChainLogStreamSummary {
  * Streams a log of any size: calls `onHeader` once, then `onEvent` for each event in order, holding
  * only one chunk in memory. Resolves with what a whole-file read would have reported.
  */
-export async function streamChainLog(filePath: string, onEvent: (ev: ChainEvent, index: number) => void,
-  onHeader?: (header: ChainLogHeader) => void): Promise<ChainLogStreamSummary> {
+export async function streamChainLog(
+  filePath: string,
+  onEvent: (ev: ChainEvent, index: number) => void,
+  onHeader?: (header: ChainLogHeader) => void,
+): Promise<ChainLogStreamSummary> {
   const p = new LogLineParser(filePath);
   let count = 0;
   let tornTail = false;
@@ -358,7 +410,9 @@ export async function streamChainLog(filePath: string, onEvent: (ev: ChainEvent,
   try {
     handle = await fs.promises.open(filePath, 'r');
   } catch (e) {
-    throw new Error(`Cannot read the chain log ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that the file exists and is readable.`);
+    throw new Error(
+      `Cannot read the chain log ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that the file exists and is readable.`,
+    );
   }
   try {
     const chunk = Buffer.allocUnsafe(1 << 20);

@@ -13,7 +13,12 @@ const MAX_ATTEMPTS = 1000;
 
 /** Letters, digits, `.`, `_` and `-` only; no leading dot; at most MAX_LOG_NAME_CHARS; never empty. */
 export function safeFileNamePart(text: string, maxChars = MAX_LOG_NAME_CHARS): string {
-  const clean = text.normalize('NFC').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, maxChars).replace(/[._]+$/, '');
+  const clean = text
+    .normalize('NFC')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, maxChars)
+    .replace(/[._]+$/, '');
   return clean || 'actor';
 }
 
@@ -48,5 +53,7 @@ export function createChainLogExclusive(dir: string, actorName: string, actorId:
     }
     return file;
   }
-  throw new Error(`${dir} already holds ${MAX_ATTEMPTS} logs named like ${chainLogFileName(actorName, actorId)}; clean up .theater/chains.`);
+  throw new Error(
+    `${dir} already holds ${MAX_ATTEMPTS} logs named like ${chainLogFileName(actorName, actorId)}; clean up .theater/chains.`,
+  );
 }

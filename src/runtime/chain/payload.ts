@@ -22,18 +22,24 @@ export const WASM_EVENT_TYPE = 'wasm';
  * `inputJson`/`outputJson` are JSON texts (typed values, see typedValue.ts) and are embedded verbatim.
  */
 export function hostFunctionPayload(interfaceWithVersion: string, fn: string, inputJson: string, outputJson: string): Uint8Array {
-  return utf8(`{"category":"HostFunction","interface":${quoteJsonString(interfaceWithVersion)},"function":${quoteJsonString(fn)},"input":${inputJson},"output":${outputJson}}`);
+  return utf8(
+    `{"category":"HostFunction","interface":${quoteJsonString(interfaceWithVersion)},"function":${quoteJsonString(fn)},"input":${inputJson},"output":${outputJson}}`,
+  );
 }
 
 /** An export call into the guest; `params` is the JSON of the arguments, stored as a byte array. */
 export function wasmCall(functionName: string, paramsJson: Uint8Array | string): Uint8Array {
-  return utf8(`{"category":"Wasm","WasmCall":{"function_name":${quoteJsonString(functionName)},"params":${byteArrayJson(asBytes(paramsJson))}}}`);
+  return utf8(
+    `{"category":"Wasm","WasmCall":{"function_name":${quoteJsonString(functionName)},"params":${byteArrayJson(asBytes(paramsJson))}}}`,
+  );
 }
 
 /** An export's return: `result` is `[new state bytes | null, result JSON bytes]`. */
 export function wasmResult(functionName: string, state: Uint8Array | null, resultJson: Uint8Array | string): Uint8Array {
   const st = state === null ? 'null' : byteArrayJson(state);
-  return utf8(`{"category":"Wasm","WasmResult":{"function_name":${quoteJsonString(functionName)},"result":[${st},${byteArrayJson(asBytes(resultJson))}]}}`);
+  return utf8(
+    `{"category":"Wasm","WasmResult":{"function_name":${quoteJsonString(functionName)},"result":[${st},${byteArrayJson(asBytes(resultJson))}]}}`,
+  );
 }
 
 export function wasmError(functionName: string, message: string): Uint8Array {
@@ -49,8 +55,14 @@ export function shutdownPayload(): Uint8Array {
 
 /** The `replay-summary` event a replay ends with. */
 export function replaySummary(total: number, replayed: number, mismatches: number, success: boolean, error: string | null): Uint8Array {
-  for (const [name, n] of [['total', total], ['replayed', replayed], ['mismatches', mismatches]] as const) {
+  for (const [name, n] of [
+    ['total', total],
+    ['replayed', replayed],
+    ['mismatches', mismatches],
+  ] as const) {
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`replaySummary: ${name} must be a non-negative integer, but it is ${n}.`);
   }
-  return utf8(`{"category":"ReplaySummary","total_events":${total},"events_replayed":${replayed},"mismatches":${mismatches},"success":${success},"error":${error === null ? 'null' : quoteJsonString(error)}}`);
+  return utf8(
+    `{"category":"ReplaySummary","total_events":${total},"events_replayed":${replayed},"mismatches":${mismatches},"success":${success},"error":${error === null ? 'null' : quoteJsonString(error)}}`,
+  );
 }

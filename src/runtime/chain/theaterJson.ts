@@ -13,13 +13,17 @@ type RawEvent = Record<string, unknown>;
 function bytesField(e: RawEvent, key: string, index: number, source: string): Uint8Array {
   const v = e[key];
   if (!Array.isArray(v)) {
-    throw new Error(`Event ${index} in ${source} has a "${key}" that is not an array of bytes; Theater chain files store ${key} as numbers 0-255.`);
+    throw new Error(
+      `Event ${index} in ${source} has a "${key}" that is not an array of bytes; Theater chain files store ${key} as numbers 0-255.`,
+    );
   }
   const out = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const b = v[i];
     if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) {
-      throw new Error(`Event ${index} in ${source} has ${JSON.stringify(String(b))} at ${key}[${i}], which is not a byte; Theater chain files store ${key} as numbers 0-255.`);
+      throw new Error(
+        `Event ${index} in ${source} has ${JSON.stringify(String(b))} at ${key}[${i}], which is not a byte; Theater chain files store ${key} as numbers 0-255.`,
+      );
     }
     out[i] = b;
   }
@@ -32,9 +36,11 @@ function toEvent(e: unknown, index: number, source: string): ChainEvent {
   }
   const o = e as RawEvent;
   for (const key of ['hash', 'event_type', 'data']) {
-    if (!(key in o)) throw new Error(`Event ${index} in ${source} has no "${key}" field; each event needs hash, parent_hash, event_type and data.`);
+    if (!(key in o))
+      throw new Error(`Event ${index} in ${source} has no "${key}" field; each event needs hash, parent_hash, event_type and data.`);
   }
-  if (typeof o.event_type !== 'string') throw new Error(`Event ${index} in ${source} has an "event_type" that is not a string; fix or regenerate the chain file.`);
+  if (typeof o.event_type !== 'string')
+    throw new Error(`Event ${index} in ${source} has an "event_type" that is not a string; fix or regenerate the chain file.`);
   const ev: ChainEvent = {
     hash: bytesField(o, 'hash', index, source),
     // serde reads a missing Option field as None.
@@ -45,11 +51,15 @@ function toEvent(e: unknown, index: number, source: string): ChainEvent {
   if ('timestamp' in o) {
     const ts = o.timestamp;
     if ((typeof ts !== 'number' || !Number.isInteger(ts) || ts < 0) && (typeof ts !== 'bigint' || ts < 0n)) {
-      throw new Error(`Event ${index} in ${source} has a "timestamp" that is not a non-negative integer; legacy events carry milliseconds as a u64.`);
+      throw new Error(
+        `Event ${index} in ${source} has a "timestamp" that is not a non-negative integer; legacy events carry milliseconds as a u64.`,
+      );
     }
     const d = o.description;
     if (d !== undefined && d !== null && typeof d !== 'string') {
-      throw new Error(`Event ${index} in ${source} has a "description" that is neither a string nor null; fix or regenerate the chain file.`);
+      throw new Error(
+        `Event ${index} in ${source} has a "description" that is neither a string nor null; fix or regenerate the chain file.`,
+      );
     }
     ev.legacy = { timestamp: ts, description: d ?? null };
   }
@@ -74,7 +84,15 @@ export function readTheaterChainJson(text: string, source = 'the chain JSON'): C
   }
   let list: unknown[] = top;
   // Legacy timestamps are u64: re-read losslessly in the rare case one does not fit a double.
-  if (list.some((e) => typeof e === 'object' && e !== null && typeof (e as RawEvent).timestamp === 'number' && !Number.isSafeInteger((e as RawEvent).timestamp))) {
+  if (
+    list.some(
+      (e) =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof (e as RawEvent).timestamp === 'number' &&
+        !Number.isSafeInteger((e as RawEvent).timestamp),
+    )
+  ) {
     const exact = parseLossless(body);
     list = (Array.isArray(exact) ? exact : (exact as { events?: unknown }).events) as unknown[];
   }
@@ -134,7 +152,9 @@ function loadChainFileUnchecked(filePath: string): LoadedChain {
     buf = readRegularFile(filePath, { maxBytes: CHAIN_FILE_MAX_BYTES, what: 'chain file' });
   } catch (e) {
     if (e instanceof FileReadError && e.reason !== 'missing') throw new ChainFileError(e.message);
-    throw new ChainFileError(`Cannot read the chain file ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path.`);
+    throw new ChainFileError(
+      `Cannot read the chain file ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path.`,
+    );
   }
   let start = 0;
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
@@ -146,13 +166,24 @@ function loadChainFileUnchecked(filePath: string): LoadedChain {
     let head: unknown;
     try {
       head = JSON.parse(firstLine);
-    } catch { /* a pretty-printed object: Theater JSON */ }
+    } catch {
+      /* a pretty-printed object: Theater JSON */
+    }
     if (typeof head === 'object' && head !== null && (head as { format?: unknown }).format === 'theater-vscode-chain') {
       const log = parseChainLog(buf, filePath);
-      return { format: 'jsonl', events: log.events, header: log.header, tornTail: log.tornTail, problems: log.problems, ...(log.broken ? { broken: log.broken } : {}) };
+      return {
+        format: 'jsonl',
+        events: log.events,
+        header: log.header,
+        tornTail: log.tornTail,
+        problems: log.problems,
+        ...(log.broken ? { broken: log.broken } : {}),
+      };
     }
   } else if (first !== 0x5b) {
-    throw new Error(`${filePath} is neither a Theater chain.json nor a theater-vscode chain log (it does not start with '[' or '{'); pass a chain file.`);
+    throw new Error(
+      `${filePath} is neither a Theater chain.json nor a theater-vscode chain log (it does not start with '[' or '{'); pass a chain file.`,
+    );
   }
   return { format: 'theater-json', events: readTheaterChainJson(buf.toString('utf8'), filePath), problems: [] };
 }

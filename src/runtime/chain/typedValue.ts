@@ -15,7 +15,10 @@ import { quoteJsonString } from './json';
 
 /** A value that does not fit its declared WIT type; `path` says where (`value.items[3].exit-code`). */
 export class TypedValueError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(message);
     this.name = 'TypedValueError';
   }
@@ -25,7 +28,11 @@ export class TypedValueError extends Error {
 // the full path by the public entry points.
 class Mismatch {
   readonly segments: string[] = [];
-  constructor(readonly expected: string, readonly got: unknown, readonly type: WitType) {}
+  constructor(
+    readonly expected: string,
+    readonly got: unknown,
+    readonly type: WitType,
+  ) {}
 }
 
 function within<T>(segment: string, f: () => T): T {
@@ -41,14 +48,22 @@ function within<T>(segment: string, f: () => T): T {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   switch (typeof v) {
-    case 'undefined': return 'undefined';
-    case 'string': return v.length > 40 ? `the string ${JSON.stringify(v.slice(0, 40))}…` : `the string ${JSON.stringify(v)}`;
-    case 'number': return `the number ${v}`;
-    case 'bigint': return `the bigint ${v}n`;
-    case 'boolean': return `${v}`;
-    case 'function': return 'a function';
-    case 'symbol': return 'a symbol';
-    default: break;
+    case 'undefined':
+      return 'undefined';
+    case 'string':
+      return v.length > 40 ? `the string ${JSON.stringify(v.slice(0, 40))}…` : `the string ${JSON.stringify(v)}`;
+    case 'number':
+      return `the number ${v}`;
+    case 'bigint':
+      return `the bigint ${v}n`;
+    case 'boolean':
+      return `${v}`;
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+    default:
+      break;
   }
   if (Array.isArray(v)) return `an array of ${v.length} items`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of ${(v as unknown as ArrayLike<unknown>).length ?? v.byteLength} items`;
@@ -61,9 +76,10 @@ function wrap(e: unknown, where: string, verb: 'encode' | 'decode'): unknown {
   if (!(e instanceof Mismatch)) return e;
   const path = where + e.segments.join('');
   const typeText = witTypeToString(e.type);
-  const message = verb === 'encode'
-    ? `Cannot record ${path}: expected ${e.expected} but got ${describe(e.got)}; pass a value of WIT type ${typeText}.`
-    : `Cannot decode the recorded ${path}: expected ${e.expected} but found ${describe(e.got)}; the recording does not match WIT type ${typeText}.`;
+  const message =
+    verb === 'encode'
+      ? `Cannot record ${path}: expected ${e.expected} but got ${describe(e.got)}; pass a value of WIT type ${typeText}.`
+      : `Cannot decode the recorded ${path}: expected ${e.expected} but found ${describe(e.got)}; the recording does not match WIT type ${typeText}.`;
   return new TypedValueError(message, path);
 }
 
@@ -163,11 +179,16 @@ export function formatF32(value: number): string {
 type Encoder = (v: unknown) => string;
 
 const INT_KINDS = {
-  u8: ['U8', 0, 0xff], u16: ['U16', 0, 0xffff], u32: ['U32', 0, 0xffffffff],
-  s8: ['S8', -0x80, 0x7f], s16: ['S16', -0x8000, 0x7fff], s32: ['S32', -0x80000000, 0x7fffffff],
+  u8: ['U8', 0, 0xff],
+  u16: ['U16', 0, 0xffff],
+  u32: ['U32', 0, 0xffffffff],
+  s8: ['S8', -0x80, 0x7f],
+  s16: ['S16', -0x8000, 0x7fff],
+  s32: ['S32', -0x80000000, 0x7fffffff],
 } as const;
 const BIG_KINDS = {
-  u64: ['U64', 0n, (1n << 64n) - 1n], s64: ['S64', -(1n << 63n), (1n << 63n) - 1n],
+  u64: ['U64', 0n, (1n << 64n) - 1n],
+  s64: ['S64', -(1n << 63n), (1n << 63n) - 1n],
 } as const;
 
 /** `{"U8":0}` … `{"U8":255}`. */
@@ -192,7 +213,12 @@ function compileEncoder(ty: WitType): Encoder {
         if (v === false) return '{"Bool":false}';
         throw new Mismatch('a boolean', v, ty);
       };
-    case 'u8': case 'u16': case 'u32': case 's8': case 's16': case 's32': {
+    case 'u8':
+    case 'u16':
+    case 'u32':
+    case 's8':
+    case 's16':
+    case 's32': {
       const [tag, lo, hi] = INT_KINDS[ty.kind];
       const head = `{"${tag}":`;
       const expected = `an integer ${lo}..${hi}`;
@@ -205,7 +231,8 @@ function compileEncoder(ty: WitType): Encoder {
         throw new Mismatch(expected, v, ty);
       };
     }
-    case 'u64': case 's64': {
+    case 'u64':
+    case 's64': {
       const [tag, lo, hi] = BIG_KINDS[ty.kind];
       const head = `{"${tag}":`;
       const expected = `a bigint ${lo}..${hi}`;
@@ -308,7 +335,12 @@ function compileEncoder(ty: WitType): Encoder {
       };
     }
     case 'record': {
-      const fields = ty.fields.map(([name, ft]) => ({ name, key: camelCase(name), head: `[${quoteJsonString(name)},`, enc: encoderFor(ft) }));
+      const fields = ty.fields.map(([name, ft]) => ({
+        name,
+        key: camelCase(name),
+        head: `[${quoteJsonString(name)},`,
+        enc: encoderFor(ft),
+      }));
       return (v) => {
         if (!isObject(v)) throw new Mismatch(`a ${ty.name} record object`, v, ty);
         if (fields.length === 0) return '{"Record":[]}';
@@ -318,7 +350,9 @@ function compileEncoder(ty: WitType): Encoder {
       };
     }
     case 'variant': {
-      const cases = new Map(ty.cases.map(([name, ct]) => [name, { head: `{"Variant":[${quoteJsonString(name)},`, enc: ct ? encoderFor(ct) : null }]));
+      const cases = new Map(
+        ty.cases.map(([name, ct]) => [name, { head: `{"Variant":[${quoteJsonString(name)},`, enc: ct ? encoderFor(ct) : null }]),
+      );
       const names = ty.cases.map(([n]) => `'${n}'`).join(' | ');
       return (v) => {
         if (!isObject(v) || typeof v.tag !== 'string') throw new Mismatch(`{ tag: ${names}, val }`, v, ty);
@@ -388,7 +422,10 @@ export function encodeParams(params: Array<[string, WitType]>, args: unknown[]):
     paramEncoders.set(params, encs);
   }
   if (args.length !== encs.length) {
-    throw new TypedValueError(`Cannot record the arguments: the function takes ${encs.length} (${params.map((p) => p[0]).join(', ')}) but was called with ${args.length}; call it with exactly its declared parameters.`, 'arguments');
+    throw new TypedValueError(
+      `Cannot record the arguments: the function takes ${encs.length} (${params.map((p) => p[0]).join(', ')}) but was called with ${args.length}; call it with exactly its declared parameters.`,
+      'arguments',
+    );
   }
   if (encs.length === 0) return '{"Tuple":[]}';
   let s = '{"Tuple":[';
@@ -431,7 +468,12 @@ function compileDecoder(ty: WitType): Decoder {
         if (typeof v !== 'boolean') throw new Mismatch('{"Bool": true|false}', p, ty);
         return v;
       };
-    case 'u8': case 'u16': case 'u32': case 's8': case 's16': case 's32': {
+    case 'u8':
+    case 'u16':
+    case 'u32':
+    case 's8':
+    case 's16':
+    case 's32': {
       const [tag, lo, hi] = INT_KINDS[ty.kind];
       return (p) => {
         const v = tagged(p, tag, ty);
@@ -440,7 +482,8 @@ function compileDecoder(ty: WitType): Decoder {
         return n;
       };
     }
-    case 'u64': case 's64': {
+    case 'u64':
+    case 's64': {
       const [tag, lo, hi] = BIG_KINDS[ty.kind];
       return (p) => {
         const v = tagged(p, tag, ty);
@@ -449,7 +492,8 @@ function compileDecoder(ty: WitType): Decoder {
         return b;
       };
     }
-    case 'f32': case 'f64': {
+    case 'f32':
+    case 'f64': {
       const tag = ty.kind === 'f32' ? 'Float32' : 'Float64';
       return (p) => {
         const v = tagged(p, tag, ty);
@@ -631,19 +675,26 @@ function untyped(ty: WitType, v: unknown): unknown {
     case 'bool':
       if (typeof v !== 'boolean') throw new Mismatch('true or false', v, ty);
       return v;
-    case 'u8': case 'u16': case 'u32': case 's8': case 's16': case 's32': {
+    case 'u8':
+    case 'u16':
+    case 'u32':
+    case 's8':
+    case 's16':
+    case 's32': {
       const [, lo, hi] = INT_KINDS[ty.kind];
       const n = typeof v === 'bigint' ? Number(v) : v;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi) throw new Mismatch(`an integer ${lo}..${hi}`, v, ty);
       return n;
     }
-    case 'u64': case 's64': {
+    case 'u64':
+    case 's64': {
       const [, lo, hi] = BIG_KINDS[ty.kind];
       const b = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : undefined;
       if (b === undefined || b < lo || b > hi) throw new Mismatch(`an integer ${lo}..${hi}`, v, ty);
       return b;
     }
-    case 'f32': case 'f64': {
+    case 'f32':
+    case 'f64': {
       if (v === null) return NaN;
       const n = typeof v === 'bigint' ? Number(v) : v;
       if (typeof n !== 'number') throw new Mismatch('a number', v, ty);
@@ -659,16 +710,25 @@ function untyped(ty: WitType, v: unknown): unknown {
       if (!Array.isArray(v)) throw new Mismatch('an array', v, ty);
       if (ty.element.kind === 'u8') {
         const out = new Uint8Array(v.length);
-        v.forEach((b, i) => { out[i] = within(`[${i}]`, () => untyped(ty.element, b)) as number; });
+        v.forEach((b, i) => {
+          out[i] = within(`[${i}]`, () => untyped(ty.element, b)) as number;
+        });
         return out;
       }
       return v.map((x, i) => within(`[${i}]`, () => untyped(ty.element, x)));
     case 'option':
       if (v === null || v === undefined) return ty.some.kind === 'option' ? { tag: 'none' } : undefined;
-      return ty.some.kind === 'option' ? { tag: 'some', val: within('.some', () => untyped(ty.some, v)) } : within('.some', () => untyped(ty.some, v));
+      return ty.some.kind === 'option'
+        ? { tag: 'some', val: within('.some', () => untyped(ty.some, v)) }
+        : within('.some', () => untyped(ty.some, v));
     case 'result': {
       if (isObject(v)) {
-        for (const [key, tag, t] of [['Ok', 'ok', ty.ok], ['ok', 'ok', ty.ok], ['Err', 'err', ty.err], ['err', 'err', ty.err]] as const) {
+        for (const [key, tag, t] of [
+          ['Ok', 'ok', ty.ok],
+          ['ok', 'ok', ty.ok],
+          ['Err', 'err', ty.err],
+          ['err', 'err', ty.err],
+        ] as const) {
           if (key in v) return { tag, val: t === null || v[key] === null ? undefined : within(`.${tag}`, () => untyped(t, v[key])) };
         }
       }
@@ -709,8 +769,15 @@ function untyped(ty: WitType, v: unknown): unknown {
     }
     case 'flags': {
       const out: Record<string, boolean> = {};
-      const set = Array.isArray(v) ? new Set(v.map((x) => looseName(String(x))))
-        : isObject(v) ? new Set(Object.keys(v).filter((k) => v[k] === true).map(looseName)) : undefined;
+      const set = Array.isArray(v)
+        ? new Set(v.map((x) => looseName(String(x))))
+        : isObject(v)
+          ? new Set(
+              Object.keys(v)
+                .filter((k) => v[k] === true)
+                .map(looseName),
+            )
+          : undefined;
       if (!set) throw new Mismatch('an array of flag names', v, ty);
       for (const f of ty.flags) out[camelCase(f)] = set.has(looseName(f));
       return out;
@@ -726,8 +793,30 @@ function untyped(ty: WitType, v: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 // Display
 
-const SERIALIZABLE_TAGS = new Set(['Bool', 'S8', 'U8', 'S16', 'U16', 'S32', 'U32', 'S64', 'U64', 'Float32', 'Float64', 'Char',
-  'String', 'List', 'Record', 'Tuple', 'Variant', 'Enum', 'Option', 'Result', 'Flags', 'Resource']);
+const SERIALIZABLE_TAGS = new Set([
+  'Bool',
+  'S8',
+  'U8',
+  'S16',
+  'U16',
+  'S32',
+  'U32',
+  'S64',
+  'U64',
+  'Float32',
+  'Float64',
+  'Char',
+  'String',
+  'List',
+  'Record',
+  'Tuple',
+  'Variant',
+  'Enum',
+  'Option',
+  'Result',
+  'Flags',
+  'Resource',
+]);
 
 /**
  * Turns any parsed SerializableVal into a plain value without type information, for display:
@@ -743,15 +832,20 @@ export function typedToPlain(parsed: unknown): unknown {
   const tag = keys[0]!;
   const v = parsed[tag];
   switch (tag) {
-    case 'U64': case 'S64': return typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
-    case 'Float32': case 'Float64': return v === null ? NaN : v;
+    case 'U64':
+    case 'S64':
+      return typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
+    case 'Float32':
+    case 'Float64':
+      return v === null ? NaN : v;
     case 'List':
       if (!Array.isArray(v)) return v;
       if (v.length > 0 && v.every((x) => isObject(x) && typeof x.U8 === 'number' && Object.keys(x).length === 1)) {
         return Uint8Array.from(v, (x) => (x as { U8: number }).U8);
       }
       return v.map(typedToPlain);
-    case 'Tuple': return Array.isArray(v) ? v.map(typedToPlain) : v;
+    case 'Tuple':
+      return Array.isArray(v) ? v.map(typedToPlain) : v;
     case 'Record': {
       if (!Array.isArray(v)) return v;
       const out: Record<string, unknown> = {};
@@ -765,12 +859,15 @@ export function typedToPlain(parsed: unknown): unknown {
     case 'Variant':
       if (Array.isArray(v) && typeof v[0] === 'string') return { [v[0]]: v[1] === null ? null : typedToPlain(v[1]) };
       return v;
-    case 'Option': return v === null ? null : typedToPlain(v);
+    case 'Option':
+      return v === null ? null : typedToPlain(v);
     case 'Result':
       if (isObject(v) && 'Ok' in v) return { ok: typedToPlain(v.Ok) };
       if (isObject(v) && 'Err' in v) return { err: typedToPlain(v.Err) };
       return v;
-    case 'Resource': return isObject(v) ? { rep: v.rep ?? null, owned: v.owned ?? null } : v;
-    default: return v; // Bool, small ints, Char, String, Enum, Flags: the payload is already plain.
+    case 'Resource':
+      return isObject(v) ? { rep: v.rep ?? null, owned: v.owned ?? null } : v;
+    default:
+      return v; // Bool, small ints, Char, String, Enum, Flags: the payload is already plain.
   }
 }

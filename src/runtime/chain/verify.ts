@@ -37,9 +37,10 @@ export function verifyChain(events: readonly ChainEvent[], firstParent: Uint8Arr
     if (!bytesEqual(ev.parentHash, prev)) {
       const expected = prev ? toHex(prev) : '';
       const actual = ev.parentHash ? toHex(ev.parentHash) : '';
-      const message = i === 0 && prev === null
-        ? `event 0: parent link broken: parent_hash ${short(actual)} but the first event of a chain has none`
-        : `event ${i}: parent link broken: parent_hash ${short(actual)} but ${i === 0 ? 'the chain continues from' : `event ${i - 1} has hash`} ${short(expected)}`;
+      const message =
+        i === 0 && prev === null
+          ? `event 0: parent link broken: parent_hash ${short(actual)} but the first event of a chain has none`
+          : `event ${i}: parent link broken: parent_hash ${short(actual)} but ${i === 0 ? 'the chain continues from' : `event ${i - 1} has hash`} ${short(expected)}`;
       return { ok: false, checked: i, firstBad: { index: i, reason: 'parent', message, expected, actual } };
     }
     const computed = eventHash(ev);
@@ -65,5 +66,9 @@ export function verifyLoadedChain(loaded: { events: readonly ChainEvent[]; broke
   const { line, message } = loaded.broken;
   // Events before the broken line were read in order: it comes after `checked` of them at most.
   const index = Math.min(result.checked, Math.max(0, line - 2));
-  return { ok: false, checked: index, firstBad: { index, reason: 'line', message: `the log is broken at line ${line}: ${message}`, expected: '', actual: '' } };
+  return {
+    ok: false,
+    checked: index,
+    firstBad: { index, reason: 'line', message: `the log is broken at line ${line}: ${message}`, expected: '', actual: '' },
+  };
 }

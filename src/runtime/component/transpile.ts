@@ -16,7 +16,12 @@ export interface TranspiledComponent {
   transpileMs: number;
 }
 
-interface CacheMeta { initTakesParams: boolean; wit: string; files: string[]; transpileMs: number }
+interface CacheMeta {
+  initTakesParams: boolean;
+  wit: string;
+  files: string[];
+  transpileMs: number;
+}
 
 let jcoVersionMemo: string | undefined;
 export function jcoVersion(): string {
@@ -32,7 +37,9 @@ export function jcoVersion(): string {
         if (json.name === '@bytecodealliance/jco-transpile') jcoVersionMemo = json.version;
       }
     }
-  } catch { /* keep 'unknown': the cache still works, keyed by the component alone */ }
+  } catch {
+    /* keep 'unknown': the cache still works, keyed by the component alone */
+  }
   return jcoVersionMemo;
 }
 
@@ -54,9 +61,12 @@ export async function transpileCached(bytes: Uint8Array, cacheRoot: string): Pro
   const t0 = performance.now();
   const jco = await importEsm('@bytecodealliance/jco-transpile');
   const tools = await importEsm('@bytecodealliance/jco-transpile/wasm-tools');
-  const out = await jco.transpileBytes(bytes, {
-    name: 'actor', instantiation: { tag: 'async' }, noWasiShim: true, noTypescript: true,
-  }) as { files: Record<string, Uint8Array> };
+  const out = (await jco.transpileBytes(bytes, {
+    name: 'actor',
+    instantiation: { tag: 'async' },
+    noWasiShim: true,
+    noTypescript: true,
+  })) as { files: Record<string, Uint8Array> };
   const wit = String(await tools.componentWit(bytes));
   const transpileMs = performance.now() - t0;
   // Write into a temp folder and rename, so a concurrent or interrupted start never sees half a cache.

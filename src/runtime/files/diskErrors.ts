@@ -14,5 +14,9 @@ export function diskWriteError(e: unknown, what: string, where: string): Theater
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const why = code ? SENTENCES[code] : undefined;
   if (!why) return undefined;
-  return new TheaterError(`Cannot write ${what} at ${where}: ${why} (${code}); free some space or pick another folder, then start again.`, 'disk-write-failed', where);
+  return new TheaterError(
+    `Cannot write ${what} at ${where}: ${why} (${code}); free some space or pick another folder, then start again.`,
+    'disk-write-failed',
+    where,
+  );
 }

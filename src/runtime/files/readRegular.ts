@@ -6,7 +6,11 @@ import * as fs from 'node:fs';
 export type FileReadFailure = 'missing' | 'not-regular' | 'too-large' | 'unreadable';
 
 export class FileReadError extends Error {
-  constructor(message: string, readonly reason: FileReadFailure, readonly path: string) {
+  constructor(
+    message: string,
+    readonly reason: FileReadFailure,
+    readonly path: string,
+  ) {
     super(message);
     this.name = 'FileReadError';
   }
@@ -53,17 +57,31 @@ export function readRegularFile(filePath: string, { maxBytes, what }: ReadRegula
     fd = fs.openSync(filePath, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileReadError(`The ${what} ${filePath}${link} does not exist.`, 'missing', filePath);
-    if (code === 'EISDIR') throw new FileReadError(`The ${what} ${filePath}${link} is a directory, not a file; point it at a file.`, 'not-regular', filePath);
-    throw new FileReadError(`The ${what} ${filePath}${link} cannot be read (${code ?? (e as Error).message}); check its permissions.`, 'unreadable', filePath);
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new FileReadError(`The ${what} ${filePath}${link} does not exist.`, 'missing', filePath);
+    if (code === 'EISDIR')
+      throw new FileReadError(`The ${what} ${filePath}${link} is a directory, not a file; point it at a file.`, 'not-regular', filePath);
+    throw new FileReadError(
+      `The ${what} ${filePath}${link} cannot be read (${code ?? (e as Error).message}); check its permissions.`,
+      'unreadable',
+      filePath,
+    );
   }
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) {
-      throw new FileReadError(`The ${what} ${filePath}${link} is ${kindOf(st)}, not a regular file; point it at a file.`, 'not-regular', filePath);
+      throw new FileReadError(
+        `The ${what} ${filePath}${link} is ${kindOf(st)}, not a regular file; point it at a file.`,
+        'not-regular',
+        filePath,
+      );
     }
-    const tooLarge = () => new FileReadError(
-      `The ${what} ${filePath}${link} is larger than the ${formatBytes(maxBytes)} limit for a ${what}; use a smaller file (see docs/limits.md).`, 'too-large', filePath);
+    const tooLarge = () =>
+      new FileReadError(
+        `The ${what} ${filePath}${link} is larger than the ${formatBytes(maxBytes)} limit for a ${what}; use a smaller file (see docs/limits.md).`,
+        'too-large',
+        filePath,
+      );
     if (st.size > maxBytes) throw tooLarge();
     // The size may change while reading: read until EOF, never more than the cap plus one byte.
     const chunks: Buffer[] = [];
@@ -86,7 +104,11 @@ export function readRegularFile(filePath: string, { maxBytes, what }: ReadRegula
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   } catch (e) {
     if (e instanceof FileReadError) throw e;
-    throw new FileReadError(`The ${what} ${filePath}${link} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'unreadable', filePath);
+    throw new FileReadError(
+      `The ${what} ${filePath}${link} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+      'unreadable',
+      filePath,
+    );
   } finally {
     fs.closeSync(fd);
   }

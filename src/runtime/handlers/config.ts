@@ -17,10 +17,14 @@ function typeName(spec: ConfigKeySpec): string {
 
 function matches(spec: ConfigKeySpec, v: unknown): boolean {
   switch (spec.type) {
-    case 'string': return typeof v === 'string';
-    case 'boolean': return typeof v === 'boolean';
-    case 'integer': return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
-    case 'string-array': return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'string':
+      return typeof v === 'string';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'integer':
+      return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+    case 'string-array':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string');
   }
 }
 
@@ -29,7 +33,10 @@ export function hasPermissionKeys(def: HandlerDefinition): boolean {
   return def.config.some((c) => c.permission);
 }
 
-export function resolveHandlerConfig(def: HandlerDefinition, raw: Record<string, unknown>): { config: HandlerConfig; problems: ConfigProblem[] } {
+export function resolveHandlerConfig(
+  def: HandlerDefinition,
+  raw: Record<string, unknown>,
+): { config: HandlerConfig; problems: ConfigProblem[] } {
   // Null prototype: a key named `__proto__` or `toString` is data, never Object.prototype.
   const config: HandlerConfig = Object.create(null) as HandlerConfig;
   const problems: ConfigProblem[] = [];
@@ -38,9 +45,16 @@ export function resolveHandlerConfig(def: HandlerDefinition, raw: Record<string,
   for (const key of Object.keys(raw)) {
     if (key === 'type' || known.includes(key)) continue;
     const suggestion = didYouMeanOne(key, known);
-    const hint = suggestion ? ` (did you mean \`${suggestion}\`?)` : known.length ? ` (known keys: ${known.join(', ')})` : ' (it takes no config)';
+    const hint = suggestion
+      ? ` (did you mean \`${suggestion}\`?)`
+      : known.length
+        ? ` (known keys: ${known.join(', ')})`
+        : ' (it takes no config)';
     problems.push({
-      key, code: 'config-unknown-key', severity: strict ? 'error' : 'warning', ...(suggestion ? { suggestion } : {}),
+      key,
+      code: 'config-unknown-key',
+      severity: strict ? 'error' : 'warning',
+      ...(suggestion ? { suggestion } : {}),
       message: strict
         ? `The \`${def.type}\` handler has no config key \`${key}\`${hint}; its keys are permissions, so an unknown one is refused rather than ignored.`
         : `The \`${def.type}\` handler has no config key \`${key}\`${hint}; Theater ignores it.`,
@@ -49,12 +63,23 @@ export function resolveHandlerConfig(def: HandlerDefinition, raw: Record<string,
   for (const spec of def.config) {
     const v = Object.prototype.hasOwnProperty.call(raw, spec.name) ? raw[spec.name] : undefined;
     if (v === undefined) {
-      if (spec.required) problems.push({ key: spec.name, code: 'config-missing-key', severity: 'error', message: `The \`${def.type}\` handler needs \`${spec.name}\`: ${spec.doc}` });
+      if (spec.required)
+        problems.push({
+          key: spec.name,
+          code: 'config-missing-key',
+          severity: 'error',
+          message: `The \`${def.type}\` handler needs \`${spec.name}\`: ${spec.doc}`,
+        });
       config[spec.name] = spec.default;
       continue;
     }
     if (!matches(spec, v)) {
-      problems.push({ key: spec.name, code: 'config-wrong-type', severity: 'error', message: `\`${spec.name}\` of the \`${def.type}\` handler must be ${typeName(spec)}.` });
+      problems.push({
+        key: spec.name,
+        code: 'config-wrong-type',
+        severity: 'error',
+        message: `\`${spec.name}\` of the \`${def.type}\` handler must be ${typeName(spec)}.`,
+      });
       config[spec.name] = spec.default;
       continue;
     }
@@ -62,7 +87,12 @@ export function resolveHandlerConfig(def: HandlerDefinition, raw: Record<string,
       const n = BigInt(v as number | bigint);
       if ((spec.minimum !== undefined && n < BigInt(spec.minimum)) || (spec.maximum !== undefined && n > BigInt(spec.maximum))) {
         const range = spec.maximum !== undefined ? `between ${spec.minimum ?? 0} and ${spec.maximum}` : `at least ${spec.minimum}`;
-        problems.push({ key: spec.name, code: 'config-out-of-range', severity: 'error', message: `\`${spec.name}\` of the \`${def.type}\` handler must be ${range}.` });
+        problems.push({
+          key: spec.name,
+          code: 'config-out-of-range',
+          severity: 'error',
+          message: `\`${spec.name}\` of the \`${def.type}\` handler must be ${range}.`,
+        });
         config[spec.name] = spec.default;
         continue;
       }

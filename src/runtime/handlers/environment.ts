@@ -23,28 +23,57 @@ export function isVariableAllowed(config: HandlerConfig, name: string): boolean 
 export const environmentHandler: HandlerDefinition = {
   type: 'environment',
   summary: 'Read-only environment variables: theater:simple/environment, filtered by allow/deny lists.',
-  doc: 'Serves `theater:simple/environment` from the host process environment. `denied_vars` wins over '
-    + '`allowed_vars`, which wins over `allowed_prefixes`; a list that is present decides even when empty '
-    + '(`allowed_vars = []` allows none); with none of them every variable is readable. `list-vars` needs '
-    + '`allow_list_all = true`. A denial is recorded as a `permission-denied` event. Unknown keys are errors, '
-    + 'and activated by imports alone (no table) the handler allows no variable.',
+  doc:
+    'Serves `theater:simple/environment` from the host process environment. `denied_vars` wins over ' +
+    '`allowed_vars`, which wins over `allowed_prefixes`; a list that is present decides even when empty ' +
+    '(`allowed_vars = []` allows none); with none of them every variable is readable. `list-vars` needs ' +
+    '`allow_list_all = true`. A denial is recorded as a `permission-denied` event. Unknown keys are errors, ' +
+    'and activated by imports alone (no table) the handler allows no variable.',
   exports: [],
   implemented: true,
   config: [
-    { name: 'allowed_vars', type: 'string-array', doc: 'Only these variables are readable (when set; `[]` allows none).', permission: true },
+    {
+      name: 'allowed_vars',
+      type: 'string-array',
+      doc: 'Only these variables are readable (when set; `[]` allows none).',
+      permission: true,
+    },
     { name: 'denied_vars', type: 'string-array', doc: 'These variables are never readable.', permission: true },
-    { name: 'allow_list_all', type: 'boolean', doc: 'Whether `list-vars` may list the (allowed) variables.', default: false, permission: true },
-    { name: 'allowed_prefixes', type: 'string-array', doc: 'Variables starting with one of these prefixes are readable (when `allowed_vars` is not set; `[]` allows none).', permission: true },
+    {
+      name: 'allow_list_all',
+      type: 'boolean',
+      doc: 'Whether `list-vars` may list the (allowed) variables.',
+      default: false,
+      permission: true,
+    },
+    {
+      name: 'allowed_prefixes',
+      type: 'string-array',
+      doc: 'Variables starting with one of these prefixes are readable (when `allowed_vars` is not set; `[]` allows none).',
+      permission: true,
+    },
   ],
   unlistedConfig: { allowed_vars: [] },
   interfaces: [
     {
-      name: IFACE, version: null, resources: [],
+      name: IFACE,
+      version: null,
+      resources: [],
       doc: 'Environment variables of the host, read-only.',
       functions: [
-        { name: 'get-var', params: [['name', t.string]], result: t.option(t.string), doc: 'The variable\'s value, or none when unset or denied.' },
+        {
+          name: 'get-var',
+          params: [['name', t.string]],
+          result: t.option(t.string),
+          doc: "The variable's value, or none when unset or denied.",
+        },
         { name: 'exists', params: [['name', t.string]], result: t.bool, doc: 'Whether the variable is set (false when denied).' },
-        { name: 'list-vars', params: [], result: t.list(t.tuple(t.string, t.string)), doc: 'All allowed variables (empty unless allow_list_all).' },
+        {
+          name: 'list-vars',
+          params: [],
+          result: t.list(t.tuple(t.string, t.string)),
+          doc: 'All allowed variables (empty unless allow_list_all).',
+        },
       ],
     },
   ],
@@ -64,9 +93,7 @@ export const environmentHandler: HandlerDefinition = {
           ctx.recordDenial(IFACE, 'list-vars', '*', 'Listing environment variables is not permitted; set allow_list_all = true');
           return [];
         }
-        return [...env.entries()]
-          .filter(([k]) => isVariableAllowed(config, k))
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return [...env.entries()].filter(([k]) => isVariableAllowed(config, k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       },
     };
     return { functions: (name) => (name === IFACE ? fns : {}) };

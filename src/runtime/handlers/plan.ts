@@ -18,8 +18,14 @@ export interface ImportBinding {
 }
 
 export type PlanProblemCode =
-  | 'import-unresolved' | 'import-version-mismatch' | 'import-unimplemented' | 'handler-not-listed'
-  | 'import-compatible' | 'handler-unused' | 'missing-actor-export' | 'handler-unimplemented';
+  | 'import-unresolved'
+  | 'import-version-mismatch'
+  | 'import-unimplemented'
+  | 'handler-not-listed'
+  | 'import-compatible'
+  | 'handler-unused'
+  | 'missing-actor-export'
+  | 'handler-unimplemented';
 
 export interface PlanProblem {
   code: PlanProblemCode;
@@ -33,7 +39,11 @@ export interface PlanProblem {
   registered?: string[];
 }
 
-export interface ActorPlan { bindings: ImportBinding[]; problems: PlanProblem[]; activeHandlers: string[] }
+export interface ActorPlan {
+  bindings: ImportBinding[];
+  problems: PlanProblem[];
+  activeHandlers: string[];
+}
 
 export interface PlanOptions {
   /** Theater's looser model: any handler whose interfaces match is activated, listed or not. */
@@ -58,12 +68,17 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
       if (res.sameInterface.length > 0) {
         const registered = res.sameInterface.map((p) => qualifiedName(p.iface));
         problems.push({
-          code: 'import-version-mismatch', severity: 'error', importName: imp.name, registered,
+          code: 'import-version-mismatch',
+          severity: 'error',
+          importName: imp.name,
+          registered,
           message: `The component imports ${imp.name}, but no registered handler provides a compatible version (registered: ${registered.join(', ')}); rebuild the component against ${registered[0]}.`,
         });
       } else {
         problems.push({
-          code: 'import-unresolved', severity: 'error', importName: imp.name,
+          code: 'import-unresolved',
+          severity: 'error',
+          importName: imp.name,
           message: `The component imports ${imp.name}, which no registered handler provides; remove the import or run \`theater handlers\` to see what is available.`,
         });
       }
@@ -73,20 +88,29 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
     used.add(handler.type);
     if (!handler.implemented) {
       problems.push({
-        code: 'import-unimplemented', severity: 'error', importName: imp.name, handlerType: handler.type,
+        code: 'import-unimplemented',
+        severity: 'error',
+        importName: imp.name,
+        handlerType: handler.type,
         message: `The component imports ${imp.name}, served by Theater's \`${handler.type}\` handler, which this runtime does not implement yet.`,
       });
       continue;
     }
     if (!isAvailable(handler) && !options.replay) {
       problems.push({
-        code: 'handler-not-listed', severity: 'error', importName: imp.name, handlerType: handler.type,
+        code: 'handler-not-listed',
+        severity: 'error',
+        importName: imp.name,
+        handlerType: handler.type,
         message: `The component imports ${imp.name}, provided by the \`${handler.type}\` handler, which the manifest does not list; add [[handler]] type = "${handler.type}".`,
       });
     }
     if (res.status === 'compatible') {
       problems.push({
-        code: 'import-compatible', severity: 'information', importName: imp.name, handlerType: handler.type,
+        code: 'import-compatible',
+        severity: 'information',
+        importName: imp.name,
+        handlerType: handler.type,
         message: `${imp.name} is served by the \`${handler.type}\` handler's ${qualifiedName(iface)} (semver-compatible, as wasmtime's linker allows).`,
       });
     }
@@ -95,7 +119,8 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
 
   if (!world.exports.some((e) => e.name === REQUIRED_EXPORT)) {
     problems.push({
-      code: 'missing-actor-export', severity: 'error',
+      code: 'missing-actor-export',
+      severity: 'error',
       message: `The component does not export ${REQUIRED_EXPORT}, so it has no init to call; export it from your world.`,
     });
   }
@@ -103,9 +128,19 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
     const def = handlers.find((h) => h.type === type);
     if (!def || type === 'replay') continue;
     if (!def.implemented) {
-      problems.push({ code: 'handler-unimplemented', severity: 'warning', handlerType: type, message: `The \`${type}\` handler is not implemented by this runtime yet; it is ignored.` });
+      problems.push({
+        code: 'handler-unimplemented',
+        severity: 'warning',
+        handlerType: type,
+        message: `The \`${type}\` handler is not implemented by this runtime yet; it is ignored.`,
+      });
     } else if (!used.has(type) && !def.alwaysAvailable) {
-      problems.push({ code: 'handler-unused', severity: 'hint', handlerType: type, message: `The \`${type}\` handler is listed, but the component imports none of its interfaces.` });
+      problems.push({
+        code: 'handler-unused',
+        severity: 'hint',
+        handlerType: type,
+        message: `The \`${type}\` handler is listed, but the component imports none of its interfaces.`,
+      });
     }
   }
   const activeHandlers = [...new Set(bindings.map((b) => b.handlerType))];

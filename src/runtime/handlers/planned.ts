@@ -2,37 +2,85 @@
 // declared so diagnostics can say so precisely instead of calling the type unknown.
 import type { HandlerDefinition } from './types';
 
-function planned(type: string, summary: string, interfaces: Array<[string, string | null]>, exports: string[] = [],
-  config: HandlerDefinition['config'] = []): HandlerDefinition {
+function planned(
+  type: string,
+  summary: string,
+  interfaces: Array<[string, string | null]>,
+  exports: string[] = [],
+  config: HandlerDefinition['config'] = [],
+): HandlerDefinition {
   return {
-    type, summary, exports, config, implemented: false,
+    type,
+    summary,
+    exports,
+    config,
+    implemented: false,
     doc: `${summary} Theater for VS Code does not implement this handler yet; an actor that needs it cannot start here.`,
     interfaces: interfaces.map(([name, version]) => ({ name, version, doc: summary, resources: [], functions: [] })),
-    create() { throw new Error(`the ${type} handler is not implemented by this runtime`); },
+    create() {
+      throw new Error(`the ${type} handler is not implemented by this runtime`);
+    },
   };
 }
 
 export const plannedHandlers: HandlerDefinition[] = [
-  planned('filesystem', 'Files under one folder: theater:simple/filesystem, wasi:filesystem @0.2.3.',
-    [['theater:simple/filesystem', null], ['wasi:filesystem/types', '0.2.3'], ['wasi:filesystem/preopens', '0.2.3']], [],
+  planned(
+    'filesystem',
+    'Files under one folder: theater:simple/filesystem, wasi:filesystem @0.2.3.',
+    [
+      ['theater:simple/filesystem', null],
+      ['wasi:filesystem/types', '0.2.3'],
+      ['wasi:filesystem/preopens', '0.2.3'],
+    ],
+    [],
     [
       { name: 'path', type: 'string', doc: 'Folder the actor sees as `/` (required unless new_dir).', isPath: true, permission: true },
       { name: 'new_dir', type: 'boolean', doc: 'Create a fresh temporary folder instead of `path`.', default: false },
       { name: 'allowed_commands', type: 'string-array', doc: 'Commands execute-command may run.', permission: true },
-    ]),
+    ],
+  ),
   planned('http-client', 'Outgoing HTTP requests: theater:simple/http-client.', [['theater:simple/http-client', null]]),
-  planned('http-framework', 'HTTP servers and routes: theater:simple/http-framework.', [['theater:simple/http-framework', null]], ['theater:simple/http-handlers']),
-  planned('message-server', 'Messages between actors: theater:simple/message-server-host.', [['theater:simple/message-server-host', null]], ['theater:simple/message-server-client']),
-  planned('supervisor', 'Child actors: theater:simple/supervisor.', [['theater:simple/supervisor', null]], ['theater:simple/supervisor-handlers']),
-  planned('process', 'OS processes: theater:simple/process.', [['theater:simple/process', null]], ['theater:simple/process-handlers'], [
-    { name: 'max_processes', type: 'integer', doc: 'Most processes at once.', default: 10, minimum: 0 },
-    { name: 'max_output_buffer', type: 'integer', doc: 'Output buffer size in bytes.', default: 1048576, minimum: 0 },
-    { name: 'allowed_programs', type: 'string-array', doc: 'Programs the actor may start.', permission: true },
-    { name: 'allowed_paths', type: 'string-array', doc: 'Working directories the actor may use.', permission: true },
-  ]),
-  planned('wasi-http', 'WASI HTTP: wasi:http types and outgoing-handler @0.2.0, incoming-handler export.',
-    [['wasi:http/types', '0.2.0'], ['wasi:http/outgoing-handler', '0.2.0']], ['wasi:http/incoming-handler@0.2.0'], [
+  planned(
+    'http-framework',
+    'HTTP servers and routes: theater:simple/http-framework.',
+    [['theater:simple/http-framework', null]],
+    ['theater:simple/http-handlers'],
+  ),
+  planned(
+    'message-server',
+    'Messages between actors: theater:simple/message-server-host.',
+    [['theater:simple/message-server-host', null]],
+    ['theater:simple/message-server-client'],
+  ),
+  planned(
+    'supervisor',
+    'Child actors: theater:simple/supervisor.',
+    [['theater:simple/supervisor', null]],
+    ['theater:simple/supervisor-handlers'],
+  ),
+  planned(
+    'process',
+    'OS processes: theater:simple/process.',
+    [['theater:simple/process', null]],
+    ['theater:simple/process-handlers'],
+    [
+      { name: 'max_processes', type: 'integer', doc: 'Most processes at once.', default: 10, minimum: 0 },
+      { name: 'max_output_buffer', type: 'integer', doc: 'Output buffer size in bytes.', default: 1048576, minimum: 0 },
+      { name: 'allowed_programs', type: 'string-array', doc: 'Programs the actor may start.', permission: true },
+      { name: 'allowed_paths', type: 'string-array', doc: 'Working directories the actor may use.', permission: true },
+    ],
+  ),
+  planned(
+    'wasi-http',
+    'WASI HTTP: wasi:http types and outgoing-handler @0.2.0, incoming-handler export.',
+    [
+      ['wasi:http/types', '0.2.0'],
+      ['wasi:http/outgoing-handler', '0.2.0'],
+    ],
+    ['wasi:http/incoming-handler@0.2.0'],
+    [
       { name: 'port', type: 'integer', doc: 'Port of the incoming server (none: no server).', minimum: 0, maximum: 65535 },
       { name: 'host', type: 'string', doc: 'Address of the incoming server.', default: '127.0.0.1' },
-    ]),
+    ],
+  ),
 ];

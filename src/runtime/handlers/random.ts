@@ -9,19 +9,39 @@ const bytes = t.list(t.u8);
 export const randomHandler: HandlerDefinition = {
   type: 'random',
   summary: 'Random numbers and bytes: wasi:random/random, insecure and insecure-seed @0.2.3.',
-  doc: 'Serves `wasi:random` to the actor. Without `seed` the bytes come from the OS (crypto-secure); with `seed` '
-    + 'they come from a ChaCha20 stream keyed by the seed, so every run records an identical chain.',
+  doc:
+    'Serves `wasi:random` to the actor. Without `seed` the bytes come from the OS (crypto-secure); with `seed` ' +
+    'they come from a ChaCha20 stream keyed by the seed, so every run records an identical chain.',
   exports: [],
   implemented: true,
   config: [
     { name: 'seed', type: 'integer', doc: 'Makes the random stream deterministic (u64). Absent: OS entropy.', minimum: 0 },
-    { name: 'max_bytes', type: 'integer', doc: 'Largest request of random bytes; a larger request traps the actor.', default: 1048576, minimum: 0 },
-    { name: 'max_int', type: 'integer', doc: 'Upper bound for random integers (Theater `random-range`; kept for manifest compatibility).', default: 9223372036854775807n, minimum: 0 },
-    { name: 'allow_crypto_secure', type: 'boolean', doc: 'Theater permission flag; accepted for compatibility (wasi:random is always served).', default: false },
+    {
+      name: 'max_bytes',
+      type: 'integer',
+      doc: 'Largest request of random bytes; a larger request traps the actor.',
+      default: 1048576,
+      minimum: 0,
+    },
+    {
+      name: 'max_int',
+      type: 'integer',
+      doc: 'Upper bound for random integers (Theater `random-range`; kept for manifest compatibility).',
+      default: 9223372036854775807n,
+      minimum: 0,
+    },
+    {
+      name: 'allow_crypto_secure',
+      type: 'boolean',
+      doc: 'Theater permission flag; accepted for compatibility (wasi:random is always served).',
+      default: false,
+    },
   ],
   interfaces: [
     {
-      name: 'wasi:random/random', version: '0.2.3', resources: [],
+      name: 'wasi:random/random',
+      version: '0.2.3',
+      resources: [],
       doc: 'Cryptographically secure random bytes and integers.',
       functions: [
         { name: 'get-random-bytes', params: [['len', t.u64]], result: bytes, doc: 'Returns `len` random bytes.' },
@@ -29,7 +49,9 @@ export const randomHandler: HandlerDefinition = {
       ],
     },
     {
-      name: 'wasi:random/insecure', version: '0.2.3', resources: [],
+      name: 'wasi:random/insecure',
+      version: '0.2.3',
+      resources: [],
       doc: 'Fast, non-cryptographic random bytes and integers.',
       functions: [
         { name: 'get-insecure-random-bytes', params: [['len', t.u64]], result: bytes, doc: 'Returns `len` insecure random bytes.' },
@@ -37,11 +59,11 @@ export const randomHandler: HandlerDefinition = {
       ],
     },
     {
-      name: 'wasi:random/insecure-seed', version: '0.2.3', resources: [],
+      name: 'wasi:random/insecure-seed',
+      version: '0.2.3',
+      resources: [],
       doc: 'A seed for hash-map DoS protection.',
-      functions: [
-        { name: 'insecure-seed', params: [], result: t.tuple(t.u64, t.u64), doc: 'Returns a 128-bit seed as two u64.' },
-      ],
+      functions: [{ name: 'insecure-seed', params: [], result: t.tuple(t.u64, t.u64), doc: 'Returns a 128-bit seed as two u64.' }],
     },
   ],
   create(_ctx, config) {
@@ -50,7 +72,9 @@ export const randomHandler: HandlerDefinition = {
     const take = (len: bigint | number): Uint8Array => {
       const n = BigInt(len);
       if (n > maxBytes) {
-        throw new Error(`the actor asked for ${n} random bytes, more than the random handler's max_bytes (${maxBytes}); raise max_bytes in the manifest`);
+        throw new Error(
+          `the actor asked for ${n} random bytes, more than the random handler's max_bytes (${maxBytes}); raise max_bytes in the manifest`,
+        );
       }
       return source(Number(n));
     };

@@ -13,17 +13,28 @@ import type { HandlerDefinition, InterfaceSpec } from './types';
 export const replayHandler: HandlerDefinition = {
   type: 'replay',
   summary: 'Replays a recorded chain: every host import is answered from it; no live handler is called.',
-  doc: 'With `[[handler]] type = "replay"` and `chain = "<path>"` the actor runs against the recorded chain '
-    + '(Theater chain.json or a .chain.jsonl log). The new chain is compared event by event with the recording.',
+  doc:
+    'With `[[handler]] type = "replay"` and `chain = "<path>"` the actor runs against the recorded chain ' +
+    '(Theater chain.json or a .chain.jsonl log). The new chain is compared event by event with the recording.',
   exports: [],
   implemented: true,
-  config: [{ name: 'chain', type: 'string', doc: 'The recorded chain to replay (relative to the manifest).', required: true, isPath: true }],
+  config: [
+    { name: 'chain', type: 'string', doc: 'The recorded chain to replay (relative to the manifest).', required: true, isPath: true },
+  ],
   interfaces: [],
-  create() { throw new Error('the replay handler is set up by the runtime itself'); },
+  create() {
+    throw new Error('the replay handler is set up by the runtime itself');
+  },
 };
 
 const registered: HandlerDefinition[] = [
-  runtimeHandler, randomHandler, timingHandler, environmentHandler, storeHandler, replayHandler, ...plannedHandlers,
+  runtimeHandler,
+  randomHandler,
+  timingHandler,
+  environmentHandler,
+  storeHandler,
+  replayHandler,
+  ...plannedHandlers,
 ];
 
 export function listHandlers(): readonly HandlerDefinition[] {
@@ -43,7 +54,12 @@ export function qualifiedName(iface: InterfaceSpec): string {
   return iface.version ? `${iface.name}@${iface.version}` : iface.name;
 }
 
-interface SemVer { major: number; minor: number; patch: number; pre: string }
+interface SemVer {
+  major: number;
+  minor: number;
+  patch: number;
+  pre: string;
+}
 
 export function parseSemver(v: string): SemVer | null {
   const m = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v);
@@ -53,14 +69,18 @@ export function parseSemver(v: string): SemVer | null {
 /** wasmtime's rule: prereleases only match exactly; 1.x+ by major; 0.x by minor; 0.0.x exactly. */
 export function semverCompatible(wanted: string, provided: string): boolean {
   if (wanted === provided) return true;
-  const a = parseSemver(wanted), b = parseSemver(provided);
+  const a = parseSemver(wanted),
+    b = parseSemver(provided);
   if (!a || !b || a.pre || b.pre) return false;
   if (a.major !== b.major) return false;
   if (a.major > 0) return true;
   return a.minor !== 0 && a.minor === b.minor;
 }
 
-export interface Provider { handler: HandlerDefinition; iface: InterfaceSpec }
+export interface Provider {
+  handler: HandlerDefinition;
+  iface: InterfaceSpec;
+}
 
 export type ImportResolution =
   | { status: 'exact' | 'compatible'; importName: string; provider: Provider; alternatives: Provider[] }
@@ -76,10 +96,19 @@ export function resolveImport(importName: string, handlers: readonly HandlerDefi
     for (const iface of handler.interfaces) if (iface.name === name) sameInterface.push({ handler, iface });
   }
   const exact = sameInterface.filter((p) => p.iface.version === version);
-  const compatible = version === null ? [] : sameInterface.filter((p) => p.iface.version !== null && p.iface.version !== version && semverCompatible(version, p.iface.version));
+  const compatible =
+    version === null
+      ? []
+      : sameInterface.filter((p) => p.iface.version !== null && p.iface.version !== version && semverCompatible(version, p.iface.version));
   const pick = (ps: Provider[]) => [...ps].sort((x, y) => Number(y.handler.implemented) - Number(x.handler.implemented));
-  if (exact.length > 0) { const [first, ...rest] = pick(exact); return { status: 'exact', importName, provider: first!, alternatives: rest }; }
-  if (compatible.length > 0) { const [first, ...rest] = pick(compatible); return { status: 'compatible', importName, provider: first!, alternatives: rest }; }
+  if (exact.length > 0) {
+    const [first, ...rest] = pick(exact);
+    return { status: 'exact', importName, provider: first!, alternatives: rest };
+  }
+  if (compatible.length > 0) {
+    const [first, ...rest] = pick(compatible);
+    return { status: 'compatible', importName, provider: first!, alternatives: rest };
+  }
   return { status: 'unresolved', importName, sameInterface };
 }
 

@@ -2,8 +2,15 @@
 import { t } from '../wit/types';
 import type { HandlerDefinition } from './types';
 
-const eventRecord = t.record('event', [['event-type', t.string], ['parent', t.option(t.u64)], ['data', t.list(t.u8)]]);
-const metaEvent = t.record('meta-event', [['hash', t.u64], ['event', eventRecord]]);
+const eventRecord = t.record('event', [
+  ['event-type', t.string],
+  ['parent', t.option(t.u64)],
+  ['data', t.list(t.u8)],
+]);
+const metaEvent = t.record('meta-event', [
+  ['hash', t.u64],
+  ['event', eventRecord],
+]);
 const chainRecord = t.record('chain', [['events', t.list(metaEvent)]]);
 
 /** Theater's WIT models hashes as u64: the first 8 bytes of the SHA-1, big-endian. */
@@ -13,29 +20,49 @@ function hashU64(hash: Uint8Array): bigint {
 
 export const runtimeHandler: HandlerDefinition = {
   type: 'runtime',
-  summary: 'Logging, the actor\'s state and chain, and shutdown: theater:simple/runtime. Always available.',
-  doc: 'Serves `theater:simple/runtime` (and the types-only `theater:simple/types`) and drives the actor\'s '
-    + '`theater:simple/actor.init` export. Every actor gets it, listed in the manifest or not.',
+  summary: "Logging, the actor's state and chain, and shutdown: theater:simple/runtime. Always available.",
+  doc:
+    "Serves `theater:simple/runtime` (and the types-only `theater:simple/types`) and drives the actor's " +
+    '`theater:simple/actor.init` export. Every actor gets it, listed in the manifest or not.',
   exports: ['theater:simple/actor'],
   implemented: true,
   alwaysAvailable: true,
   config: [],
   interfaces: [
     {
-      name: 'theater:simple/runtime', version: null, resources: [],
-      doc: 'The actor\'s window on its own runtime.',
+      name: 'theater:simple/runtime',
+      version: null,
+      resources: [],
+      doc: "The actor's window on its own runtime.",
       functions: [
-        { name: 'log', params: [['msg', t.string]], result: null, doc: 'Writes a line to the actor\'s log (Theater output channel, CLI stderr).' },
-        { name: 'get-state', params: [], result: t.option(t.list(t.u8)), doc: 'Returns the actor\'s current state.' },
-        { name: 'get-chain', params: [], result: chainRecord, doc: 'Returns the event chain recorded so far (hashes as the first 8 bytes of the SHA-1).' },
-        { name: 'shutdown', params: [['data', t.option(t.list(t.u8))]], result: t.result(null, t.string), doc: 'Asks the runtime to stop the actor after the current call.' },
+        {
+          name: 'log',
+          params: [['msg', t.string]],
+          result: null,
+          doc: "Writes a line to the actor's log (Theater output channel, CLI stderr).",
+        },
+        { name: 'get-state', params: [], result: t.option(t.list(t.u8)), doc: "Returns the actor's current state." },
+        {
+          name: 'get-chain',
+          params: [],
+          result: chainRecord,
+          doc: 'Returns the event chain recorded so far (hashes as the first 8 bytes of the SHA-1).',
+        },
+        {
+          name: 'shutdown',
+          params: [['data', t.option(t.list(t.u8))]],
+          result: t.result(null, t.string),
+          doc: 'Asks the runtime to stop the actor after the current call.',
+        },
       ],
     },
     { name: 'theater:simple/types', version: null, resources: [], doc: 'Shared types (no functions).', functions: [] },
   ],
   create(ctx) {
     const runtime = {
-      log: (msg: string) => { ctx.log(msg); },
+      log: (msg: string) => {
+        ctx.log(msg);
+      },
       'get-state': () => ctx.currentState() ?? undefined,
       'get-chain': () => ({
         events: ctx.chain().map((ev) => ({
@@ -43,7 +70,10 @@ export const runtimeHandler: HandlerDefinition = {
           event: { eventType: ev.eventType, parent: ev.parentHash ? hashU64(ev.parentHash) : undefined, data: ev.data },
         })),
       }),
-      shutdown: (data: Uint8Array | undefined) => { ctx.requestShutdown(data); return { tag: 'ok', val: undefined }; },
+      shutdown: (data: Uint8Array | undefined) => {
+        ctx.requestShutdown(data);
+        return { tag: 'ok', val: undefined };
+      },
     };
     return { functions: (name) => (name === 'theater:simple/runtime' ? runtime : {}) };
   },

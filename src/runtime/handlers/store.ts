@@ -20,16 +20,25 @@ const err = (val: string): Result => ({ tag: 'err', val });
 export const storeHandler: HandlerDefinition = {
   type: 'store',
   summary: 'A content-addressed store on disk with labels: theater:simple/store.',
-  doc: 'Content is addressed by the SHA-1 of its bytes (as Theater does) and kept under `base_path`; '
-    + 'a label names one content reference.',
+  doc:
+    'Content is addressed by the SHA-1 of its bytes (as Theater does) and kept under `base_path`; ' +
+    'a label names one content reference.',
   exports: [],
   implemented: true,
   config: [
-    { name: 'base_path', type: 'string', doc: 'Folder of the store (relative to the manifest). Default: the per-user Theater data folder.', isPath: true, permission: true },
+    {
+      name: 'base_path',
+      type: 'string',
+      doc: 'Folder of the store (relative to the manifest). Default: the per-user Theater data folder.',
+      isPath: true,
+      permission: true,
+    },
   ],
   interfaces: [
     {
-      name: 'theater:simple/store', version: null, resources: [],
+      name: 'theater:simple/store',
+      version: null,
+      resources: [],
       doc: 'Content-addressed storage with labels.',
       functions: [
         { name: 'new', params: [], result: r(t.string), doc: 'Creates a store and returns its id.' },
@@ -41,7 +50,12 @@ export const storeHandler: HandlerDefinition = {
         { name: 'remove-label', params: [sid, label], result: r(null), doc: 'Deletes a label.' },
         { name: 'remove-from-label', params: [sid, label, ref], result: r(null), doc: 'Deletes a label if it points at the reference.' },
         { name: 'store-at-label', params: [sid, label, content], result: r(contentRef), doc: 'Stores bytes and labels them.' },
-        { name: 'replace-content-at-label', params: [sid, label, content], result: r(contentRef), doc: 'Stores bytes and moves the label to them.' },
+        {
+          name: 'replace-content-at-label',
+          params: [sid, label, content],
+          result: r(contentRef),
+          doc: 'Stores bytes and moves the label to them.',
+        },
         { name: 'replace-at-label', params: [sid, label, ref], result: r(null), doc: 'Moves a label to a reference.' },
         { name: 'list-labels', params: [sid], result: r(t.list(t.string)), doc: 'All labels of a store.' },
         { name: 'list-all-content', params: [sid], result: r(t.list(contentRef)), doc: 'All references of a store.' },
@@ -75,14 +89,18 @@ export const storeHandler: HandlerDefinition = {
     };
     // Every failure is the guest's `err(string)`: a name rule, or the file system refusing (disk full,
     // permissions); a raw ENOENT never reaches the guest as a trap.
-    const guard = (fn: (...a: any[]) => unknown) => (...a: any[]): Result => {
-      try { return ok(fn(...a)); } catch (e) {
-        if (e instanceof StoreError) return err(e.message);
-        const code = (e as NodeJS.ErrnoException).code;
-        if (typeof code === 'string') return err(`the store could not complete the operation (${code})`);
-        throw e;
-      }
-    };
+    const guard =
+      (fn: (...a: any[]) => unknown) =>
+      (...a: any[]): Result => {
+        try {
+          return ok(fn(...a));
+        } catch (e) {
+          if (e instanceof StoreError) return err(e.message);
+          const code = (e as NodeJS.ErrnoException).code;
+          if (typeof code === 'string') return err(`the store could not complete the operation (${code})`);
+          throw e;
+        }
+      };
     const fns = {
       new: guard(() => {
         const id = crypto.randomUUID();
@@ -97,25 +115,47 @@ export const storeHandler: HandlerDefinition = {
         return new Uint8Array(fs.readFileSync(file));
       }),
       exists: guard((id: string, cref: { hash: string }) => fs.existsSync(dataFile(id, cref))),
-      label: guard((id: string, name: string, cref: { hash: string }) => { dataFile(id, cref); fs.writeFileSync(labelFile(id, name), cref.hash); }),
+      label: guard((id: string, name: string, cref: { hash: string }) => {
+        dataFile(id, cref);
+        fs.writeFileSync(labelFile(id, name), cref.hash);
+      }),
       'get-by-label': guard((id: string, name: string) => {
         const file = labelFile(id, name);
         return fs.existsSync(file) ? { hash: fs.readFileSync(file, 'utf8').trim() } : undefined;
       }),
-      'remove-label': guard((id: string, name: string) => { fs.rmSync(labelFile(id, name), { force: true }); }),
+      'remove-label': guard((id: string, name: string) => {
+        fs.rmSync(labelFile(id, name), { force: true });
+      }),
       'remove-from-label': guard((id: string, name: string, cref: { hash: string }) => {
         const file = labelFile(id, name);
         if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim() === cref.hash) fs.rmSync(file);
       }),
       'store-at-label': guard((id: string, name: string, bytes: Uint8Array) => {
-        const cref = put(id, bytes); fs.writeFileSync(labelFile(id, name), cref.hash); return cref;
+        const cref = put(id, bytes);
+        fs.writeFileSync(labelFile(id, name), cref.hash);
+        return cref;
       }),
       'replace-content-at-label': guard((id: string, name: string, bytes: Uint8Array) => {
-        const cref = put(id, bytes); fs.writeFileSync(labelFile(id, name), cref.hash); return cref;
+        const cref = put(id, bytes);
+        fs.writeFileSync(labelFile(id, name), cref.hash);
+        return cref;
       }),
-      'replace-at-label': guard((id: string, name: string, cref: { hash: string }) => { dataFile(id, cref); fs.writeFileSync(labelFile(id, name), cref.hash); }),
-      'list-labels': guard((id: string) => fs.readdirSync(path.join(storeDir(id), 'labels')).map(decodeURIComponent).sort()),
-      'list-all-content': guard((id: string) => fs.readdirSync(path.join(storeDir(id), 'data')).sort().map((hash) => ({ hash }))),
+      'replace-at-label': guard((id: string, name: string, cref: { hash: string }) => {
+        dataFile(id, cref);
+        fs.writeFileSync(labelFile(id, name), cref.hash);
+      }),
+      'list-labels': guard((id: string) =>
+        fs
+          .readdirSync(path.join(storeDir(id), 'labels'))
+          .map(decodeURIComponent)
+          .sort(),
+      ),
+      'list-all-content': guard((id: string) =>
+        fs
+          .readdirSync(path.join(storeDir(id), 'data'))
+          .sort()
+          .map((hash) => ({ hash })),
+      ),
       'calculate-total-size': guard((id: string) => {
         const dir = path.join(storeDir(id), 'data');
         return fs.readdirSync(dir).reduce((sum, f) => sum + BigInt(fs.statSync(path.join(dir, f)).size), 0n);

@@ -18,7 +18,10 @@ export function didYouMeanOne(word: string, candidates: readonly string[]): stri
   let bestD = Infinity;
   for (const c of candidates) {
     const dist = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (dist < bestD) { bestD = dist; best = c; }
+    if (dist < bestD) {
+      bestD = dist;
+      best = c;
+    }
   }
   return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }

@@ -3,29 +3,49 @@
 import { t } from '../wit/types';
 import type { HandlerContext, HandlerDefinition } from './types';
 
-const datetime = t.record('datetime', [['seconds', t.u64], ['nanoseconds', t.u32]]);
+const datetime = t.record('datetime', [
+  ['seconds', t.u64],
+  ['nanoseconds', t.u32],
+]);
 const pollableOwn = t.own('pollable');
 const pollableBorrow = t.borrow('pollable');
 
-interface Pollable { deadline: bigint }
+interface Pollable {
+  deadline: bigint;
+}
 
 const monotonicNow = (): bigint => process.hrtime.bigint();
 
 export const timingHandler: HandlerDefinition = {
   type: 'timing',
   summary: 'Clocks and timers: wasi:clocks wall-clock and monotonic-clock, wasi:io/poll @0.2.3, theater:simple/timing.',
-  doc: 'Serves wall-clock and monotonic time, pollables that become ready at an instant, and Theater\'s '
-    + '`theater:simple/timing` (now/sleep/deadline in milliseconds). Every reading is recorded, so a replay '
-    + 'sees the same times.',
+  doc:
+    "Serves wall-clock and monotonic time, pollables that become ready at an instant, and Theater's " +
+    '`theater:simple/timing` (now/sleep/deadline in milliseconds). Every reading is recorded, so a replay ' +
+    'sees the same times.',
   exports: [],
   implemented: true,
   config: [
-    { name: 'max_sleep_duration', type: 'integer', doc: 'Longest sleep (ms) theater:simple/timing allows; longer requests return an error.', default: 3600000, minimum: 0 },
-    { name: 'min_sleep_duration', type: 'integer', doc: 'Shortest sleep (ms) theater:simple/timing allows; shorter requests return an error.', default: 1, minimum: 0 },
+    {
+      name: 'max_sleep_duration',
+      type: 'integer',
+      doc: 'Longest sleep (ms) theater:simple/timing allows; longer requests return an error.',
+      default: 3600000,
+      minimum: 0,
+    },
+    {
+      name: 'min_sleep_duration',
+      type: 'integer',
+      doc: 'Shortest sleep (ms) theater:simple/timing allows; shorter requests return an error.',
+      default: 1,
+      minimum: 0,
+    },
   ],
   interfaces: [
     {
-      name: 'wasi:clocks/wall-clock', version: '0.2.3', resources: [],
+      name: 'wasi:clocks/wall-clock',
+      version: '0.2.3',
+      resources: [],
       doc: 'Wall-clock time (not monotonic).',
       functions: [
         { name: 'now', params: [], result: datetime, doc: 'Seconds and nanoseconds since the UNIX epoch.' },
@@ -33,7 +53,10 @@ export const timingHandler: HandlerDefinition = {
       ],
     },
     {
-      name: 'wasi:clocks/monotonic-clock', version: '0.2.3', resources: [], uses: ['wasi:io/poll'],
+      name: 'wasi:clocks/monotonic-clock',
+      version: '0.2.3',
+      resources: [],
+      uses: ['wasi:io/poll'],
       doc: 'Monotonic time in nanoseconds and timers as pollables.',
       functions: [
         { name: 'now', params: [], result: t.u64, doc: 'Current monotonic instant (ns).' },
@@ -43,21 +66,45 @@ export const timingHandler: HandlerDefinition = {
       ],
     },
     {
-      name: 'wasi:io/poll', version: '0.2.3', resources: ['pollable'],
+      name: 'wasi:io/poll',
+      version: '0.2.3',
+      resources: ['pollable'],
       doc: 'Waiting for readiness of pollables.',
       functions: [
-        { name: '[method]pollable.ready', params: [['self', pollableBorrow]], result: t.bool, doc: 'Whether the pollable is ready (never blocks).' },
+        {
+          name: '[method]pollable.ready',
+          params: [['self', pollableBorrow]],
+          result: t.bool,
+          doc: 'Whether the pollable is ready (never blocks).',
+        },
         { name: '[method]pollable.block', params: [['self', pollableBorrow]], result: null, doc: 'Blocks until the pollable is ready.' },
-        { name: 'poll', params: [['in', t.list(pollableBorrow)]], result: t.list(t.u32), doc: 'Blocks until at least one pollable is ready; returns the indices of the ready ones.' },
+        {
+          name: 'poll',
+          params: [['in', t.list(pollableBorrow)]],
+          result: t.list(t.u32),
+          doc: 'Blocks until at least one pollable is ready; returns the indices of the ready ones.',
+        },
       ],
     },
     {
-      name: 'theater:simple/timing', version: null, resources: [],
-      doc: 'Theater\'s own timing interface, in milliseconds.',
+      name: 'theater:simple/timing',
+      version: null,
+      resources: [],
+      doc: "Theater's own timing interface, in milliseconds.",
       functions: [
         { name: 'now', params: [], result: t.u64, doc: 'Milliseconds since the UNIX epoch.' },
-        { name: 'sleep', params: [['duration', t.u64]], result: t.result(null, t.string), doc: 'Sleeps `duration` ms, within the configured limits.' },
-        { name: 'deadline', params: [['timestamp', t.u64]], result: t.result(null, t.string), doc: 'Sleeps until the UNIX time `timestamp` (ms).' },
+        {
+          name: 'sleep',
+          params: [['duration', t.u64]],
+          result: t.result(null, t.string),
+          doc: 'Sleeps `duration` ms, within the configured limits.',
+        },
+        {
+          name: 'deadline',
+          params: [['timestamp', t.u64]],
+          result: t.result(null, t.string),
+          doc: 'Sleeps until the UNIX time `timestamp` (ms).',
+        },
       ],
     },
   ],
@@ -87,7 +134,9 @@ export const timingHandler: HandlerDefinition = {
       },
       'wasi:io/poll': {
         '[method]pollable.ready': (self: Pollable) => monotonicNow() >= self.deadline,
-        '[method]pollable.block': (self: Pollable) => { waitUntil(self.deadline); },
+        '[method]pollable.block': (self: Pollable) => {
+          waitUntil(self.deadline);
+        },
         poll: (list: Pollable[]) => pollReady(ctx, list),
       },
       'theater:simple/timing': {
@@ -112,6 +161,8 @@ function pollReady(ctx: HandlerContext, list: Pollable[]): Uint32Array {
   if (ms > 0) ctx.blockFor(Math.ceil(ms));
   const now = monotonicNow();
   const ready: number[] = [];
-  list.forEach((p, i) => { if (now >= p.deadline) ready.push(i); });
+  list.forEach((p, i) => {
+    if (now >= p.deadline) ready.push(i);
+  });
   return Uint32Array.from(ready);
 }

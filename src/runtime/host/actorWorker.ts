@@ -40,12 +40,19 @@ function runActor(input: WorkerInput): void {
     log: (message) => post({ kind: 'log', message }),
     chain: () => recorder.events,
     currentState: () => state,
-    requestShutdown: () => { shutdownRequested = true; },
+    requestShutdown: () => {
+      shutdownRequested = true;
+    },
     recordDenial: (iface, operation, subject, message) => {
       const inputJson = `{"Tuple":[{"String":${quoteJsonString(operation)}},{"String":${quoteJsonString(subject)}}]}`;
-      recorder.record(`${iface}/permission-denied`, hostFunctionPayload(iface, 'permission-denied', inputJson, `{"String":${quoteJsonString(message)}}`));
+      recorder.record(
+        `${iface}/permission-denied`,
+        hostFunctionPayload(iface, 'permission-denied', inputJson, `{"String":${quoteJsonString(message)}}`),
+      );
     },
-    blockFor: (ms) => { if (ms > 0) Atomics.wait(sleeper, 0, 0, ms); },
+    blockFor: (ms) => {
+      if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+    },
   };
 
   function recordCall(importName: string, fn: string, inputJson: string, outputJson: string): void {
@@ -70,8 +77,13 @@ function runActor(input: WorkerInput): void {
       }
       const iface = def.interfaces.find((i) => i.name === b.interfaceName)!;
       imports[b.jcoKey] = bindInterface({
-        importName: b.importName, iface, impl: inst?.functions(iface.name) ?? {}, record: recordCall,
-        ...(answer ? { answer } : {}), resources, allInterfaces: specs,
+        importName: b.importName,
+        iface,
+        impl: inst?.functions(iface.name) ?? {},
+        record: recordCall,
+        ...(answer ? { answer } : {}),
+        resources,
+        allInterfaces: specs,
       });
     }
     // The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
@@ -88,7 +100,8 @@ function runActor(input: WorkerInput): void {
     if (e && typeof e === 'object' && 'payload' in e) return `init returned an error: ${String((e as { payload: unknown }).payload)}`;
     if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
     // A guest recursing too deep exhausts the worker's stack inside Wasm: the guest's stack overflow, not a host failure.
-    if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message)) return 'the actor trapped: stack overflow (call stack exhausted in guest code)';
+    if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message))
+      return 'the actor trapped: stack overflow (call stack exhausted in guest code)';
     const msg = e instanceof Error ? e.message : String(e);
     return `a host call failed: ${msg}`;
   }
@@ -102,7 +115,8 @@ function runActor(input: WorkerInput): void {
     }
     const instance = await instantiate(replay?.answer);
     actorExports = instance['theater:simple/actor'] ?? instance.actor;
-    if (!actorExports || typeof actorExports.init !== 'function') throw new Error('the component does not export theater:simple/actor with an init function');
+    if (!actorExports || typeof actorExports.init !== 'function')
+      throw new Error('the component does not export theater:simple/actor with an init function');
   }
 
   function callInit(initial: Uint8Array | null): void {
@@ -133,8 +147,16 @@ function runActor(input: WorkerInput): void {
     recorder.record('shutdown', shutdownPayload());
     if (replay) {
       const report = replay.finish(recorder.events);
-      recorder.record('replay-summary', replaySummary(report.total, report.matched, report.verdict === 'replayed' ? 0 : 1,
-        report.verdict === 'replayed', report.verdict === 'replayed' ? null : report.message));
+      recorder.record(
+        'replay-summary',
+        replaySummary(
+          report.total,
+          report.matched,
+          report.verdict === 'replayed' ? 0 : 1,
+          report.verdict === 'replayed',
+          report.verdict === 'replayed' ? null : report.message,
+        ),
+      );
       post({ kind: 'replay-report', report });
     }
     recorder.close();
@@ -144,19 +166,25 @@ function runActor(input: WorkerInput): void {
 
   port.on('message', (m: MainToWorker) => {
     if (m.cmd === 'init') {
-      if (dead) { post({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0 }); return; }
+      if (dead) {
+        post({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0 });
+        return;
+      }
       callInit(m.state);
     } else if (m.cmd === 'shutdown') {
       shutdown();
     }
   });
 
-  setUp().then(() => post({ kind: 'ready' }), (e: unknown) => {
-    const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
-    recorder.record('wasm', wasmError(INIT, message));
-    recorder.close();
-    post({ kind: 'fatal', error: message });
-  });
+  setUp().then(
+    () => post({ kind: 'ready' }),
+    (e: unknown) => {
+      const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
+      recorder.record('wasm', wasmError(INIT, message));
+      recorder.close();
+      post({ kind: 'fatal', error: message });
+    },
+  );
 }
 
 // A spare worker (started ahead of time so the next actor starts fast) waits for its input.

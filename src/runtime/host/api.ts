@@ -59,7 +59,11 @@ export interface ActorSessionLike {
 
 /** A problem the user must fix, in one sentence (what, where, how). Never carries a stack to the user. */
 export class TheaterError extends Error {
-  constructor(message: string, readonly code: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly file?: string,
+  ) {
     super(message);
     this.name = 'TheaterError';
   }

@@ -21,7 +21,9 @@ export type CallRecorder = (importName: string, fn: string, inputJson: string, o
 /** Answers a call instead of the live handler (replay); returns the host-side result value. */
 export type CallAnswerer = (importName: string, fn: FunctionSpec, hostArgs: unknown[], inputJson: string) => unknown;
 
-interface ResourceHost { rep?: number }
+interface ResourceHost {
+  rep?: number;
+}
 
 /** Resource classes are shared by every interface that uses them (monotonic-clock returns poll's pollable). */
 export class ResourceTable {
@@ -32,14 +34,19 @@ export class ResourceTable {
     const key = `${owner}#${resource}`;
     let cls = this.classes.get(key);
     if (!cls) {
-      cls = { [pascalCase(resource)]: class {
-        constructor(...args: unknown[]) {
-          if (args[0] === WRAP) { (this as any)[HOST] = args[1]; return; }
-          const ctor = (cls as any)[CONSTRUCT];
-          if (!ctor) throw new Error(`resource ${resource} has no constructor`);
-          (this as any)[HOST] = ctor(...args);
-        }
-      } }[pascalCase(resource)];
+      cls = {
+        [pascalCase(resource)]: class {
+          constructor(...args: unknown[]) {
+            if (args[0] === WRAP) {
+              (this as any)[HOST] = args[1];
+              return;
+            }
+            const ctor = (cls as any)[CONSTRUCT];
+            if (!ctor) throw new Error(`resource ${resource} has no constructor`);
+            (this as any)[HOST] = ctor(...args);
+          }
+        },
+      }[pascalCase(resource)];
       this.classes.set(key, cls);
     }
     return cls;
@@ -62,14 +69,22 @@ const CONSTRUCT = Symbol('theater.construct');
 function hasResource(ty: WitType | null): boolean {
   if (!ty) return false;
   switch (ty.kind) {
-    case 'resource': return true;
-    case 'list': return hasResource(ty.element);
-    case 'option': return hasResource(ty.some);
-    case 'result': return hasResource(ty.ok) || hasResource(ty.err);
-    case 'tuple': return ty.items.some(hasResource);
-    case 'record': return ty.fields.some(([, f]) => hasResource(f));
-    case 'variant': return ty.cases.some(([, c]) => hasResource(c));
-    default: return false;
+    case 'resource':
+      return true;
+    case 'list':
+      return hasResource(ty.element);
+    case 'option':
+      return hasResource(ty.some);
+    case 'result':
+      return hasResource(ty.ok) || hasResource(ty.err);
+    case 'tuple':
+      return ty.items.some(hasResource);
+    case 'record':
+      return ty.fields.some(([, f]) => hasResource(f));
+    case 'variant':
+      return ty.cases.some(([, c]) => hasResource(c));
+    default:
+      return false;
   }
 }
 
@@ -77,11 +92,16 @@ function hasResource(ty: WitType | null): boolean {
 function mapResources(ty: WitType | null, v: any, fn: (res: Extract<WitType, { kind: 'resource' }>, x: any) => any): any {
   if (!ty || v === undefined || v === null) return v;
   switch (ty.kind) {
-    case 'resource': return fn(ty, v);
-    case 'list': return Array.from(v as ArrayLike<unknown>, (x) => mapResources(ty.element, x, fn));
-    case 'option': return mapResources(ty.some, v, fn);
-    case 'result': return { tag: v.tag, val: mapResources(v.tag === 'ok' ? ty.ok : ty.err, v.val, fn) };
-    case 'tuple': return ty.items.map((it, i) => mapResources(it, v[i], fn));
+    case 'resource':
+      return fn(ty, v);
+    case 'list':
+      return Array.from(v as ArrayLike<unknown>, (x) => mapResources(ty.element, x, fn));
+    case 'option':
+      return mapResources(ty.some, v, fn);
+    case 'result':
+      return { tag: v.tag, val: mapResources(v.tag === 'ok' ? ty.ok : ty.err, v.val, fn) };
+    case 'tuple':
+      return ty.items.map((it, i) => mapResources(it, v[i], fn));
     case 'record': {
       const out: any = { ...v };
       for (const [name, ft] of ty.fields) out[camelCase(name)] = mapResources(ft, v[camelCase(name)], fn);
@@ -91,11 +111,16 @@ function mapResources(ty: WitType | null, v: any, fn: (res: Extract<WitType, { k
       const c = ty.cases.find(([n]) => n === v.tag);
       return c && c[1] ? { tag: v.tag, val: mapResources(c[1], v.val, fn) } : v;
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 
-interface ParsedName { kind: 'func' | 'method' | 'static' | 'constructor'; resource?: string; member: string }
+interface ParsedName {
+  kind: 'func' | 'method' | 'static' | 'constructor';
+  resource?: string;
+  member: string;
+}
 
 function parseFunctionName(name: string): ParsedName {
   const m = /^\[(method|static|constructor)\]([a-z0-9-]+)(?:\.([a-z0-9-]+))?$/.exec(name);
@@ -138,7 +163,9 @@ export function bindInterface(o: BindOptions): Record<string, unknown> {
       const cls = o.resources.classFor(parsed.resource!, resourceOwner(o.iface, parsed.resource!, o.allInterfaces));
       out[pascalCase(parsed.resource!)] = cls;
       if (parsed.kind === 'method') {
-        cls.prototype[camelCase(parsed.member)] = function (this: any, ...args: unknown[]) { return call(this, ...args); };
+        cls.prototype[camelCase(parsed.member)] = function (this: any, ...args: unknown[]) {
+          return call(this, ...args);
+        };
       } else if (parsed.kind === 'static') {
         cls[camelCase(parsed.member)] = call;
       } else {
@@ -160,7 +187,9 @@ function makeCall(o: BindOptions, spec: FunctionSpec): (...args: unknown[]) => u
   const wrap = (res: Extract<WitType, { kind: 'resource' }>, x: any) =>
     resources.wrap(res.name, resourceOwner(o.iface, res.name, o.allInterfaces), x);
   if (!impl && !answer) {
-    return () => { throw new Error(`${importName}/${spec.name} is declared but not implemented by its handler`); };
+    return () => {
+      throw new Error(`${importName}/${spec.name} is declared but not implemented by its handler`);
+    };
   }
   return (...jsArgs: unknown[]) => {
     const hostArgs = lowerNeeded ? jsArgs.map((a, i) => mapResources(paramTypes[i] ?? null, a, unwrap)) : jsArgs;

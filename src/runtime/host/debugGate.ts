@@ -37,10 +37,16 @@ export interface DebugStopped {
  * matches `wasi:random/random@0.2.3/get-random-u64`).
  */
 export function eventTypeMatcher(patterns: readonly string[]): (eventType: string) => string | undefined {
-  const compiled = patterns.filter((p) => p.trim() !== '').map((p) => {
-    const body = p.trim().split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-    return { p, re: new RegExp(`^${body}$`), unversioned: !p.includes('@') };
-  });
+  const compiled = patterns
+    .filter((p) => p.trim() !== '')
+    .map((p) => {
+      const body = p
+        .trim()
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*');
+      return { p, re: new RegExp(`^${body}$`), unversioned: !p.includes('@') };
+    });
   return (eventType) => {
     const bare = eventType.replace(/@[^/]+/g, '');
     return compiled.find((c) => c.re.test(eventType) || (c.unversioned && c.re.test(bare)))?.p;
@@ -64,12 +70,18 @@ export class DebugController {
     Atomics.add(this.control, PATTERN_VERSION, 1);
   }
 
-  setExceptionFilters(flags: number): void { Atomics.store(this.control, EXCEPTIONS, flags); }
+  setExceptionFilters(flags: number): void {
+    Atomics.store(this.control, EXCEPTIONS, flags);
+  }
 
   /** Stop at the next recorded event (Pause, or Step Over before resuming). */
-  requestStop(): void { Atomics.store(this.control, STEP, 1); }
+  requestStop(): void {
+    Atomics.store(this.control, STEP, 1);
+  }
 
-  get stopped(): boolean { return Atomics.load(this.control, RUN_STATE) === 1; }
+  get stopped(): boolean {
+    return Atomics.load(this.control, RUN_STATE) === 1;
+  }
 
   /** Lets the worker go on; `step`: stop again at the next event. */
   resume(step: boolean): void {
@@ -94,8 +106,11 @@ export function classifyFailure(ev: ChainEvent): number {
 }
 
 /** Worker side: returns the recorder's after-event hook. */
-export function createDebugGate(buffer: SharedArrayBuffer, post: (m: DebugStopped) => void,
-  currentState: () => Uint8Array | null): (ev: ChainEvent, index: number) => void {
+export function createDebugGate(
+  buffer: SharedArrayBuffer,
+  post: (m: DebugStopped) => void,
+  currentState: () => Uint8Array | null,
+): (ev: ChainEvent, index: number) => void {
   const control = new Int32Array(buffer, 0, HEADER_BYTES / 4);
   let seenVersion = -1;
   let match: (eventType: string) => string | undefined = () => undefined;
@@ -109,13 +124,15 @@ export function createDebugGate(buffer: SharedArrayBuffer, post: (m: DebugStoppe
       seenVersion = version;
       const n = Atomics.load(control, PATTERN_BYTES);
       const text = Buffer.from(new Uint8Array(buffer, HEADER_BYTES, n)).toString('utf8');
-      match = eventTypeMatcher(n > 0 ? JSON.parse(text) as string[] : []);
+      match = eventTypeMatcher(n > 0 ? (JSON.parse(text) as string[]) : []);
     }
     let reason: StopReason | undefined;
     let detail: string | undefined;
     const failure = classifyFailure(ev) & Atomics.load(control, EXCEPTIONS);
-    if (failure) { reason = 'exception'; detail = failure & EXCEPTION_TRAP ? 'trap' : 'Err result'; }
-    else if ((detail = match(ev.eventType)) !== undefined) reason = 'function breakpoint';
+    if (failure) {
+      reason = 'exception';
+      detail = failure & EXCEPTION_TRAP ? 'trap' : 'Err result';
+    } else if ((detail = match(ev.eventType)) !== undefined) reason = 'function breakpoint';
     else if (Atomics.load(control, STEP) === 1) reason = entry ? 'entry' : 'step';
     if (!reason) return;
     Atomics.store(control, RUN_STATE, 1);

@@ -31,11 +31,20 @@ export function prepareRun(options: StartOptions): PreparedRun {
   if (firstError) throw new TheaterError(`${formatDiagnostic(manifestPath, firstError)}`, firstError.code, manifestPath);
   const { manifest, componentBytes, plan, handlerConfigs } = result;
   if (!manifest || !componentBytes || !plan || !handlerConfigs) {
-    throw new TheaterError(`${manifestPath}: the manifest could not be read; run \`theater check\` on it.`, 'manifest-unreadable', manifestPath);
+    throw new TheaterError(
+      `${manifestPath}: the manifest could not be read; run \`theater check\` on it.`,
+      'manifest-unreadable',
+      manifestPath,
+    );
   }
   // The plan and the handler configs are the validation's: computed once, the same the editor shows.
   return {
-    manifestPath, name: manifest.name ?? path.basename(path.dirname(manifestPath)), componentBytes, plan, handlerConfigs,
-    initialState: result.initialState ?? null, ...(result.replayChainPath ? { replayChainPath: result.replayChainPath } : {}),
+    manifestPath,
+    name: manifest.name ?? path.basename(path.dirname(manifestPath)),
+    componentBytes,
+    plan,
+    handlerConfigs,
+    initialState: result.initialState ?? null,
+    ...(result.replayChainPath ? { replayChainPath: result.replayChainPath } : {}),
   };
 }

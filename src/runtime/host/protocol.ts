@@ -28,9 +28,7 @@ export interface WorkerInput {
   debugControl?: SharedArrayBuffer;
 }
 
-export type MainToWorker =
-  | { cmd: 'init'; state: Uint8Array | null }
-  | { cmd: 'shutdown' };
+export type MainToWorker = { cmd: 'init'; state: Uint8Array | null } | { cmd: 'shutdown' };
 
 export type WorkerToMain =
   | { kind: 'ready' }

@@ -8,16 +8,23 @@ export class Recorder {
   readonly events: ChainEvent[] = [];
   private last: Uint8Array | null;
 
-  constructor(private readonly writer: ChainLogWriter, private readonly onEvent: (ev: ChainEvent, index: number, line: string) => void,
-    previous: { lastHash: Uint8Array | null; count: number } = { lastHash: null, count: 0 }) {
+  constructor(
+    private readonly writer: ChainLogWriter,
+    private readonly onEvent: (ev: ChainEvent, index: number, line: string) => void,
+    previous: { lastHash: Uint8Array | null; count: number } = { lastHash: null, count: 0 },
+  ) {
     this.last = previous.lastHash;
     this.offset = previous.count;
   }
 
   private readonly offset: number;
 
-  get count(): number { return this.offset + this.events.length; }
-  get lastHash(): Uint8Array | null { return this.last; }
+  get count(): number {
+    return this.offset + this.events.length;
+  }
+  get lastHash(): Uint8Array | null {
+    return this.last;
+  }
 
   record(eventType: string, data: Uint8Array): ChainEvent {
     const hash = chainHash(this.last, eventType, data);
@@ -30,15 +37,20 @@ export class Recorder {
     return ev;
   }
 
-  close(): void { this.writer.close(); }
+  close(): void {
+    this.writer.close();
+  }
 }
 
 /**
  * Continues a log whose writer is gone (the worker was terminated or crashed): finds the last whole
  * event on disk and appends after it, so the chain ends with the event that says why.
  */
-export function appendAfterTermination(logPath: string, events: Array<{ eventType: string; data: Uint8Array }>,
-  onEvent: (ev: ChainEvent, index: number) => void = () => {}): ChainEvent[] {
+export function appendAfterTermination(
+  logPath: string,
+  events: Array<{ eventType: string; data: Uint8Array }>,
+  onEvent: (ev: ChainEvent, index: number) => void = () => {},
+): ChainEvent[] {
   const { writer, lastHash, count } = ChainLogWriter.openForAppend(logPath);
   const rec = new Recorder(writer, onEvent, { lastHash, count });
   try {

@@ -10,7 +10,13 @@ import { decodeTyped, decodeUntyped } from '../chain/typedValue';
 import type { FunctionSpec } from '../handlers/types';
 import type { CallAnswerer } from './binder';
 
-export interface ReplaySide { eventType: string; hash: string; summary: string; input?: unknown; output?: unknown }
+export interface ReplaySide {
+  eventType: string;
+  hash: string;
+  summary: string;
+  input?: unknown;
+  output?: unknown;
+}
 
 export interface ReplayReport {
   verdict: 'replayed' | 'diverged' | 'exhausted' | 'extra-events' | 'missing-events';
@@ -31,7 +37,10 @@ export interface ReplaySession {
   finish(recorded: readonly ChainEvent[]): ReplayReport;
 }
 
-interface Expected { event: ChainEvent; payload: any }
+interface Expected {
+  event: ChainEvent;
+  payload: any;
+}
 
 function side(ev: ChainEvent): ReplaySide {
   const d = decodeEvent(ev);
@@ -58,22 +67,32 @@ function checkedOutput(wanted: string, spec: FunctionSpec, rec: Expected, hostAr
   const v1 = Array.isArray(rec.payload.output);
   if (!v1 && 'input' in rec.payload) {
     let actual: unknown;
-    try { actual = parseLossless(inputJson); } catch { actual = inputJson; }
+    try {
+      actual = parseLossless(inputJson);
+    } catch {
+      actual = inputJson;
+    }
     if (stringifyLossless(actual) !== stringifyLossless(rec.payload.input)) {
-      throw new Error(`replay diverged: the actor called ${wanted} with ${clip(stringifyLossless(actual))}, but the recording has it called with ${clip(stringifyLossless(rec.payload.input))} ${at}`);
+      throw new Error(
+        `replay diverged: the actor called ${wanted} with ${clip(stringifyLossless(actual))}, but the recording has it called with ${clip(stringifyLossless(rec.payload.input))} ${at}`,
+      );
     }
   }
   let out: unknown;
   try {
     out = recordedOutput(spec, rec.payload);
   } catch (e) {
-    throw new Error(`replay diverged: the recorded answer to ${wanted} ${at} does not fit its declared result type (${(e as Error).message})`);
+    throw new Error(
+      `replay diverged: the recorded answer to ${wanted} ${at} does not fit its declared result type (${(e as Error).message})`,
+    );
   }
   const fixed = fixedResultLength(spec, hostArgs);
   if (fixed !== undefined) {
     const got = ArrayBuffer.isView(out) ? (out as Uint8Array).length : Array.isArray(out) ? out.length : -1;
     if (BigInt(got) !== fixed) {
-      throw new Error(`replay diverged: the recording answers ${wanted}(${fixed}) with ${got < 0 ? 'a value that is not a list' : `${got} items`} ${at}; the call returns exactly ${fixed}`);
+      throw new Error(
+        `replay diverged: the recording answers ${wanted}(${fixed}) with ${got < 0 ? 'a value that is not a list' : `${got} items`} ${at}; the call returns exactly ${fixed}`,
+      );
     }
   }
   return out;
@@ -94,7 +113,11 @@ export function createReplayAnswerer(chainPath: string): ReplaySession {
     .filter((e) => e.eventType !== 'replay-summary')
     .map((event) => {
       let payload: any = null;
-      try { payload = parseLossless(Buffer.from(event.data).toString('utf8')); } catch { /* binary data: not a host call */ }
+      try {
+        payload = parseLossless(Buffer.from(event.data).toString('utf8'));
+      } catch {
+        /* binary data: not a host call */
+      }
       return { event, payload };
     });
   const hostCalls = expected.filter((e) => e.payload?.category === 'HostFunction');
@@ -112,7 +135,9 @@ export function createReplayAnswerer(chainPath: string): ReplaySession {
       throw new Error(`replay exhausted: the actor called ${wanted}, but the recording has no more host calls`);
     }
     if (next.event.eventType !== wanted) {
-      throw new Error(`replay diverged: the actor called ${wanted}, but the recording's next host call is ${next.event.eventType} (event ${shortHash(next.event.hash)})`);
+      throw new Error(
+        `replay diverged: the actor called ${wanted}, but the recording's next host call is ${next.event.eventType} (event ${shortHash(next.event.hash)})`,
+      );
     }
     cursor++;
     return checkedOutput(wanted, spec, next, hostArgs, inputJson);
@@ -122,7 +147,10 @@ export function createReplayAnswerer(chainPath: string): ReplaySession {
     answer,
     recordedInitParams: initParams,
     finish(recorded) {
-      return compareReplay(expected.map((e) => e.event), recorded.filter((e) => e.eventType !== 'replay-summary'));
+      return compareReplay(
+        expected.map((e) => e.event),
+        recorded.filter((e) => e.eventType !== 'replay-summary'),
+      );
     },
   };
 }
@@ -142,10 +170,12 @@ function unwrapArgs(v: unknown): unknown {
   return v;
 }
 function sameCall(a: ChainEvent, b: ChainEvent): boolean {
-  const x = decodeEvent(a), y = decodeEvent(b);
+  const x = decodeEvent(a),
+    y = decodeEvent(b);
   if (x.category !== 'host' || y.category !== 'host' || x.function !== y.function) return false;
   const eq = (p: unknown, q: unknown) => JSON.stringify(normalize(p)) === JSON.stringify(normalize(q));
-  const xin = x.era === 'v1' ? x.input : unwrapArgs(x.input), yin = y.era === 'v1' ? y.input : unwrapArgs(y.input);
+  const xin = x.era === 'v1' ? x.input : unwrapArgs(x.input),
+    yin = y.era === 'v1' ? y.input : unwrapArgs(y.input);
   return eq(xin, yin) && eq(x.output, y.output);
 }
 
@@ -161,33 +191,62 @@ export function compareReplay(expected: readonly ChainEvent[], actual: readonly 
   // different hash means the recording was altered (or its hash is wrong) at exactly this event.
   let linked = true;
   for (let i = 0; i < n; i++) {
-    const exp = expected[i], act = actual[i];
+    const exp = expected[i],
+      act = actual[i];
     const divergence = { index: i, ...(exp ? { expected: side(exp) } : {}), ...(act ? { actual: side(act) } : {}) };
     if (exp && act && exp.eventType === act.eventType && bytesEqual(exp.data, act.data)) {
       if (!linked || bytesEqual(exp.hash, act.hash)) continue;
       return {
-        verdict: 'diverged', total, matched: i, divergence,
+        verdict: 'diverged',
+        total,
+        matched: i,
+        divergence,
         message: `Replay diverged at event ${i}: the same ${exp.eventType} call, but the recording's hash ${shortHash(exp.hash)} does not match its contents (${shortHash(act.hash)}); the recording was altered there.`,
       };
     }
-    if (exp && act && exp.eventType === act.eventType && sameCall(exp, act)) { byValue++; linked = false; continue; }
+    if (exp && act && exp.eventType === act.eventType && sameCall(exp, act)) {
+      byValue++;
+      linked = false;
+      continue;
+    }
     if (!act) {
-      return { verdict: 'missing-events', total, matched: i, divergence, message: `Replay stopped after ${i} of ${total} events; the recording continues with ${exp!.eventType}.` };
+      return {
+        verdict: 'missing-events',
+        total,
+        matched: i,
+        divergence,
+        message: `Replay stopped after ${i} of ${total} events; the recording continues with ${exp!.eventType}.`,
+      };
     }
     // Upstream recordings often end without a shutdown event; ours always records one.
     if (!exp && i === actual.length - 1 && act!.eventType === 'shutdown') break;
     if (!exp && /replay exhausted/.test(decodeEvent(act!).error ?? '')) {
-      return { verdict: 'exhausted', total, matched: i, divergence, message: `Replay ran past the end of the recording at event ${i}: ${decodeEvent(act!).error}.` };
+      return {
+        verdict: 'exhausted',
+        total,
+        matched: i,
+        divergence,
+        message: `Replay ran past the end of the recording at event ${i}: ${decodeEvent(act!).error}.`,
+      };
     }
     if (!exp) {
-      return { verdict: 'extra-events', total, matched: i, divergence, message: `Replay produced ${actual.length} events, the recording has ${total}; the first extra event is ${act.eventType} at index ${i}.` };
+      return {
+        verdict: 'extra-events',
+        total,
+        matched: i,
+        divergence,
+        message: `Replay produced ${actual.length} events, the recording has ${total}; the first extra event is ${act.eventType} at index ${i}.`,
+      };
     }
     const error = decodeEvent(act).error ?? '';
     const exhausted = /replay exhausted/.test(error);
     // The call that diverged trapped before it was recorded; its name is in the error.
     const called = /the actor called ([^\s,]+)/.exec(error)?.[1];
     return {
-      verdict: exhausted ? 'exhausted' : 'diverged', total, matched: i, divergence,
+      verdict: exhausted ? 'exhausted' : 'diverged',
+      total,
+      matched: i,
+      divergence,
       message: exhausted
         ? `Replay ran past the recording at event ${i}: the actor made a call the recording does not have.`
         : called
@@ -197,7 +256,9 @@ export function compareReplay(expected: readonly ChainEvent[], actual: readonly 
   }
   const sameHashes = byValue === 0 && total > 0 && bytesEqual(expected[total - 1]!.hash, actual[total - 1]!.hash);
   return {
-    verdict: 'replayed', total, matched: total,
+    verdict: 'replayed',
+    total,
+    matched: total,
     message: sameHashes
       ? `Replay identical: all ${total} events have the recorded hashes.`
       : `Replay matched all ${total} events; ${byValue} host call${byValue === 1 ? ' was' : 's were'} recorded in Theater's older v1 format and matched by value, so the hashes differ from the recording.`,

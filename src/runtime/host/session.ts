@@ -42,10 +42,17 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private closing = false;
   private initState: Uint8Array | null | undefined;
 
-  constructor(readonly id: string, readonly name: string, readonly manifestPath: string, readonly logPath: string,
-    private readonly callTimeoutMs: number) {
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly manifestPath: string,
+    readonly logPath: string,
+    private readonly callTimeoutMs: number,
+  ) {
     super();
-    this.finished = new Promise((resolve) => { this.finish = resolve; });
+    this.finished = new Promise((resolve) => {
+      this.finish = resolve;
+    });
   }
 
   /** @internal */
@@ -56,7 +63,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     worker.on('message', (m: WorkerToMain) => this.onMessage(m, initialState));
     worker.on('error', (e) => this.terminateWith(`the actor's worker crashed: ${e.message}`));
     worker.on('exit', () => {
-      if (!this.outcome) this.terminateWith('the actor\'s worker exited unexpectedly');
+      if (!this.outcome) this.terminateWith("the actor's worker exited unexpectedly");
     });
   }
 
@@ -80,7 +87,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   /** Reads whatever the log gained since the last read and emits its whole lines as events. */
   readLog(): void {
     let fd: number;
-    try { fd = fs.openSync(this.logPath, 'r'); } catch { return; }
+    try {
+      fd = fs.openSync(this.logPath, 'r');
+    } catch {
+      return;
+    }
     try {
       const size = fs.fstatSync(fd).size;
       if (size <= this.tailOffset) return;
@@ -107,7 +118,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.setStatus('running');
         this.send({ cmd: 'init', state: initialState });
         this.callTimer = setTimeout(() => {
-          void this.terminateWith(`init did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`, true);
+          void this.terminateWith(
+            `init did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
+            true,
+          );
         }, this.callTimeoutMs);
         break;
       case 'log':
@@ -142,9 +156,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.emit('debug-stopped', m);
         break;
       case 'closed':
-        this.complete(this.failure
-          ? { status: 'failed', error: this.failure, eventCount: this.events.length }
-          : { status: 'stopped', state: this.initState ?? null, eventCount: this.events.length });
+        this.complete(
+          this.failure
+            ? { status: 'failed', error: this.failure, eventCount: this.events.length }
+            : { status: 'stopped', state: this.initState ?? null, eventCount: this.events.length },
+        );
         break;
     }
   }
@@ -189,8 +205,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       reason += `; the log could not be completed: ${(e as Error).message}`;
     }
     const failed = duringCall || this.status === 'running' || this.status === 'failed' || this.status === 'starting';
-    this.complete(failed ? { status: 'failed', error: this.failure ?? reason, eventCount: this.events.length }
-      : { status: 'stopped', state: this.initState ?? null, eventCount: this.events.length });
+    this.complete(
+      failed
+        ? { status: 'failed', error: this.failure ?? reason, eventCount: this.events.length }
+        : { status: 'stopped', state: this.initState ?? null, eventCount: this.events.length },
+    );
     return this.outcome!;
   }
 
@@ -199,7 +218,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (this.status === 'idle' || this.status === 'failed') {
       // The worker is between calls: let it write the shutdown event itself; kill it if it does not.
       this.send({ cmd: 'shutdown' });
-      const timer = setTimeout(() => { void this.terminateWith(reason); }, 2000);
+      const timer = setTimeout(() => {
+        void this.terminateWith(reason);
+      }, 2000);
       const o = await this.finished;
       clearTimeout(timer);
       return o;
@@ -238,9 +259,14 @@ function spawnSpare(): void {
   w.unref(); // a spare never keeps the process alive
   spareReady = new Promise((resolve) => {
     w.once('message', () => resolve());
-    w.once('exit', () => { if (spare === w) spare = undefined; resolve(); });
+    w.once('exit', () => {
+      if (spare === w) spare = undefined;
+      resolve();
+    });
   });
-  w.on('error', () => { if (spare === w) spare = undefined; });
+  w.on('error', () => {
+    if (spare === w) spare = undefined;
+  });
 }
 
 /** Resolves when the spare worker (if any) has loaded the runtime. */
@@ -252,7 +278,10 @@ export function whenSpareReady(): Promise<void> {
 export function setPrewarm(on: boolean): void {
   prewarm = on;
   if (on) spawnSpare();
-  else if (spare) { void spare.terminate(); spare = undefined; }
+  else if (spare) {
+    void spare.terminate();
+    spare = undefined;
+  }
 }
 
 function takeWorker(input: WorkerInput): Worker {
@@ -284,8 +313,13 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
   }
   const id = options.actorId ?? crypto.randomUUID();
   const header: ChainLogHeader = {
-    format: 'theater-vscode-chain', version: 1, actorId: id, actorName: prepared.name,
-    manifestPath: prepared.manifestPath, componentSha256: transpiled.sha256, startedAt: new Date().toISOString(),
+    format: 'theater-vscode-chain',
+    version: 1,
+    actorId: id,
+    actorName: prepared.name,
+    manifestPath: prepared.manifestPath,
+    componentSha256: transpiled.sha256,
+    startedAt: new Date().toISOString(),
     ...(prepared.replayChainPath ? { replayOf: prepared.replayChainPath } : {}),
   };
   const chainsDir = path.join(path.dirname(prepared.manifestPath), '.theater', 'chains');
@@ -305,9 +339,19 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
 
   const session = new ActorSession(id, prepared.name, prepared.manifestPath, logPath, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
   const input: WorkerInput = {
-    actorId: id, actorName: prepared.name, manifestDir: path.dirname(prepared.manifestPath), dataDir, logPath,
-    bindingsDir: transpiled.dir, initTakesParams: transpiled.initTakesParams,
-    bindings: prepared.plan.bindings.map((b) => ({ importName: b.importName, jcoKey: b.jcoKey, handlerType: b.handlerType, interfaceName: b.iface.name })),
+    actorId: id,
+    actorName: prepared.name,
+    manifestDir: path.dirname(prepared.manifestPath),
+    dataDir,
+    logPath,
+    bindingsDir: transpiled.dir,
+    initTakesParams: transpiled.initTakesParams,
+    bindings: prepared.plan.bindings.map((b) => ({
+      importName: b.importName,
+      jcoKey: b.jcoKey,
+      handlerType: b.handlerType,
+      interfaceName: b.iface.name,
+    })),
     handlerConfigs: prepared.handlerConfigs,
     ...(prepared.replayChainPath ? { replayChainPath: prepared.replayChainPath } : {}),
     ...(options.debugControl ? { debugControl: options.debugControl } : {}),

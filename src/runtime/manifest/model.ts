@@ -20,7 +20,11 @@ export interface HandlerEntry {
   valueRanges: Record<string, Range>;
 }
 
-export interface StringField { value: string; range: Range; keyRange: Range }
+export interface StringField {
+  value: string;
+  range: Range;
+  keyRange: Range;
+}
 
 export interface Manifest {
   name?: string;
@@ -42,7 +46,9 @@ const STRING_KEYS = TOP_LEVEL_KEYS.filter((k) => k.type === 'string').map((k) =>
 const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 function isArrayOfTables(v: unknown): v is Array<Record<string, unknown>> {
-  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Date));
+  return (
+    Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Date))
+  );
 }
 
 const article = (t: TomlType) => (t === 'integer' || t === 'array' ? 'an' : 'a');
@@ -50,14 +56,24 @@ const article = (t: TomlType) => (t === 'integer' || t === 'array' ? 'an' : 'a')
 export function parseManifest(text: string, manifestPath: string): Manifest {
   const doc = readTomlDocument(text);
   const file = manifestPath;
-  const problems: Diagnostic[] = doc.problems.map((p) => ({ code: 'toml-syntax', severity: 'error' as const, message: `TOML syntax error: ${p.message}`, range: p.range, file }));
+  const problems: Diagnostic[] = doc.problems.map((p) => ({
+    code: 'toml-syntax',
+    severity: 'error' as const,
+    message: `TOML syntax error: ${p.message}`,
+    range: p.range,
+    file,
+  }));
   const m: Manifest = { topLevelKeys: [], handlers: [], problems, lineCount: doc.lineCount };
   const top = new Map<string, TomlEntry>();
   const topNames = new Set<string>();
   /** `[[handler]]` index → its entries: one pass, so a manifest with many tables stays linear. */
   const handlerEntries = new Map<number, TomlEntry[]>();
   for (const e of doc.entries) {
-    if (e.path.length === 1) { top.set(String(e.path[0]), e); topNames.add(String(e.path[0])); m.topLevelKeys.push({ key: String(e.path[0]), range: e.keyRange }); }
+    if (e.path.length === 1) {
+      top.set(String(e.path[0]), e);
+      topNames.add(String(e.path[0]));
+      m.topLevelKeys.push({ key: String(e.path[0]), range: e.keyRange });
+    }
     if (e.path[0] === 'handler' && typeof e.path[1] === 'number' && e.path.length === 3) {
       const list = handlerEntries.get(e.path[1]) ?? [];
       list.push(e);
@@ -66,40 +82,78 @@ export function parseManifest(text: string, manifestPath: string): Manifest {
   }
   for (const tb of doc.tables) {
     const key = String(tb.path[0]);
-    if (!topNames.has(key)) { topNames.add(key); m.topLevelKeys.push({ key, range: tb.headerRange }); }
+    if (!topNames.has(key)) {
+      topNames.add(key);
+      m.topLevelKeys.push({ key, range: tb.headerRange });
+    }
   }
 
-  const wrongType = (e: TomlEntry, want: string) => problems.push({
-    code: 'wrong-type', severity: 'error', range: e.valueRange, file,
-    message: `\`${e.path.join('.')}\` must be ${want}, not ${article(e.type)} ${e.type}.`,
-  });
+  const wrongType = (e: TomlEntry, want: string) =>
+    problems.push({
+      code: 'wrong-type',
+      severity: 'error',
+      range: e.valueRange,
+      file,
+      message: `\`${e.path.join('.')}\` must be ${want}, not ${article(e.type)} ${e.type}.`,
+    });
   for (const key of STRING_KEYS) {
     const e = top.get(key);
     if (!e) continue;
-    if (e.type !== 'string') { wrongType(e, 'a string'); continue; }
+    if (e.type !== 'string') {
+      wrongType(e, 'a string');
+      continue;
+    }
     const field: StringField = { value: e.value as string, range: e.valueRange, keyRange: e.keyRange };
     if (key === 'name') m.name = field.value;
     else if (key === 'version') m.version = field.value;
     else if (key === 'init_state') m.initState = field;
-    else if ((key === 'component' || key === 'package') && !m.component) { m.component = field; m.componentKey = key; }
+    else if ((key === 'component' || key === 'package') && !m.component) {
+      m.component = field;
+      m.componentKey = key;
+    }
   }
   const save = top.get('save_chain');
-  if (save) { if (save.type === 'boolean') m.saveChain = save.value as boolean; else wrongType(save, 'a boolean'); }
+  if (save) {
+    if (save.type === 'boolean') m.saveChain = save.value as boolean;
+    else wrongType(save, 'a boolean');
+  }
   const policy = top.get('permission_policy');
   if (policy && policy.type !== 'table') wrongType(policy, 'a table');
   const handlerScalar = top.get('handler');
   if (handlerScalar && !isArrayOfTables(handlerScalar.value)) {
-    problems.push({ code: 'wrong-type', severity: 'error', range: handlerScalar.keyRange, file, message: 'Handlers are tables: write `[[handler]]` on its own line, then `type = "…"` under it.' });
+    problems.push({
+      code: 'wrong-type',
+      severity: 'error',
+      range: handlerScalar.keyRange,
+      file,
+      message: 'Handlers are tables: write `[[handler]]` on its own line, then `type = "…"` under it.',
+    });
   } else if (handlerScalar) {
     // `handler = [{ type = "random" }, …]` is the same TOML value as `[[handler]]` tables: accept it.
     // Its members have no ranges of their own, so every diagnostic points at the value.
     (handlerScalar.value as Array<Record<string, unknown>>).forEach((table, index) => {
-      const h: HandlerEntry = { index, headerRange: handlerScalar.keyRange, range: handlerScalar.valueRange, config: Object.create(null) as Record<string, unknown>, keyRanges: Object.create(null) as Record<string, Range>, valueRanges: Object.create(null) as Record<string, Range> };
+      const h: HandlerEntry = {
+        index,
+        headerRange: handlerScalar.keyRange,
+        range: handlerScalar.valueRange,
+        config: Object.create(null) as Record<string, unknown>,
+        keyRanges: Object.create(null) as Record<string, Range>,
+        valueRanges: Object.create(null) as Record<string, Range>,
+      };
       for (const key of Object.keys(table)) {
         const value = table[key];
         if (key === 'type') {
-          if (typeof value === 'string') { h.type = value; h.typeRange = handlerScalar.valueRange; }
-          else problems.push({ code: 'wrong-type', severity: 'error', range: handlerScalar.valueRange, file, message: '`handler.type` must be a string naming a handler (run `theater handlers`).' });
+          if (typeof value === 'string') {
+            h.type = value;
+            h.typeRange = handlerScalar.valueRange;
+          } else
+            problems.push({
+              code: 'wrong-type',
+              severity: 'error',
+              range: handlerScalar.valueRange,
+              file,
+              message: '`handler.type` must be a string naming a handler (run `theater handlers`).',
+            });
           continue;
         }
         h.config[key] = value;
@@ -107,7 +161,13 @@ export function parseManifest(text: string, manifestPath: string): Manifest {
         h.valueRanges[key] = handlerScalar.valueRange;
       }
       if (h.type === undefined && !('type' in table)) {
-        problems.push({ code: 'handler-missing-type', severity: 'error', range: handlerScalar.valueRange, file, message: `Handler ${index + 1} of \`handler = [...]\` has no \`type\`; add \`type = "<handler>"\` (run \`theater handlers\` for the list).` });
+        problems.push({
+          code: 'handler-missing-type',
+          severity: 'error',
+          range: handlerScalar.valueRange,
+          file,
+          message: `Handler ${index + 1} of \`handler = [...]\` has no \`type\`; add \`type = "<handler>"\` (run \`theater handlers\` for the list).`,
+        });
       }
       m.handlers.push(h);
     });
@@ -117,13 +177,23 @@ export function parseManifest(text: string, manifestPath: string): Manifest {
     if (!tb.arrayItem || tb.path[0] !== 'handler' || tb.path.length !== 2) continue;
     const index = tb.path[1] as number;
     // Null prototypes: a key named `__proto__` or `toString` is data, never Object.prototype.
-    const h: HandlerEntry = { index, headerRange: tb.headerRange, range: tb.range, config: Object.create(null) as Record<string, unknown>, keyRanges: Object.create(null) as Record<string, Range>, valueRanges: Object.create(null) as Record<string, Range> };
+    const h: HandlerEntry = {
+      index,
+      headerRange: tb.headerRange,
+      range: tb.range,
+      config: Object.create(null) as Record<string, unknown>,
+      keyRanges: Object.create(null) as Record<string, Range>,
+      valueRanges: Object.create(null) as Record<string, Range>,
+    };
     const entries = handlerEntries.get(index) ?? [];
     for (const e of entries) {
       const key = String(e.path[2]);
       if (key === 'type') {
         if (e.type !== 'string') wrongType(e, 'a string naming a handler (run `theater handlers`)');
-        else { h.type = e.value as string; h.typeRange = e.valueRange; }
+        else {
+          h.type = e.value as string;
+          h.typeRange = e.valueRange;
+        }
         continue;
       }
       h.config[key] = e.value;
@@ -131,17 +201,25 @@ export function parseManifest(text: string, manifestPath: string): Manifest {
       h.valueRanges[key] = e.valueRange;
     }
     if (h.type === undefined && !entries.some((e) => e.path[2] === 'type')) {
-      problems.push({ code: 'handler-missing-type', severity: 'error', range: tb.headerRange, file, message: 'This [[handler]] has no `type`; add `type = "<handler>"` (run `theater handlers` for the list).' });
+      problems.push({
+        code: 'handler-missing-type',
+        severity: 'error',
+        range: tb.headerRange,
+        file,
+        message: 'This [[handler]] has no `type`; add `type = "<handler>"` (run `theater handlers` for the list).',
+      });
     }
     m.handlers.push(h);
   }
 
   // Missing keys are only worth saying when the file parsed: a broken line may hold the key.
   if (doc.problems.length === 0) {
-    const missing = (key: string, hint: string) => problems.push({ code: 'missing-key', severity: 'error', range: START, file, message: `The manifest has no \`${key}\`; ${hint}.` });
+    const missing = (key: string, hint: string) =>
+      problems.push({ code: 'missing-key', severity: 'error', range: START, file, message: `The manifest has no \`${key}\`; ${hint}.` });
     if (!top.has('name')) missing('name', 'add `name = "my-actor"`');
     if (!top.has('version')) missing('version', 'add `version = "0.1.0"`');
-    if (!top.has('component') && !top.has('package')) missing('component', 'add `component = "./my-actor.wasm"` (or `package`, its newer name), relative to the manifest');
+    if (!top.has('component') && !top.has('package'))
+      missing('component', 'add `component = "./my-actor.wasm"` (or `package`, its newer name), relative to the manifest');
   }
   return m;
 }

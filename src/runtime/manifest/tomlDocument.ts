@@ -29,7 +29,10 @@ export interface TomlTable {
   range: Range;
 }
 
-export interface TomlProblem { message: string; range: Range }
+export interface TomlProblem {
+  message: string;
+  range: Range;
+}
 
 export interface TomlDocument {
   entries: TomlEntry[];
@@ -46,15 +49,28 @@ class Scanner {
     for (let i = 0; i < text.length; i++) if (text[i] === '\n') this.lineStarts.push(i + 1);
   }
   pos(o: number) {
-    let lo = 0, hi = this.lineStarts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.lineStarts[mid]! <= o) lo = mid; else hi = mid - 1; }
+    let lo = 0,
+      hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
     return { line: lo, character: o - this.lineStarts[lo]! };
   }
-  range(a: number, b: number): Range { return { start: this.pos(a), end: this.pos(b) }; }
+  range(a: number, b: number): Range {
+    return { start: this.pos(a), end: this.pos(b) };
+  }
 }
 
 class TomlSyntax extends Error {
-  constructor(message: string, readonly at: number, readonly end?: number) { super(message); }
+  constructor(
+    message: string,
+    readonly at: number,
+    readonly end?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** Skips spaces and tabs. */
@@ -67,8 +83,14 @@ function ws(t: string, i: number): number {
 function wsNl(t: string, i: number): number {
   for (;;) {
     i = ws(t, i);
-    if (t[i] === '\r' || t[i] === '\n') { i++; continue; }
-    if (t[i] === '#') { while (i < t.length && t[i] !== '\n') i++; continue; }
+    if (t[i] === '\r' || t[i] === '\n') {
+      i++;
+      continue;
+    }
+    if (t[i] === '#') {
+      while (i < t.length && t[i] !== '\n') i++;
+      continue;
+    }
     return i;
   }
 }
@@ -110,7 +132,10 @@ function stringEnd(t: string, i: number): number {
   }
   let j = i + 1;
   while (j < t.length && t[j] !== '\n') {
-    if (q === '"' && t[j] === '\\') { j += 2; continue; }
+    if (q === '"' && t[j] === '\\') {
+      j += 2;
+      continue;
+    }
     if (t[j] === q) return j + 1;
     j++;
   }
@@ -120,7 +145,8 @@ function stringEnd(t: string, i: number): number {
 /** End offset of the value starting at i (scalars end at whitespace, `,`, `]`, `}` or `#`). */
 function valueEnd(t: string, i: number): number {
   const c = t[i];
-  if (c === undefined || c === '\n' || c === '\r' || c === '#') throw new TomlSyntax('A value is missing after `=`; write a string, number, boolean, array or inline table.', i);
+  if (c === undefined || c === '\n' || c === '\r' || c === '#')
+    throw new TomlSyntax('A value is missing after `=`; write a string, number, boolean, array or inline table.', i);
   if (c === '"' || c === "'") return stringEnd(t, i);
   if (c === '[') {
     let j = wsNl(t, i + 1);
@@ -140,7 +166,10 @@ function valueEnd(t: string, i: number): number {
       j = ws(t, kEnd);
       if (t[j] !== '=') throw new TomlSyntax('Expected `=` after the key in this inline table.', j);
       j = ws(t, valueEnd(t, ws(t, j + 1)));
-      if (t[j] === ',') { j = ws(t, j + 1); continue; }
+      if (t[j] === ',') {
+        j = ws(t, j + 1);
+        continue;
+      }
       if (t[j] === '}') return j + 1;
       throw new TomlSyntax('Expected `,` or `}` in this inline table (it must stay on one line).', j);
     }
@@ -183,7 +212,8 @@ function inlineEntries(sc: Scanner, base: TomlPath, start: number, end: number, 
     out.push({ path, keyRange: sc.range(kStart, kEnd), valueRange: sc.range(vStart, vEnd), value, type: tomlType(raw, value) });
     if (raw.startsWith('{')) inlineEntries(sc, path, vStart, vEnd, out);
     j = ws(t, vEnd);
-    if (t[j] === ',') j = ws(t, j + 1); else break;
+    if (t[j] === ',') j = ws(t, j + 1);
+    else break;
   }
 }
 
@@ -193,35 +223,60 @@ function inlineEntries(sc: Scanner, base: TomlPath, start: number, end: number, 
  */
 export function tomlLimitProblem(text: string): { message: string; at: number } | undefined {
   if (text.length > MANIFEST_MAX_BYTES) {
-    return { message: `The manifest is larger than the ${formatBytes(MANIFEST_MAX_BYTES)} limit for a manifest; it is not read (see docs/limits.md).`, at: 0 };
+    return {
+      message: `The manifest is larger than the ${formatBytes(MANIFEST_MAX_BYTES)} limit for a manifest; it is not read (see docs/limits.md).`,
+      at: 0,
+    };
   }
   let depth = 0;
   let keys = 0;
   let lineStart = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x0a) { lineStart = true; continue; }
+    if (c === 0x0a) {
+      lineStart = true;
+      continue;
+    }
     if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
     const atLineStart = lineStart;
     lineStart = false;
-    if (c === 0x23) { const nl = text.indexOf('\n', i); i = nl < 0 ? text.length : nl - 1; continue; } // # comment
-    if (c === 0x22 || c === 0x27) { // a string: skip it whole (brackets inside are text)
+    if (c === 0x23) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl - 1;
+      continue;
+    } // # comment
+    if (c === 0x22 || c === 0x27) {
+      // a string: skip it whole (brackets inside are text)
       const q = text[i]!;
       const triple = text.startsWith(q.repeat(3), i);
-      if (triple) { const close = text.indexOf(q.repeat(3), i + 3); i = close < 0 ? text.length : close + 2; continue; }
+      if (triple) {
+        const close = text.indexOf(q.repeat(3), i + 3);
+        i = close < 0 ? text.length : close + 2;
+        continue;
+      }
       let j = i + 1;
       while (j < text.length && text[j] !== q && text[j] !== '\n') j += q === '"' && text[j] === '\\' ? 2 : 1;
       i = j;
       continue;
     }
     // A table header (`[x]`, `[[x]]` at the start of a line, outside any value) is not nesting.
-    if (c === 0x5b && atLineStart && depth === 0) { const nl = text.indexOf('\n', i); i = nl < 0 ? text.length : nl - 1; keys++; continue; }
+    if (c === 0x5b && atLineStart && depth === 0) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl - 1;
+      keys++;
+      continue;
+    }
     if (c === 0x5b || c === 0x7b) {
-      if (++depth > TOML_MAX_DEPTH) return { message: `Arrays and inline tables in the manifest are nested more than ${TOML_MAX_DEPTH} deep; the manifest is not read (see docs/limits.md).`, at: i };
+      if (++depth > TOML_MAX_DEPTH)
+        return {
+          message: `Arrays and inline tables in the manifest are nested more than ${TOML_MAX_DEPTH} deep; the manifest is not read (see docs/limits.md).`,
+          at: i,
+        };
     } else if (c === 0x5d || c === 0x7d) {
       if (depth > 0) depth--;
     } else if (c === 0x3d) {
-      if (++keys > TOML_MAX_KEYS) return { message: `The manifest has more than ${TOML_MAX_KEYS} keys and tables; it is not read (see docs/limits.md).`, at: i };
+      if (++keys > TOML_MAX_KEYS)
+        return { message: `The manifest has more than ${TOML_MAX_KEYS} keys and tables; it is not read (see docs/limits.md).`, at: i };
     }
   }
   return undefined;
@@ -230,12 +285,22 @@ export function tomlLimitProblem(text: string): { message: string; at: number } 
 export function readTomlDocument(text: string): TomlDocument {
   const limit = tomlLimitProblem(text);
   if (limit) {
-    let line = 0, lineAt = 0;
-    for (let i = 0; i < limit.at; i++) if (text.charCodeAt(i) === 0x0a) { line++; lineAt = i + 1; }
+    let line = 0,
+      lineAt = 0;
+    for (let i = 0; i < limit.at; i++)
+      if (text.charCodeAt(i) === 0x0a) {
+        line++;
+        lineAt = i + 1;
+      }
     const character = limit.at - lineAt;
     let lineCount = 1;
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0x0a) lineCount++;
-    return { entries: [], tables: [], lineCount, problems: [{ message: limit.message, range: { start: { line, character }, end: { line, character: character + 1 } } }] };
+    return {
+      entries: [],
+      tables: [],
+      lineCount,
+      problems: [{ message: limit.message, range: { start: { line, character }, end: { line, character: character + 1 } } }],
+    };
   }
   const sc = new Scanner(text);
   const t = text;
@@ -245,15 +310,26 @@ export function readTomlDocument(text: string): TomlDocument {
   let current: TomlPath = [];
   let currentTable: TomlTable | undefined;
   let i = 0;
-  const nextLine = (from: number) => { const nl = t.indexOf('\n', from); return nl < 0 ? t.length : nl + 1; };
-  const closeTable = (at: number) => { if (currentTable) currentTable.range = sc.range(sc.lineStarts[currentTable.headerRange.start.line]!, at); };
+  const nextLine = (from: number) => {
+    const nl = t.indexOf('\n', from);
+    return nl < 0 ? t.length : nl + 1;
+  };
+  const closeTable = (at: number) => {
+    if (currentTable) currentTable.range = sc.range(sc.lineStarts[currentTable.headerRange.start.line]!, at);
+  };
 
   while (i < t.length) {
     i = ws(t, i);
     const c = t[i];
     if (c === undefined) break;
-    if (c === '\n' || c === '\r') { i++; continue; }
-    if (c === '#') { i = nextLine(i); continue; }
+    if (c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      i = nextLine(i);
+      continue;
+    }
     const lineStart = i;
     try {
       if (c === '[') {
@@ -271,14 +347,19 @@ export function readTomlDocument(text: string): TomlDocument {
         } else {
           current = keys;
           const k = `table:${keys.join('.')}`;
-          if (seen.has(k)) doc.problems.push({ message: `The table [${keys.join('.')}] is defined twice; merge the two.`, range: sc.range(lineStart, hEnd) });
+          if (seen.has(k))
+            doc.problems.push({
+              message: `The table [${keys.join('.')}] is defined twice; merge the two.`,
+              range: sc.range(lineStart, hEnd),
+            });
           seen.add(k);
         }
         currentTable = { path: current, arrayItem: isArray, headerRange: sc.range(lineStart, hEnd), range: sc.range(lineStart, hEnd) };
         doc.tables.push(currentTable);
         i = ws(t, hEnd);
         if (t[i] === '#') i = nextLine(i);
-        else if (i < t.length && t[i] !== '\n' && t[i] !== '\r') throw new TomlSyntax('Unexpected text after the table header; put it on its own line.', i);
+        else if (i < t.length && t[i] !== '\n' && t[i] !== '\r')
+          throw new TomlSyntax('Unexpected text after the table header; put it on its own line.', i);
         continue;
       }
       const [keys, kEnd] = dottedKey(t, i);
@@ -295,13 +376,15 @@ export function readTomlDocument(text: string): TomlDocument {
       }
       const path = [...current, ...keys];
       const key = path.join('.');
-      if (seen.has(key)) doc.problems.push({ message: `The key \`${keys.join('.')}\` is defined twice in this table; keep one.`, range: sc.range(i, kEnd) });
+      if (seen.has(key))
+        doc.problems.push({ message: `The key \`${keys.join('.')}\` is defined twice in this table; keep one.`, range: sc.range(i, kEnd) });
       seen.add(key);
       doc.entries.push({ path, keyRange: sc.range(i, kEnd), valueRange: sc.range(vStart, vEnd), value, type: tomlType(raw, value) });
       if (raw.startsWith('{')) inlineEntries(sc, path, vStart, vEnd, doc.entries);
       j = ws(t, vEnd);
       if (t[j] === '#') j = nextLine(j);
-      else if (j < t.length && t[j] !== '\n' && t[j] !== '\r') throw new TomlSyntax('Unexpected text after the value; one key = value per line.', j);
+      else if (j < t.length && t[j] !== '\n' && t[j] !== '\r')
+        throw new TomlSyntax('Unexpected text after the value; one key = value per line.', j);
       i = j;
     } catch (e) {
       if (!(e instanceof TomlSyntax)) throw e;
@@ -318,7 +401,8 @@ export function readTomlDocument(text: string): TomlDocument {
       TOML.parse(text);
     } catch (e) {
       const err = e as { line?: number; col?: number; message: string };
-      const line = err.line ?? 0, col = err.col ?? 0;
+      const line = err.line ?? 0,
+        col = err.col ?? 0;
       doc.problems.push({ message: firstLine(err.message), range: { start: { line, character: col }, end: { line, character: col + 1 } } });
     }
   }

@@ -15,8 +15,8 @@ export function validateComponentBytes(bytes: Uint8Array, file: string): Diagnos
   } catch (e) {
     return [{ code: 'component-not-a-component', severity: 'error', message: (e as Error).message, range: START, file }];
   }
-  return planActor(world, [], { activateByImports: true }).problems
-    .filter((p) => p.code !== 'handler-unused')
+  return planActor(world, [], { activateByImports: true })
+    .problems.filter((p) => p.code !== 'handler-unused')
     .map((p) => ({ code: p.code, severity: p.severity, message: p.message, range: START, file }));
 }
 
@@ -27,7 +27,15 @@ export function validateComponentFile(file: string): Diagnostic[] {
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     const missing = e.reason === 'missing';
-    return [{ code: missing ? 'component-not-found' : 'component-unreadable', severity: 'error', message: missing ? `${file} cannot be read; check the path.` : e.message, range: START, file }];
+    return [
+      {
+        code: missing ? 'component-not-found' : 'component-unreadable',
+        severity: 'error',
+        message: missing ? `${file} cannot be read; check the path.` : e.message,
+        range: START,
+        file,
+      },
+    ];
   }
   return validateComponentBytes(bytes, file);
 }

@@ -18,7 +18,6 @@ import { TOP_LEVEL_KEY_NAMES } from '../manifest/keys';
 import { parseManifest, type Manifest } from '../manifest/model';
 import type { Diagnostic, Range, Severity } from './types';
 
-
 export interface ValidateOptions {
   /**
    * Reads files (component, init_state, replay chain); the server passes a cached one. Answers
@@ -58,7 +57,11 @@ export function validateManifestFile(manifestPath: string, options: ValidateOpti
     text = readRegularFile(manifestPath, { maxBytes: MANIFEST_MAX_BYTES, what: 'manifest' }).toString('utf8');
   } catch (e) {
     const missing = e instanceof FileReadError && e.reason === 'missing';
-    throw new TheaterError(missing ? `${manifestPath} cannot be read; check the path.` : (e as Error).message, missing ? 'manifest-missing' : 'manifest-unreadable', manifestPath);
+    throw new TheaterError(
+      missing ? `${manifestPath} cannot be read; check the path.` : (e as Error).message,
+      missing ? 'manifest-missing' : 'manifest-unreadable',
+      manifestPath,
+    );
   }
   return validateManifestText(text, manifestPath, options);
 }
@@ -86,17 +89,27 @@ export function validateManifestText(text: string, manifestPath: string, options
   for (const k of view.topLevelKeys) {
     if (TOP_LEVEL_KEY_NAMES.includes(k.key)) continue;
     if (++repeated > MAX_REPEATED_DIAGNOSTICS) {
-      if (repeated === MAX_REPEATED_DIAGNOSTICS + 1) add('unknown-key', 'warning', `More than ${MAX_REPEATED_DIAGNOSTICS} unknown manifest keys; the rest are not listed.`, k.range);
+      if (repeated === MAX_REPEATED_DIAGNOSTICS + 1)
+        add('unknown-key', 'warning', `More than ${MAX_REPEATED_DIAGNOSTICS} unknown manifest keys; the rest are not listed.`, k.range);
       continue;
     }
     const suggestion = didYouMeanOne(k.key, TOP_LEVEL_KEY_NAMES);
-    add('unknown-key', 'warning',
+    add(
+      'unknown-key',
+      'warning',
       `Unknown manifest key \`${k.key}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''} Theater ignores it.`,
-      k.range, suggestion ? { fix: 'replace-key', replacement: suggestion } : undefined);
+      k.range,
+      suggestion ? { fix: 'replace-key', replacement: suggestion } : undefined,
+    );
   }
   if (view.componentKey === 'component' && view.topLevelKeys.some((k) => k.key === 'package')) {
     const pkg = view.topLevelKeys.find((k) => k.key === 'package')!;
-    add('duplicate-component', 'warning', '`package` and `component` both name the component; keep one (`package` is the newer name, `component` the Theater c5fe764f one).', pkg.range);
+    add(
+      'duplicate-component',
+      'warning',
+      '`package` and `component` both name the component; keep one (`package` is the newer name, `component` the Theater c5fe764f one).',
+      pkg.range,
+    );
   }
 
   // Handlers: known types, config against the registry, duplicates.
@@ -107,27 +120,44 @@ export function validateManifestText(text: string, manifestPath: string, options
     const def = findHandler(h.type);
     if (!def) {
       const suggestion = didYouMeanOne(h.type, types);
-      add('unknown-handler-type', 'error',
+      add(
+        'unknown-handler-type',
+        'error',
         `Unknown handler type "${h.type}"${suggestion ? `; did you mean "${suggestion}"?` : ''} Registered types: ${types.join(', ')}.`,
-        h.typeRange ?? h.range, suggestion && h.typeRange ? { fix: 'replace-string-value', replacement: suggestion } : undefined);
+        h.typeRange ?? h.range,
+        suggestion && h.typeRange ? { fix: 'replace-string-value', replacement: suggestion } : undefined,
+      );
       continue;
     }
     if (seen.has(h.type)) {
       // Two tables of a handler whose keys are permissions would grant two different things: refuse
       // rather than pick one (merging could widen or narrow what the first table says).
       if (hasPermissionKeys(def)) {
-        add('duplicate-handler', 'error', `The \`${h.type}\` handler is listed twice; its keys are permissions, so two tables are refused rather than merged. Keep one table with every allow and deny list.`,
-          h.headerRange ?? h.range, { fix: 'remove-handler', handlerIndex: h.index });
+        add(
+          'duplicate-handler',
+          'error',
+          `The \`${h.type}\` handler is listed twice; its keys are permissions, so two tables are refused rather than merged. Keep one table with every allow and deny list.`,
+          h.headerRange ?? h.range,
+          { fix: 'remove-handler', handlerIndex: h.index },
+        );
       } else {
-        add('duplicate-handler', 'warning', `The \`${h.type}\` handler is listed twice; only the first table is used. Remove this one.`,
-          h.headerRange ?? h.range, { fix: 'remove-handler', handlerIndex: h.index });
+        add(
+          'duplicate-handler',
+          'warning',
+          `The \`${h.type}\` handler is listed twice; only the first table is used. Remove this one.`,
+          h.headerRange ?? h.range,
+          { fix: 'remove-handler', handlerIndex: h.index },
+        );
       }
     } else {
       seen.set(h.type, h.index);
     }
     const { problems } = resolveHandlerConfig(def, h.config);
     for (const p of problems) {
-      const range = p.code === 'config-missing-key' ? (h.headerRange ?? h.range) : (p.code === 'config-unknown-key' ? h.keyRanges[p.key] : h.valueRanges[p.key]) ?? h.range;
+      const range =
+        p.code === 'config-missing-key'
+          ? (h.headerRange ?? h.range)
+          : ((p.code === 'config-unknown-key' ? h.keyRanges[p.key] : h.valueRanges[p.key]) ?? h.range);
       add(p.code, p.severity, p.message, range, p.suggestion ? { fix: 'replace-key', replacement: p.suggestion } : undefined);
     }
   }
@@ -137,12 +167,26 @@ export function validateManifestText(text: string, manifestPath: string, options
   if (view.initState) {
     const p = path.resolve(dir, view.initState.value);
     const bytes = read(p, { maxBytes: INIT_STATE_MAX_BYTES, what: 'init_state file' }, 'init-state-unreadable', view.initState.range);
-    if (bytes === null) { /* reported */ } else if (!bytes) {
-      add('init-state-missing', 'error', `init_state file ${view.initState.value} was not found${path.isAbsolute(view.initState.value) ? '' : ` (looked at ${p})`}; fix the path, relative to the manifest.`, view.initState.range);
+    if (bytes === null) {
+      /* reported */
+    } else if (!bytes) {
+      add(
+        'init-state-missing',
+        'error',
+        `init_state file ${view.initState.value} was not found${path.isAbsolute(view.initState.value) ? '' : ` (looked at ${p})`}; fix the path, relative to the manifest.`,
+        view.initState.range,
+      );
     } else {
       // Theater passes it on re-serialized compactly.
-      try { initialState = Buffer.from(stringifyLossless(parseLossless(Buffer.from(bytes).toString('utf8'))), 'utf8'); } catch (e) {
-        add('init-state-invalid', 'error', `init_state file ${view.initState.value} is not valid JSON (${(e as Error).message}); Theater passes it to init as JSON.`, view.initState.range);
+      try {
+        initialState = Buffer.from(stringifyLossless(parseLossless(Buffer.from(bytes).toString('utf8'))), 'utf8');
+      } catch (e) {
+        add(
+          'init-state-invalid',
+          'error',
+          `init_state file ${view.initState.value} is not valid JSON (${(e as Error).message}); Theater passes it to init as JSON.`,
+          view.initState.range,
+        );
       }
     }
   }
@@ -153,22 +197,47 @@ export function validateManifestText(text: string, manifestPath: string, options
     const p = path.resolve(dir, replayEntry.config.chain);
     const range = replayEntry.valueRanges.chain ?? replayEntry.range;
     const bytes = read(p, { maxBytes: CHAIN_FILE_MAX_BYTES, what: 'replay chain' }, 'replay-chain-unreadable', range);
-    if (bytes === null) { /* reported */ } else if (!bytes) {
-      add('replay-chain-missing', 'error', `The replay chain ${replayEntry.config.chain} was not found${path.isAbsolute(replayEntry.config.chain) ? '' : ` (looked at ${p})`}; record one with \`theater run --chain-out\`.`, range);
+    if (bytes === null) {
+      /* reported */
+    } else if (!bytes) {
+      add(
+        'replay-chain-missing',
+        'error',
+        `The replay chain ${replayEntry.config.chain} was not found${path.isAbsolute(replayEntry.config.chain) ? '' : ` (looked at ${p})`}; record one with \`theater run --chain-out\`.`,
+        range,
+      );
     } else {
-      try { loadChainFile(p); } catch (e) {
-        add('replay-chain-invalid', 'error', `The replay chain ${replayEntry.config.chain} is not a valid chain: ${(e as Error).message}`, range);
+      try {
+        loadChainFile(p);
+      } catch (e) {
+        add(
+          'replay-chain-invalid',
+          'error',
+          `The replay chain ${replayEntry.config.chain} is not a valid chain: ${(e as Error).message}`,
+          range,
+        );
       }
     }
   }
 
-  const replayChainPath = options.replayChainPath
-    ?? (replayEntry && typeof replayEntry.config.chain === 'string' ? path.resolve(dir, replayEntry.config.chain) : undefined);
-  const result: ManifestValidation = { diagnostics: diags, manifest: view, ...(initialState ? { initialState } : {}), ...(replayChainPath ? { replayChainPath } : {}) };
+  const replayChainPath =
+    options.replayChainPath ??
+    (replayEntry && typeof replayEntry.config.chain === 'string' ? path.resolve(dir, replayEntry.config.chain) : undefined);
+  const result: ManifestValidation = {
+    diagnostics: diags,
+    manifest: view,
+    ...(initialState ? { initialState } : {}),
+    ...(replayChainPath ? { replayChainPath } : {}),
+  };
   const comp = view.component;
   if (!comp) return finish(result);
   if (/^(store:|https?:)/.test(comp.value)) {
-    add('component-unsupported-reference', 'error', `The component reference ${comp.value} is not supported here; point \`${view.componentKey}\` at a .wasm file (relative to the manifest).`, comp.range);
+    add(
+      'component-unsupported-reference',
+      'error',
+      `The component reference ${comp.value} is not supported here; point \`${view.componentKey}\` at a .wasm file (relative to the manifest).`,
+      comp.range,
+    );
     return finish(result);
   }
   const componentPath = path.resolve(dir, comp.value);
@@ -177,7 +246,7 @@ export function validateManifestText(text: string, manifestPath: string, options
   if (bytes === null) return finish(result);
   if (!bytes) {
     const hint = path.isAbsolute(comp.value)
-      ? 'Theater resolved paths against its server\'s folder, so its manifests carry absolute paths; use a path relative to this manifest'
+      ? "Theater resolved paths against its server's folder, so its manifests carry absolute paths; use a path relative to this manifest"
       : 'build the component, or fix the path (relative to the manifest)';
     const where = path.isAbsolute(comp.value) ? '' : ` (looked at ${componentPath})`;
     add('component-not-found', 'error', `Component ${comp.value} was not found${where}; ${hint}.`, comp.range);
@@ -195,7 +264,10 @@ export function validateManifestText(text: string, manifestPath: string, options
 
   const listed = view.handlers.map((h) => h.type).filter((t): t is string => t !== undefined);
   const replay = !!replayChainPath;
-  const plan = planActor(world, listed, { ...(options.activateByImports ? { activateByImports: true } : {}), ...(replay ? { replay: true } : {}) });
+  const plan = planActor(world, listed, {
+    ...(options.activateByImports ? { activateByImports: true } : {}),
+    ...(replay ? { replay: true } : {}),
+  });
   result.plan = plan;
   result.handlerConfigs = activeHandlerConfigs(plan, view);
   for (const p of plan.problems) {
@@ -204,8 +276,13 @@ export function validateManifestText(text: string, manifestPath: string, options
       const h = view.handlers.find((x) => x.type === p.handlerType);
       if (h) range = h.typeRange ?? h.range;
     }
-    add(p.code, p.severity, p.message, range,
-      p.code === 'handler-not-listed' && p.handlerType ? { fix: 'add-handler', handlerType: p.handlerType } : undefined);
+    add(
+      p.code,
+      p.severity,
+      p.message,
+      range,
+      p.code === 'handler-not-listed' && p.handlerType ? { fix: 'add-handler', handlerType: p.handlerType } : undefined,
+    );
   }
   return finish(result);
 }

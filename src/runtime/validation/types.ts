@@ -1,8 +1,14 @@
 // The validation core's output: one shape for `theater check`, the language server and the runtime.
 
 /** 0-based, LSP style; `end` is exclusive. */
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

@@ -13,7 +13,13 @@ function isQualified(target: string): boolean {
 
 export function validateWitText(text: string, witPath: string): Diagnostic[] {
   const parsed = parseWit(text);
-  const diags: Diagnostic[] = parsed.problems.map((p) => ({ code: 'wit-syntax', severity: 'error' as const, message: p.message, range: p.range, file: witPath }));
+  const diags: Diagnostic[] = parsed.problems.map((p) => ({
+    code: 'wit-syntax',
+    severity: 'error' as const,
+    message: p.message,
+    range: p.range,
+    file: witPath,
+  }));
 
   for (const world of parsed.worlds) {
     for (const item of world.items) {
@@ -23,7 +29,12 @@ export function validateWitText(text: string, witPath: string): Diagnostic[] {
       if (item.kind === 'export') {
         const bare = item.target.replace(/@.*$/, '');
         const driver = findDriver(bare);
-        if (driver) add('wit-export-driven', 'information', `${item.target} is driven by the \`${driver}\` handler${bare === REQUIRED_EXPORT ? ' (init is called on start)' : ''}.`);
+        if (driver)
+          add(
+            'wit-export-driven',
+            'information',
+            `${item.target} is driven by the \`${driver}\` handler${bare === REQUIRED_EXPORT ? ' (init is called on start)' : ''}.`,
+          );
         else add('wit-export-undriven', 'warning', `No registered handler calls ${item.target}; the runtime will never invoke it.`);
         continue;
       }
@@ -32,9 +43,12 @@ export function validateWitText(text: string, witPath: string): Diagnostic[] {
         if (res.sameInterface.length > 0) {
           const best = res.sameInterface.find((p) => p.handler.implemented) ?? res.sameInterface[0]!;
           const registered = res.sameInterface.map((p) => qualifiedName(p.iface)).join(', ');
-          add('wit-import-version-mismatch', 'error',
+          add(
+            'wit-import-version-mismatch',
+            'error',
             `${item.target} has no compatible handler: registered ${registered}; change the version to ${best.iface.version ?? '(none)'}.`,
-            { fix: 'set-import-version', importName: item.target, version: best.iface.version ?? '' });
+            { fix: 'set-import-version', importName: item.target, version: best.iface.version ?? '' },
+          );
         } else {
           add('wit-import-unresolved', 'error', `No registered handler provides ${item.target}; an actor importing it cannot start.`);
         }
@@ -43,12 +57,23 @@ export function validateWitText(text: string, witPath: string): Diagnostic[] {
       const { handler, iface } = res.provider;
       const provided = qualifiedName(iface);
       if (!handler.implemented) {
-        add('wit-import-unresolved', 'error', `${item.target} belongs to Theater's \`${handler.type}\` handler, which this runtime does not implement yet.`);
+        add(
+          'wit-import-unresolved',
+          'error',
+          `${item.target} belongs to Theater's \`${handler.type}\` handler, which this runtime does not implement yet.`,
+        );
       } else if (res.status === 'compatible') {
-        add('wit-import-compatible', 'information',
-          `${item.target} is served by the \`${handler.type}\` handler's ${provided} (semver-compatible); list [[handler]] type = "${handler.type}" in the manifest.`);
+        add(
+          'wit-import-compatible',
+          'information',
+          `${item.target} is served by the \`${handler.type}\` handler's ${provided} (semver-compatible); list [[handler]] type = "${handler.type}" in the manifest.`,
+        );
       } else {
-        add('wit-import-served', 'information', `Served by the \`${handler.type}\` handler (${provided})${handler.alwaysAvailable ? ', always available' : `; list [[handler]] type = "${handler.type}" in the manifest`}.`);
+        add(
+          'wit-import-served',
+          'information',
+          `Served by the \`${handler.type}\` handler (${provided})${handler.alwaysAvailable ? ', always available' : `; list [[handler]] type = "${handler.type}" in the manifest`}.`,
+        );
       }
     }
   }
@@ -66,7 +91,15 @@ export function validateWitFile(witPath: string): Diagnostic[] {
     text = readRegularFile(witPath, { maxBytes: WIT_MAX_BYTES, what: 'WIT file' }).toString('utf8');
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
-    return [{ code: 'wit-unreadable', severity: 'error', message: e.message, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, file: witPath }];
+    return [
+      {
+        code: 'wit-unreadable',
+        severity: 'error',
+        message: e.message,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        file: witPath,
+      },
+    ];
   }
   return validateWitText(text, witPath);
 }

@@ -4,10 +4,18 @@
 
 export type WitType =
   | { kind: 'bool' }
-  | { kind: 'u8' } | { kind: 'u16' } | { kind: 'u32' } | { kind: 'u64' }
-  | { kind: 's8' } | { kind: 's16' } | { kind: 's32' } | { kind: 's64' }
-  | { kind: 'f32' } | { kind: 'f64' }
-  | { kind: 'char' } | { kind: 'string' }
+  | { kind: 'u8' }
+  | { kind: 'u16' }
+  | { kind: 'u32' }
+  | { kind: 'u64' }
+  | { kind: 's8' }
+  | { kind: 's16' }
+  | { kind: 's32' }
+  | { kind: 's64' }
+  | { kind: 'f32' }
+  | { kind: 'f64' }
+  | { kind: 'char' }
+  | { kind: 'string' }
   | { kind: 'list'; element: WitType }
   | { kind: 'option'; some: WitType }
   | { kind: 'result'; ok: WitType | null; err: WitType | null }
@@ -49,14 +57,23 @@ export const t = {
 export function witTypeToString(ty: WitType | null): string {
   if (ty === null) return '_';
   switch (ty.kind) {
-    case 'list': return `list<${witTypeToString(ty.element)}>`;
-    case 'option': return `option<${witTypeToString(ty.some)}>`;
+    case 'list':
+      return `list<${witTypeToString(ty.element)}>`;
+    case 'option':
+      return `option<${witTypeToString(ty.some)}>`;
     case 'result':
       if (ty.ok === null && ty.err === null) return 'result';
       return `result<${witTypeToString(ty.ok)}${ty.err === null ? '' : `, ${witTypeToString(ty.err)}`}>`;
-    case 'tuple': return `tuple<${ty.items.map(witTypeToString).join(', ')}>`;
-    case 'record': case 'variant': case 'enum': case 'flags': return ty.name;
-    case 'resource': return ty.handle === 'borrow' ? `borrow<${ty.name}>` : ty.name;
-    default: return ty.kind;
+    case 'tuple':
+      return `tuple<${ty.items.map(witTypeToString).join(', ')}>`;
+    case 'record':
+    case 'variant':
+    case 'enum':
+    case 'flags':
+      return ty.name;
+    case 'resource':
+      return ty.handle === 'borrow' ? `borrow<${ty.name}>` : ty.name;
+    default:
+      return ty.kind;
   }
 }

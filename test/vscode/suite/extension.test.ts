@@ -17,20 +17,31 @@ const manifestOf = (actor: string) => vscode.Uri.file(path.join(ws(), actor, 'ma
 function diagnosticsUntil(uri: vscode.Uri, check: (d: readonly vscode.Diagnostic[]) => boolean): Promise<readonly vscode.Diagnostic[]> {
   return new Promise((resolve) => {
     const now = vscode.languages.getDiagnostics(uri);
-    if (check(now)) { resolve(now); return; }
+    if (check(now)) {
+      resolve(now);
+      return;
+    }
     const sub = vscode.languages.onDidChangeDiagnostics((e) => {
       if (!e.uris.some((u) => u.toString() === uri.toString())) return;
       const d = vscode.languages.getDiagnostics(uri);
-      if (check(d)) { sub.dispose(); resolve(d); }
+      if (check(d)) {
+        sub.dispose();
+        resolve(d);
+      }
     });
   });
 }
 
 function initDone(session: ActorSession): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (session.status === 'idle') { resolve(); return; }
+    if (session.status === 'idle') {
+      resolve();
+      return;
+    }
     session.once('init-done', () => resolve());
-    void session.done().then((o) => { if (o.status === 'failed') reject(new Error(`actor failed: ${o.error}`)); });
+    void session.done().then((o) => {
+      if (o.status === 'failed') reject(new Error(`actor failed: ${o.error}`));
+    });
   });
 }
 
@@ -44,8 +55,19 @@ suite('Theater in a real VS Code extension host', () => {
 
   test('activates and registers every command', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['theater.startActor', 'theater.stopActor', 'theater.restartActor', 'theater.replayActor', 'theater.openChainFile',
-      'theater.verifyChain', 'theater.exportChain', 'theater.showHandlers', 'theater.chain.filter', 'theater.chain.goToEvent', 'theater.chain.copyHash']) {
+    for (const c of [
+      'theater.startActor',
+      'theater.stopActor',
+      'theater.restartActor',
+      'theater.replayActor',
+      'theater.openChainFile',
+      'theater.verifyChain',
+      'theater.exportChain',
+      'theater.showHandlers',
+      'theater.chain.filter',
+      'theater.chain.goToEvent',
+      'theater.chain.copyHash',
+    ]) {
       assert.ok(all.includes(c), `${c} registered`);
     }
     await vscode.commands.executeCommand('theater.chain.focus');
@@ -60,21 +82,35 @@ suite('Theater in a real VS Code extension host', () => {
     const root = api.controller.chains.root(session.id)!;
     const children = api.controller.chains.getChildren(root);
     const events = children.filter((n) => n.kind === 'event');
-    assert.deepStrictEqual(events.map((n) => n.kind === 'event' && n.source.event(n.index)!.eventType), [
-      'wasm', 'wasi:random/random@0.2.3/get-random-bytes', 'wasi:random/random@0.2.3/get-random-bytes',
-      'wasi:random/random@0.2.3/get-random-u64', 'wasi:random/random@0.2.3/get-random-u64', 'wasi:random/random@0.2.3/get-random-bytes', 'wasm',
-    ]);
+    assert.deepStrictEqual(
+      events.map((n) => n.kind === 'event' && n.source.event(n.index)!.eventType),
+      [
+        'wasm',
+        'wasi:random/random@0.2.3/get-random-bytes',
+        'wasi:random/random@0.2.3/get-random-bytes',
+        'wasi:random/random@0.2.3/get-random-u64',
+        'wasi:random/random@0.2.3/get-random-u64',
+        'wasi:random/random@0.2.3/get-random-bytes',
+        'wasm',
+      ],
+    );
     const item = api.controller.chains.getTreeItem(root);
     assert.match(String(item.description), /7 events, verified/);
-    const details = api.controller.chains.getChildren(events[3]!).map((n) => n.kind === 'detail' ? `${n.label}=${n.value}` : '');
-    assert.ok(details.some((d) => /^output=\d{5,}$/.test(d)), `u64 output shown exactly: ${details.join(' | ')}`);
+    const details = api.controller.chains.getChildren(events[3]!).map((n) => (n.kind === 'detail' ? `${n.label}=${n.value}` : ''));
+    assert.ok(
+      details.some((d) => /^output=\d{5,}$/.test(d)),
+      `u64 output shown exactly: ${details.join(' | ')}`,
+    );
     assert.strictEqual(api.controller.verifyChain(root), true);
     assert.ok(fs.existsSync(session.logPath));
     const json = await vscode.commands.executeCommand<vscode.TextDocument>('theater.chain.openEventJson', events[1]);
     assert.match(json.getText(), /"event_type": "wasi:random\/random@0\.2\.3\/get-random-bytes"/);
     const hash = await vscode.commands.executeCommand<string>('theater.chain.copyHash', events[0]);
     assert.strictEqual(hash, '584d8e1be21fed4367e60f8297f7c104cd377791');
-    const stopped = await vscode.commands.executeCommand<{ status: string }>('theater.stopActor', api.controller.actors.entries.find((e) => e.session === session));
+    const stopped = await vscode.commands.executeCommand<{ status: string }>(
+      'theater.stopActor',
+      api.controller.actors.entries.find((e) => e.session === session),
+    );
     assert.strictEqual(stopped.status, 'stopped');
   });
 
@@ -86,7 +122,12 @@ suite('Theater in a real VS Code extension host', () => {
     const problem = diags.find((x) => x.code === 'handler-not-listed')!;
     assert.match(problem.message, /add \[\[handler\]\] type = "random"/);
     assert.strictEqual(doc.getText(problem.range), '"./unlisted-random-actor.wasm"');
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, problem.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      problem.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.title.includes('type = "random"'));
     assert.ok(fix?.edit, `a quick fix among: ${actions.map((a) => a.title).join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
@@ -98,8 +139,17 @@ suite('Theater in a real VS Code extension host', () => {
     const session = await vscode.commands.executeCommand<ActorSession>('theater.startActor', manifestOf('infinite-loop-actor'));
     assert.ok(session);
     // Wait until the guest is inside init (its log line arrives), then stop it.
-    await new Promise<void>((resolve) => { if (session.events.length >= 2) resolve(); else session.on('event', () => { if (session.events.length >= 2) resolve(); }); });
-    const outcome = await vscode.commands.executeCommand<{ status: string; error?: string }>('theater.stopActor', api.controller.actors.entries.find((e) => e.session === session));
+    await new Promise<void>((resolve) => {
+      if (session.events.length >= 2) resolve();
+      else
+        session.on('event', () => {
+          if (session.events.length >= 2) resolve();
+        });
+    });
+    const outcome = await vscode.commands.executeCommand<{ status: string; error?: string }>(
+      'theater.stopActor',
+      api.controller.actors.entries.find((e) => e.session === session),
+    );
     assert.strictEqual(outcome.status, 'failed');
     assert.match(outcome.error ?? '', /stopped from VS Code while a call was running/);
     const types = session.events.map((e) => e.eventType);
@@ -131,7 +181,12 @@ suite('Theater in a real VS Code extension host', () => {
     await api.controller.chainView!.reveal(root, { expand: true, select: true });
     const done = path.join(signal!, 'screenshot.done');
     const taken = new Promise<void>((resolve) => {
-      const watcher = fs.watch(signal!, () => { if (fs.existsSync(done)) { watcher.close(); resolve(); } });
+      const watcher = fs.watch(signal!, () => {
+        if (fs.existsSync(done)) {
+          watcher.close();
+          resolve();
+        }
+      });
     });
     fs.writeFileSync(path.join(signal!, 'screenshot.request'), 'event-chain');
     await taken;
