@@ -7,6 +7,7 @@ import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
 import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
 import { startActor, type ActorSession } from '../runtime/host/session';
+import { isTheaterManifestName, notAManifestMessage } from '../runtime/manifest/identify';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { numberOption, requirePositional, UsageError, type ParsedArgs } from './args';
 
@@ -55,8 +56,15 @@ function exportChain(logPath: string, out: string | undefined): void {
   fs.writeFileSync(out, writeTheaterChainJson(events));
 }
 
+/** The manifest argument, held to the one manifest rule (runtime/manifest/identify). */
+function requireManifest(rest: string[], command: string): string {
+  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', command));
+  if (!isTheaterManifestName(manifestPath)) throw new UsageError(notAManifestMessage(manifestPath));
+  return manifestPath;
+}
+
 export async function runActor(rest: string[], args: ParsedArgs): Promise<number> {
-  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'run'));
+  const manifestPath = requireManifest(rest, 'run');
   const timeout = numberOption(args, 'timeout');
   const session = await startActor({
     manifestPath,
@@ -80,7 +88,7 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
 }
 
 export async function runReplay(rest: string[], args: ParsedArgs): Promise<number> {
-  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'replay'));
+  const manifestPath = requireManifest(rest, 'replay');
   const chain = args.options.get('chain');
   if (!chain) throw new UsageError('`theater replay` needs --chain FILE (a Theater chain.json or a .chain.jsonl log)');
   const timeout = numberOption(args, 'timeout');

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../runtime/chain/event';
 import type { ActorSession } from '../runtime/host/session';
+import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/identify';
 import { ActorsTreeProvider, type ActorEntry } from './actorsTree';
 import { ChainTreeProvider, type ChainNode } from './chainTree';
 import { ChainSource } from './model/chainSource';
@@ -52,8 +53,10 @@ export class Controller implements vscode.Disposable {
   async pickManifest(arg?: vscode.Uri): Promise<vscode.Uri | undefined> {
     if (arg instanceof vscode.Uri) return arg;
     const active = vscode.window.activeTextEditor?.document.uri;
-    if (active && /manifest[^/]*\.toml$/.test(active.fsPath)) return active;
-    const found = await vscode.workspace.findFiles('**/manifest.toml', '**/{node_modules,.theater}/**', 200);
+    if (active && isTheaterManifestName(active.fsPath)) return active;
+    const found = (await vscode.workspace.findFiles(`{${MANIFEST_GLOBS.join(',')}}`, '**/{node_modules,.theater}/**', 200)).filter((u) =>
+      isTheaterManifestName(u.fsPath),
+    );
     if (found.length === 0) {
       void vscode.window.showErrorMessage("Theater: no manifest.toml in this workspace; open an actor's folder or a manifest.toml.");
       return undefined;
