@@ -38,7 +38,7 @@ test(
       /^extension\.vsixmanifest$/,
       /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
       /^extension\/dist\/(extension|server|actorWorker)\.js$/,
-      /^extension\/syntaxes\/wit\.(tmLanguage|language-configuration)\.json$/,
+      /^extension\/syntaxes\/(wit|toml)\.(tmLanguage|language-configuration)\.json$/,
       /^extension\/media\/(theater\.svg|manifest\.schema\.json)$/,
       /^extension\/dist\/node_modules\/@bytecodealliance\/jco-transpile\/(package\.json|LICENSE|dist\/[\w.-]+\.js|vendor\/.+)$/,
       /^extension\/dist\/node_modules\/@bytecodealliance\/(preview2-shim|jco-node-fs|jco-node-fs-[\w-]+)\/.+$/,
