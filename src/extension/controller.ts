@@ -37,8 +37,9 @@ export class Controller implements vscode.Disposable {
     this.updateStatus();
   }
 
-  private config() {
-    return vscode.workspace.getConfiguration('theater');
+  /** Settings as they apply to `resource` (folder settings win), the same answer the language server pulls. */
+  private config(resource?: vscode.Uri) {
+    return vscode.workspace.getConfiguration('theater', resource);
   }
 
   private updateStatus(): void {
@@ -78,8 +79,8 @@ export class Controller implements vscode.Disposable {
     try {
       session = await runtime().startActor({
         manifestPath: uri.fsPath,
-        callTimeoutMs: this.config().get<number>('callTimeoutMs', 30000),
-        activateByImports: this.config().get<boolean>('activateByImports', false),
+        callTimeoutMs: this.config(uri).get<number>('callTimeoutMs', 30000),
+        activateByImports: this.config(uri).get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),
       });
