@@ -16,6 +16,8 @@ Commands:
                                       run an actor's init, print each event, write the chain
   replay <manifest.toml> --chain FILE [--json] [--chain-out FILE]
                                       re-run an actor against a recorded chain and compare
+         … --until N --then live      fork: replay events 0..N, then run live with the real handlers
+         … --override N=JSON          what-if: replay with event N's output edited (repeatable)
   check <manifest.toml | world.wit | component.wasm> [--json]
                                       report every problem as file:line:col
   handlers [--json]                   the registered handlers, interfaces, versions, config keys
