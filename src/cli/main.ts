@@ -7,6 +7,7 @@ import { runChainCommand } from './chainCommands';
 import { runCheck } from './check';
 import { runHandlers } from './handlersCommand';
 import { runActor, runReplay } from './run';
+import { runTests } from './testCommand';
 import { checkFlags, COMMAND_FLAGS, parseArgs, UsageError } from './args';
 
 export const USAGE = `Usage: theater <command> [options]
@@ -18,6 +19,7 @@ Commands:
                                       re-run an actor against a recorded chain and compare
          … --until N --then live      fork: replay events 0..N, then run live with the real handlers
          … --override N=JSON          what-if: replay with event N's output edited (repeatable)
+  test [dir] [--json] [--timeout MS]  replay every saved regression test (*.theater-test.json) below dir
   check <manifest.toml | world.wit | component.wasm> [--json]
                                       report every problem as file:line:col
   handlers [--json]                   the registered handlers, interfaces, versions, config keys
@@ -46,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return runReplay(rest, args);
     case 'check':
       return runCheck(rest, args);
+    case 'test':
+      return runTests(rest, args);
     case 'handlers':
       return runHandlers(args);
     case 'chain':
