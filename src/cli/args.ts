@@ -12,7 +12,7 @@ export interface ParsedArgs {
   repeated: Map<string, string[]>;
 }
 
-const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir', 'until', 'then', 'override']);
+const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir', 'until', 'then', 'override', 'root']);
 
 // --data-dir is global: scripts pass one per-user folder to every command (only run and replay use it).
 const GLOBAL_FLAGS = ['debug', 'help', 'data-dir'];
@@ -25,6 +25,7 @@ export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   handlers: ['json'],
   chain: ['json', 'out'],
   lsp: ['stdio'],
+  mcp: ['root'],
 };
 
 /** Refuses a flag the command does not take, with the closest one it does take. */

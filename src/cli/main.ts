@@ -28,6 +28,7 @@ Commands:
   chain diff <a> <b> [--json]         first divergence and an aligned listing around it
   chain export <log> --out FILE       write a Theater chain.json
   lsp --stdio                         the language server over stdio
+  mcp [--root DIR]                    MCP server over stdio: chain tools for agents (docs/agents.md)
   debug-adapter                       the debug adapter (Debug Adapter Protocol) over stdio
 
 Global: --debug (show stack traces), --help, --data-dir DIR (per-user data and cache)
@@ -61,6 +62,11 @@ async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => {
         /* runs until the client exits the process */
       });
+    }
+    case 'mcp': {
+      // Loaded only for this command: the MCP SDK.
+      const { runMcpServer } = require('./mcp') as typeof import('./mcp');
+      return runMcpServer(args);
     }
     case 'debug-adapter': {
       const { runDebugAdapterOverStdio } = require('../debug/stdio') as typeof import('../debug/stdio');
