@@ -6,6 +6,7 @@ import { stringifyLossless } from '../runtime/chain/json';
 import type { ChainNode } from './chainTree';
 import { Controller } from './controller';
 import type { ActorEntry } from './actorsTree';
+import { registerLanguageModelTools } from './lmTools';
 import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
 
 export interface TheaterApi {
@@ -171,6 +172,7 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   cmd('theater.chain.openEventHex', openEvent('hex'));
 
   const regressionTests = registerRegressionTests(context, controller);
+  registerLanguageModelTools(context);
   client = startLanguageClient(context, controller.output);
   return { controller, client, regressionTests };
 }

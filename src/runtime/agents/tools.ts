@@ -446,3 +446,26 @@ export async function callAgentTool(
     return { text: `internal error in ${name}: ${e instanceof Error ? e.message : String(e)}`, isError: true };
   }
 }
+
+/** VS Code's name for a tool (`theater_list_chains`): language-model tool names are global. */
+export const lmToolName = (tool: AgentTool): string => `theater_${tool.name}`;
+
+/**
+ * The tool's arguments as a language-model tool takes them: VS Code asks the user before a running
+ * tool is invoked (prepareInvocation), so `confirm` is not the model's to pass there.
+ */
+export function lmInputSchema(tool: AgentTool): ToolSchema {
+  const { confirm: _confirm, ...properties } = tool.inputSchema.properties;
+  const required = (tool.inputSchema.required ?? []).filter((r) => r !== 'confirm');
+  return { ...tool.inputSchema, properties, ...(required.length ? { required } : {}) };
+}
+
+/** package.json's `contributes.languageModelTools`, derived from AGENT_TOOLS (src/build/lm-tools.mjs writes it). */
+export function languageModelToolContributions(): unknown[] {
+  return AGENT_TOOLS.map((t) => ({
+    name: lmToolName(t),
+    displayName: t.title,
+    modelDescription: t.description.replace(/ Runs code: needs confirm: true\.$/, ' Runs code: VS Code asks the user first.'),
+    inputSchema: lmInputSchema(t),
+  }));
+}

@@ -34,3 +34,28 @@ suite('Theater replay regression tests (Test API)', () => {
     });
   });
 });
+
+suite('Theater language-model tools', () => {
+  test('the agent tools are registered and a read-only one answers from a chain', async () => {
+    await vscode.extensions.getExtension<TheaterApi>('theater-vscode.theater-vscode')!.activate();
+    const names = vscode.lm.tools.map((t) => t.name).filter((n) => n.startsWith('theater_'));
+    assert.deepEqual(names.sort(), [
+      'theater_diff_chains',
+      'theater_explain_divergence',
+      'theater_find_events',
+      'theater_fork_actor',
+      'theater_list_chains',
+      'theater_replay_actor',
+      'theater_run_actor',
+      'theater_summarize_chain',
+      'theater_verify_chain',
+      'theater_what_if',
+    ]);
+    const r = await vscode.lm.invokeTool('theater_list_chains', {
+      input: { dir: 'wasi-random-test/tests' },
+      toolInvocationToken: undefined,
+    });
+    const text = r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+    assert.match(text, /"path": "wasi-random-test\/tests\/host-saved\.chain\.json"/);
+  });
+});
