@@ -7,10 +7,13 @@ import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/ident
 import type { ChainNode } from './chainTree';
 import { Controller } from './controller';
 import type { ActorEntry } from './actorsTree';
+import { registerLanguageModelTools } from './lmTools';
+import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
 
 export interface TheaterApi {
   controller: Controller;
   client: LanguageClient | undefined;
+  regressionTests: RegressionTestsApi;
 }
 
 let client: LanguageClient | undefined;
@@ -186,8 +189,10 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   cmd('theater.chain.openEventJson', openEvent('json'));
   cmd('theater.chain.openEventHex', openEvent('hex'));
 
+  const regressionTests = registerRegressionTests(context, controller);
+  registerLanguageModelTools(context);
   client = startLanguageClient(context, controller.output);
-  return { controller, client };
+  return { controller, client, regressionTests };
 }
 
 export async function deactivate(): Promise<void> {

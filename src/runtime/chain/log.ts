@@ -70,8 +70,9 @@ const HEADER_FIELDS: Record<string, (v: unknown) => boolean> = {
   componentSha256: (v) => v === null || (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)),
   startedAt: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
   replayOf: (v) => typeof v === 'string',
+  forkAt: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0,
 };
-const OPTIONAL_HEADER_FIELDS = new Set(['replayOf']);
+const OPTIONAL_HEADER_FIELDS = new Set(['replayOf', 'forkAt']);
 
 /** Why a header line is not one the writer writes, or undefined when it is. */
 export function headerProblem(h: ChainLogHeader): string | undefined {

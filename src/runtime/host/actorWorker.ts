@@ -71,7 +71,8 @@ function runActor(input: WorkerInput): void {
     for (const b of input.bindings) {
       const def = findHandler(b.handlerType)!;
       let inst = instances.get(b.handlerType);
-      if (!inst && !answer) {
+      // A fork needs the live handlers for the calls after its fork point.
+      if (!inst && (!answer || input.replayLiveAfter !== undefined)) {
         inst = def.create(context, input.handlerConfigs[b.handlerType] ?? {});
         instances.set(b.handlerType, inst);
       }
@@ -111,7 +112,11 @@ function runActor(input: WorkerInput): void {
 
   async function setUp(): Promise<void> {
     if (input.replayChainPath) {
-      replay = createReplayAnswerer(input.replayChainPath);
+      replay = createReplayAnswerer(input.replayChainPath, {
+        nextIndex: () => recorder.count,
+        ...(input.replayLiveAfter !== undefined ? { liveAfter: input.replayLiveAfter } : {}),
+        ...(input.replayOverrides ? { overrides: input.replayOverrides } : {}),
+      });
     }
     const instance = await instantiate(replay?.answer);
     actorExports = instance['theater:simple/actor'] ?? instance.actor;
@@ -147,16 +152,18 @@ function runActor(input: WorkerInput): void {
     recorder.record('shutdown', shutdownPayload());
     if (replay) {
       const report = replay.finish(recorder.events);
-      recorder.record(
-        'replay-summary',
-        replaySummary(
-          report.total,
-          report.matched,
-          report.verdict === 'replayed' ? 0 : 1,
-          report.verdict === 'replayed',
-          report.verdict === 'replayed' ? null : report.message,
-        ),
-      );
+      // A fork's chain is a live chain from its fork point on: no replay summary in it.
+      if (!replay.forking)
+        recorder.record(
+          'replay-summary',
+          replaySummary(
+            report.total,
+            report.matched,
+            report.verdict === 'replayed' ? 0 : 1,
+            report.verdict === 'replayed',
+            report.verdict === 'replayed' ? null : report.message,
+          ),
+        );
       post({ kind: 'replay-report', report });
     }
     recorder.close();

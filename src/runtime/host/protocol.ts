@@ -1,6 +1,7 @@
 // Messages between an ActorSession (main thread) and its actor worker.
 import type { HandlerConfig } from '../handlers/types';
 import type { DebugStopped } from './debugGate';
+import type { ReplayOverride } from './replay';
 
 export interface WorkerBinding {
   importName: string;
@@ -24,6 +25,10 @@ export interface WorkerInput {
   handlerConfigs: Record<string, HandlerConfig>;
   /** Replay: the recorded chain to answer imports from. */
   replayChainPath?: string;
+  /** Fork: replay events 0..N from the chain, then the live handlers answer. */
+  replayLiveAfter?: number;
+  /** What-if: recorded outputs replaced by these (typed-value JSON). */
+  replayOverrides?: ReplayOverride[];
   /** Under a debugger: the DebugController's shared buffer (see debugGate.ts). */
   debugControl?: SharedArrayBuffer;
 }

@@ -321,6 +321,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     componentSha256: transpiled.sha256,
     startedAt: new Date().toISOString(),
     ...(prepared.replayChainPath ? { replayOf: prepared.replayChainPath } : {}),
+    ...(options.forkAt !== undefined ? { forkAt: options.forkAt } : {}),
   };
   const chainsDir = path.join(path.dirname(prepared.manifestPath), '.theater', 'chains');
   let logPath: string;
@@ -354,6 +355,8 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     })),
     handlerConfigs: prepared.handlerConfigs,
     ...(prepared.replayChainPath ? { replayChainPath: prepared.replayChainPath } : {}),
+    ...(options.forkAt !== undefined ? { replayLiveAfter: options.forkAt } : {}),
+    ...(options.overrides?.length ? { replayOverrides: options.overrides } : {}),
     ...(options.debugControl ? { debugControl: options.debugControl } : {}),
   };
   session.attach(takeWorker(input), prepared.initialState);
