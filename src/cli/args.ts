@@ -20,7 +20,7 @@ export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   replay: ['chain', 'json', 'chain-out', 'timeout'],
   check: ['json', 'activate-by-imports'],
   handlers: ['json'],
-  chain: ['json', 'out'],
+  chain: ['json', 'out', 'listing'],
   lsp: ['stdio'],
 };
 
