@@ -11,6 +11,8 @@ const entries = {
   server: 'src/server/main.ts',
   cli: 'src/cli/main.ts',
   actorWorker: 'src/runtime/host/actorWorker.ts',
+  debugAdapter: 'src/debug/worker.ts',
+  chainListing: 'src/runtime/chain/listingWorker.ts',
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(path.join(root, f))));
 

@@ -6,10 +6,12 @@ import { stringifyLossless } from '../runtime/chain/json';
 import type { ChainNode } from './chainTree';
 import { Controller } from './controller';
 import type { ActorEntry } from './actorsTree';
+import { registerDebugging, type DebugApi } from './debug';
 
 export interface TheaterApi {
   controller: Controller;
   client: LanguageClient | undefined;
+  debug: DebugApi;
 }
 
 let client: LanguageClient | undefined;
@@ -168,8 +170,9 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   cmd('theater.chain.openEventJson', openEvent('json'));
   cmd('theater.chain.openEventHex', openEvent('hex'));
 
+  const debug = registerDebugging(context, controller);
   client = startLanguageClient(context, controller.output);
-  return { controller, client };
+  return { controller, client, debug };
 }
 
 export async function deactivate(): Promise<void> {
