@@ -31,6 +31,40 @@ async function recordChain(): Promise<string> {
   return session.logPath;
 }
 
+/** A copy of the chain with the recorded output of event 4 (a get-random-u64) edited; its stored hash is left as it was. */
+function editedCopy(chain: string, name: string): { file: string; recorded: string; edited: string } {
+  const lines = fs.readFileSync(chain, 'utf8').split('\n');
+  const line4 = JSON.parse(lines[5]!) as { i: number; data: string };
+  assert.strictEqual(line4.i, 4);
+  const data = Buffer.from(line4.data, 'base64').toString('utf8');
+  const recorded = /"U64":(\d+)/.exec(data)![1]!;
+  const edited = (BigInt(recorded) + 1n).toString();
+  line4.data = Buffer.from(data.replace(`"U64":${recorded}`, `"U64":${edited}`), 'utf8').toString('base64');
+  lines[5] = JSON.stringify(line4);
+  const file = path.join(ws(), name);
+  fs.writeFileSync(file, lines.join('\n'));
+  return { file, recorded, edited };
+}
+
+function nextSession(): Promise<vscode.DebugSession> {
+  return new Promise((resolve) => {
+    const sub = vscode.debug.onDidStartDebugSession((s) => {
+      sub.dispose();
+      resolve(s);
+    });
+  });
+}
+
+function sessionEnded(session: vscode.DebugSession): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.id !== session.id) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
 /** Resolves with each DAP `stopped` event the adapter sends, in order. */
 class StopWatcher implements vscode.Disposable {
   private readonly seen: any[] = [];
@@ -87,12 +121,7 @@ suite('Theater time travel in a real VS Code extension host', () => {
     const bp = new vscode.FunctionBreakpoint('*get-random-u64');
     vscode.debug.addBreakpoints([bp]);
     try {
-      const started = new Promise<vscode.DebugSession>((resolve) => {
-        const sub = vscode.debug.onDidStartDebugSession((s) => {
-          sub.dispose();
-          resolve(s);
-        });
-      });
+      const started = nextSession();
       assert.strictEqual(await vscode.commands.executeCommand('theater.debugChain', vscode.Uri.file(chain)), true);
       const session = await started;
       assert.strictEqual(session.type, 'theater');
@@ -117,13 +146,7 @@ suite('Theater time travel in a real VS Code extension host', () => {
         ['event 2: wasi:random/random@0.2.3/get-random-bytes', 'theater:simple/actor.init (event 0)'],
       );
 
-      const ended = new Promise<void>((resolve) => {
-        const sub = vscode.debug.onDidTerminateDebugSession((s) => {
-          if (s.id !== session.id) return;
-          sub.dispose();
-          resolve();
-        });
-      });
+      const ended = sessionEnded(session);
       await vscode.debug.stopDebugging(session);
       await ended;
     } finally {
@@ -133,17 +156,7 @@ suite('Theater time travel in a real VS Code extension host', () => {
   });
 
   test('Compare Chains: the recording and an edited copy open in the diff editor at the first difference, values exact', async () => {
-    // Edit the recorded output of event 4 (a get-random-u64) in a copy of the log.
-    const lines = fs.readFileSync(chain, 'utf8').split('\n');
-    const line4 = JSON.parse(lines[5]!) as { i: number; data: string };
-    assert.strictEqual(line4.i, 4);
-    const data = Buffer.from(line4.data, 'base64').toString('utf8');
-    const recorded = /"U64":(\d+)/.exec(data)![1]!;
-    const edited = (BigInt(recorded) + 1n).toString();
-    line4.data = Buffer.from(data.replace(`"U64":${recorded}`, `"U64":${edited}`), 'utf8').toString('base64');
-    lines[5] = JSON.stringify(line4);
-    const copy = path.join(ws(), 'edited.chain.jsonl');
-    fs.writeFileSync(copy, lines.join('\n'));
+    const { file: copy, recorded, edited } = editedCopy(chain, 'edited.chain.jsonl');
 
     const opened = await vscode.commands.executeCommand<OpenedDiff>('theater.compareChains', vscode.Uri.file(chain), vscode.Uri.file(copy));
     assert.ok(opened, 'the diff opened');
@@ -165,5 +178,63 @@ suite('Theater time travel in a real VS Code extension host', () => {
     const out = right.indexOf(`  output  ${edited}`);
     assert.ok(out > line, 'the edited value is in the listing');
     assert.strictEqual(left.lineAt(out).text, `  output  ${recorded}`);
+  });
+
+  test('Debug Chain with the component: the replay of an edited chain stops at the divergence, and Compare Chains opens there', async () => {
+    const { file: copy } = editedCopy(chain, 'edited-for-replay.chain.jsonl');
+    const stops = new StopWatcher();
+    try {
+      const started = nextSession();
+      const manifest = vscode.Uri.file(path.join(ws(), 'wasi-random-test', 'manifest.toml'));
+      assert.strictEqual(await vscode.commands.executeCommand('theater.debugChain', vscode.Uri.file(copy), manifest), true);
+      const session = await started;
+      assert.strictEqual((await stops.next()).body.description, 'event 0: wasm');
+      // The divergence exception filter is on by default.
+      await session.customRequest('continue', { threadId: 1 });
+      const stop = await stops.next();
+      assert.strictEqual(stop.body.reason, 'exception');
+      assert.strictEqual(stop.body.description, `event 4: ${U64} (replay divergence)`);
+      const replay = api.debug.lastReplay!;
+      assert.strictEqual(replay.recording, copy);
+      assert.strictEqual(replay.divergence, 4);
+      await selectedEvent(4);
+      const opened = await vscode.commands.executeCommand<OpenedDiff>(
+        'theater.compareChains',
+        vscode.Uri.file(replay.recording),
+        vscode.Uri.file(replay.replay),
+      );
+      assert.strictEqual(opened.firstDifference, 4);
+      assert.strictEqual(vscode.window.activeTextEditor!.document.lineAt(opened.firstDifferenceLine!).text, `event 4  ${U64}`);
+      const ended = sessionEnded(session);
+      await vscode.debug.stopDebugging(session);
+      await ended;
+    } finally {
+      stops.dispose();
+    }
+  });
+
+  test('Debug Actor: the actor runs live, pauses at the breakpoint event, and the session ends when init returns', async () => {
+    const stops = new StopWatcher();
+    const bp = new vscode.FunctionBreakpoint('*get-random-u64');
+    vscode.debug.addBreakpoints([bp]);
+    try {
+      const started = nextSession();
+      const manifest = vscode.Uri.file(path.join(ws(), 'wasi-random-test', 'manifest.toml'));
+      assert.strictEqual(await vscode.commands.executeCommand('theater.debugActor', manifest), true);
+      const session = await started;
+      assert.strictEqual((await stops.next()).body.description, 'event 0: wasm');
+      await session.customRequest('continue', { threadId: 1 });
+      assert.strictEqual((await stops.next()).body.description, `event 3: ${U64} (*get-random-u64)`);
+      // The Event Chain view re-reads the growing log and selects the event.
+      await selectedEvent(3);
+      const ended = sessionEnded(session);
+      vscode.debug.removeBreakpoints([bp]);
+      await session.customRequest('setFunctionBreakpoints', { breakpoints: [] });
+      await session.customRequest('continue', { threadId: 1 });
+      await ended;
+    } finally {
+      vscode.debug.removeBreakpoints([bp]);
+      stops.dispose();
+    }
   });
 });
