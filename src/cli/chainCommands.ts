@@ -1,6 +1,7 @@
 // `theater chain verify|show|diff|export`.
 import * as fs from 'node:fs';
 import { diffChains } from '../runtime/chain/diff';
+import { alignedListing, unifiedListing } from '../runtime/chain/listing';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
 import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
@@ -41,6 +42,12 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
       if (files.length < 2) throw new UsageError('`theater chain diff` needs two chain files');
       const a = loadChainFile(files[0]!).events;
       const b = loadChainFile(files[1]!).events;
+      if (args.flags.has('listing')) {
+        // The aligned, decoded listing VS Code's diff editor shows, as a unified diff from the first difference.
+        const listing = alignedListing(a, b);
+        process.stdout.write(unifiedListing(listing, files[0]!, files[1]!));
+        return listing.firstDifference === undefined ? 0 : 1;
+      }
       const diff = diffChains(a, b);
       if (json) {
         process.stdout.write(

@@ -9,11 +9,13 @@ import { Controller } from './controller';
 import type { ActorEntry } from './actorsTree';
 import { registerLanguageModelTools } from './lmTools';
 import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
+import { registerDebugging, type DebugApi } from './debug';
 
 export interface TheaterApi {
   controller: Controller;
   client: LanguageClient | undefined;
   regressionTests: RegressionTestsApi;
+  debug: DebugApi;
 }
 
 let client: LanguageClient | undefined;
@@ -191,8 +193,9 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
 
   const regressionTests = registerRegressionTests(context, controller);
   registerLanguageModelTools(context);
+  const debug = registerDebugging(context, controller);
   client = startLanguageClient(context, controller.output);
-  return { controller, client, regressionTests };
+  return { controller, client, regressionTests, debug };
 }
 
 export async function deactivate(): Promise<void> {
