@@ -6,7 +6,7 @@
 // - chain (`chain`): a cursor over a recorded chain, forwards and backwards (supportsStepBack).
 import * as path from 'node:path';
 import { toHex } from '../runtime/chain/hash';
-import { loadChainFile } from '../runtime/chain/theaterJson';
+import { loadChainFile } from '../runtime/chain/chainFile';
 import { escapeControlChars } from '../runtime/text/escape';
 import {
   classifyFailure,

@@ -169,7 +169,7 @@ export class Controller implements vscode.Disposable {
 
   /** Loads a chain file (Theater chain.json or our log) as a source in the explorer. */
   openChainSource(file: string): ChainSource | undefined {
-    const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+    const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
     const loaded = loadChainFile(file);
     const id = `file:${file}`;
     const existing = this.chains.sources.find((s) => s.id === id);
@@ -303,7 +303,7 @@ export class Controller implements vscode.Disposable {
     )?.[0]?.fsPath;
     if (!chainFile) return undefined;
     if (!manifest) {
-      const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+      const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
       const header = loadChainFile(chainFile).header;
       manifest = header?.manifestPath ? vscode.Uri.file(header.manifestPath) : await this.pickManifest();
     }

@@ -5,7 +5,7 @@ import type { ChainEvent } from '../chain/event';
 import { decodeEvent } from '../chain/decode';
 import { bytesEqual, shortHash, toHex } from '../chain/hash';
 import { parseLossless, stringifyLossless } from '../chain/json';
-import { loadChainFile } from '../chain/theaterJson';
+import { loadChainFile } from '../chain/chainFile';
 import { decodeTyped, decodeUntyped } from '../chain/typedValue';
 import type { FunctionSpec } from '../handlers/types';
 import type { CallAnswerer } from './binder';
