@@ -1,12 +1,10 @@
 // `theater run` and `theater replay`: run init, stream each event as it is recorded, stop, export.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeEvent } from '../runtime/chain/decode';
 import type { ChainEvent } from '../runtime/chain/event';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
-import { writeTheaterChainJson } from '../runtime/chain/theaterJson';
-import { loadChainFile } from '../runtime/chain/chainFile';
+import { exportChainFile } from '../runtime/chain/chainFile';
 import { startActor, type ActorSession } from '../runtime/host/session';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { numberOption, requirePositional, UsageError, type ParsedArgs } from './args';
@@ -51,9 +49,8 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boo
 
 function exportChain(logPath: string, out: string | undefined): void {
   if (!out) return;
-  const { events } = loadChainFile(logPath);
-  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, writeTheaterChainJson(events));
+  // Streamed: a chain of any size (six 1 MiB calls once overflowed a JS string here).
+  exportChainFile(logPath, out);
 }
 
 export async function runActor(rest: string[], args: ParsedArgs): Promise<number> {

@@ -2,12 +2,14 @@
 // content and read event by event in bounded memory. Every command and view that reads a chain file
 // goes through here; the formats themselves live in log.ts and theaterJson.ts.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { FileReadError, openRegularFile } from '../files/readRegular';
 import { CHAIN_FILE_MAX_BYTES } from '../limits';
 import { ChainFileError } from './errors';
 import type { ChainEvent, ChainLogHeader } from './event';
 import { ChainLogReader } from './log';
-import { TheaterJsonReader } from './theaterJson';
+import { TheaterJsonReader, TheaterJsonWriter } from './theaterJson';
+import { ChainVerifier, type VerifyResult, withBrokenLine } from './verify';
 
 export type ChainFormat = 'jsonl' | 'theater-json';
 
@@ -176,6 +178,57 @@ export function loadChainFile(filePath: string): LoadedChain {
       problems: s.problems,
       ...(s.broken ? { broken: s.broken } : {}),
     };
+  } finally {
+    r.close();
+  }
+}
+
+export interface ChainFileVerdict {
+  result: VerifyResult;
+  summary: ChainFileSummary;
+  /** Hash of the last event read (null for an empty chain). */
+  head: Uint8Array | null;
+}
+
+/** Verifies a chain file of any size in one pass (hashes, links, and for our log every line). */
+export function verifyChainFile(filePath: string): ChainFileVerdict {
+  const v = new ChainVerifier();
+  let head: Uint8Array | null = null;
+  const summary = forEachChainEvent(filePath, (ev) => {
+    v.add(ev);
+    head = ev.hash;
+  });
+  return { result: withBrokenLine(v.result(), summary.broken), summary, head };
+}
+
+/** Copies a chain file of any size to Theater's chain.json, event by event; returns the count and head. */
+export function exportChainFile(filePath: string, out: string): { count: number; head: Uint8Array | null } {
+  const r = ChainFileReader.open(filePath);
+  let head: Uint8Array | null = null;
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    const tmp = `${out}.${process.pid}.tmp`;
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      const w = TheaterJsonWriter.toFd(fd);
+      for (let ev = r.next(); ev; ev = r.next()) {
+        w.add(ev);
+        head = ev.hash;
+      }
+      w.end();
+      fs.closeSync(fd);
+      // Renamed into place only when whole: a failed export never leaves half a chain.json behind.
+      fs.renameSync(tmp, out);
+      return { count: w.written, head };
+    } catch (e) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
   } finally {
     r.close();
   }

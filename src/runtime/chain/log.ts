@@ -370,10 +370,11 @@ export class ChainLogReader {
     start = 0,
     /** Resume at an event line found by an earlier read (`start` is its offset): no header is read. */
     firstIndex?: number,
+    chunkBytes?: number,
   ) {
     this.parser = new LogLineParser(source);
     if (firstIndex !== undefined) this.parser.resumeAt(firstIndex);
-    this.win = new ByteWindow(fd, start);
+    this.win = new ByteWindow(fd, start, -1, chunkBytes);
     this.pos = start;
     this.scanFrom = start;
     this.goodEnd = start;

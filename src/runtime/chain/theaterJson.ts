@@ -112,8 +112,9 @@ export class TheaterJsonReader {
     readonly source: string,
     /** Start inside the events array at an element (page reads): its offset and index. */
     at?: { offset: number; index: number },
+    chunkBytes?: number,
   ) {
-    this.win = new ByteWindow(input, at?.offset ?? 0);
+    this.win = new ByteWindow(input, at?.offset ?? 0, -1, chunkBytes);
     this.pos = at?.offset ?? 0;
     this.index = at?.index ?? 0;
     this.state = at ? 'elements' : 'start';
