@@ -6,7 +6,9 @@ import { decodeEvent } from '../chain/decode';
 import { bytesEqual, shortHash, toHex } from '../chain/hash';
 import { parseLossless, stringifyLossless } from '../chain/json';
 import { loadChainFile } from '../chain/chainFile';
+import { type ChainReference, parseChainReference, withChainReference } from '../chain/reference';
 import { decodeTyped, decodeUntyped } from '../chain/typedValue';
+import { chainValue } from '../handlers/runtime';
 import type { FunctionSpec } from '../handlers/types';
 import type { CallAnswerer } from './binder';
 
@@ -126,6 +128,19 @@ export function createReplayAnswerer(chainPath: string): ReplaySession {
   const first = expected.find((e) => e.payload?.WasmCall?.function_name === 'theater:simple/actor.init');
   if (first) initParams = Buffer.from(first.payload.WasmCall.params as number[]).toString('utf8');
 
+  // get-chain was recorded as a reference to the chain's first N events: the answer is those events
+  // of the recording, which up to here is what this replay recorded too (or it diverged earlier).
+  const chainFromRecording = (wanted: string, ref: ChainReference, rec: Expected): unknown => {
+    const prefix = loaded.events.slice(0, ref.events);
+    const last = prefix.at(-1)?.hash ?? null;
+    if (prefix.length !== ref.events || !bytesEqual(last, ref.head)) {
+      throw new Error(
+        `replay diverged: the recorded answer to ${wanted} (event ${shortHash(rec.event.hash)}) refers to the first ${ref.events} events ending at ${ref.head ? shortHash(ref.head) : 'none'}, which the recording does not have`,
+      );
+    }
+    return withChainReference(chainValue(prefix), ref);
+  };
+
   const answer: CallAnswerer = (importName, spec, hostArgs, inputJson) => {
     const wanted = `${importName}/${spec.name}`;
     // Denials are recorded by the handler next to the call; a replay re-answers only the call itself.
@@ -140,6 +155,8 @@ export function createReplayAnswerer(chainPath: string): ReplaySession {
       );
     }
     cursor++;
+    const ref = parseChainReference(next.payload.output);
+    if (ref) return chainFromRecording(wanted, ref, next);
     return checkedOutput(wanted, spec, next, hostArgs, inputJson);
   };
 
