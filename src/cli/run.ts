@@ -1,11 +1,10 @@
 // `theater run` and `theater replay`: run init, stream each event as it is recorded, stop, export.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeEvent } from '../runtime/chain/decode';
 import type { ChainEvent } from '../runtime/chain/event';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
-import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
+import { exportChainFile } from '../runtime/chain/chainFile';
 import type { ReplayReport, ReplaySide } from '../runtime/host/replay';
 import { startActor, type ActorSession } from '../runtime/host/session';
 import { isTheaterManifestName, notAManifestMessage } from '../runtime/manifest/identify';
@@ -53,9 +52,8 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boo
 
 function exportChain(logPath: string, out: string | undefined): void {
   if (!out) return;
-  const { events } = loadChainFile(logPath);
-  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, writeTheaterChainJson(events));
+  // Streamed: a chain of any size (six 1 MiB calls once overflowed a JS string here).
+  exportChainFile(logPath, out);
 }
 
 /** The manifest argument, held to the one manifest rule (runtime/manifest/identify). */

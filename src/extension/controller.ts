@@ -348,7 +348,7 @@ export class Controller implements vscode.Disposable {
 
   /** Loads a chain file (Theater chain.json or our log) as a source in the explorer; a file opened again is loaded afresh. */
   openChainSource(file: string): ChainSource {
-    const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+    const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
     const loaded = loadChainFile(file);
     const id = `file:${file}`;
     if (this.chains.root(id)) this.chains.remove(id);
@@ -540,7 +540,7 @@ export class Controller implements vscode.Disposable {
     )?.[0]?.fsPath;
     if (!chainFile) return undefined;
     if (!manifest) {
-      const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+      const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
       const header = loadChainFile(chainFile).header;
       manifest = header?.manifestPath ? vscode.Uri.file(header.manifestPath) : await this.pickManifest();
     }
