@@ -14,6 +14,7 @@ import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
 import { createReplayAnswerer, type ReplaySession } from './replay';
+import { threadCpuMs } from './threadCpu';
 
 const INIT = 'theater:simple/actor.init';
 const port = parentPort!;
@@ -132,18 +133,19 @@ function runActor(input: WorkerInput): void {
     const params = input.initTakesParams ? JSON.stringify([actorIdParam]) : 'null';
     recorder.record('wasm', wasmCall(INIT, utf8(params)));
     const t0 = performance.now();
+    const c0 = threadCpuMs();
     try {
       const args: unknown[] = [initial ?? undefined];
       if (input.initTakesParams) args.push([actorIdParam]);
       const [newState] = actorExports.init(...args) as [Uint8Array | undefined];
       state = newState ? new Uint8Array(newState) : null;
       recorder.record('wasm', wasmResult(INIT, state, utf8('null')));
-      post({ kind: 'call-done', ok: true, state, ms: performance.now() - t0 });
+      post({ kind: 'call-done', ok: true, state, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     } catch (e) {
       // jco does not poison an instance after a trap; we never call into it again.
       dead = describeFailure(e);
       recorder.record('wasm', wasmError(INIT, dead));
-      post({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0 });
+      post({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     }
     if (shutdownRequested) post({ kind: 'shutdown-requested' });
   }
@@ -174,7 +176,7 @@ function runActor(input: WorkerInput): void {
   port.on('message', (m: MainToWorker) => {
     if (m.cmd === 'init') {
       if (dead) {
-        post({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0 });
+        post({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0, cpuMs: 0 });
         return;
       }
       callInit(m.state);

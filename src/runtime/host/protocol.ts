@@ -40,9 +40,9 @@ export type WorkerToMain =
   /** A spare worker has loaded the runtime and waits for its actor. */
   | { kind: 'spare-ready' }
   | { kind: 'log'; message: string }
-  /** `ms`: time spent inside the guest call, measured in the worker. */
-  | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number }
-  | { kind: 'call-done'; ok: false; error: string; ms: number }
+  /** `ms`: wall time spent inside the guest call, measured in the worker; `cpuMs`: the worker thread's CPU time in it. */
+  | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number; cpuMs: number }
+  | { kind: 'call-done'; ok: false; error: string; ms: number; cpuMs: number }
   | { kind: 'shutdown-requested' }
   | { kind: 'replay-report'; report: unknown }
   | DebugStopped

@@ -34,6 +34,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   replayReport: ReplayReport | undefined;
   /** Time spent inside the last guest call (measured in the worker). */
   lastCallMs: number | undefined;
+  /** CPU time of the worker thread in the last guest call. */
+  lastCallCpuMs: number | undefined;
   private worker: Worker | undefined;
   private outcome: ActorOutcome | undefined;
   private readonly finished: Promise<ActorOutcome>;
@@ -131,6 +133,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         clearTimeout(this.callTimer);
         this.readLog(); // the call's events are on disk before this message was sent
         this.lastCallMs = m.ms;
+        this.lastCallCpuMs = m.cpuMs;
         if (m.ok) {
           this.initState = m.state;
           this.setStatus('idle');
