@@ -1,7 +1,7 @@
 // The public face of a running actor, used by the CLI and the extension alike.
 import type { ChainEvent } from '../chain/event';
 
-export type ActorStatus = 'starting' | 'running' | 'idle' | 'stopped' | 'failed';
+export type ActorStatus = 'starting' | 'running' | 'idle' | 'paused' | 'stopped' | 'failed';
 
 /** How a run ended. */
 export interface ActorOutcome {
@@ -30,6 +30,10 @@ export interface StartOptions {
   replayChainPath?: string;
   /** Under a debugger: the DebugController's shared buffer; the worker pauses at events when told. */
   debugControl?: SharedArrayBuffer;
+  /** The state init gets instead of the manifest's init_state (supervisor spawn's init-bytes). */
+  initialState?: Uint8Array | null;
+  /** Start without calling init, with `initialState` as the state (supervisor resume). */
+  skipInit?: boolean;
 }
 
 export interface ActorSessionEvents {
