@@ -22,7 +22,11 @@ delete pkg.bin;
 writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2));
 for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, f), path.join(stage, f));
 // Bundled again for the package: minified, without source maps (npm run build's dist/ keeps them for debugging).
-await bundle({ outdir: path.relative(root, path.join(stage, 'dist')), production: true, only: ['extension', 'server', 'actorWorker', 'debugAdapter', 'chainListing'] });
+await bundle({
+  outdir: path.relative(root, path.join(stage, 'dist')),
+  production: true,
+  only: ['extension', 'server', 'actorWorker', 'debugAdapter', 'chainListing'],
+});
 cpSync(path.join(root, 'syntaxes'), path.join(stage, 'syntaxes'), { recursive: true });
 cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true });
 

@@ -95,8 +95,14 @@ export class Controller implements vscode.Disposable {
     if (this.notices.length > 100) this.notices.shift();
   }
 
+  /** The workspace's Theater manifests, by the one manifest rule. */
+  private async findManifests(): Promise<vscode.Uri[]> {
+    const found = await vscode.workspace.findFiles(`{${MANIFEST_GLOBS.join(',')}}`, '**/{node_modules,.theater}/**', 200);
+    return found.filter((u) => isTheaterManifestName(u.fsPath));
+  }
+
   private async findManifestDirs(): Promise<void> {
-    const found = await vscode.workspace.findFiles('**/manifest.toml', '**/{node_modules,.theater}/**', 200);
+    const found = await this.findManifests();
     for (const u of found) this.manifestDirs.add(path.dirname(u.fsPath));
     this.chains.refreshHistory();
   }
@@ -120,9 +126,7 @@ export class Controller implements vscode.Disposable {
     if (arg instanceof vscode.Uri) return arg;
     const active = vscode.window.activeTextEditor?.document.uri;
     if (active && isTheaterManifestName(active.fsPath)) return active;
-    const found = (await vscode.workspace.findFiles(`{${MANIFEST_GLOBS.join(',')}}`, '**/{node_modules,.theater}/**', 200)).filter((u) =>
-      isTheaterManifestName(u.fsPath),
-    );
+    const found = await this.findManifests();
     if (found.length === 0) {
       void this.notify('error', "Theater: no manifest.toml in this workspace; open an actor's folder or a manifest.toml.");
       return undefined;

@@ -102,8 +102,8 @@ async function revealChainEvent(controller: Controller, file: string, index: num
 
 function chainFileOf(controller: Controller, arg: unknown): { chain?: string; manifest?: string } {
   if (arg instanceof vscode.Uri) return { chain: arg.fsPath };
-  const node = arg as ChainNode | undefined;
-  const source = node?.source ?? controller.chainView?.selection[0]?.source;
+  const sourceOf = (n: ChainNode | undefined) => (n && 'source' in n ? n.source : undefined);
+  const source = sourceOf(arg as ChainNode | undefined) ?? sourceOf(controller.chainView?.selection[0]);
   if (!source) return {};
   const live = controller.actors.entries.find((e) => e.session.id === source.id)?.session;
   if (live) return { chain: live.logPath, manifest: live.manifestPath };

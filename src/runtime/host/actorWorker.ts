@@ -179,7 +179,14 @@ function runActor(input: WorkerInput): void {
       state = newState ? new Uint8Array(newState) : null;
       const result = spec.result ? (out[1] as unknown[]) : undefined;
       recorder.record('wasm', wasmResult(fn, state, utf8(result ? resultJson(spec, result) : 'null')));
-      callDone({ kind: 'call-done', ok: true, state, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0, ...(result ? { result } : {}) });
+      callDone({
+        kind: 'call-done',
+        ok: true,
+        state,
+        ms: performance.now() - t0,
+        cpuMs: threadCpuMs() - c0,
+        ...(result ? { result } : {}),
+      });
     } catch (e) {
       dead = describeFailure(e, spec.name);
       recorder.record('wasm', wasmError(fn, dead));
