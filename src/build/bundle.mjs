@@ -12,6 +12,8 @@ const entries = {
   server: 'src/server/main.ts',
   cli: 'src/cli/main.ts',
   actorWorker: 'src/runtime/host/actorWorker.ts',
+  debugAdapter: 'src/debug/worker.ts',
+  chainListing: 'src/runtime/chain/listingWorker.ts',
 };
 
 /** Bundles the entries present (or only `only`) into `outdir` (relative to the project root). */

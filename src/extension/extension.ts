@@ -7,10 +7,16 @@ import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/ident
 import type { ChainNode } from './chainTree';
 import { Controller } from './controller';
 import type { ActorEntry } from './actorsTree';
+import { registerLanguageModelTools } from './lmTools';
+import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
+import { registerDebugging, type DebugApi } from './debug';
+import { eventDocTitle } from './present/eventRow';
 
 export interface TheaterApi {
   controller: Controller;
   client: LanguageClient | undefined;
+  regressionTests: RegressionTestsApi;
+  debug: DebugApi;
 }
 
 let client: LanguageClient | undefined;
@@ -25,12 +31,16 @@ function dataAsJson(data: Uint8Array): unknown {
   }
 }
 
-/** Read-only documents for one event: `theater-event:/<source id>/<index>.json|.hex`. */
+/**
+ * Read-only documents for one event: `theater-event:/<source id>/<index>/<title>.json|.hex`; the
+ * last segment is the tab's title (`wasi-random-test event 3 (get-random-u64).json`).
+ */
 class EventDocuments implements vscode.TextDocumentContentProvider {
   constructor(private readonly controller: Controller) {}
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const m = /^\/(.+)\/(\d+)\.(json|hex)$/.exec(decodeURIComponent(uri.path));
-    const source = m && this.controller.chains.sources.find((s) => s.id === m[1]);
+    const m = /^\/([^/]+)\/(\d+)\/[^/]*\.(json|hex)$/.exec(uri.path);
+    const id = m && decodeURIComponent(m[1]!);
+    const source = m && this.controller.chains.sources.find((s) => s.id === id);
     const ev = source?.event(Number(m![2]));
     if (!m || !source || !ev) return 'This event is no longer open in the Event Chain view.';
     const { toHex } = require('../runtime/chain/hash') as typeof import('../runtime/chain/hash');
@@ -65,6 +75,16 @@ class EventDocuments implements vscode.TextDocumentContentProvider {
         2,
       ) + '\n'
     );
+  }
+}
+
+/** The registered handlers as a read-only Markdown document (never an Untitled one that asks to be saved). */
+class HandlersDocument implements vscode.TextDocumentContentProvider {
+  static readonly uri = vscode.Uri.from({ scheme: 'theater-handlers', path: '/Registered handlers.md' });
+  provideTextDocumentContent(): string {
+    const { listHandlers } = require('../runtime/handlers/registry') as typeof import('../runtime/handlers/registry');
+    const { handlerMarkdown } = require('../server/hover') as typeof import('../server/hover');
+    return ['# Registered handlers', '', ...listHandlers().map((h) => handlerMarkdown(h))].join('\n\n---\n\n') + '\n';
   }
 }
 
@@ -124,19 +144,28 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   context.subscriptions.push(controller);
   const chainView = vscode.window.createTreeView('theater.chain', { treeDataProvider: controller.chains, showCollapseAll: true });
   controller.chainView = chainView;
+  const actorsView = vscode.window.createTreeView('theater.actors', { treeDataProvider: controller.actors });
   context.subscriptions.push(
     chainView,
     chainView.onDidChangeVisibility((e) => controller.chains.coalescer.setVisible(e.visible)),
-    vscode.window.createTreeView('theater.actors', { treeDataProvider: controller.actors }),
+    // The chain the user selects becomes the one view-title commands (Filter, Go to Event) act on.
+    chainView.onDidChangeSelection((e) => {
+      const n = e.selection[0];
+      if (n && 'source' in n) controller.current = n.source;
+    }),
+    actorsView,
+    actorsView.onDidChangeVisibility((e) => controller.actorCounts.setVisible(e.visible)),
     vscode.workspace.registerTextDocumentContentProvider('theater-event', new EventDocuments(controller)),
     vscode.languages.registerCodeLensProvider(
       MANIFEST_GLOBS.map((pattern) => ({ scheme: 'file', pattern })),
       new ManifestLens(),
     ),
     vscode.workspace.onDidOpenTextDocument(colourManifest),
+    vscode.workspace.registerTextDocumentContentProvider('theater-handlers', new HandlersDocument()),
   );
   for (const doc of vscode.workspace.textDocuments) void colourManifest(doc);
   controller.chains.coalescer.setVisible(chainView.visible);
+  controller.actorCounts.setVisible(actorsView.visible);
 
   const cmd = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   cmd('theater.startActor', (uri?: vscode.Uri) => controller.startActor(uri));
@@ -148,37 +177,37 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   cmd('theater.exportChain', (n?: ChainNode, target?: vscode.Uri) => controller.exportChain(n, target));
   cmd('theater.showHandlers', async () => {
     const { listHandlers, qualifiedName } = require('../runtime/handlers/registry') as typeof import('../runtime/handlers/registry');
-    const { handlerMarkdown } = require('../server/hover') as typeof import('../server/hover');
-    const body = ['# Registered handlers', '', ...listHandlers().map((h) => handlerMarkdown(h))].join('\n\n---\n\n');
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: body });
+    const doc = await vscode.workspace.openTextDocument(HandlersDocument.uri);
     await vscode.window.showTextDocument(doc, { preview: true });
-    return listHandlers().map((h) => ({ type: h.type, interfaces: h.interfaces.map(qualifiedName) }));
+    return { document: doc, handlers: listHandlers().map((h) => ({ type: h.type, interfaces: h.interfaces.map(qualifiedName) })) };
   });
-  cmd('theater.actors.showChain', async (e?: ActorEntry) => {
-    if (!e) return;
-    await vscode.commands.executeCommand('theater.chain.focus');
-    const root = controller.chains.root(e.session.id);
-    if (root) await chainView.reveal(root, { expand: true, select: true });
-  });
+  cmd('theater.actors.showChain', (e?: ActorEntry) => controller.showChain(e));
+  cmd('theater.actors.remove', (e?: ActorEntry) => controller.removeActor(e));
+  cmd('theater.actors.clearFinished', () => controller.clearFinishedActors());
+  cmd('theater.chain.remove', (n?: ChainNode) => controller.removeChainNode(n));
+  cmd('theater.chain.clearFinished', () => controller.clearFinishedChains());
   cmd('theater.chain.loadMore', (n?: ChainNode) => {
-    if (n) {
-      n.source.loadMore();
+    if (n?.kind === 'more') {
+      n.source.loadMore(n.where);
       controller.chains.refreshSource(n.source.id);
     }
   });
-  cmd('theater.chain.filter', (n?: ChainNode) => controller.filter(n));
+  cmd('theater.chain.filter', (n?: ChainNode, text?: string) => controller.filter(n, text));
   cmd('theater.chain.clearFilter', (n?: ChainNode) => controller.clearFilter(n));
-  cmd('theater.chain.goToEvent', (n?: ChainNode, index?: number) => controller.goToEvent(n, index));
+  cmd('theater.chain.goToEvent', (n?: ChainNode, target?: number | string) => controller.goToEvent(n, target));
   cmd('theater.chain.copyHash', async (n?: ChainNode) => {
     if (!n || (n.kind !== 'event' && n.kind !== 'detail')) return undefined;
     const { toHex } = require('../runtime/chain/hash') as typeof import('../runtime/chain/hash');
     const hex = toHex(n.source.event(n.index)!.hash);
     await vscode.env.clipboard.writeText(hex);
+    controller.flash(`$(copy) Copied the hash of event ${n.index}: ${hex.slice(0, 12)}…`);
     return hex;
   });
   const openEvent = (ext: 'json' | 'hex') => async (n?: ChainNode) => {
     if (!n || (n.kind !== 'event' && n.kind !== 'detail')) return undefined;
-    const uri = vscode.Uri.from({ scheme: 'theater-event', path: `/${encodeURIComponent(n.source.id)}/${n.index}.${ext}` });
+    const ev = n.source.event(n.index)!;
+    const title = eventDocTitle(n.source.label.split(' · ')[0] ?? n.source.label, n.index, ev.eventType, ext);
+    const uri = vscode.Uri.from({ scheme: 'theater-event', path: `/${encodeURIComponent(n.source.id)}/${n.index}/${title}` });
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true });
     return doc;
@@ -186,8 +215,11 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   cmd('theater.chain.openEventJson', openEvent('json'));
   cmd('theater.chain.openEventHex', openEvent('hex'));
 
+  const regressionTests = registerRegressionTests(context, controller);
+  registerLanguageModelTools(context);
+  const debug = registerDebugging(context, controller);
   client = startLanguageClient(context, controller.output);
-  return { controller, client };
+  return { controller, client, regressionTests, debug };
 }
 
 export async function deactivate(): Promise<void> {

@@ -121,6 +121,14 @@ describe('theater CLI', { skip }, () => {
       const d = theater(['chain', 'diff', fixture, tampered]);
       assert.equal(d.code, 1);
       assert.match(d.stdout, /first divergence at event 3/);
+      // --listing: the aligned, decoded listing (the diff editor's) as a unified diff from event 3 on.
+      const l = theater(['chain', 'diff', fixture, tampered, '--listing']);
+      assert.equal(l.code, 1);
+      assert.match(l.stdout, /^--- .*\n\+\+\+ .*\n {2}… 1 identical event\n {2}event 1 {2}wasi:random/);
+      assert.match(
+        l.stdout,
+        /^ {2}event 3 {2}wasi:random\/random@0\.2\.3\/get-random-u64\n {4}hash {4}7ee79fa348f66b524c07969dc0c3abea8cea1b27\n- /m,
+      );
     },
   );
 
