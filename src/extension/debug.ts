@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { isTheaterManifestName } from '../runtime/manifest/identify';
 import { ChainDiffDocuments, DIFF_SCHEME, type OpenedDiff } from './chainDiff';
 import type { LaunchArguments } from '../debug/session';
 import type { ChainNode } from './chainTree';
@@ -14,7 +15,6 @@ import type { ActorEntry } from './actorsTree';
 
 export const DEBUG_TYPE = 'theater';
 const CHAIN_FILE = /(\.chain\.jsonl|\.jsonl|chain[^/\\]*\.json)$/;
-const MANIFEST_FILE = /manifest[^/\\]*\.toml$/;
 
 /** DAP messages to and from the adapter's worker. */
 class WorkerDebugAdapter implements vscode.DebugAdapter {
@@ -59,7 +59,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   ): vscode.DebugConfiguration | undefined {
     if (!config.type && !config.request && !config.name) {
       const file = vscode.window.activeTextEditor?.document.uri;
-      if (file?.scheme === 'file' && MANIFEST_FILE.test(file.fsPath)) {
+      if (file?.scheme === 'file' && isTheaterManifestName(file.fsPath)) {
         config = { type: DEBUG_TYPE, request: 'launch', name: 'Debug Actor', manifest: file.fsPath, stopOnEntry: true };
       } else if (file?.scheme === 'file' && CHAIN_FILE.test(file.fsPath)) {
         config = { type: DEBUG_TYPE, request: 'launch', name: 'Debug Chain', chain: file.fsPath };
@@ -67,7 +67,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     }
     if (!config.manifest && !config.chain) {
       const file = vscode.window.activeTextEditor?.document.uri;
-      if (file?.scheme === 'file' && MANIFEST_FILE.test(file.fsPath)) config.manifest = file.fsPath;
+      if (file?.scheme === 'file' && isTheaterManifestName(file.fsPath)) config.manifest = file.fsPath;
       else {
         void vscode.window.showErrorMessage(
           'Theater: the debug configuration needs "manifest" (run an actor) or "chain" (step through a recording); open a manifest.toml and press F5, or add one of them to launch.json.',

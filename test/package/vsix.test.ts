@@ -96,7 +96,7 @@ test(
   { skip: fs.existsSync(vsix) ? false : `${path.basename(vsix)} is missing; run \`npm run package\`` },
   () => {
     const buf = fs.readFileSync(vsix);
-    for (const name of ['extension', 'server', 'actorWorker']) {
+    for (const name of ['extension', 'server', 'actorWorker', 'debugAdapter', 'chainListing']) {
       const js = zipRead(buf, `extension/dist/${name}.js`).toString('utf8');
       assert.ok(js.length > 1000, `${name}.js is a real bundle`);
       assert.doesNotMatch(js, /sourceMappingURL/, `${name}.js names no source map`);
