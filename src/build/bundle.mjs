@@ -11,6 +11,7 @@ const entries = {
   server: 'src/server/main.ts',
   cli: 'src/cli/main.ts',
   actorWorker: 'src/runtime/host/actorWorker.ts',
+  chainViewWorker: 'src/runtime/chain/chainViewWorker.ts',
 };
 const present = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(path.join(root, f))));
 

@@ -19,7 +19,8 @@ delete pkg.scripts;
 delete pkg.bin;
 writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2));
 for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, f), path.join(stage, f));
-for (const f of ['extension.js', 'server.js', 'actorWorker.js']) cpSync(path.join(root, 'dist', f), path.join(stage, 'dist', f));
+for (const f of ['extension.js', 'server.js', 'actorWorker.js', 'chainViewWorker.js'])
+  cpSync(path.join(root, 'dist', f), path.join(stage, 'dist', f));
 cpSync(path.join(root, 'syntaxes'), path.join(stage, 'syntaxes'), { recursive: true });
 cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true });
 

@@ -130,7 +130,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
         const item = new vscode.TreeItem(s.label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `chain:${s.id}`;
         const filtered = s.filter.type || s.filter.text ? `, filter: ${[s.filter.type, s.filter.text].filter(Boolean).join(' / ')}` : '';
-        item.description = `${s.total} events${integrity.state === 'intact' ? ', verified' : `, BROKEN at event ${integrity.index}`}${filtered}`;
+        item.description = `${s.total} events${integrity.state === 'intact' ? (s.reading ? ', reading…' : ', verified') : `, BROKEN at event ${integrity.index}`}${filtered}`;
         item.iconPath = new vscode.ThemeIcon(
           integrity.state === 'intact' ? 'verified' : 'error',
           integrity.state === 'intact' ? undefined : new vscode.ThemeColor('errorForeground'),

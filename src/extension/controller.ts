@@ -7,6 +7,7 @@ import type { ActorSession } from '../runtime/host/session';
 import { ActorsTreeProvider, type ActorEntry } from './actorsTree';
 import { ChainTreeProvider, type ChainNode } from './chainTree';
 import { ChainSource } from './model/chainSource';
+import { FileChainSource } from './model/fileChainSource';
 
 type Runtime = typeof import('../runtime/host/session');
 let runtimeModule: Runtime | undefined;
@@ -167,16 +168,26 @@ export class Controller implements vscode.Disposable {
     return this.startActor(vscode.Uri.file(entry.session.manifestPath));
   }
 
-  /** Loads a chain file (Theater chain.json or our log) as a source in the explorer. */
-  openChainSource(file: string): ChainSource | undefined {
-    const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
-    const loaded = loadChainFile(file);
+  /**
+   * Opens a chain file (Theater chain.json or our log) as a source in the explorer. A worker reads,
+   * verifies and decodes it (never this thread); rows arrive page by page.
+   */
+  openChainSource(file: string): FileChainSource {
     const id = `file:${file}`;
     const existing = this.chains.sources.find((s) => s.id === id);
-    if (existing) this.chains.remove(id);
-    const source = new ChainSource(id, path.basename(file), loaded.events, false);
+    if (existing) {
+      this.chains.remove(id);
+      if (existing instanceof FileChainSource) existing.dispose();
+    }
+    const label = path.basename(file);
+    const source = new FileChainSource(
+      id,
+      label,
+      file,
+      () => this.chains.touched(id),
+      (m) => this.output.appendLine(`[${label}] ${m}`),
+    );
     this.chains.add(source);
-    for (const p of loaded.problems) this.output.appendLine(`[${path.basename(file)}] ${p}`);
     return source;
   }
 
@@ -193,7 +204,14 @@ export class Controller implements vscode.Disposable {
           )?.[0];
     if (!uri) return undefined;
     try {
-      const source = this.openChainSource(uri.fsPath)!;
+      const source = this.openChainSource(uri.fsPath);
+      try {
+        await source.ready();
+      } catch (e) {
+        this.chains.remove(source.id);
+        source.dispose();
+        throw e;
+      }
       await vscode.commands.executeCommand('theater.chain.focus');
       return source;
     } catch (e) {
@@ -216,7 +234,9 @@ export class Controller implements vscode.Disposable {
     }
     const r = source.verifyNew();
     this.chains.refreshSource(source.id);
-    if (r.state === 'intact')
+    if (r.state === 'intact' && source.reading)
+      void vscode.window.showInformationMessage(`Theater: ${source.label}: still reading; ${r.checked} events verified so far.`);
+    else if (r.state === 'intact')
       void vscode.window.showInformationMessage(`Theater: ${source.label}: intact, ${source.total} events verified.`);
     else {
       void vscode.window.showErrorMessage(`Theater: ${source.label}: event ${r.index}: ${r.reason}`);
@@ -230,11 +250,21 @@ export class Controller implements vscode.Disposable {
     if (!source) return undefined;
     const uri = target ?? (await vscode.window.showSaveDialog({ filters: { 'Theater chain.json': ['json'] }, saveLabel: 'Export Chain' }));
     if (!uri) return undefined;
-    const { writeTheaterChainJson } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
-    const events: ChainEvent[] = [];
-    for (let i = 0; i < source.total; i++) events.push(source.event(i)!);
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(writeTheaterChainJson(events), 'utf8'));
-    void vscode.window.showInformationMessage(`Theater: exported ${events.length} events to ${uri.fsPath}`);
+    // Streamed by a worker from the file (ours or the opened one): any size, off this thread.
+    const from =
+      source instanceof FileChainSource ? source.file : this.actors.entries.find((e) => e.session.id === source.id)?.session.logPath;
+    let count: number;
+    if (from) {
+      const { exportChainInWorker } = require('../runtime/chain/chainView') as typeof import('../runtime/chain/chainView');
+      count = (await exportChainInWorker(from, uri.fsPath)).count;
+    } else {
+      const { writeTheaterChainJson } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+      const events: ChainEvent[] = [];
+      for (let i = 0; i < source.total; i++) events.push(source.event(i)!);
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(writeTheaterChainJson(events), 'utf8'));
+      count = events.length;
+    }
+    void vscode.window.showInformationMessage(`Theater: exported ${count} events to ${uri.fsPath}`);
     return uri;
   }
 
@@ -303,8 +333,11 @@ export class Controller implements vscode.Disposable {
     )?.[0]?.fsPath;
     if (!chainFile) return undefined;
     if (!manifest) {
-      const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
-      const header = loadChainFile(chainFile).header;
+      // Only the header line: the chain itself is never read on this thread.
+      const { ChainFileReader } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
+      const reader = ChainFileReader.open(chainFile);
+      const header = reader.header;
+      reader.close();
       manifest = header?.manifestPath ? vscode.Uri.file(header.manifestPath) : await this.pickManifest();
     }
     if (!manifest) return undefined;

@@ -144,7 +144,7 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   });
   cmd('theater.chain.loadMore', (n?: ChainNode) => {
     if (n) {
-      n.source.loadMore();
+      n.source.loadMore(n.kind === 'more' ? n.where : 'after');
       controller.chains.refreshSource(n.source.id);
     }
   });

@@ -35,6 +35,11 @@ export class ChainSource {
     return this.events.length;
   }
 
+  /** The events are still being read (a file opened in the explorer): count and verdict not final. */
+  get reading(): boolean {
+    return false;
+  }
+
   event(i: number): ChainEvent | undefined {
     return this.events[i];
   }
@@ -121,7 +126,7 @@ export class ChainSource {
     return { indexes, hiddenBefore: start, hiddenAfter: c.count - (start + n), matching: c.count };
   }
 
-  loadMore(): void {
+  loadMore(_where: 'before' | 'after' = 'after'): void {
     this.windowSize += PAGE;
   }
 
