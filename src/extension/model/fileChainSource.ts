@@ -31,7 +31,8 @@ export class FileChainSource extends ChainSource {
     this.view = new ChainFileView(file);
     this.view.onProgress((p) => {
       if (p.kind === 'fatal') this.report(p.error);
-      else if (p.done && !this.problemsReported) {
+      else if (p.firstRows) for (const r of p.firstRows) this.rows.set(r.index, r);
+      if (p.kind !== 'fatal' && p.done && !this.problemsReported) {
         this.problemsReported = true;
         for (const m of p.problems ?? []) this.report(m);
       }

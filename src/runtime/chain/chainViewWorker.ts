@@ -106,10 +106,7 @@ function slice(): void {
     return;
   }
   updateIntegrity();
-  if ((!firstPageSent && count >= FIRST_PAGE) || performance.now() - lastProgress >= PROGRESS_MS) {
-    firstPageSent = true;
-    progress();
-  }
+  if ((!firstPageSent && count >= FIRST_PAGE) || performance.now() - lastProgress >= PROGRESS_MS) progress();
   serveWaiting();
   setImmediate(slice);
 }

@@ -30,6 +30,8 @@ export interface ViewProgress {
   /** The whole file was read. */
   done: boolean;
   integrity: ViewIntegrity;
+  /** The first page of rows, sent unasked with the report that first has them (saves a round trip). */
+  firstRows?: ViewRow[];
   /** Set when done: lines set aside or not usable (our log). */
   problems?: string[];
 }
