@@ -53,6 +53,10 @@ function progress(): void {
     ...(header ? { header } : {}),
     ...(problems ? { problems } : {}),
   };
+  if (!firstPageSent && (count >= FIRST_PAGE || done)) {
+    firstPageSent = true;
+    p.firstRows = rows(Array.from({ length: Math.min(count, FIRST_PAGE) }, (_, i) => i));
+  }
   post(p);
 }
 
