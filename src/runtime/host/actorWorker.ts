@@ -146,6 +146,8 @@ function runActor(input: WorkerInput): void {
   function shutdown(): void {
     recorder.record('shutdown', shutdownPayload());
     if (replay) {
+      // Comparing a big recording takes a while: the session must not take it for a stuck guest.
+      post({ kind: 'finishing' });
       const report = replay.finish(recorder.events);
       recorder.record(
         'replay-summary',

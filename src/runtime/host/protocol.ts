@@ -39,6 +39,8 @@ export type WorkerToMain =
   | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number }
   | { kind: 'call-done'; ok: false; error: string; ms: number }
   | { kind: 'shutdown-requested' }
+  /** The shutdown event is recorded and no guest code runs again: the replay's verdict is being computed. */
+  | { kind: 'finishing' }
   | { kind: 'replay-report'; report: unknown }
   | DebugStopped
   | { kind: 'closed' }

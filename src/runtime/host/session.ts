@@ -139,6 +139,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           this.fail(m.error);
         }
         break;
+      case 'finishing':
+        clearTimeout(this.stopTimer);
+        break;
       case 'replay-report':
         this.readLog();
         this.replayReport = m.report as ReplayReport;
@@ -166,6 +169,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   private failure: string | undefined;
+  /** Kills a worker that does not close its chain within 2 s of a stop (cleared once it is finishing). */
+  private stopTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** A failed call: the worker is alive but the instance is dead; close the chain cleanly. */
   private fail(error: string): void {
@@ -218,11 +223,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (this.status === 'idle' || this.status === 'failed') {
       // The worker is between calls: let it write the shutdown event itself; kill it if it does not.
       this.send({ cmd: 'shutdown' });
-      const timer = setTimeout(() => {
+      this.stopTimer = setTimeout(() => {
         void this.terminateWith(reason);
       }, 2000);
       const o = await this.finished;
-      clearTimeout(timer);
+      clearTimeout(this.stopTimer);
       return o;
     }
     return this.terminateWith(`${reason} while a call was running`, this.status === 'running');
