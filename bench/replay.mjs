@@ -18,7 +18,7 @@ export async function run() {
   const rows = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'theater-bench-replay-'));
   // No seed: the live run uses OS entropy, so only the chain can reproduce it.
-  const dir = actorCopy('loop-actor', { state: CALLS, manifestExtra: '\n[[handler]]\ntype = "random"\n' });
+  const dir = actorCopy('loop-actor', { state: CALLS });
   const manifestPath = join(dir, 'manifest.toml');
   try {
     await runOnce(manifestPath, { dataDir });

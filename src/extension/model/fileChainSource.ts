@@ -164,9 +164,9 @@ export class FileChainSource extends ChainSource {
     return true;
   }
 
-  /** Whether event `index`'s row is in memory (reveal it after `ensureRow`). */
-  async ensureRow(index: number): Promise<void> {
-    if (await this.fetch([index])) this.changed();
+  /** Resolves when every row of the window is in memory (after reveal, before the tree shows it). */
+  async ensureWindow(): Promise<void> {
+    if (await this.fetch(this.window().indexes)) this.changed();
   }
 
   dispose(): void {

@@ -47,6 +47,7 @@ export function encodeChainLogLine(ev: ChainEvent, index: number): string {
     const d = ev.legacy.description;
     s += `,"timestamp":${BigInt(ev.legacy.timestamp).toString()},"description":${d === null ? 'null' : quoteJsonString(d)}`;
   }
+  if (ev.cause) s += `,"cause":${JSON.stringify(ev.cause)}`;
   return `${s}}\n`;
 }
 
@@ -72,8 +73,9 @@ const HEADER_FIELDS: Record<string, (v: unknown) => boolean> = {
   componentSha256: (v) => v === null || (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)),
   startedAt: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
   replayOf: (v) => typeof v === 'string',
+  forkAt: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0,
 };
-const OPTIONAL_HEADER_FIELDS = new Set(['replayOf']);
+const OPTIONAL_HEADER_FIELDS = new Set(['replayOf', 'forkAt']);
 
 /** Why a header line is not one the writer writes, or undefined when it is. */
 export function headerProblem(h: ChainLogHeader): string | undefined {
@@ -238,6 +240,12 @@ function parseEventLine(line: string, lineNo: number): { ev: ChainEvent; i: numb
     if (typeof ts !== 'number' && typeof ts !== 'bigint')
       return `line ${lineNo} (event ${i}) has a non-numeric "timestamp"; it was skipped.`;
     ev.legacy = { timestamp: ts, description: typeof o.description === 'string' ? o.description : null };
+  }
+  const cause = o.cause as Record<string, unknown> | undefined;
+  if (cause && typeof cause === 'object' && typeof cause.actor === 'string') {
+    ev.cause = { actor: cause.actor };
+    if (typeof cause.event === 'string' && HEX40.test(cause.event)) ev.cause.event = cause.event;
+    if (typeof cause.after === 'string' && HEX40.test(cause.after)) ev.cause.after = cause.after;
   }
   return { ev, i };
 }

@@ -19,7 +19,10 @@ export function pascalCase(name: string): string {
 /** Records one host call; `inputJson`/`outputJson` are typed-value JSON text. */
 export type CallRecorder = (importName: string, fn: string, inputJson: string, outputJson: string) => void;
 
-/** Answers a call instead of the live handler (replay); returns the host-side result value. */
+/** Returned by an answerer to let the live handler answer this call (a fork past its fork point). */
+export const ANSWER_LIVE: unique symbol = Symbol('theater.answerLive');
+
+/** Answers a call instead of the live handler (replay); returns the host-side result value, or ANSWER_LIVE. */
 export type CallAnswerer = (importName: string, fn: FunctionSpec, hostArgs: unknown[], inputJson: string) => unknown;
 
 interface ResourceHost {
@@ -195,7 +198,11 @@ function makeCall(o: BindOptions, spec: FunctionSpec): (...args: unknown[]) => u
   return (...jsArgs: unknown[]) => {
     const hostArgs = lowerNeeded ? jsArgs.map((a, i) => mapResources(paramTypes[i] ?? null, a, unwrap)) : jsArgs;
     const inputJson = encodeParams(spec.params, hostArgs);
-    const hostOut = answer ? answer(importName, spec, hostArgs, inputJson) : impl!(...hostArgs);
+    let hostOut = answer ? answer(importName, spec, hostArgs, inputJson) : ANSWER_LIVE;
+    if (hostOut === ANSWER_LIVE) {
+      if (!impl) throw new Error(`${importName}/${spec.name} is declared but not implemented by its handler`);
+      hostOut = impl(...hostArgs);
+    }
     // Wrapping numbers the handles; encode the host value afterwards so the chain carries them.
     const jsOut = liftNeeded ? mapResources(spec.result, hostOut, wrap) : hostOut;
     const ref = chainReferenceOf(hostOut);
