@@ -96,7 +96,12 @@ async function revealChainEvent(controller: Controller, file: string, index: num
     ? controller.chains.sources.find((s) => s.id === live.session.id)
     : controller.chains.sources.find((s) => s.id === `file:${file}`);
   // A file opened earlier is a snapshot: a live debug session's log has grown since.
-  if (!source || source.total <= index) source = controller.openChainSource(file);
+  if (!source || source.total <= index) {
+    // Read by a worker: its first page is ready before the reveal (the reveal fetches the window).
+    const opened = controller.openChainSource(file);
+    await opened.ready();
+    source = opened;
+  }
   if (source) await controller.reveal(source, index);
 }
 

@@ -221,6 +221,8 @@ function runActor(input: WorkerInput): void {
   function shutdown(): void {
     recorder.record('shutdown', shutdownPayload());
     if (replay) {
+      // Comparing a big recording takes a while: the session must not take it for a stuck guest.
+      post({ kind: 'finishing' });
       const report = replay.finish(recorder.events);
       // A fork's chain is a live chain from its fork point on: no replay summary in it.
       if (!replay.forking)

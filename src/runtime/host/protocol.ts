@@ -64,6 +64,8 @@ export type WorkerToMain =
   | { kind: 'rpc'; op: string; args: unknown[]; after: string | null }
   /** The event of the last rpc is on disk: its effects on other actors may happen now. */
   | { kind: 'commit'; hash: string }
+  /** The shutdown event is recorded and no guest code runs again: the replay's verdict is being computed. */
+  | { kind: 'finishing' }
   | { kind: 'replay-report'; report: unknown }
   | DebugStopped
   | { kind: 'closed' }

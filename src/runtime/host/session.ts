@@ -277,6 +277,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.pump();
         break;
       }
+      case 'finishing':
+        clearTimeout(this.stopTimer);
+        break;
       case 'replay-report':
         this.readLog();
         this.replayReport = m.report as ReplayReport;
@@ -304,6 +307,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   private failure: string | undefined;
+  /** Kills a worker that does not close its chain within 2 s of a stop (cleared once it is finishing). */
+  private stopTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** A failed call: the worker is alive but the instance is dead; close the chain cleanly. */
   private fail(error: string): void {
@@ -364,12 +369,12 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       this.closing = true;
       this.rejectQueued(`actor ${this.name} (${this.id}) has stopped`);
       this.send({ cmd: 'shutdown' });
-      const timer = setTimeout(() => {
+      this.stopTimer = setTimeout(() => {
         this.closing = false;
         void this.terminateWith(reason);
       }, 2000);
       const o = await this.finished;
-      clearTimeout(timer);
+      clearTimeout(this.stopTimer);
       return o;
     }
     return this.terminateWith(`${reason} while a call was running`, this.status === 'running');
