@@ -347,14 +347,15 @@ export function compareReplay(expected: readonly ChainEvent[], actual: readonly 
   for (let i = 0; i < n; i++) {
     const exp = expected[i],
       act = actual[i];
-    const divergence = { index: i, ...(exp ? { expected: side(exp) } : {}), ...(act ? { actual: side(act) } : {}) };
+    // Decoded only when reported: a long replay that matches decodes nothing here.
+    const divergence = () => ({ index: i, ...(exp ? { expected: side(exp) } : {}), ...(act ? { actual: side(act) } : {}) });
     if (exp && act && exp.eventType === act.eventType && bytesEqual(exp.data, act.data)) {
       if (!linked || bytesEqual(exp.hash, act.hash)) continue;
       return {
         verdict: 'diverged',
         total,
         matched: i,
-        divergence,
+        divergence: divergence(),
         message: `Replay diverged at event ${i}: the same ${exp.eventType} call, but the recording's hash ${shortHash(exp.hash)} does not match its contents (${shortHash(act.hash)}); the recording was altered there.`,
       };
     }
@@ -368,7 +369,7 @@ export function compareReplay(expected: readonly ChainEvent[], actual: readonly 
         verdict: 'missing-events',
         total,
         matched: i,
-        divergence,
+        divergence: divergence(),
         message: `Replay stopped after ${i} of ${total} events; the recording continues with ${exp!.eventType}.`,
       };
     }
@@ -379,7 +380,7 @@ export function compareReplay(expected: readonly ChainEvent[], actual: readonly 
         verdict: 'exhausted',
         total,
         matched: i,
-        divergence,
+        divergence: divergence(),
         message: `Replay ran past the end of the recording at event ${i}: ${decodeEvent(act!).error}.`,
       };
     }
@@ -388,7 +389,7 @@ export function compareReplay(expected: readonly ChainEvent[], actual: readonly 
         verdict: 'extra-events',
         total,
         matched: i,
-        divergence,
+        divergence: divergence(),
         message: `Replay produced ${actual.length} events, the recording has ${total}; the first extra event is ${act.eventType} at index ${i}.`,
       };
     }
@@ -400,7 +401,7 @@ export function compareReplay(expected: readonly ChainEvent[], actual: readonly 
       verdict: exhausted ? 'exhausted' : 'diverged',
       total,
       matched: i,
-      divergence,
+      divergence: divergence(),
       message: exhausted
         ? `Replay ran past the recording at event ${i}: the actor made a call the recording does not have.`
         : called
