@@ -8,6 +8,7 @@ import { Controller } from './controller';
 import type { ActorEntry } from './actorsTree';
 import { registerLanguageModelTools } from './lmTools';
 import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
+import { registerTimeTravelCommands } from './timeTravelCommands';
 
 export interface TheaterApi {
   controller: Controller;
@@ -173,6 +174,7 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
 
   const regressionTests = registerRegressionTests(context, controller);
   registerLanguageModelTools(context);
+  registerTimeTravelCommands(context, controller);
   client = startLanguageClient(context, controller.output);
   return { controller, client, regressionTests };
 }

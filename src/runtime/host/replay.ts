@@ -182,11 +182,10 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       );
     }
     cursor++;
+    // The call is checked against the recording even when its output is edited (what-if).
+    const recordedAnswer = checkedOutput(wanted, spec, next, hostArgs, inputJson);
     const override = overrides.get(index);
-    const out =
-      override !== undefined && spec.result
-        ? (checkedOutput(wanted, spec, next, hostArgs, inputJson), decodeTyped(spec.result, parseLossless(override)))
-        : checkedOutput(wanted, spec, next, hostArgs, inputJson);
+    const out = override !== undefined && spec.result ? decodeTyped(spec.result, parseLossless(override)) : recordedAnswer;
     attempt = undefined;
     return out;
   };
