@@ -13,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = (p) => require(join(root, 'out', 'src', p));
 const { startFork } = out('runtime/host/timeTravel.js');
 const { runToCompletion } = out('runtime/host/regressionTests.js');
-const { loadChainFile } = out('runtime/chain/theaterJson.js');
+const { loadChainFile } = out('runtime/chain/chainFile.js');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const EVENTS = 10_000;

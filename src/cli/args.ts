@@ -37,7 +37,7 @@ export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   test: ['json', 'timeout', 'save', 'manifest', 'name'],
   check: ['json', 'activate-by-imports'],
   handlers: ['json'],
-  chain: ['json', 'out'],
+  chain: ['json', 'out', 'listing'],
   lsp: ['stdio'],
   mcp: ['root'],
 };

@@ -27,7 +27,9 @@ Commands:
   handlers [--json]                   the registered handlers, interfaces, versions, config keys
   chain verify <file>                 verify hashes and parent links (chain.json or .chain.jsonl)
   chain show <file> [--json]          decode every event
-  chain diff <a> <b> [--json]         first divergence and an aligned listing around it
+  chain diff <a> <b> [--json | --listing]
+                                      first divergence and an aligned listing around it;
+                                      --listing: every event decoded with exact values, as a unified diff
   chain export <log> --out FILE       write a Theater chain.json
   lsp --stdio                         the language server over stdio
   mcp [--root DIR]                    MCP server over stdio: chain tools for agents (docs/agents.md)

@@ -1,13 +1,13 @@
 // `theater run` and `theater replay`: run init, stream each event as it is recorded, stop, export.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeEvent } from '../runtime/chain/decode';
 import type { ChainEvent } from '../runtime/chain/event';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
-import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
+import { exportChainFile } from '../runtime/chain/chainFile';
 import type { ReplayReport, ReplaySide } from '../runtime/host/replay';
 import { startActor, type ActorSession } from '../runtime/host/session';
+import { isTheaterManifestName, notAManifestMessage } from '../runtime/manifest/identify';
 import { startFork, startWhatIf } from '../runtime/host/timeTravel';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { numberOption, requirePositional, UsageError, type ParsedArgs } from './args';
@@ -52,13 +52,19 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boo
 
 function exportChain(logPath: string, out: string | undefined): void {
   if (!out) return;
-  const { events } = loadChainFile(logPath);
-  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, writeTheaterChainJson(events));
+  // Streamed: a chain of any size (six 1 MiB calls once overflowed a JS string here).
+  exportChainFile(logPath, out);
+}
+
+/** The manifest argument, held to the one manifest rule (runtime/manifest/identify). */
+function requireManifest(rest: string[], command: string): string {
+  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', command));
+  if (!isTheaterManifestName(manifestPath)) throw new UsageError(notAManifestMessage(manifestPath));
+  return manifestPath;
 }
 
 export async function runActor(rest: string[], args: ParsedArgs): Promise<number> {
-  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'run'));
+  const manifestPath = requireManifest(rest, 'run');
   const timeout = numberOption(args, 'timeout');
   const session = await startActor({
     manifestPath,
@@ -100,7 +106,7 @@ function replayMode(args: ParsedArgs): { fork?: number; overrides?: string[] } {
 }
 
 export async function runReplay(rest: string[], args: ParsedArgs): Promise<number> {
-  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'replay'));
+  const manifestPath = requireManifest(rest, 'replay');
   const chain = args.options.get('chain');
   if (!chain) throw new UsageError('`theater replay` needs --chain FILE (a Theater chain.json or a .chain.jsonl log)');
   const timeout = numberOption(args, 'timeout');

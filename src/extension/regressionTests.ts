@@ -44,7 +44,7 @@ async function saveCommand(controller: Controller, api: RegressionTestsApi, arg?
   if (!chain) return undefined;
   try {
     if (!manifest) {
-      const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+      const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
       manifest = loadChainFile(chain).header?.manifestPath ?? (await controller.pickManifest())?.fsPath;
     }
     if (!manifest) return undefined;

@@ -24,7 +24,7 @@ async function targetOf(controller: Controller, node: ChainNode | undefined): Pr
   const session = controller.actors.entries.find((e) => e.session.id === node.source.id)?.session;
   const chain = session?.logPath ?? (node.source.id.startsWith('file:') ? node.source.id.slice(5) : undefined);
   if (!chain) return undefined;
-  const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+  const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
   const manifest = session?.manifestPath ?? loadChainFile(chain).header?.manifestPath ?? (await controller.pickManifest())?.fsPath;
   return manifest ? { chain, manifest, index: node.index } : undefined;
 }
@@ -62,7 +62,7 @@ async function whatIf(controller: Controller, context: vscode.ExtensionContext, 
   const t = await targetOf(controller, node);
   if (!t) return undefined;
   try {
-    const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+    const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
     const { decodeEvent } = require('../runtime/chain/decode') as typeof import('../runtime/chain/decode');
     const { stringifyLossless } = require('../runtime/chain/json') as typeof import('../runtime/chain/json');
     const events = loadChainFile(t.chain).events.filter((e) => e.eventType !== 'replay-summary');

@@ -10,7 +10,8 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { AGENT_TOOLS } from '../../src/runtime/agents/tools';
 import { decodeEvent } from '../../src/runtime/chain/decode';
 import { parseLossless } from '../../src/runtime/chain/json';
-import { loadChainFile, writeTheaterChainJson } from '../../src/runtime/chain/theaterJson';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
+import { writeTheaterChainJson } from '../../src/runtime/chain/theaterJson';
 import { actorCopy, dataDir, runToEnd } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
 

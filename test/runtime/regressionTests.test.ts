@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { loadChainFile } from '../../src/runtime/chain/theaterJson';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { TheaterError } from '../../src/runtime/host/api';
 import { findRegressionTests, readRegressionTest, runRegressionTest, saveRegressionTest } from '../../src/runtime/host/regressionTests';
 import { actorCopy, dataDir, runToEnd } from '../helpers/actors';

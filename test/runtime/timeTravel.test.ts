@@ -10,7 +10,7 @@ import { decodeEvent } from '../../src/runtime/chain/decode';
 import type { ChainEvent } from '../../src/runtime/chain/event';
 import { chainHash, toHex } from '../../src/runtime/chain/hash';
 import { shutdownPayload, wasmResult } from '../../src/runtime/chain/payload';
-import { loadChainFile } from '../../src/runtime/chain/theaterJson';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { TheaterError } from '../../src/runtime/host/api';
 import type { ActorSession } from '../../src/runtime/host/session';
 import { startFork, startWhatIf } from '../../src/runtime/host/timeTravel';

@@ -9,7 +9,7 @@ import { diffChains } from '../chain/diff';
 import type { ChainEvent } from '../chain/event';
 import { toHex } from '../chain/hash';
 import { stringifyLossless } from '../chain/json';
-import { loadChainFile, type LoadedChain } from '../chain/theaterJson';
+import { loadChainFile, type LoadedChain } from '../chain/chainFile';
 import { verifyLoadedChain } from '../chain/verify';
 import { TheaterError } from '../host/api';
 import { runToCompletion } from '../host/regressionTests';

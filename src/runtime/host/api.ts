@@ -2,7 +2,7 @@
 import type { ChainEvent } from '../chain/event';
 import type { ReplayOverride } from './replay';
 
-export type ActorStatus = 'starting' | 'running' | 'idle' | 'stopped' | 'failed';
+export type ActorStatus = 'starting' | 'running' | 'idle' | 'paused' | 'stopped' | 'failed';
 
 /** How a run ended. */
 export interface ActorOutcome {
@@ -35,6 +35,10 @@ export interface StartOptions {
   overrides?: ReplayOverride[];
   /** Under a debugger: the DebugController's shared buffer; the worker pauses at events when told. */
   debugControl?: SharedArrayBuffer;
+  /** The state init gets instead of the manifest's init_state (supervisor spawn's init-bytes). */
+  initialState?: Uint8Array | null;
+  /** Start without calling init, with `initialState` as the state (supervisor resume). */
+  skipInit?: boolean;
 }
 
 export interface ActorSessionEvents {

@@ -2,6 +2,7 @@
 // call recorded. Driven by the declared signatures: resources become jco resource classes with
 // numbered handles, `result` values become return/throw, and inputs and outputs are encoded as
 // Theater's typed values for the chain.
+import { chainReferenceOf, encodeChainReference } from '../chain/reference';
 import { camelCase, encodeParams, encodeTyped } from '../chain/typedValue';
 import type { FunctionSpec, HostFunction, InterfaceSpec } from '../handlers/types';
 import type { WitType } from '../wit/types';
@@ -204,7 +205,13 @@ function makeCall(o: BindOptions, spec: FunctionSpec): (...args: unknown[]) => u
     }
     // Wrapping numbers the handles; encode the host value afterwards so the chain carries them.
     const jsOut = liftNeeded ? mapResources(spec.result, hostOut, wrap) : hostOut;
-    record(importName, spec.name, inputJson, spec.result ? encodeTyped(spec.result, hostOut) : '{"Tuple":[]}');
+    const ref = chainReferenceOf(hostOut);
+    record(
+      importName,
+      spec.name,
+      inputJson,
+      ref ? encodeChainReference(ref) : spec.result ? encodeTyped(spec.result, hostOut) : '{"Tuple":[]}',
+    );
     if (isResult) {
       const r = jsOut as { tag: 'ok' | 'err'; val: unknown };
       if (r.tag === 'err') throw { payload: r.val };

@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadChainFile, writeTheaterChainJson } from '../chain/theaterJson';
+import { loadChainFile } from '../chain/chainFile';
+import { writeTheaterChainJson } from '../chain/theaterJson';
 import { ChainFileError } from '../chain/errors';
 import { FileReadError, readRegularFile } from '../files/readRegular';
 import { TheaterError, type StartOptions } from './api';

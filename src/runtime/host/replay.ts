@@ -5,8 +5,10 @@ import type { ChainEvent } from '../chain/event';
 import { decodeEvent, formatValue } from '../chain/decode';
 import { bytesEqual, shortHash, toHex } from '../chain/hash';
 import { parseLossless, stringifyLossless } from '../chain/json';
-import { loadChainFile } from '../chain/theaterJson';
+import { loadChainFile } from '../chain/chainFile';
+import { type ChainReference, parseChainReference, withChainReference } from '../chain/reference';
 import { decodeTyped, decodeUntyped, typedToPlain } from '../chain/typedValue';
+import { chainValue } from '../handlers/runtime';
 import type { FunctionSpec } from '../handlers/types';
 import { ANSWER_LIVE, type CallAnswerer } from './binder';
 
@@ -165,6 +167,20 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
 
   const overrides = new Map((options.overrides ?? []).map((o) => [o.index, o.outputJson]));
   let attempt: Attempt | undefined;
+
+  // get-chain was recorded as a reference to the chain's first N events: the answer is those events
+  // of the recording, which up to here is what this replay recorded too (or it diverged earlier).
+  const chainFromRecording = (wanted: string, ref: ChainReference, rec: Expected): unknown => {
+    const prefix = loaded.events.slice(0, ref.events);
+    const last = prefix.at(-1)?.hash ?? null;
+    if (prefix.length !== ref.events || !bytesEqual(last, ref.head)) {
+      throw new Error(
+        `replay diverged: the recorded answer to ${wanted} (event ${shortHash(rec.event.hash)}) refers to the first ${ref.events} events ending at ${ref.head ? shortHash(ref.head) : 'none'}, which the recording does not have`,
+      );
+    }
+    return withChainReference(chainValue(prefix), ref);
+  };
+
   const answer: CallAnswerer = (importName, spec, hostArgs, inputJson) => {
     const index = options.nextIndex();
     if (options.liveAfter !== undefined && index > options.liveAfter) return ANSWER_LIVE;
@@ -182,6 +198,11 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       );
     }
     cursor++;
+    const ref = parseChainReference(next.payload.output);
+    if (ref) {
+      attempt = undefined;
+      return chainFromRecording(wanted, ref, next);
+    }
     // The call is checked against the recording even when its output is edited (what-if).
     const recordedAnswer = checkedOutput(wanted, spec, next, hostArgs, inputJson);
     const override = overrides.get(index);

@@ -4,7 +4,7 @@
 import { decodeEvent } from '../chain/decode';
 import type { ChainEvent } from '../chain/event';
 import { parseLossless } from '../chain/json';
-import { loadChainFile } from '../chain/theaterJson';
+import { loadChainFile } from '../chain/chainFile';
 import { decodeUserValue, encodeTyped, TypedValueError } from '../chain/typedValue';
 import { resolveImport } from '../handlers/registry';
 import type { FunctionSpec } from '../handlers/types';
