@@ -31,7 +31,9 @@ export async function run() {
     if (events !== EVENTS) throw new Error(`the benchmark chain has ${events} events, not ${EVENTS}`);
     const live = [],
       replay = [],
-      fork = [];
+      fork = [],
+      forkInit = [],
+      replayInit = [];
     for (let i = 0; i < 3; i++) {
       let t0 = performance.now();
       await runOnce(manifestPath, { dataDir });
@@ -39,19 +41,23 @@ export async function run() {
       t0 = performance.now();
       const r = await runOnce(manifestPath, { dataDir, replayChainPath: recording });
       replay.push(performance.now() - t0);
+      replayInit.push(r.session.lastCallMs);
       if (r.session.replayReport?.verdict !== 'replayed')
         throw new Error(`the replay did not reproduce: ${r.session.replayReport?.message}`);
       t0 = performance.now();
       const s = await startFork({ manifestPath, dataDir, chainPath: recording, at: AT });
       await runToCompletion(s);
       fork.push(performance.now() - t0);
+      forkInit.push(s.lastCallMs);
       if (s.replayReport?.verdict !== 'forked') throw new Error(`the fork failed: ${s.replayReport?.message}`);
     }
     return [
       { metric: `live run, ${EVENTS} events`, value: median(live), unit: 'ms' },
       { metric: `replay of the same chain`, value: median(replay), unit: 'ms' },
       { metric: `fork at event ${AT} of ${EVENTS} (replay 0..${AT}, then live)`, value: median(fork), unit: 'ms' },
-      { metric: 'fork / replay', value: median(fork) / median(replay), unit: '×' },
+      { metric: 'fork / replay (start to report)', value: median(fork) / median(replay), unit: '×' },
+      { metric: `fork's init call in the worker (events 1..${EVENTS - 3})`, value: median(forkInit), unit: 'ms' },
+      { metric: `replay's init call in the worker`, value: median(replayInit), unit: 'ms' },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -20,6 +20,8 @@ Commands:
          … --until N --then live      fork: replay events 0..N, then run live with the real handlers
          … --override N=JSON          what-if: replay with event N's output edited (repeatable)
   test [dir] [--json] [--timeout MS]  replay every saved regression test (*.theater-test.json) below dir
+  test --save CHAIN [--name N] [--manifest FILE]
+                                      save a chain as a regression test beside its actor
   check <manifest.toml | world.wit | component.wasm> [--json]
                                       report every problem as file:line:col
   handlers [--json]                   the registered handlers, interfaces, versions, config keys

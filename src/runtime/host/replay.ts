@@ -245,11 +245,10 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       attempt = undefined;
       return chainFromRecording(wanted, ref, next);
     }
+    // The call is checked against the recording even when its output is edited (what-if).
+    const recordedAnswer = checkedOutput(wanted, spec, next, hostArgs, inputJson);
     const override = overrides.get(index);
-    const out =
-      override !== undefined && spec.result
-        ? (checkedOutput(wanted, spec, next, hostArgs, inputJson), decodeTyped(spec.result, parseLossless(override)))
-        : checkedOutput(wanted, spec, next, hostArgs, inputJson);
+    const out = override !== undefined && spec.result ? decodeTyped(spec.result, parseLossless(override)) : recordedAnswer;
     attempt = undefined;
     return out;
   };
@@ -441,7 +440,8 @@ export function compareReplayStreams(nextExpected: () => ChainEvent | undefined,
   // different hash means the recording was altered (or its hash is wrong) at exactly this event.
   let linked = true;
   for (let i = 0; exp || act; i++) {
-    const divergence = { index: i, ...(exp ? { expected: side(exp) } : {}), ...(act ? { actual: side(act) } : {}) };
+    // Decoded only when reported: a long replay that matches decodes nothing here.
+    const divergence = () => ({ index: i, ...(exp ? { expected: side(exp) } : {}), ...(act ? { actual: side(act) } : {}) });
     const advance = () => {
       matchedCount++;
       lastExpected = exp;
@@ -459,7 +459,7 @@ export function compareReplayStreams(nextExpected: () => ChainEvent | undefined,
         verdict: 'diverged',
         total: total(i),
         matched: i,
-        divergence,
+        divergence: divergence(),
         message: `Replay diverged at event ${i}: the same ${x.eventType} call, but the recording's hash ${shortHash(x.hash)} does not match its contents (${shortHash(act.hash)}); the recording was altered there.`,
       };
     }
@@ -476,7 +476,7 @@ export function compareReplayStreams(nextExpected: () => ChainEvent | undefined,
         verdict: 'missing-events',
         total: n,
         matched: i,
-        divergence,
+        divergence: divergence(),
         message: `Replay stopped after ${i} of ${n} events; the recording continues with ${x.eventType}.`,
       };
     }
@@ -490,7 +490,7 @@ export function compareReplayStreams(nextExpected: () => ChainEvent | undefined,
           verdict: 'exhausted',
           total: i,
           matched: i,
-          divergence,
+          divergence: divergence(),
           message: `Replay ran past the end of the recording at event ${i}: ${decodeEvent(a).error}.`,
         };
       }
@@ -500,7 +500,7 @@ export function compareReplayStreams(nextExpected: () => ChainEvent | undefined,
         verdict: 'extra-events',
         total: i,
         matched: i,
-        divergence,
+        divergence: divergence(),
         message: `Replay produced ${produced} events, the recording has ${i}; the first extra event is ${a.eventType} at index ${i}.`,
       };
     }
@@ -513,7 +513,7 @@ export function compareReplayStreams(nextExpected: () => ChainEvent | undefined,
       verdict: exhausted ? 'exhausted' : 'diverged',
       total: total(i),
       matched: i,
-      divergence,
+      divergence: divergence(),
       message: exhausted
         ? `Replay ran past the recording at event ${i}: the actor made a call the recording does not have.`
         : called
