@@ -76,6 +76,7 @@ export class Controller implements vscode.Disposable {
       session = await runtime().startActor({
         manifestPath: uri.fsPath,
         callTimeoutMs: this.config().get<number>('callTimeoutMs', 30000),
+        maxMemoryMiB: this.config().get<number>('maxMemoryMiB', 256),
         activateByImports: this.config().get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),

@@ -15,6 +15,9 @@ import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
 import { createReplayAnswerer, type ReplaySession } from './replay';
 import { threadCpuMs } from './threadCpu';
+import { PHASE_IDLE, WorkerWriteLock } from './killSwitch';
+import { capMemory, WASM_PAGE_BYTES } from '../component/memoryCap';
+import { readChainLog } from '../chain/log';
 
 const INIT = 'theater:simple/actor.init';
 const port = parentPort!;
@@ -28,7 +31,24 @@ function runActor(input: WorkerInput): void {
   let state: Uint8Array | null = null;
   // Under a debugger, the gate may block here after an event is on disk, before the guest goes on.
   const gate = input.debugControl ? createDebugGate(input.debugControl, post, () => state) : undefined;
-  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count });
+  const lock = new WorkerWriteLock(input.killSwitch);
+  // A live run keeps no events in memory (get-chain reads the log); a replay compares whole chains.
+  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count }, { keepEvents: !!input.replayChainPath, lock });
+  // runtime.log output is posted only after the event of its call is on disk: nothing the guest did
+  // is visible outside before it is in the chain.
+  let pendingLogs: string[] = [];
+  const flushLogs = (): void => {
+    if (pendingLogs.length === 0) return;
+    const logs = pendingLogs;
+    pendingLogs = [];
+    for (const message of logs) post({ kind: 'log', message });
+  };
+  // (The project's lib has no WebAssembly JS API types beyond what @types/node declares.)
+  const memories: Array<{ buffer: ArrayBuffer }> = [];
+  const wasm = WebAssembly as unknown as {
+    instantiate(m: unknown, i: unknown): Promise<{ exports: Record<string, unknown> }>;
+    Memory: new (...a: never[]) => { buffer: ArrayBuffer };
+  };
   let shutdownRequested = false;
   let dead: string | undefined;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -38,8 +58,10 @@ function runActor(input: WorkerInput): void {
     actorName: input.actorName,
     manifestDir: input.manifestDir,
     dataDir: input.dataDir,
-    log: (message) => post({ kind: 'log', message }),
-    chain: () => recorder.events,
+    log: (message) => {
+      pendingLogs.push(message);
+    },
+    chain: () => (input.replayChainPath ? recorder.events : readChainLog(input.logPath).events),
     currentState: () => state,
     requestShutdown: () => {
       shutdownRequested = true;
@@ -58,6 +80,7 @@ function runActor(input: WorkerInput): void {
 
   function recordCall(importName: string, fn: string, inputJson: string, outputJson: string): void {
     recorder.record(`${importName}/${fn}`, hostFunctionPayload(importName, fn, inputJson, outputJson));
+    flushLogs();
   }
 
   async function instantiate(answer: CallAnswerer | undefined): Promise<any> {
@@ -90,8 +113,15 @@ function runActor(input: WorkerInput): void {
     // The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
     const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
     const bindings = await importEsm(pathToFileURL(path.join(input.bindingsDir, 'actor.js')).href);
-    const compile = (file: string) => WebAssembly.compile(fs.readFileSync(path.join(input.bindingsDir, file)));
-    return bindings.instantiate(compile, imports);
+    const compile = (file: string) =>
+      WebAssembly.compile(capMemory(fs.readFileSync(path.join(input.bindingsDir, file)), input.maxMemoryPages));
+    // Remember the guest's memories, to tell a trap at the memory cap from any other.
+    const instantiateCore = async (m: unknown, i: unknown) => {
+      const inst = await wasm.instantiate(m, i);
+      for (const v of Object.values(inst.exports)) if (v instanceof wasm.Memory) memories.push(v);
+      return inst;
+    };
+    return bindings.instantiate(compile, imports, instantiateCore);
   }
 
   /** One sentence for the user: what failed, in terms of the actor. */
@@ -99,6 +129,11 @@ function runActor(input: WorkerInput): void {
     // jco throws the `err` payload of a result-returning export as is (older versions wrap it in ComponentError).
     if (typeof e === 'string') return `init returned an error: ${e}`;
     if (e && typeof e === 'object' && 'payload' in e) return `init returned an error: ${String((e as { payload: unknown }).payload)}`;
+    const capBytes = input.maxMemoryPages * WASM_PAGE_BYTES;
+    if (memories.some((m) => m.buffer.byteLength + WASM_PAGE_BYTES > capBytes)) {
+      const detail = e instanceof Error ? e.message : String(e);
+      return `the actor reached its memory cap of ${capBytes / 2 ** 20} MiB and trapped (${detail}); raise it with --max-memory (CLI) or theater.maxMemoryMiB (settings)`;
+    }
     if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
     // A guest recursing too deep exhausts the worker's stack inside Wasm: the guest's stack overflow, not a host failure.
     if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message))
@@ -134,12 +169,14 @@ function runActor(input: WorkerInput): void {
       if (input.initTakesParams) args.push([actorIdParam]);
       const [newState] = actorExports.init(...args) as [Uint8Array | undefined];
       state = newState ? new Uint8Array(newState) : null;
-      recorder.record('wasm', wasmResult(INIT, state, utf8('null')));
+      recorder.record('wasm', wasmResult(INIT, state, utf8('null')), PHASE_IDLE);
+      flushLogs();
       post({ kind: 'call-done', ok: true, state, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     } catch (e) {
       // jco does not poison an instance after a trap; we never call into it again.
       dead = describeFailure(e);
-      recorder.record('wasm', wasmError(INIT, dead));
+      recorder.record('wasm', wasmError(INIT, dead), PHASE_IDLE);
+      flushLogs();
       post({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     }
     if (shutdownRequested) post({ kind: 'shutdown-requested' });
@@ -179,10 +216,13 @@ function runActor(input: WorkerInput): void {
   });
 
   setUp().then(
-    () => post({ kind: 'ready' }),
+    () => {
+      lock.setPhase(PHASE_IDLE);
+      post({ kind: 'ready' });
+    },
     (e: unknown) => {
       const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
-      recorder.record('wasm', wasmError(INIT, message));
+      recorder.record('wasm', wasmError(INIT, message), PHASE_IDLE);
       recorder.close();
       post({ kind: 'fatal', error: message });
     },

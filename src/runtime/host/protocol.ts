@@ -24,6 +24,10 @@ export interface WorkerInput {
   handlerConfigs: Record<string, HandlerConfig>;
   /** Replay: the recorded chain to answer imports from. */
   replayChainPath?: string;
+  /** The write lock and call phase shared with the session (killSwitch.ts). */
+  killSwitch: SharedArrayBuffer;
+  /** Cap on the guest's Wasm memory, in 64 KiB pages. */
+  maxMemoryPages: number;
   /** Under a debugger: the DebugController's shared buffer (see debugGate.ts). */
   debugControl?: SharedArrayBuffer;
 }

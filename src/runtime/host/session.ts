@@ -17,6 +17,9 @@ import { prepareRun, type PreparedRun } from './prepare';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
+import { createKillSwitchBuffer, SessionKillSwitch } from './killSwitch';
+import { ACTOR_HEAP_MAX_MIB, ACTOR_MEMORY_MAX_MIB, TERMINATE_GRACE_MS } from '../limits';
+import { WASM_PAGE_BYTES } from '../component/memoryCap';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 const INIT = 'theater:simple/actor.init';
@@ -50,6 +53,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     readonly manifestPath: string,
     readonly logPath: string,
     private readonly callTimeoutMs: number,
+    private readonly killSwitch: SessionKillSwitch,
   ) {
     super();
     this.finished = new Promise((resolve) => {
@@ -60,8 +64,21 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   /** @internal */
   attach(worker: Worker, initialState: Uint8Array | null): void {
     this.worker = worker;
-    this.tailTimer = setInterval(() => this.readLog(), 50);
-    this.tailTimer.unref();
+    // Follow the log by change notification (inotify and the like): an idle actor costs nothing.
+    try {
+      this.watcher = fs.watch(this.logPath, { persistent: false }, () => this.readLog());
+      this.watcher.on('error', () => this.pollLog());
+    } catch {
+      this.pollLog();
+    }
+    // Instantiation (a core module's start function included) has the same time limit as a call.
+    this.callTimer = setTimeout(() => {
+      if (!this.killSwitch.kill(true)) return; // it became ready just now
+      void this.terminateWith(
+        `the component did not finish starting (instantiation, start function) within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
+        true,
+      );
+    }, this.callTimeoutMs);
     worker.on('message', (m: WorkerToMain) => this.onMessage(m, initialState));
     worker.on('error', (e) => this.terminateWith(`the actor's worker crashed: ${e.message}`));
     worker.on('exit', () => {
@@ -85,6 +102,16 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private tailOffset = 0;
   private tailRest = '';
   private tailTimer: NodeJS.Timeout | undefined;
+  private watcher: fs.FSWatcher | undefined;
+
+  /** Fallback where files cannot be watched. */
+  private pollLog(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (this.tailTimer || this.outcome) return;
+    this.tailTimer = setInterval(() => this.readLog(), 50);
+    this.tailTimer.unref();
+  }
 
   /** Reads whatever the log gained since the last read and emits its whole lines as events. */
   readLog(): void {
@@ -117,9 +144,13 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       case 'spare-ready':
         break;
       case 'ready':
+        clearTimeout(this.callTimer);
         this.setStatus('running');
+        this.killSwitch.markBusy();
         this.send({ cmd: 'init', state: initialState });
         this.callTimer = setTimeout(() => {
+          // On a busy event loop this may fire after the call returned: the call's result then stands.
+          if (!this.killSwitch.kill(true)) return;
           void this.terminateWith(
             `init did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
             true,
@@ -184,6 +215,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private complete(o: ActorOutcome): void {
     if (this.outcome) return;
     clearInterval(this.tailTimer);
+    this.watcher?.close();
     this.readLog();
     o.eventCount = this.events.length;
     this.outcome = o;
@@ -198,7 +230,15 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (this.closing) return this.finished;
     this.closing = true;
     clearTimeout(this.callTimer);
-    await this.worker?.terminate();
+    // Lock the worker out of the log first: even one that terminate cannot reach never writes again.
+    this.killSwitch.kill(false);
+    const worker = this.worker;
+    if (worker) {
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([worker.terminate(), new Promise((r) => (grace = setTimeout(r, TERMINATE_GRACE_MS)))]);
+      clearTimeout(grace);
+      worker.unref();
+    }
     const tail = [];
     if (duringCall || this.status === 'running') tail.push({ eventType: 'wasm', data: wasmError(INIT, reason) });
     tail.push({ eventType: 'shutdown', data: shutdownPayload() });
@@ -252,12 +292,13 @@ function workerScript(): string {
 // A worker takes ~50 ms to boot and load the runtime. With prewarming on (the extension), one spare
 // worker waits ready, so starting an actor skips that; the CLI, which starts one actor, leaves it off.
 let prewarm = false;
+const WORKER_LIMITS = { maxOldGenerationSizeMb: ACTOR_HEAP_MAX_MIB };
 let spare: Worker | undefined;
 let spareReady: Promise<void> = Promise.resolve();
 
 function spawnSpare(): void {
   if (!prewarm || spare) return;
-  const w = new Worker(workerScript(), { workerData: null, stdout: false, stderr: false });
+  const w = new Worker(workerScript(), { workerData: null, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
   spare = w;
   w.unref(); // a spare never keeps the process alive
   spareReady = new Promise((resolve) => {
@@ -289,7 +330,7 @@ export function setPrewarm(on: boolean): void {
 
 function takeWorker(input: WorkerInput): Worker {
   const w = spare;
-  if (!w) return new Worker(workerScript(), { workerData: input, stdout: false, stderr: false });
+  if (!w) return new Worker(workerScript(), { workerData: input, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
   spare = undefined;
   w.removeAllListeners('exit');
   w.removeAllListeners('error');
@@ -340,7 +381,16 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     throw diskWriteError(e, 'the chain log', options.chainLogPath ?? chainsDir) ?? e;
   }
 
-  const session = new ActorSession(id, prepared.name, prepared.manifestPath, logPath, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  const killSwitch = new SessionKillSwitch(createKillSwitchBuffer());
+  const session = new ActorSession(
+    id,
+    prepared.name,
+    prepared.manifestPath,
+    logPath,
+    options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    killSwitch,
+  );
+  const maxMemoryMiB = options.maxMemoryMiB ?? ACTOR_MEMORY_MAX_MIB;
   const input: WorkerInput = {
     actorId: id,
     actorName: prepared.name,
@@ -356,6 +406,8 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
       interfaceName: b.iface.name,
     })),
     handlerConfigs: prepared.handlerConfigs,
+    killSwitch: killSwitch.buffer,
+    maxMemoryPages: Math.max(1, Math.floor((maxMemoryMiB * 2 ** 20) / WASM_PAGE_BYTES)),
     ...(prepared.replayChainPath ? { replayChainPath: prepared.replayChainPath } : {}),
     ...(options.debugControl ? { debugControl: options.debugControl } : {}),
   };
