@@ -17,20 +17,22 @@ function verified(logPath: string): string[] {
 
 describe('time limits and the memory cap', () => {
   test('a start function that never returns is stopped by the time limit before init', async () => {
-    const { outcome, session } = await runToEnd(await actorCopy('start-loop-actor'), { callTimeoutMs: 500 });
+    const { outcome, session } = await runToEnd(await actorCopy('start-loop-actor'), { callTimeoutMs: 1000 });
     assert.equal(outcome.status, 'failed');
-    assert.match(outcome.error ?? '', /did not finish starting .* within the 500 ms time limit/);
+    assert.match(outcome.error ?? '', /did not finish starting .* within the 1000 ms time limit/);
     assert.deepEqual(verified(session.logPath), ['wasm', 'shutdown']);
   });
 
   test('a guest growing its memory page by page hits the memory cap and traps with a sentence', async () => {
     const manifest = await actorCopy('hostile-guest-actor', (m) => `init_state = "./state.json"\n${m}`);
     fs.writeFileSync(path.join(path.dirname(manifest), 'state.json'), '3');
-    const { outcome, session } = await runToEnd(manifest, { maxMemoryMiB: 2, callTimeoutMs: 1000 });
+    const { outcome, session } = await runToEnd(manifest, { maxMemoryMiB: 2, callTimeoutMs: 3000 });
     assert.equal(outcome.status, 'failed');
-    // The guest loops on a failing grow, so the time limit ends it; the chain says why.
+    // The guest loops on a failing grow, so the time limit ends it (on a loaded machine possibly while
+    // still starting); the chain says why and verifies.
     assert.match(outcome.error ?? '', /time limit/);
-    assert.deepEqual(verified(session.logPath), ['wasm', 'wasm', 'shutdown']);
+    const types = verified(session.logPath);
+    assert.deepEqual(types.slice(-2), ['wasm', 'shutdown']);
   });
 
   test('capMemory sets a maximum on a memory without one and refuses an initial size above the cap', () => {

@@ -49,7 +49,10 @@ export function encodeChainLogLine(ev: ChainEvent, index: number): string {
 }
 
 function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, 'utf8');
+  // The usual case: one write of the string, encoded natively (no Buffer allocated in JS).
+  const n = fs.writeSync(fd, text);
+  if (n === Buffer.byteLength(text, 'utf8')) return;
+  const buf = Buffer.from(text, 'utf8').subarray(n);
   let off = 0;
   // Regular files take the whole buffer in one write; the loop only guards against a short write.
   while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
