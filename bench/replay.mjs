@@ -10,7 +10,8 @@ import { actorCopy, runOnce, CALLS } from './runtime.mjs';
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = (p) => require(join(root, 'out', 'src', p));
-const { loadChainFile, writeTheaterChainJson } = out('runtime/chain/theaterJson.js');
+const { writeTheaterChainJson } = out('runtime/chain/theaterJson.js');
+const { loadChainFile } = out('runtime/chain/chainFile.js');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run() {

@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = (p) => require(join(root, 'out', 'src', p));
 const { startActor, setPrewarm, whenSpareReady } = out('runtime/host/session.js');
 const { transpileCached } = out('runtime/component/transpile.js');
-const { loadChainFile } = out('runtime/chain/theaterJson.js');
+const { loadChainFile } = out('runtime/chain/chainFile.js');
 const { verifyChain } = out('runtime/chain/verify.js');
 
 export const CALLS = 100_000;

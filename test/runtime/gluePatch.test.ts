@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { GlueShapeError, PATCHED_JCO_VERSION, patchGlue } from '../../src/runtime/component/gluePatch';
 import { jcoVersion } from '../../src/runtime/component/transpile';
-import { loadChainFile } from '../../src/runtime/chain/theaterJson';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import { actorCopy, buildActors, runToEnd } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';

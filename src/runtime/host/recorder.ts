@@ -1,6 +1,6 @@
 // Appends events to the chain: hash-linked, written to disk with one synchronous write before the
 // guest continues, so a trap, a terminated worker or a killed process never loses a recorded event.
-import type { ChainEvent } from '../chain/event';
+import type { ChainEvent, EventCause } from '../chain/event';
 import { chainHash } from '../chain/hash';
 import { ChainLogWriter } from '../chain/log';
 import type { WorkerWriteLock } from './killSwitch';
@@ -39,9 +39,9 @@ export class Recorder {
   }
 
   /** Writes one event; `endPhase` (killSwitch.ts) is set with it when the event ends a call. */
-  record(eventType: string, data: Uint8Array, endPhase?: number): ChainEvent {
+  record(eventType: string, data: Uint8Array, cause?: EventCause, endPhase?: number): ChainEvent {
     const hash = chainHash(this.last, eventType, data);
-    const ev: ChainEvent = { hash, parentHash: this.last, eventType, data };
+    const ev: ChainEvent = { hash, parentHash: this.last, eventType, data, ...(cause ? { cause } : {}) };
     const index = this.next;
     this.lock?.acquire();
     let line: string;
