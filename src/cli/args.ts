@@ -15,6 +15,7 @@ export interface ParsedArgs {
 const VALUE_OPTIONS = new Set([
   'chain-out',
   'timeout',
+  'max-memory',
   'chain',
   'out',
   'actor-id',
@@ -32,8 +33,8 @@ const VALUE_OPTIONS = new Set([
 const GLOBAL_FLAGS = ['debug', 'help', 'data-dir'];
 /** The flags and options each command takes (besides --debug and --help). */
 export const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['chain-out', 'json', 'timeout', 'activate-by-imports', 'actor-id'],
-  replay: ['chain', 'json', 'chain-out', 'timeout', 'until', 'then', 'override'],
+  run: ['chain-out', 'json', 'timeout', 'max-memory', 'activate-by-imports', 'actor-id'],
+  replay: ['chain', 'json', 'chain-out', 'timeout', 'max-memory', 'until', 'then', 'override'],
   test: ['json', 'timeout', 'save', 'manifest', 'name'],
   check: ['json', 'activate-by-imports'],
   handlers: ['json'],

@@ -13,7 +13,7 @@ import { checkFlags, COMMAND_FLAGS, parseArgs, UsageError } from './args';
 export const USAGE = `Usage: theater <command> [options]
 
 Commands:
-  run <manifest.toml> [--chain-out FILE] [--json] [--timeout MS] [--activate-by-imports]
+  run <manifest.toml> [--chain-out FILE] [--json] [--timeout MS] [--max-memory MIB] [--activate-by-imports]
                                       run an actor's init, print each event, write the chain
   replay <manifest.toml> --chain FILE [--json] [--chain-out FILE]
                                       re-run an actor against a recorded chain and compare

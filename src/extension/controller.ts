@@ -150,6 +150,7 @@ export class Controller implements vscode.Disposable {
       session = await runtime().startActor({
         manifestPath: uri.fsPath,
         callTimeoutMs: this.config(uri).get<number>('callTimeoutMs', 30000),
+        maxMemoryMiB: this.config(uri).get<number>('maxMemoryMiB', 256),
         activateByImports: this.config(uri).get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),

@@ -31,6 +31,10 @@ export interface WorkerInput {
   replayLiveAfter?: number;
   /** What-if: recorded outputs replaced by these (typed-value JSON). */
   replayOverrides?: ReplayOverride[];
+  /** The write lock and call phase shared with the session (killSwitch.ts). */
+  killSwitch: SharedArrayBuffer;
+  /** Cap on the guest's Wasm memory, in 64 KiB pages. */
+  maxMemoryPages: number;
   /** Under a debugger: the DebugController's shared buffer (see debugGate.ts). */
   debugControl?: SharedArrayBuffer;
 }
