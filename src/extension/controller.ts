@@ -139,7 +139,9 @@ export class Controller implements vscode.Disposable {
         };
       this.chains.refreshSource(session.id);
       void this.reveal(source, report.divergence.index);
-      void vscode.window.showWarningMessage(`Theater: ${report.message}`);
+      void vscode.window.showWarningMessage(`Theater: ${report.message}`, 'Compare Chains').then((b) => {
+        if (b) void vscode.commands.executeCommand('theater.compareChains', vscode.Uri.file(replayOf), vscode.Uri.file(session.logPath));
+      });
     } else {
       void vscode.window.showInformationMessage(`Theater: ${report.message}`);
     }

@@ -237,4 +237,29 @@ suite('Theater time travel in a real VS Code extension host', () => {
       stops.dispose();
     }
   });
+
+  test('F5 on an open manifest: the configuration provider fills "manifest" from the active editor', async () => {
+    const manifest = vscode.Uri.file(path.join(ws(), 'wasi-random-test', 'manifest.toml'));
+    await vscode.window.showTextDocument(manifest);
+    const stops = new StopWatcher();
+    try {
+      const started = nextSession();
+      assert.ok(
+        await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], {
+          type: 'theater',
+          name: 'F5',
+          request: 'launch',
+          stopOnEntry: true,
+        }),
+      );
+      const session = await started;
+      assert.strictEqual(session.configuration.manifest, manifest.fsPath);
+      assert.strictEqual((await stops.next()).body.description, 'event 0: wasm');
+      const ended = sessionEnded(session);
+      await vscode.debug.stopDebugging(session);
+      await ended;
+    } finally {
+      stops.dispose();
+    }
+  });
 });
