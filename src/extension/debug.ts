@@ -21,11 +21,16 @@ class WorkerDebugAdapter implements vscode.DebugAdapter {
   private readonly sent = new vscode.EventEmitter<vscode.DebugProtocolMessage>();
   readonly onDidSendMessage = this.sent.event;
   private readonly worker: Worker;
+  private disposed = false;
 
   constructor(script: string) {
     this.worker = new Worker(script, { stdout: false, stderr: false });
     this.worker.on('message', (m: { type: string }) => {
       if (m.type !== 'theater/disconnected') this.sent.fire(m as vscode.DebugProtocolMessage);
+    });
+    this.worker.on('exit', () => {
+      // Ended before the editor disposed of it (a crash): the session is over.
+      if (!this.disposed) this.sent.fire({ seq: 0, type: 'event', event: 'terminated' } as vscode.DebugProtocolMessage);
     });
     this.worker.on('error', (e) => {
       this.sent.fire({
@@ -34,7 +39,6 @@ class WorkerDebugAdapter implements vscode.DebugAdapter {
         event: 'output',
         body: { category: 'stderr', output: `The Theater debug adapter failed: ${e.message}\n` },
       } as vscode.DebugProtocolMessage);
-      this.sent.fire({ seq: 0, type: 'event', event: 'terminated' } as vscode.DebugProtocolMessage);
     });
   }
 
@@ -43,6 +47,7 @@ class WorkerDebugAdapter implements vscode.DebugAdapter {
   }
 
   dispose(): void {
+    this.disposed = true;
     // The session already stopped its actor on disconnect; ending the worker ends nothing else.
     void this.worker.terminate();
     this.sent.dispose();
