@@ -100,19 +100,25 @@ async function revealChainEvent(controller: Controller, file: string, index: num
   let source = live
     ? controller.chains.sources.find((s) => s.id === live.session.id)
     : controller.chains.sources.find((s) => s.id === `file:${file}`);
-  // A file opened earlier is a snapshot: a live debug session's log has grown since.
-  if (!source || source.total <= index) source = controller.openChainSource(file);
+  try {
+    // A file opened earlier is a snapshot: a live debug session's log has grown since.
+    if (!source || source.total <= index) source = controller.openChainSource(file);
+  } catch (e) {
+    controller.output.appendLine(`[debug] the Event Chain view cannot show ${file}: ${(e as Error).message}`);
+    return;
+  }
   if (source) await controller.reveal(source, index);
 }
 
-function chainFileOf(controller: Controller, arg: unknown): { chain?: string; manifest?: string } {
-  if (arg instanceof vscode.Uri) return { chain: arg.fsPath };
+/** The chain file behind a command's argument: a file, a chain in the Event Chain view, or its selection. */
+function chainFileOf(controller: Controller, arg: unknown): string | undefined {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
   const node = arg as ChainNode | undefined;
   const source = node?.source ?? controller.chainView?.selection[0]?.source;
-  if (!source) return {};
+  if (!source) return undefined;
   const live = controller.actors.entries.find((e) => e.session.id === source.id)?.session;
-  if (live) return { chain: live.logPath, manifest: live.manifestPath };
-  return source.id.startsWith('file:') ? { chain: source.id.slice(5) } : {};
+  if (live) return live.logPath;
+  return source.id.startsWith('file:') ? source.id.slice(5) : undefined;
 }
 
 async function pickChainFiles(count: number, label: string): Promise<string[] | undefined> {
@@ -131,7 +137,9 @@ export function registerDebugging(context: vscode.ExtensionContext, controller: 
   const adapterScript = context.asAbsolutePath(path.join('dist', 'debugAdapter.js'));
 
   const compare = async (a?: unknown, b?: unknown): Promise<OpenedDiff | undefined> => {
-    let left = a instanceof vscode.Uri ? a.fsPath : chainFileOf(controller, a).chain;
+    // The explorer passes (clicked, all selected): two selected chain files compare with each other.
+    if (Array.isArray(b) && b.length === 2 && b.every((u) => u instanceof vscode.Uri)) [a, b] = b;
+    let left = chainFileOf(controller, a);
     let right = b instanceof vscode.Uri ? b.fsPath : undefined;
     if (!left) {
       const both = await pickChainFiles(2, 'Compare these chains');
@@ -183,7 +191,7 @@ export function registerDebugging(context: vscode.ExtensionContext, controller: 
     }),
     // `withComponent`: replay the chain with the actor's component first (its manifest), then step over the replay.
     vscode.commands.registerCommand('theater.debugChain', async (arg?: vscode.Uri | ChainNode, withComponent?: vscode.Uri) => {
-      const chain = chainFileOf(controller, arg).chain ?? (await pickChainFiles(1, 'Debug this chain'))?.[0];
+      const chain = chainFileOf(controller, arg) ?? (await pickChainFiles(1, 'Debug this chain'))?.[0];
       if (!chain) return false;
       const launch: LaunchArguments = { chain, ...(withComponent ? { manifest: withComponent.fsPath } : {}), stopOnEntry: true };
       return vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
