@@ -115,6 +115,20 @@ suite('Theater time travel in a real VS Code extension host', () => {
     chain = await recordChain();
   });
 
+  test('contributes the theater debugger and registers its commands', async () => {
+    const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON as {
+      contributes: { debuggers: Array<{ type: string; configurationAttributes: any }> };
+    };
+    const dbg = pkg.contributes.debuggers.find((d) => d.type === 'theater');
+    assert.ok(dbg, 'a debugger of type theater');
+    // VS Code adds its common attributes (preLaunchTask, …) to the contribution it holds.
+    const props = Object.keys(dbg.configurationAttributes.launch.properties);
+    for (const p of ['manifest', 'chain', 'stopOnEntry', 'chainOut', 'dataDir'])
+      assert.ok(props.includes(p), `launch attribute ${p} in ${props.join(', ')}`);
+    const all = await vscode.commands.getCommands(true);
+    for (const c of ['theater.debugActor', 'theater.debugChain', 'theater.compareChains']) assert.ok(all.includes(c), `${c} registered`);
+  });
+
   test('Debug Chain: stops at the breakpoint event, steps back, the Event Chain view follows, the session ends', async () => {
     await vscode.commands.executeCommand('theater.chain.focus');
     const stops = new StopWatcher();
