@@ -8,7 +8,7 @@
 //   the chain), and the cursor walks the replay's chain with the first divergence as an exception.
 import * as path from 'node:path';
 import { toHex } from '../runtime/chain/hash';
-import { loadChainFile } from '../runtime/chain/theaterJson';
+import { loadChainFile } from '../runtime/chain/chainFile';
 import { escapeControlChars } from '../runtime/text/escape';
 import {
   classifyFailure,

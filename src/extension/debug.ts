@@ -113,8 +113,8 @@ async function revealChainEvent(controller: Controller, file: string, index: num
 /** The chain file behind a command's argument: a file, a chain in the Event Chain view, or its selection. */
 function chainFileOf(controller: Controller, arg: unknown): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;
-  const node = arg as ChainNode | undefined;
-  const source = node?.source ?? controller.chainView?.selection[0]?.source;
+  const sourceOf = (n: ChainNode | undefined) => (n && 'source' in n ? n.source : undefined);
+  const source = sourceOf(arg as ChainNode | undefined) ?? sourceOf(controller.chainView?.selection[0]);
   if (!source) return undefined;
   const live = controller.actors.entries.find((e) => e.session.id === source.id)?.session;
   if (live) return live.logPath;

@@ -70,6 +70,19 @@ describe('theater CLI', { skip }, () => {
     assert.equal(unknown.code, 2);
   });
 
+  test("check and run hold a .toml to the manifest rule: Julia's Manifest.toml is refused in one sentence, exit 2", () => {
+    const dir = tempDir('julia-cli');
+    const julia = path.join(dir, 'Manifest.toml');
+    fs.writeFileSync(julia, 'julia_version = "1.10.0"\nmanifest_format = "2.0"\n\n[[deps.Example]]\nversion = "0.5.3"\n');
+    for (const command of ['check', 'run']) {
+      const r = theater([command, julia]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^theater: .*Manifest\.toml is not a Theater manifest: .*`manifest\.toml`/);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+      assert.equal(r.stdout, '');
+    }
+  });
+
   test('check: file:line:col: severity: message [code], exit 1 on errors', async () => {
     const manifest = await actorCopy('unlisted-random-actor');
     const r = theater(['check', manifest]);

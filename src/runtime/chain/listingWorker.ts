@@ -2,7 +2,7 @@
 // loads and decodes whole chains itself): receives { a, b } paths, posts the texts and the first difference.
 import { parentPort, workerData } from 'node:worker_threads';
 import { alignedListing } from './listing';
-import { loadChainFile } from './theaterJson';
+import { loadChainFile } from './chainFile';
 
 const { a, b } = workerData as { a: string; b: string };
 try {
