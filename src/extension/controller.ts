@@ -261,7 +261,9 @@ export class Controller implements vscode.Disposable {
       }
       this.chains.refreshSource(session.id);
       void this.reveal(source, report.divergence.index);
-      void this.notify('warning', `Theater: ${message}`);
+      void this.notify('warning', `Theater: ${message}`, 'Compare Chains').then((b) => {
+        if (b) void vscode.commands.executeCommand('theater.compareChains', vscode.Uri.file(replayOf), vscode.Uri.file(session.logPath));
+      });
     } else {
       void this.notify('info', `Theater: ${message}`);
     }
