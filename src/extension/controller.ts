@@ -511,7 +511,11 @@ export class Controller implements vscode.Disposable {
       return undefined;
     } else if (t.kind === 'index') index = t.index;
     else {
-      const found = findByHashPrefix((i) => source.event(i)?.hash, source.total, t.prefix);
+      // A file's events are in its worker, not here: the worker searches the file.
+      const found =
+        source instanceof FileChainSource
+          ? await source.view.findHash(t.prefix)
+          : findByHashPrefix((i) => source.event(i)?.hash, source.total, t.prefix);
       if (found.length === 0) {
         void this.notify('warning', `Theater: no event of ${label} has a hash starting with ${t.prefix}.`);
         return undefined;

@@ -76,6 +76,7 @@ describe('FileChainSource', () => {
         await until(() => !source.reading);
         assert.equal(source.total, 3000);
         assert.deepEqual(source.verifyNew(), { state: 'intact', checked: 3000 });
+        assert.deepEqual(await source.view.findHash(toHex(events[2222]!.hash).slice(0, 10)), [2222]);
         // Go to Event 2600: the window moves to its page, it does not grow to 2,600 rows.
         assert.equal(source.reveal(2600), true);
         source.visible();

@@ -102,6 +102,11 @@ export class ChainFileView {
     return this.request({ op: 'filter', filter });
   }
 
+  /** Indexes of up to `limit` events whose hash starts with `prefix` (answered once the whole file was read). */
+  findHash(prefix: string, limit = 2): Promise<number[]> {
+    return this.request({ op: 'find-hash', prefix: prefix.toLowerCase(), limit });
+  }
+
   /** Writes the chain as Theater's chain.json (streamed, in the worker). */
   exportTo(out: string): Promise<{ count: number; head: Uint8Array | null }> {
     return this.request({ op: 'export', out });

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ChainFileReader, exportChainFile, type ChainFormat } from './chainFile';
 import { decodeEvent } from './decode';
 import type { ChainEvent, ChainLogHeader } from './event';
+import { toHex } from './hash';
 import { ChainVerifier, withBrokenLine } from './verify';
 import type { ViewFilter, ViewIntegrity, ViewProgress, ViewReply, ViewRequest, ViewRow } from './viewProtocol';
 
@@ -178,11 +179,27 @@ function filter(f: ViewFilter): Int32Array {
   return Int32Array.from(out);
 }
 
+function findHash(prefix: string, limit: number): number[] {
+  const out: number[] = [];
+  const r = ChainFileReader.openAt(file, format, offsets[0] ?? 0, 0);
+  try {
+    for (let i = 0; i < count && out.length < limit; i++) {
+      const ev = r.next();
+      if (!ev) break;
+      if (toHex(ev.hash).startsWith(prefix)) out.push(i);
+    }
+  } finally {
+    r.close();
+  }
+  return out;
+}
+
 function answer(req: ViewRequest): void {
   try {
     let value: unknown;
     if (req.op === 'rows') value = rows(req.indexes);
     else if (req.op === 'filter') value = filter(req.filter);
+    else if (req.op === 'find-hash') value = findHash(req.prefix, req.limit);
     else value = exportChainFile(file, req.out);
     port.postMessage({ kind: 'reply', id: req.id, ok: true, value } satisfies ViewReply);
   } catch (e) {

@@ -13,7 +13,9 @@ export interface ViewFilter {
 export type ViewRequest =
   | { op: 'rows'; id: number; indexes: number[] }
   | { op: 'filter'; id: number; filter: ViewFilter }
-  | { op: 'export'; id: number; out: string };
+  | { op: 'export'; id: number; out: string }
+  /** Indexes of up to `limit` events whose hash starts with `prefix` (lowercase hex). */
+  | { op: 'find-hash'; id: number; prefix: string; limit: number };
 
 export interface ViewRow {
   index: number;
