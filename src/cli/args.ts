@@ -16,6 +16,8 @@ const VALUE_OPTIONS = new Set([
   'chain-out',
   'timeout',
   'max-memory',
+  'keep',
+  'max-mb',
   'chain',
   'out',
   'actor-id',
@@ -38,7 +40,7 @@ export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   test: ['json', 'timeout', 'save', 'manifest', 'name'],
   check: ['json', 'activate-by-imports'],
   handlers: ['json'],
-  chain: ['json', 'out', 'listing'],
+  chain: ['json', 'out', 'listing', 'keep', 'max-mb'],
   lsp: ['stdio'],
   mcp: ['root'],
 };

@@ -5,13 +5,27 @@ import { alignedListing, unifiedListing } from '../runtime/chain/listing';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
 import { escapeControlChars } from '../runtime/text/escape';
-import { UsageError, requirePositional, type ParsedArgs } from './args';
+import { UsageError, numberOption, requirePositional, type ParsedArgs } from './args';
+import { cleanChains, DEFAULT_RETENTION } from '../runtime/chain/retention';
 import { eventJson, eventLine } from './run';
 
 export function runChainCommand(rest: string[], args: ParsedArgs): number {
   const [sub, ...files] = rest;
   const json = args.flags.has('json');
   switch (sub) {
+    case 'clean': {
+      // Old run logs of one .theater/chains folder: the newest are kept by count and total size.
+      const dir = requirePositional(files, 'a .theater/chains folder', 'chain clean');
+      const keep = numberOption(args, 'keep') ?? DEFAULT_RETENTION.keep;
+      const maxMb = numberOption(args, 'max-mb');
+      const r = cleanChains(dir, { keep, maxBytes: maxMb !== undefined ? maxMb * 2 ** 20 : DEFAULT_RETENTION.maxBytes });
+      if (json) process.stdout.write(JSON.stringify({ removed: r.removed, kept: r.kept, kept_bytes: r.keptBytes }) + '\n');
+      else
+        process.stdout.write(
+          `${dir}: removed ${r.removed.length} old chain logs, kept ${r.kept} (${(r.keptBytes / 2 ** 20).toFixed(1)} MiB)\n`,
+        );
+      return 0;
+    }
     case 'verify': {
       const file = requirePositional(files, 'a chain file', 'chain verify');
       // One pass over a file of any size. Intact means exactly what was written: a broken line fails

@@ -25,6 +25,8 @@ Commands:
   check <manifest.toml | world.wit | component.wasm> [--json]
                                       report every problem as file:line:col
   handlers [--json]                   the registered handlers, interfaces, versions, config keys
+  chain clean <dir> [--keep N] [--max-mb M]
+                                      remove the oldest run logs of a .theater/chains folder
   chain verify <file>                 verify hashes and parent links (chain.json or .chain.jsonl)
   chain show <file> [--json]          decode every event
   chain diff <a> <b> [--json | --listing]

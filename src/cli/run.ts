@@ -1,10 +1,12 @@
 // `theater run` and `theater replay`: run init, stream each event as it is recorded, stop, export.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeEvent } from '../runtime/chain/decode';
 import type { ChainEvent } from '../runtime/chain/event';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
 import { exportChainFile } from '../runtime/chain/chainFile';
+import { largeChainWarning } from '../runtime/chain/retention';
 import type { ReplayReport, ReplaySide } from '../runtime/host/replay';
 import { startActor, type ActorSession } from '../runtime/host/session';
 import { isTheaterManifestName, notAManifestMessage } from '../runtime/manifest/identify';
@@ -47,6 +49,14 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boo
   await Promise.race([initDone, session.done()]);
   const outcome = await session.stop('run finished');
   process.off('SIGINT', stopOnSignal);
+  let size = 0;
+  try {
+    size = fs.statSync(session.logPath).size;
+  } catch {
+    /* no log to measure */
+  }
+  const warning = largeChainWarning(session.logPath, outcome.eventCount, size);
+  if (warning) process.stderr.write(`warning: ${escapeControlChars(warning)}\n`);
   return outcome.status === 'failed' ? { ok: false, error: outcome.error ?? 'the actor failed' } : { ok: true };
 }
 

@@ -151,6 +151,10 @@ export class Controller implements vscode.Disposable {
         manifestPath: uri.fsPath,
         callTimeoutMs: this.config(uri).get<number>('callTimeoutMs', 30000),
         maxMemoryMiB: this.config(uri).get<number>('maxMemoryMiB', 256),
+        retention: {
+          keep: this.config(uri).get<number>('chainRetention.keep', 200),
+          maxBytes: this.config(uri).get<number>('chainRetention.maxMB', 1024) * 2 ** 20,
+        },
         activateByImports: this.config(uri).get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),

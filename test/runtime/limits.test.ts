@@ -7,7 +7,10 @@ import { describe, test } from 'node:test';
 import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import { capMemory, MemoryCapError } from '../../src/runtime/component/memoryCap';
-import { actorCopy, runToEnd } from '../helpers/actors';
+import { ChainLogWriter } from '../../src/runtime/chain/log';
+import { TheaterError } from '../../src/runtime/host/api';
+import { startActor } from '../../src/runtime/host/session';
+import { actorCopy, dataDir, runToEnd } from '../helpers/actors';
 
 function verified(logPath: string): string[] {
   const { events } = loadChainFile(logPath);
@@ -40,5 +43,34 @@ describe('time limits and the memory cap', () => {
     const mod = (min: number) => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, min]);
     assert.deepEqual([...capMemory(mod(1), 32).subarray(8)], [5, 4, 1, 1, 1, 32]);
     assert.throws(() => capMemory(mod(40), 32), MemoryCapError);
+  });
+});
+
+describe('disk full at start', () => {
+  test('a chain log on a full disk (/dev/full) is one sentence, and no actor starts', { skip: !fs.existsSync('/dev/full') }, async () => {
+    const manifest = await actorCopy('loop-actor');
+    await assert.rejects(
+      startActor({ manifestPath: manifest, dataDir, chainLogPath: '/dev/full' }),
+      (e: unknown) => e instanceof TheaterError && /Cannot write the chain log at \/dev\/full: the disk is full \(ENOSPC\)/.test(e.message),
+    );
+  });
+
+  test('a full disk in .theater/chains leaves no empty log behind', async () => {
+    const manifest = await actorCopy('loop-actor');
+    const chains = path.join(path.dirname(manifest), '.theater', 'chains');
+    fs.mkdirSync(chains, { recursive: true });
+    const realCreate = ChainLogWriter.create;
+    ChainLogWriter.create = () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    try {
+      await assert.rejects(
+        startActor({ manifestPath: manifest, dataDir }),
+        (e: unknown) => e instanceof TheaterError && /the disk is full \(ENOSPC\); free some space/.test(e.message),
+      );
+    } finally {
+      ChainLogWriter.create = realCreate;
+    }
+    assert.deepEqual(fs.readdirSync(chains), []);
   });
 });

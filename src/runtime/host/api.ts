@@ -23,6 +23,8 @@ export interface StartOptions {
   callTimeoutMs?: number;
   /** Cap on the guest's Wasm memory in MiB; default ACTOR_MEMORY_MAX_MIB (limits.ts). */
   maxMemoryMiB?: number;
+  /** Old run logs in the manifest's .theater/chains beyond this are removed at start; default DEFAULT_RETENTION. */
+  retention?: import('../chain/retention').RetentionPolicy;
   /** Theater's looser model: activate handlers by import matching alone, ignoring `[[handler]]`. */
   activateByImports?: boolean;
   /** Per-user data (content store) and transpile cache; default `~/.theater-vscode`. */

@@ -20,6 +20,10 @@ import { appendAfterTermination } from './recorder';
 import { createKillSwitchBuffer, SessionKillSwitch } from './killSwitch';
 import { ACTOR_HEAP_MAX_MIB, ACTOR_MEMORY_MAX_MIB, TERMINATE_GRACE_MS } from '../limits';
 import { WASM_PAGE_BYTES } from '../component/memoryCap';
+import { cleanChains, DEFAULT_RETENTION } from '../chain/retention';
+
+/** Logs of sessions that have not ended: retention never removes them. */
+const liveLogs = new Set<string>();
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 const INIT = 'theater:simple/actor.init';
@@ -356,6 +360,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (this.outcome) return;
     clearInterval(this.tailTimer);
     this.watcher?.close();
+    liveLogs.delete(path.resolve(this.logPath));
     this.readLog();
     o.eventCount = this.events.length;
     this.outcome = o;
@@ -533,6 +538,8 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
       // Named from manifest data: a safe file name, created exclusively (never another run's log).
       logPath = createChainLogExclusive(chainsDir, prepared.name, id, header);
     }
+    liveLogs.add(path.resolve(logPath));
+    if (!options.chainLogPath) cleanChains(chainsDir, options.retention ?? DEFAULT_RETENTION, liveLogs);
   } catch (e) {
     throw diskWriteError(e, 'the chain log', options.chainLogPath ?? chainsDir) ?? e;
   }
