@@ -32,10 +32,42 @@ export function eventJson(ev: ChainEvent, index: number): string {
   });
 }
 
-async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boolean; error?: string }> {
+/** Splits each stream's bytes into lines (UTF-8); `end` flushes what is left without a newline. */
+export function lineWriter(emit: (stream: 'stdout' | 'stderr', line: string) => void) {
+  const rest = { stdout: '', stderr: '' };
+  const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+  return {
+    write: (stream: 'stdout' | 'stderr', bytes: Uint8Array) => {
+      const lines = (rest[stream] + decoders[stream].decode(bytes, { stream: true })).split('\n');
+      rest[stream] = lines.pop() ?? '';
+      for (const l of lines) emit(stream, l);
+    },
+    end: () => {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const last = rest[stream] + decoders[stream].decode();
+        if (last) emit(stream, last);
+        rest[stream] = '';
+      }
+    },
+  };
+}
+
+interface DriveResult {
+  ok: boolean;
+  error?: string;
+  /** The code the guest passed to wasi:cli/exit. */
+  exitCode?: number;
+}
+
+async function drive(session: ActorSession, args: ParsedArgs): Promise<DriveResult> {
   const json = args.flags.has('json');
   session.on('event', (ev, i) => process.stdout.write((json ? eventJson(ev, i) : eventLine(ev, i)) + '\n'));
   session.on('log', (m) => process.stderr.write(`[${escapeControlChars(session.name)}] ${escapeControlCharsKeepLines(m)}\n`));
+  // The guest's stdout and stderr (wasi:cli), line by line as they are recorded, beside its log.
+  const output = lineWriter((stream, line) =>
+    process.stderr.write(`[${escapeControlChars(session.name)}${stream === 'stderr' ? ' stderr' : ''}] ${escapeControlChars(line)}\n`),
+  );
+  session.on('output', output.write);
   const stopOnSignal = () => {
     void session.stop('interrupted (SIGINT)');
   };
@@ -44,7 +76,9 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boo
   // init either finishes (then we stop the actor ourselves) or the session ends on its own.
   await Promise.race([initDone, session.done()]);
   const outcome = await session.stop('run finished');
+  output.end();
   process.off('SIGINT', stopOnSignal);
+  if (outcome.exitCode !== undefined) return { ok: outcome.exitCode === 0, exitCode: outcome.exitCode };
   return outcome.status === 'failed' ? { ok: false, error: outcome.error ?? 'the actor failed' } : { ok: true };
 }
 
@@ -67,16 +101,23 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
   });
   const result = await drive(session, args);
   exportChain(session.logPath, args.options.get('chain-out'));
-  const summary = escapeControlChars(
-    `${session.name}: ${result.ok ? 'init returned Ok' : `failed: ${result.error}`}; ${session.events.length} events in ${session.logPath}`,
-  );
+  const how =
+    result.exitCode !== undefined ? `exited with code ${result.exitCode}` : result.ok ? 'init returned Ok' : `failed: ${result.error}`;
+  const summary = escapeControlChars(`${session.name}: ${how}; ${session.events.length} events in ${session.logPath}`);
   if (args.flags.has('json'))
     process.stdout.write(
-      stringifyLossless({ done: true, ok: result.ok, error: result.error ?? null, events: session.events.length, log: session.logPath }) +
-        '\n',
+      stringifyLossless({
+        done: true,
+        ok: result.ok,
+        error: result.error ?? null,
+        ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+        events: session.events.length,
+        log: session.logPath,
+      }) + '\n',
     );
   else process.stderr.write(summary + '\n');
-  return result.ok ? 0 : 1;
+  // An actor that called wasi:cli/exit ends `theater run` with its code, as a program would.
+  return result.exitCode ?? (result.ok ? 0 : 1);
 }
 
 export async function runReplay(rest: string[], args: ParsedArgs): Promise<number> {

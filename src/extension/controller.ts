@@ -83,6 +83,9 @@ export class Controller implements vscode.Disposable {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.output.appendLine(`[start] ${message}`);
+      // Every unresolved import, not only the first (the notification shows the first).
+      const more = (e as { more?: readonly string[] }).more ?? [];
+      for (const m of more) this.output.appendLine(`[start] ${m}`);
       void vscode.window.showErrorMessage(`Theater: ${message}`, 'Show Problem').then((b) => {
         if (b) void vscode.window.showTextDocument(uri).then(() => vscode.commands.executeCommand('workbench.actions.view.problems'));
       });
@@ -107,6 +110,11 @@ export class Controller implements vscode.Disposable {
       this.chains.touched(session.id);
     });
     session.on('log', (m: string) => this.output.appendLine(`[${session.name}] ${m}`));
+    // The guest's stdout/stderr (wasi:cli) in an output channel of its own, per actor name.
+    const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+    session.on('output', (stream: 'stdout' | 'stderr', bytes: Uint8Array) => {
+      this.actorChannel(session.name).append(decoders[stream].decode(bytes, { stream: true }));
+    });
     session.on('status', () => {
       this.actors.update();
       this.updateStatus();
@@ -309,6 +317,19 @@ export class Controller implements vscode.Disposable {
     }
     if (!manifest) return undefined;
     return this.startActor(manifest, chainFile);
+  }
+
+  private readonly actorChannels = new Map<string, vscode.OutputChannel>();
+
+  /** `Theater: <actor>`: the actor's stdout and stderr, created on its first output. */
+  actorChannel(name: string): vscode.OutputChannel {
+    let c = this.actorChannels.get(name);
+    if (!c) {
+      c = vscode.window.createOutputChannel(`Theater: ${name}`);
+      this.actorChannels.set(name, c);
+      this.disposables.push(c);
+    }
+    return c;
   }
 
   dispose(): void {

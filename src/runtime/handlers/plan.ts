@@ -25,6 +25,7 @@ export type PlanProblemCode =
   | 'import-compatible'
   | 'handler-unused'
   | 'missing-actor-export'
+  | 'handler-sandboxed'
   | 'handler-unimplemented';
 
 export interface PlanProblem {
@@ -60,6 +61,7 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
   const bindings: ImportBinding[] = [];
   const problems: PlanProblem[] = [];
   const used = new Set<string>();
+  const hinted = new Set<string>();
 
   for (const imp of world.imports) {
     if (imp.kind !== 'instance') continue; // type-only imports need nothing from a handler
@@ -67,12 +69,13 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
     if (res.status === 'unresolved') {
       if (res.sameInterface.length > 0) {
         const registered = res.sameInterface.map((p) => qualifiedName(p.iface));
+        const by = res.sameInterface.map((p) => `${qualifiedName(p.iface)} by the \`${p.handler.type}\` handler`).join(', ');
         problems.push({
           code: 'import-version-mismatch',
           severity: 'error',
           importName: imp.name,
           registered,
-          message: `The component imports ${imp.name}, but no registered handler provides a compatible version (registered: ${registered.join(', ')}); rebuild the component against ${registered[0]}.`,
+          message: `The component imports ${imp.name}, but no registered handler provides a compatible version (registered: ${by}); rebuild the component against ${registered[0]}.`,
         });
       } else {
         problems.push({
@@ -96,7 +99,19 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
       });
       continue;
     }
-    if (!isAvailable(handler) && !options.replay) {
+    const sandboxed = !isAvailable(handler) && handler.sandboxedWhenUnlisted;
+    if (handler.unlistedHint && !listed.has(handler.type) && !hinted.has(handler.type) && (sandboxed || handler.alwaysAvailable)) {
+      // One hint per handler: what an unlisted handler gives, and how to grant more.
+      hinted.add(handler.type);
+      problems.push({
+        code: 'handler-sandboxed',
+        severity: 'hint',
+        importName: imp.name,
+        handlerType: handler.type,
+        message: `The component imports ${imp.name}; ${handler.unlistedHint}`,
+      });
+    }
+    if (!isAvailable(handler) && !sandboxed && !options.replay) {
       problems.push({
         code: 'handler-not-listed',
         severity: 'error',

@@ -12,6 +12,8 @@ export interface ActorOutcome {
   state?: Uint8Array | null;
   /** Number of events in the chain (the log on disk holds all of them). */
   eventCount: number;
+  /** The code the guest passed to wasi:cli/exit, when it exited that way. */
+  exitCode?: number;
 }
 
 export interface StartOptions {
@@ -37,6 +39,8 @@ export interface ActorSessionEvents {
   event: (event: ChainEvent, index: number) => void;
   /** theater:simple/runtime log output. */
   log: (message: string) => void;
+  /** The guest's stdout/stderr (wasi:cli), emitted once the write is in the chain. */
+  output: (stream: 'stdout' | 'stderr', bytes: Uint8Array) => void;
   status: (status: ActorStatus) => void;
   exit: (outcome: ActorOutcome) => void;
 }
@@ -63,6 +67,8 @@ export class TheaterError extends Error {
     message: string,
     readonly code: string,
     readonly file?: string,
+    /** Further problems of the same kind, one sentence each (every unresolved import, not only the first). */
+    readonly more: readonly string[] = [],
   ) {
     super(message);
     this.name = 'TheaterError';

@@ -3,7 +3,7 @@
 // numbered handles, `result` values become return/throw, and inputs and outputs are encoded as
 // Theater's typed values for the chain.
 import { camelCase, encodeParams, encodeTyped } from '../chain/typedValue';
-import type { FunctionSpec, HostFunction, InterfaceSpec } from '../handlers/types';
+import { ActorExit, type FunctionSpec, type HostFunction, type InterfaceSpec } from '../handlers/types';
 import type { WitType } from '../wit/types';
 
 const HOST = Symbol('theater.host');
@@ -198,6 +198,8 @@ function makeCall(o: BindOptions, spec: FunctionSpec): (...args: unknown[]) => u
     // Wrapping numbers the handles; encode the host value afterwards so the chain carries them.
     const jsOut = liftNeeded ? mapResources(spec.result, hostOut, wrap) : hostOut;
     record(importName, spec.name, inputJson, spec.result ? encodeTyped(spec.result, hostOut) : '{"Tuple":[]}');
+    // wasi:cli/exit: recorded, then the guest never continues (live and in replay).
+    if (spec.exitCode) throw new ActorExit(spec.exitCode(hostArgs));
     if (isResult) {
       const r = jsOut as { tag: 'ok' | 'err'; val: unknown };
       if (r.tag === 'err') throw { payload: r.val };

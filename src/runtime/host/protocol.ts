@@ -39,6 +39,10 @@ export type WorkerToMain =
   | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number }
   | { kind: 'call-done'; ok: false; error: string; ms: number }
   | { kind: 'shutdown-requested' }
+  /** The guest called wasi:cli/exit: the call was recorded, the instance is done. */
+  | { kind: 'exited'; code: number; ms: number }
+  /** The guest wrote to stdout/stderr (posted after the write is in the chain). */
+  | { kind: 'output'; stream: 'stdout' | 'stderr'; bytes: Uint8Array }
   | { kind: 'replay-report'; report: unknown }
   | DebugStopped
   | { kind: 'closed' }

@@ -107,7 +107,11 @@ function fixedResultLength(spec: FunctionSpec, hostArgs: unknown[]): bigint | un
 
 const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}…` : s);
 
-export function createReplayAnswerer(chainPath: string): ReplaySession {
+/**
+ * @param rerecord records an event of the recording verbatim: the permission denials a handler
+ * recorded next to a call are replayed as they were (no handler runs to record them).
+ */
+export function createReplayAnswerer(chainPath: string, rerecord?: (eventType: string, data: Uint8Array) => void): ReplaySession {
   const loaded = loadChainFile(chainPath);
   const expected: Expected[] = loaded.events
     .filter((e) => e.eventType !== 'replay-summary')
@@ -129,7 +133,10 @@ export function createReplayAnswerer(chainPath: string): ReplaySession {
   const answer: CallAnswerer = (importName, spec, hostArgs, inputJson) => {
     const wanted = `${importName}/${spec.name}`;
     // Denials are recorded by the handler next to the call; a replay re-answers only the call itself.
-    while (cursor < hostCalls.length && hostCalls[cursor]!.payload.function === 'permission-denied') cursor++;
+    while (cursor < hostCalls.length && hostCalls[cursor]!.payload.function === 'permission-denied') {
+      const denial = hostCalls[cursor++]!.event;
+      rerecord?.(denial.eventType, denial.data);
+    }
     const next = hostCalls[cursor];
     if (!next) {
       throw new Error(`replay exhausted: the actor called ${wanted}, but the recording has no more host calls`);

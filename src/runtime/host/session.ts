@@ -41,6 +41,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private callTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private initState: Uint8Array | null | undefined;
+  /** Set when the guest called wasi:cli/exit. */
+  exitCode: number | undefined;
 
   constructor(
     readonly id: string,
@@ -139,6 +141,18 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           this.fail(m.error);
         }
         break;
+      case 'output':
+        this.readLog(); // the write is on disk before this message was sent
+        this.emit('output', m.stream, m.bytes);
+        break;
+      case 'exited':
+        clearTimeout(this.callTimer);
+        this.readLog();
+        this.lastCallMs = m.ms;
+        this.exitCode = m.code;
+        this.setStatus('idle');
+        void this.stop();
+        break;
       case 'replay-report':
         this.readLog();
         this.replayReport = m.report as ReplayReport;
@@ -159,7 +173,12 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.complete(
           this.failure
             ? { status: 'failed', error: this.failure, eventCount: this.events.length }
-            : { status: 'stopped', state: this.initState ?? null, eventCount: this.events.length },
+            : {
+                status: 'stopped',
+                state: this.initState ?? null,
+                eventCount: this.events.length,
+                ...(this.exitCode !== undefined ? { exitCode: this.exitCode } : {}),
+              },
         );
         break;
     }
