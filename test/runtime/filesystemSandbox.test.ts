@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { filesystemHandler } from '../../src/runtime/handlers/filesystem';
 import { planActor } from '../../src/runtime/handlers/plan';
+import type { HandlerContext } from '../../src/runtime/handlers/types';
 import { resolveInside } from '../../src/runtime/handlers/sandboxPath';
 import { tempDir } from '../helpers/actors';
 
@@ -87,5 +89,54 @@ describe('the plan for WASI toolchain imports', () => {
     assert.equal(errors.length, 2, 'both at once');
     assert.match(errors[0]!, /wasi:cli\/stdout@0\.3\.0.*wasi:cli\/stdout@0\.2\.3 by the `wasi-cli` handler/);
     assert.match(errors[1]!, /wasi:io\/streams@0\.3\.0.*wasi:io\/streams@0\.2\.3 by the `wasi-io` handler/);
+  });
+});
+
+describe('theater:simple/filesystem', () => {
+  const dir = fs.realpathSync(tempDir('simple-fs'));
+  fs.writeFileSync(path.join(dir, 'outside.txt'), 'secret');
+  const denials: string[] = [];
+  const ctx = {
+    manifestDir: dir,
+    recordDenial: (iface: string, op: string, subject: string) => denials.push(`${iface} ${op} ${subject}`),
+  } as unknown as HandlerContext;
+  const fns = filesystemHandler
+    .create(ctx, { path: 'folder', new_dir: false, allowed_commands: ['echo'] })
+    .functions('theater:simple/filesystem');
+
+  test('write, read, list, exists and delete inside the folder', () => {
+    assert.deepEqual(fns['create-dir']!('notes'), { tag: 'ok', val: undefined });
+    assert.deepEqual(fns['write-file']!('notes/a.txt', 'hello'), { tag: 'ok', val: undefined });
+    assert.deepEqual(fns['read-file']!('notes/a.txt'), { tag: 'ok', val: new Uint8Array(Buffer.from('hello')) });
+    assert.deepEqual(fns['list-files']!('notes'), { tag: 'ok', val: ['a.txt'] });
+    assert.deepEqual(fns['path-exists']!('notes/a.txt'), { tag: 'ok', val: true });
+    assert.deepEqual(fns['delete-file']!('notes/a.txt'), { tag: 'ok', val: undefined });
+    assert.deepEqual(fns['path-exists']!('notes/a.txt'), { tag: 'ok', val: false });
+    assert.equal(fs.existsSync(path.join(dir, 'folder', 'notes')), true, 'the folder is `path`, relative to the manifest');
+  });
+
+  test('escapes get an err and a recorded denial; only allowed commands run, without a shell', () => {
+    denials.length = 0;
+    const r = fns['read-file']!('../outside.txt') as { tag: string; val: string };
+    assert.equal(r.tag, 'err');
+    assert.match(r.val, /leads out of the actor's folder/);
+    assert.equal((fns['write-file']!('/tmp/x', 'x') as { tag: string }).tag, 'err');
+    const denied = fns['execute-command']!('', 'cat', ['../outside.txt']) as { tag: string; val: string };
+    assert.match(denied.val, /Command 'cat' not in allowed commands: echo/);
+    assert.deepEqual(fns['execute-command']!('', 'echo', ['hi; rm -rf x']), {
+      tag: 'ok',
+      val: { tag: 'success', val: { stdout: 'hi; rm -rf x\n', stderr: '', exitCode: 0 } },
+    });
+    assert.deepEqual(denials, [
+      'theater:simple/filesystem read-file ../outside.txt',
+      'theater:simple/filesystem write-file /tmp/x',
+      'theater:simple/filesystem execute-command cat',
+    ]);
+  });
+
+  test('unlisted (no table): no preopened folder and every simple call refused', () => {
+    const sandbox = filesystemHandler.create(ctx, {});
+    assert.deepEqual(sandbox.functions('wasi:filesystem/preopens')['get-directories']!(), []);
+    assert.equal((sandbox.functions('theater:simple/filesystem')['read-file']!('a') as { tag: string }).tag, 'err');
   });
 });
