@@ -13,6 +13,7 @@ import { verifyChain } from '../../src/runtime/chain/verify';
 import { startActor } from '../../src/runtime/host/session';
 import { validateManifestFile } from '../../src/runtime/validation/manifest';
 import { actorCopy, buildNativeActors, dataDir, runToEnd } from '../helpers/actors';
+import { projectRoot } from '../helpers/shared';
 
 /** Skips the test when the real-toolchain actors could not be built; true when it may go on. */
 async function native(t: TestContext): Promise<boolean> {
@@ -149,6 +150,18 @@ describe('real-toolchain actors', () => {
       delete process.env.THEATER_RUST_VAR;
       delete process.env.THEATER_RUST_SECRET;
     }
+  });
+
+  test('JavaScript (componentize-js): console.log and console.error on an upstream-style manifest', async (t) => {
+    // Needs no apt: built whenever npm installed componentize-js.
+    await buildNativeActors();
+    if (!fs.existsSync(path.join(projectRoot, 'test-actors', 'js-actor', 'js-actor.wasm'))) return t.skip('js-actor was not built');
+    const manifest = await actorCopy('js-actor');
+    const { outcome, out } = await runAndReplay(manifest);
+    assert.equal(outcome.status, 'stopped', outcome.error);
+    assert.equal(text(outcome.state), 'js ok: 0 state bytes');
+    assert.equal(out.stdout, 'hello from JavaScript\n');
+    assert.equal(out.stderr, 'JS writes to stderr\n');
   });
 
   test('Rust wasm32-unknown-unknown with hand-written canonical ABI: log and a seeded u64', async (t) => {
