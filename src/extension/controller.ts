@@ -20,6 +20,8 @@ function runtime(): Runtime {
   return runtimeModule;
 }
 
+const OUTPUT_TAIL_CHARS = 65536;
+
 export class Controller implements vscode.Disposable {
   readonly chains = new ChainTreeProvider();
   readonly actors = new ActorsTreeProvider();
@@ -113,7 +115,11 @@ export class Controller implements vscode.Disposable {
     // The guest's stdout/stderr (wasi:cli) in an output channel of its own, per actor name.
     const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
     session.on('output', (stream: 'stdout' | 'stderr', bytes: Uint8Array) => {
-      this.actorChannel(session.name).append(decoders[stream].decode(bytes, { stream: true }));
+      const text = decoders[stream].decode(bytes, { stream: true });
+      this.actorChannel(session.name).append(text);
+      // The tail of what the channel shows, bounded (tests and tooltips read it; the channel keeps all).
+      const tail = (this.outputTails.get(session.name) ?? '') + text;
+      this.outputTails.set(session.name, tail.length > OUTPUT_TAIL_CHARS ? tail.slice(-OUTPUT_TAIL_CHARS) : tail);
     });
     session.on('status', () => {
       this.actors.update();
@@ -320,6 +326,12 @@ export class Controller implements vscode.Disposable {
   }
 
   private readonly actorChannels = new Map<string, vscode.OutputChannel>();
+  private readonly outputTails = new Map<string, string>();
+
+  /** The last (up to 64 Ki characters) of an actor's stdout and stderr, as its output channel shows them. */
+  actorOutput(name: string): string {
+    return this.outputTails.get(name) ?? '';
+  }
 
   /** `Theater: <actor>`: the actor's stdout and stderr, created on its first output. */
   actorChannel(name: string): vscode.OutputChannel {
