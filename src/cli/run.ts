@@ -52,6 +52,9 @@ export function lineWriter(emit: (stream: 'stdout' | 'stderr', line: string) => 
   };
 }
 
+/** Start-up progress (transpiling) on stderr, so a long first start says what it waits for. */
+const progress = (m: string) => process.stderr.write(`theater: ${escapeControlChars(m)}…\n`);
+
 interface DriveResult {
   ok: boolean;
   error?: string;
@@ -98,6 +101,7 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
     ...(args.flags.has('activate-by-imports') ? { activateByImports: true } : {}),
     ...(args.options.has('actor-id') ? { actorId: args.options.get('actor-id')! } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
+    onProgress: progress,
   });
   const result = await drive(session, args);
   exportChain(session.logPath, args.options.get('chain-out'));
@@ -130,6 +134,7 @@ export async function runReplay(rest: string[], args: ParsedArgs): Promise<numbe
     replayChainPath: path.resolve(chain),
     ...(timeout ? { callTimeoutMs: timeout } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
+    onProgress: progress,
   });
   await drive(session, args);
   exportChain(session.logPath, args.options.get('chain-out'));

@@ -74,6 +74,7 @@ export class Controller implements vscode.Disposable {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
     let session: ActorSession;
+    let busy: vscode.Disposable | undefined;
     try {
       session = await runtime().startActor({
         manifestPath: uri.fsPath,
@@ -81,6 +82,12 @@ export class Controller implements vscode.Disposable {
         activateByImports: this.config().get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),
+        // A first start transpiles the component (seconds for a componentize-js one): say so while it runs.
+        onProgress: (m) => {
+          this.output.appendLine(`[start] ${m}`);
+          busy?.dispose();
+          busy = vscode.window.setStatusBarMessage(`$(sync~spin) Theater: ${m}…`);
+        },
       });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -92,6 +99,8 @@ export class Controller implements vscode.Disposable {
         if (b) void vscode.window.showTextDocument(uri).then(() => vscode.commands.executeCommand('workbench.actions.view.problems'));
       });
       return undefined;
+    } finally {
+      busy?.dispose();
     }
     this.track(session, replayChain);
     return session;

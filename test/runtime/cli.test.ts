@@ -92,6 +92,21 @@ describe('theater CLI', { skip }, () => {
     assert.match(r.stderr, /^\[rust-wasi-actor stderr\] Rust writes to stderr$/m);
   });
 
+  test('run: a first start says it is transpiling; a cached start does not', async () => {
+    const manifest = await actorCopy('wasi-random-test');
+    const fresh = tempDir('cli-transpile');
+    const run = () => spawnSync(process.execPath, [bin, 'run', manifest, '--data-dir', fresh], { encoding: 'utf8' });
+    const first = run();
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(
+      first.stderr,
+      /^theater: transpiling wasi-random-test's component \(0\.0 MB\) for its first start; later starts use the cache…$/m,
+    );
+    const second = run();
+    assert.equal(second.status, 0, second.stderr);
+    assert.doesNotMatch(second.stderr, /transpiling/);
+  });
+
   test('check: file:line:col: severity: message [code], exit 1 on errors', async () => {
     const manifest = await actorCopy('unlisted-random-actor');
     const r = theater(['check', manifest]);

@@ -30,6 +30,8 @@ export interface StartOptions {
   actorId?: string;
   /** Replay: answer every host import from this recorded chain (Theater chain.json or our log). */
   replayChainPath?: string;
+  /** Progress before the actor runs, one sentence each (the first start transpiles the component). */
+  onProgress?: (message: string) => void;
   /** Under a debugger: the DebugController's shared buffer; the worker pauses at events when told. */
   debugControl?: SharedArrayBuffer;
 }

@@ -326,7 +326,11 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
   const cacheDir = path.join(dataDir, 'cache');
   let transpiled;
   try {
-    transpiled = await transpileCached(prepared.componentBytes, cacheDir);
+    transpiled = await transpileCached(prepared.componentBytes, cacheDir, (n) =>
+      options.onProgress?.(
+        `transpiling ${prepared.name}'s component (${(n / 2 ** 20).toFixed(1)} MB) for its first start; later starts use the cache`,
+      ),
+    );
   } catch (e) {
     throw diskWriteError(e, 'the transpiled component', cacheDir) ?? e;
   }
