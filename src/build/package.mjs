@@ -1,10 +1,12 @@
 // Builds theater-vscode.vsix from a staging folder that holds exactly what the extension loads:
-// the bundles, grammar, media, and jco's transpiler (run time only: not binaryen, not jco's CLI).
+// the bundles (minified, no source maps), grammars, media, and jco's transpiler (run time only: not
+// binaryen, not jco's CLI).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { bundle } from './bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const stage = path.join(root, 'out', 'vsix-stage');
@@ -19,7 +21,12 @@ delete pkg.scripts;
 delete pkg.bin;
 writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2));
 for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, f), path.join(stage, f));
-for (const f of ['extension.js', 'server.js', 'actorWorker.js']) cpSync(path.join(root, 'dist', f), path.join(stage, 'dist', f));
+// Bundled again for the package: minified, without source maps (npm run build's dist/ keeps them for debugging).
+await bundle({
+  outdir: path.relative(root, path.join(stage, 'dist')),
+  production: true,
+  only: ['extension', 'server', 'actorWorker', 'debugAdapter', 'chainListing'],
+});
 cpSync(path.join(root, 'syntaxes'), path.join(stage, 'syntaxes'), { recursive: true });
 cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true });
 

@@ -5,10 +5,12 @@ import { wasiCliHandler } from './cli';
 import { environmentHandler } from './environment';
 import { filesystemHandler } from './filesystem';
 import { wasiIoHandler } from './io';
+import { messageServerHandler } from './messageServer';
 import { plannedHandlers } from './planned';
 import { randomHandler } from './random';
 import { runtimeHandler } from './runtime';
 import { storeHandler } from './store';
+import { supervisorHandler } from './supervisor';
 import { timingHandler } from './timing';
 import type { HandlerDefinition, InterfaceSpec } from './types';
 
@@ -39,6 +41,8 @@ const registered: HandlerDefinition[] = [
   wasiIoHandler,
   wasiCliHandler,
   filesystemHandler,
+  messageServerHandler,
+  supervisorHandler,
   replayHandler,
   ...plannedHandlers,
 ];

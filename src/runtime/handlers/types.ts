@@ -94,6 +94,11 @@ export interface HandlerContext {
   output(stream: 'stdout' | 'stderr', bytes: Uint8Array): void;
   /** The config of another handler the manifest lists (wasi-cli reads the environment handler's lists). */
   configOf(type: string): HandlerConfig | undefined;
+  /**
+   * Asks the runtime on the main thread (message-server, supervisor) and blocks this actor's worker
+   * until it answers. An effect on another actor is applied only after this call's event is on disk.
+   */
+  hostCall(op: string, args: unknown[]): unknown;
 }
 
 /**
