@@ -3,6 +3,7 @@
 //   actor.c  → clang --target=wasm32-wasi (reactor) → component with jco's preview1 reactor adapter
 //   actor.rs → /usr/bin/rustc --target wasm32-wasi (std; preview1 adapter) when world.wit imports no
 //              WASI itself, or --target wasm32-unknown-unknown when the actor says `// target: bare`
+//   actor.js → componentize-js (StarlingMonkey; features http and fetch-event disabled), needs no apt
 // The componentization uses jco's JS API (componentEmbed → componentNew), with the actor's world.wit
 // followed by wit/deps.wit as one WIT source (build.mjs's witSourceFor).
 //
@@ -16,6 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeError, witSourceFor, worldName } from './build.mjs';
@@ -27,14 +29,19 @@ const CLANG = 'clang';
 // Debian's rustc: the rustup toolchain first on PATH on these machines has no wasm32 target.
 const RUSTC = '/usr/bin/rustc';
 
-/** Folders of test-actors/ with an actor.c or actor.rs and a world.wit, sorted. */
+const SOURCES = ['actor.c', 'actor.rs', 'actor.js'];
+
+/** Folders of test-actors/ with an actor.c, actor.rs or actor.js and a world.wit, sorted. */
 export function listNativeActors() {
   return readdirSync(here, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(here, d.name, 'world.wit')))
-    .filter((d) => existsSync(join(here, d.name, 'actor.c')) || existsSync(join(here, d.name, 'actor.rs')))
+    .filter((d) => SOURCES.some((f) => existsSync(join(here, d.name, f))))
     .map((d) => d.name)
     .sort();
 }
+
+/** A JS actor needs only npm packages; C and Rust need the Debian toolchains. */
+const isJs = (name) => existsSync(join(here, name, 'actor.js'));
 
 let toolchains;
 /**
@@ -80,6 +87,12 @@ function adapterBytes() {
   return (adapter ??= readFileSync(join(jcoDir, 'lib', 'wasi_snapshot_preview1.reactor.wasm')));
 }
 
+function componentizeVersion() {
+  // ESM-only (its exports map has only an `import` condition): resolve it the ESM way.
+  const main = fileURLToPath(import.meta.resolve('@bytecodealliance/componentize-js'));
+  return `componentize-js ${JSON.parse(readFileSync(join(dirname(dirname(main)), 'package.json'), 'utf8')).version}`;
+}
+
 const versions = new Map();
 function versionOf(tool) {
   if (!versions.has(tool)) versions.set(tool, execFileSync(tool, ['--version'], { encoding: 'utf8' }).split('\n')[0]);
@@ -90,6 +103,9 @@ function versionOf(tool) {
 function recipe(name) {
   const dir = join(here, name);
   const out = join(dir, `.${name}.${process.pid}.core.wasm`);
+  if (isJs(name)) {
+    return { source: join(dir, 'actor.js'), tool: 'componentize-js', args: ['--disable', 'http', 'fetch-event'], out, adapter: false };
+  }
   if (existsSync(join(dir, 'actor.c'))) {
     return {
       source: join(dir, 'actor.c'),
@@ -136,6 +152,7 @@ export async function buildNativeActor(name) {
   const world = worldName(worldText);
   if (!world) throw new Error('its world.wit declares no world');
   const r = recipe(name);
+  if (isJs(name)) return componentizeJs(r.source, worldText, world);
   const compiled = spawnSync(r.tool, r.args, { encoding: 'utf8' });
   if (compiled.status !== 0) {
     throw new Error(`${r.tool} failed: ${(compiled.stderr || compiled.error?.message || '').trim().split('\n').slice(0, 6).join(' | ')}`);
@@ -150,6 +167,23 @@ export async function buildNativeActor(name) {
   }
 }
 
+/** componentize-js from its JS API; the WIT (world.wit + deps.wit) goes through a temp file. */
+async function componentizeJs(sourcePath, worldText, world) {
+  // preview2-shim ≥0.26 preopens nothing, so componentize-js's splicer (run through it) could not read
+  // the actor's source: give it the real root, for this build process only.
+  const { _setPreopens } = await import('@bytecodealliance/preview2-shim/filesystem');
+  _setPreopens({ '/': '/' });
+  const { componentize } = await import('@bytecodealliance/componentize-js');
+  const witPath = join(tmpdir(), `theater-${world}-${process.pid}.wit`);
+  writeFileSync(witPath, witSourceFor(worldText));
+  try {
+    const { component } = await componentize({ sourcePath, witPath, worldName: world, disableFeatures: ['http', 'fetch-event'] });
+    return component;
+  } finally {
+    rmSync(witPath, { force: true });
+  }
+}
+
 function inputHash(name) {
   const r = recipe(name);
   const h = createHash('sha256');
@@ -157,7 +191,7 @@ function inputHash(name) {
     h.update(readFileSync(f));
   }
   h.update(r.args.filter((a) => a !== r.out).join(' '));
-  h.update(versionOf(r.tool));
+  h.update(isJs(name) ? componentizeVersion() : versionOf(r.tool));
   if (r.adapter) h.update(adapterBytes());
   return h.digest('hex');
 }
@@ -171,14 +205,13 @@ export async function buildNativeActors({ only, force = false, quiet = false } =
   const say = quiet ? () => {} : (s) => console.log(s);
   const all = listNativeActors();
   const names = only?.length ? all.filter((n) => only.includes(n)) : all;
-  const tools = ensureToolchains({ quiet });
-  if (!tools.available) {
-    say(`real-toolchain actors (${names.join(', ')}) skipped: ${tools.reason}.`);
-    return { available: false, reason: tools.reason, results: [] };
-  }
+  const needTools = names.filter((n) => !isJs(n));
+  const tools = needTools.length ? ensureToolchains({ quiet }) : { available: true };
+  if (!tools.available) say(`real-toolchain actors (${needTools.join(', ')}) skipped: ${tools.reason}.`);
   const results = [],
     failures = [];
   for (const name of names) {
+    if (!isJs(name) && !tools.available) continue;
     const dir = join(here, name);
     const out = join(dir, `${name}.wasm`);
     const stamp = join(dir, '.build-hash');
@@ -204,7 +237,7 @@ export async function buildNativeActors({ only, force = false, quiet = false } =
     }
   }
   if (failures.length) throw new Error(failures.join('; ') + '.');
-  return { available: true, results };
+  return tools.available ? { available: true, results } : { available: false, reason: tools.reason, results };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -92,6 +92,7 @@ main(process.argv.slice(2)).then(
     // Unusable input (arguments, a manifest, a chain file, a path that is not a regular file): one sentence, exit 2.
     if (e instanceof UsageError || e instanceof TheaterError || e instanceof ChainFileError || e instanceof FileReadError) {
       process.stderr.write(`theater: ${escapeControlChars(e.message)}\n`);
+      if (e instanceof TheaterError) for (const m of e.more) process.stderr.write(`theater: ${escapeControlChars(m)}\n`);
       if (debug) process.stderr.write(`${e.stack}\n`);
       process.exitCode = 2;
     } else {

@@ -36,10 +36,45 @@ export function eventJson(ev: ChainEvent, index: number): string {
   });
 }
 
-async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boolean; error?: string }> {
+/** Splits each stream's bytes into lines (UTF-8); `end` flushes what is left without a newline. */
+export function lineWriter(emit: (stream: 'stdout' | 'stderr', line: string) => void) {
+  const rest = { stdout: '', stderr: '' };
+  const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+  return {
+    write: (stream: 'stdout' | 'stderr', bytes: Uint8Array) => {
+      const lines = (rest[stream] + decoders[stream].decode(bytes, { stream: true })).split('\n');
+      rest[stream] = lines.pop() ?? '';
+      for (const l of lines) emit(stream, l);
+    },
+    end: () => {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const last = rest[stream] + decoders[stream].decode();
+        if (last) emit(stream, last);
+        rest[stream] = '';
+      }
+    },
+  };
+}
+
+/** Start-up progress (transpiling) on stderr, so a long first start says what it waits for. */
+const progress = (m: string) => process.stderr.write(`theater: ${escapeControlChars(m)}…\n`);
+
+interface DriveResult {
+  ok: boolean;
+  error?: string;
+  /** The code the guest passed to wasi:cli/exit. */
+  exitCode?: number;
+}
+
+async function drive(session: ActorSession, args: ParsedArgs): Promise<DriveResult> {
   const json = args.flags.has('json');
   session.on('event', (ev, i) => process.stdout.write((json ? eventJson(ev, i) : eventLine(ev, i)) + '\n'));
   session.on('log', (m) => process.stderr.write(`[${escapeControlChars(session.name)}] ${escapeControlCharsKeepLines(m)}\n`));
+  // The guest's stdout and stderr (wasi:cli), line by line as they are recorded, beside its log.
+  const output = lineWriter((stream, line) =>
+    process.stderr.write(`[${escapeControlChars(session.name)}${stream === 'stderr' ? ' stderr' : ''}] ${escapeControlChars(line)}\n`),
+  );
+  session.on('output', output.write);
   const stopOnSignal = () => {
     void session.stop('interrupted (SIGINT)');
   };
@@ -48,6 +83,7 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boo
   // init either finishes (then we stop the actor ourselves) or the session ends on its own.
   await Promise.race([initDone, session.done()]);
   const outcome = await session.stop('run finished');
+  output.end();
   process.off('SIGINT', stopOnSignal);
   let size = 0;
   try {
@@ -57,6 +93,7 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boo
   }
   const warning = largeChainWarning(session.logPath, outcome.eventCount, size);
   if (warning) process.stderr.write(`warning: ${escapeControlChars(warning)}\n`);
+  if (outcome.exitCode !== undefined) return { ok: outcome.exitCode === 0, exitCode: outcome.exitCode };
   return outcome.status === 'failed' ? { ok: false, error: outcome.error ?? 'the actor failed' } : { ok: true };
 }
 
@@ -84,19 +121,27 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
     ...(args.flags.has('activate-by-imports') ? { activateByImports: true } : {}),
     ...(args.options.has('actor-id') ? { actorId: args.options.get('actor-id')! } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
+    onProgress: progress,
   });
   const result = await drive(session, args);
   exportChain(session.logPath, args.options.get('chain-out'));
-  const summary = escapeControlChars(
-    `${session.name}: ${result.ok ? 'init returned Ok' : `failed: ${result.error}`}; ${session.events.length} events in ${session.logPath}`,
-  );
+  const how =
+    result.exitCode !== undefined ? `exited with code ${result.exitCode}` : result.ok ? 'init returned Ok' : `failed: ${result.error}`;
+  const summary = escapeControlChars(`${session.name}: ${how}; ${session.events.length} events in ${session.logPath}`);
   if (args.flags.has('json'))
     process.stdout.write(
-      stringifyLossless({ done: true, ok: result.ok, error: result.error ?? null, events: session.events.length, log: session.logPath }) +
-        '\n',
+      stringifyLossless({
+        done: true,
+        ok: result.ok,
+        error: result.error ?? null,
+        ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+        events: session.events.length,
+        log: session.logPath,
+      }) + '\n',
     );
   else process.stderr.write(summary + '\n');
-  return result.ok ? 0 : 1;
+  // An actor that called wasi:cli/exit ends `theater run` with its code, as a program would.
+  return result.exitCode ?? (result.ok ? 0 : 1);
 }
 
 /** What kind of replay the flags ask for: plain, a fork (--until N --then live) or a what-if (--override N=JSON). */
@@ -129,6 +174,7 @@ export async function runReplay(rest: string[], args: ParsedArgs): Promise<numbe
     ...(timeout ? { callTimeoutMs: timeout } : {}),
     ...(maxMemory ? { maxMemoryMiB: maxMemory } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
+    onProgress: progress,
   };
   const chainPath = path.resolve(chain);
   const session =

@@ -25,6 +25,8 @@ function runtime(): Runtime {
   return runtimeModule;
 }
 
+const OUTPUT_TAIL_CHARS = 65536;
+
 /** A message shown to the user (kept, the last 100, so tests can see what the user saw). */
 export interface Notice {
   level: 'info' | 'warning' | 'error' | 'status';
@@ -146,6 +148,7 @@ export class Controller implements vscode.Disposable {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
     let session: ActorSession;
+    let busy: vscode.Disposable | undefined;
     try {
       session = await runtime().startActor({
         manifestPath: uri.fsPath,
@@ -158,14 +161,25 @@ export class Controller implements vscode.Disposable {
         activateByImports: this.config(uri).get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),
+        // A first start transpiles the component (seconds for a componentize-js one): say so while it runs.
+        onProgress: (m) => {
+          this.output.appendLine(`[start] ${m}`);
+          busy?.dispose();
+          busy = vscode.window.setStatusBarMessage(`$(sync~spin) Theater: ${m}…`);
+        },
       });
     } catch (e) {
       const message = escapeControlChars(e instanceof Error ? e.message : String(e));
       this.log(`[start] ${vscode.workspace.asRelativePath(uri)}: ${message}`);
+      // Every unresolved import, not only the first (the notification shows the first).
+      const more = (e as { more?: readonly string[] }).more ?? [];
+      for (const m of more) this.log(`[start] ${escapeControlChars(m)}`);
       void this.notify('error', `Theater: ${message}`, 'Show Problem').then((b) => {
         if (b) void vscode.window.showTextDocument(uri).then(() => vscode.commands.executeCommand('workbench.actions.view.problems'));
       });
       return undefined;
+    } finally {
+      busy?.dispose();
     }
     this.track(session, replayChain);
     return session;
@@ -187,6 +201,15 @@ export class Controller implements vscode.Disposable {
       this.actorCounts.mark(entry);
     });
     session.on('log', (m: string) => this.log(`[${name}] ${escapeControlCharsKeepLines(m)}`));
+    // The guest's stdout/stderr (wasi:cli) in an output channel of its own, per actor name.
+    const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+    session.on('output', (stream: 'stdout' | 'stderr', bytes: Uint8Array) => {
+      const text = decoders[stream].decode(bytes, { stream: true });
+      this.actorChannel(session.name).append(text);
+      // The tail of what the channel shows, bounded (tests and tooltips read it; the channel keeps all).
+      const tail = (this.outputTails.get(session.name) ?? '') + text;
+      this.outputTails.set(session.name, tail.length > OUTPUT_TAIL_CHARS ? tail.slice(-OUTPUT_TAIL_CHARS) : tail);
+    });
     session.on('status', () => {
       this.actors.update(entry);
       this.updateState();
@@ -606,6 +629,25 @@ export class Controller implements vscode.Disposable {
     }
     if (!manifest) return undefined;
     return this.startActor(manifest, chainFile);
+  }
+
+  private readonly actorChannels = new Map<string, vscode.OutputChannel>();
+  private readonly outputTails = new Map<string, string>();
+
+  /** The last (up to 64 Ki characters) of an actor's stdout and stderr, as its output channel shows them. */
+  actorOutput(name: string): string {
+    return this.outputTails.get(name) ?? '';
+  }
+
+  /** `Theater: <actor>`: the actor's stdout and stderr, created on its first output. */
+  actorChannel(name: string): vscode.OutputChannel {
+    let c = this.actorChannels.get(name);
+    if (!c) {
+      c = vscode.window.createOutputChannel(`Theater: ${name}`);
+      this.actorChannels.set(name, c);
+      this.disposables.push(c);
+    }
+    return c;
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 // component with the WASI preview1 reactor adapter jco ships. It uses printf, stderr, getentropy and
 // files; the canonical-ABI glue of theater:simple/actor#init is written by hand (no wit-bindgen).
 //
-// init state (text) → what it does:
+// init state (text; a JSON string from init_state has its quotes stripped) → what it does:
 //   none        print to stdout and stderr, 16 bytes of entropy, write greeting.txt, read it back
 //   "escape"    try to leave the preopened folder (.., absolute /.., a symlink named out-link) and report
 //   "exit:N"    print, then exit(N)
@@ -70,6 +70,10 @@ static unsigned int result[4];
 __attribute__((export_name("theater:simple/actor#init"))) unsigned int *init(int has_state, const char *state, size_t len) {
   used = 0;
   report[0] = 0;
+  if (has_state && len >= 2 && state[0] == '"' && state[len - 1] == '"') {
+    state++;
+    len -= 2;
+  }
   if (has_state && len > 5 && memcmp(state, "exit:", 5) == 0) {
     printf("exiting with %d\n", atoi(state + 5));
     fflush(stdout);

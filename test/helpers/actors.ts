@@ -18,6 +18,21 @@ export function buildActors(): Promise<void> {
   return built;
 }
 
+export interface NativeActors {
+  available: boolean;
+  /** Why the real-toolchain actors could not be built (no apt, not root): their tests skip with it. */
+  reason?: string;
+}
+let nativeBuilt: Promise<NativeActors> | undefined;
+
+/** Builds the real-toolchain actors (test-actors/build-native.mjs: cached by input hash). */
+export function buildNativeActors(): Promise<NativeActors> {
+  nativeBuilt ??= importEsm(pathToFileURL(path.join(projectRoot, 'test-actors', 'build-native.mjs')).href).then(
+    (m: { buildNativeActors: (o?: object) => Promise<NativeActors> }) => m.buildNativeActors({ quiet: true }),
+  );
+  return nativeBuilt;
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `theater-test-${prefix}-`));
 }

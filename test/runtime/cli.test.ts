@@ -12,6 +12,11 @@ import { projectRoot, sharedPath, skipUnlessShared } from '../helpers/shared';
 const bin = path.join(projectRoot, 'bin', 'theater');
 const built = fs.existsSync(path.join(projectRoot, 'dist', 'cli.js'));
 const skip = built ? false : 'dist/cli.js is missing; run `npm run build` first';
+/** The real-toolchain actors are built by `npm run build` when the toolchains could be installed. */
+const nativeSkip = () =>
+  fs.existsSync(path.join(projectRoot, 'test-actors', 'rust-wasi-actor', 'rust-wasi-actor.wasm'))
+    ? false
+    : 'the real-toolchain actors are not built (test-actors/build-native.mjs says why)';
 
 function theater(args: string[], cwd = projectRoot) {
   const r = spawnSync(process.execPath, [bin, ...args, '--data-dir', dataDir], { cwd, encoding: 'utf8', env: { ...process.env } });
@@ -68,6 +73,38 @@ describe('theater CLI', { skip }, () => {
     assert.match(bad.stderr, /needs a manifest\.toml/);
     const unknown = theater(['frobnicate']);
     assert.equal(unknown.code, 2);
+  });
+
+  test('run: names every unresolved import at once, as check does', async () => {
+    const r = theater(['run', await actorCopy('unknown-import-actor')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^theater: .*acme:widgets\/gizmo@1\.0\.0.*\[import-unresolved\]\ntheater: .*acme:widgets\/sprocket@1\.0\.0.*\[import-unresolved\]$/m,
+    );
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  test("run: the actor's stdout and stderr are shown live beside its log", { skip: nativeSkip() }, async () => {
+    const r = theater(['run', await actorCopy('rust-wasi-actor')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^\[rust-wasi-actor\] hello from Rust std$/m);
+    assert.match(r.stderr, /^\[rust-wasi-actor stderr\] Rust writes to stderr$/m);
+  });
+
+  test('run: a first start says it is transpiling; a cached start does not', async () => {
+    const manifest = await actorCopy('wasi-random-test');
+    const fresh = tempDir('cli-transpile');
+    const run = () => spawnSync(process.execPath, [bin, 'run', manifest, '--data-dir', fresh], { encoding: 'utf8' });
+    const first = run();
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(
+      first.stderr,
+      /^theater: transpiling wasi-random-test's component \(0\.0 MB\) for its first start; later starts use the cache…$/m,
+    );
+    const second = run();
+    assert.equal(second.status, 0, second.stderr);
+    assert.doesNotMatch(second.stderr, /transpiling/);
   });
 
   test("check and run hold a .toml to the manifest rule: Julia's Manifest.toml is refused in one sentence, exit 2", () => {

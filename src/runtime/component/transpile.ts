@@ -51,7 +51,15 @@ export function sha256(bytes: Uint8Array): string {
 // esbuild would rewrite a literal import() into require(); jco-transpile is ESM-only.
 const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
 
-export async function transpileCached(bytes: Uint8Array, cacheRoot: string): Promise<TranspiledComponent> {
+/**
+ * @param onTranspile called once before a cache miss is transpiled (a 12 MB componentize-js component
+ * takes seconds), so the CLI and VS Code can say what the wait is.
+ */
+export async function transpileCached(
+  bytes: Uint8Array,
+  cacheRoot: string,
+  onTranspile?: (componentBytes: number) => void,
+): Promise<TranspiledComponent> {
   const hash = sha256(bytes);
   const dir = path.join(cacheRoot, `jco-${jcoVersion()}-glue${GLUE_PATCH_LEVEL}`, hash);
   const metaFile = path.join(dir, 'meta.json');
@@ -59,6 +67,7 @@ export async function transpileCached(bytes: Uint8Array, cacheRoot: string): Pro
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as CacheMeta;
     return { sha256: hash, dir, initTakesParams: meta.initTakesParams, wit: meta.wit, cached: true, transpileMs: 0 };
   }
+  onTranspile?.(bytes.length);
   const t0 = performance.now();
   const jco = await importEsm('@bytecodealliance/jco-transpile');
   const tools = await importEsm('@bytecodealliance/jco-transpile/wasm-tools');

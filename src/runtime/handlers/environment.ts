@@ -1,7 +1,7 @@
 // theater:simple/environment with Theater's allow/deny rules. A denial is recorded as its own event
 // and the guest gets the benign value (none / false / an empty list).
 import { t } from '../wit/types';
-import type { HandlerConfig, HandlerDefinition } from './types';
+import type { HandlerConfig, HandlerContext, HandlerDefinition } from './types';
 
 const IFACE = 'theater:simple/environment';
 
@@ -18,6 +18,20 @@ export function isVariableAllowed(config: HandlerConfig, name: string): boolean 
   const prefixes = config.allowed_prefixes as string[] | undefined;
   if (prefixes !== undefined) return prefixes.some((p) => name.startsWith(p));
   return true;
+}
+
+/**
+ * What list-vars answers: every allowed host variable, sorted, when the table says allow_list_all;
+ * otherwise none, with the denial recorded. wasi:cli's get-environment answers the same.
+ */
+export function allowedVariables(ctx: HandlerContext, config: HandlerConfig): Array<[string, string]> {
+  if (config.allow_list_all !== true) {
+    ctx.recordDenial(IFACE, 'list-vars', '*', 'Listing environment variables is not permitted; set allow_list_all = true');
+    return [];
+  }
+  return Object.entries(process.env)
+    .filter((e): e is [string, string] => typeof e[1] === 'string' && isVariableAllowed(config, e[0]))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export const environmentHandler: HandlerDefinition = {
@@ -88,13 +102,7 @@ export const environmentHandler: HandlerDefinition = {
     const fns = {
       'get-var': (name: string) => (check('get-var', name) ? env.get(name) : undefined),
       exists: (name: string) => check('exists', name) && env.has(name),
-      'list-vars': () => {
-        if (config.allow_list_all !== true) {
-          ctx.recordDenial(IFACE, 'list-vars', '*', 'Listing environment variables is not permitted; set allow_list_all = true');
-          return [];
-        }
-        return [...env.entries()].filter(([k]) => isVariableAllowed(config, k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      },
+      'list-vars': () => allowedVariables(ctx, config),
     };
     return { functions: (name) => (name === IFACE ? fns : {}) };
   },

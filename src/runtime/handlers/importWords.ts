@@ -32,7 +32,8 @@ export function describeImport(res: ImportResolution, site: ImportSite): ImportW
     const fix = site === 'wit' ? `change the version to ${version || '(none)'}` : `rebuild the component against ${registered[0]}`;
     return {
       verdict: 'version-mismatch',
-      sentence: `No registered handler provides a version compatible with ${name} (registered: ${registered.join(', ')}); ${fix}.`,
+      // Named with the handler that serves the interface (wasi:cli/stdout is the `wasi-cli` handler's).
+      sentence: `No registered handler provides a version compatible with ${name} (registered: ${[best, ...res.sameInterface.filter((p) => p !== best)].map((p) => `${qualifiedName(p.iface)} by the \`${p.handler.type}\` handler`).join(', ')}); ${fix}.`,
       registered,
       suggestedVersion: version,
     };

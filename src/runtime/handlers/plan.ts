@@ -26,6 +26,7 @@ export type PlanProblemCode =
   | 'import-compatible'
   | 'handler-unused'
   | 'missing-actor-export'
+  | 'handler-sandboxed'
   | 'handler-unimplemented';
 
 export interface PlanProblem {
@@ -61,6 +62,7 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
   const bindings: ImportBinding[] = [];
   const problems: PlanProblem[] = [];
   const used = new Set<string>();
+  const hinted = new Set<string>();
 
   for (const imp of world.imports) {
     if (imp.kind !== 'instance') continue; // type-only imports need nothing from a handler
@@ -88,7 +90,19 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
       });
       continue;
     }
-    if (!isAvailable(handler) && !options.replay) {
+    const sandboxed = !isAvailable(handler) && handler.sandboxedWhenUnlisted;
+    if (handler.unlistedHint && !listed.has(handler.type) && !hinted.has(handler.type) && (sandboxed || handler.alwaysAvailable)) {
+      // One hint per handler: what an unlisted handler gives, and how to grant more.
+      hinted.add(handler.type);
+      problems.push({
+        code: 'handler-sandboxed',
+        severity: 'hint',
+        importName: imp.name,
+        handlerType: handler.type,
+        message: `The component imports ${imp.name}; ${handler.unlistedHint}`,
+      });
+    }
+    if (!isAvailable(handler) && !sandboxed && !options.replay) {
       problems.push({
         code: 'handler-not-listed',
         severity: 'error',

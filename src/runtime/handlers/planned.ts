@@ -24,21 +24,6 @@ function planned(
 }
 
 export const plannedHandlers: HandlerDefinition[] = [
-  planned(
-    'filesystem',
-    'Files under one folder: theater:simple/filesystem, wasi:filesystem @0.2.3.',
-    [
-      ['theater:simple/filesystem', null],
-      ['wasi:filesystem/types', '0.2.3'],
-      ['wasi:filesystem/preopens', '0.2.3'],
-    ],
-    [],
-    [
-      { name: 'path', type: 'string', doc: 'Folder the actor sees as `/` (required unless new_dir).', isPath: true, permission: true },
-      { name: 'new_dir', type: 'boolean', doc: 'Create a fresh temporary folder instead of `path`.', default: false },
-      { name: 'allowed_commands', type: 'string-array', doc: 'Commands execute-command may run.', permission: true },
-    ],
-  ),
   planned('http-client', 'Outgoing HTTP requests: theater:simple/http-client.', [['theater:simple/http-client', null]]),
   planned(
     'http-framework',

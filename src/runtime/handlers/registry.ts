@@ -1,7 +1,10 @@
 // The handler registry: the one source of truth for handler types, interface versions and config
 // schema. Import resolution follows wasmtime's linker: an exact version first, else a
 // semver-compatible one (same major; for 0.x the same minor).
+import { wasiCliHandler } from './cli';
 import { environmentHandler } from './environment';
+import { filesystemHandler } from './filesystem';
+import { wasiIoHandler } from './io';
 import { messageServerHandler } from './messageServer';
 import { plannedHandlers } from './planned';
 import { randomHandler } from './random';
@@ -35,6 +38,9 @@ const registered: HandlerDefinition[] = [
   timingHandler,
   environmentHandler,
   storeHandler,
+  wasiIoHandler,
+  wasiCliHandler,
+  filesystemHandler,
   messageServerHandler,
   supervisorHandler,
   replayHandler,

@@ -1,24 +1,19 @@
-// Clocks and pollables: wasi:clocks/wall-clock and monotonic-clock @0.2.3, wasi:io/poll@0.2.3, and
-// theater:simple/timing (milliseconds) with Theater's min/max sleep limits.
+// Clocks: wasi:clocks/wall-clock and monotonic-clock @0.2.3 (timers are wasi:io/poll pollables, served
+// by the always-available wasi-io handler) and theater:simple/timing (milliseconds) with Theater's
+// min/max sleep limits.
 import { t } from '../wit/types';
-import type { HandlerContext, HandlerDefinition } from './types';
+import { monotonicNow, type Pollable } from './poll';
+import type { HandlerDefinition } from './types';
 
 const datetime = t.record('datetime', [
   ['seconds', t.u64],
   ['nanoseconds', t.u32],
 ]);
 const pollableOwn = t.own('pollable');
-const pollableBorrow = t.borrow('pollable');
-
-interface Pollable {
-  deadline: bigint;
-}
-
-const monotonicNow = (): bigint => process.hrtime.bigint();
 
 export const timingHandler: HandlerDefinition = {
   type: 'timing',
-  summary: 'Clocks and timers: wasi:clocks wall-clock and monotonic-clock, wasi:io/poll @0.2.3, theater:simple/timing.',
+  summary: 'Clocks and timers: wasi:clocks wall-clock and monotonic-clock @0.2.3, theater:simple/timing.',
   doc:
     "Serves wall-clock and monotonic time, pollables that become ready at an instant, and Theater's " +
     '`theater:simple/timing` (now/sleep/deadline in milliseconds). Every reading is recorded, so a replay ' +
@@ -66,27 +61,6 @@ export const timingHandler: HandlerDefinition = {
       ],
     },
     {
-      name: 'wasi:io/poll',
-      version: '0.2.3',
-      resources: ['pollable'],
-      doc: 'Waiting for readiness of pollables.',
-      functions: [
-        {
-          name: '[method]pollable.ready',
-          params: [['self', pollableBorrow]],
-          result: t.bool,
-          doc: 'Whether the pollable is ready (never blocks).',
-        },
-        { name: '[method]pollable.block', params: [['self', pollableBorrow]], result: null, doc: 'Blocks until the pollable is ready.' },
-        {
-          name: 'poll',
-          params: [['in', t.list(pollableBorrow)]],
-          result: t.list(t.u32),
-          doc: 'Blocks until at least one pollable is ready; returns the indices of the ready ones.',
-        },
-      ],
-    },
-    {
       name: 'theater:simple/timing',
       version: null,
       resources: [],
@@ -111,10 +85,6 @@ export const timingHandler: HandlerDefinition = {
   create(ctx, config) {
     const maxSleep = Number(config.max_sleep_duration);
     const minSleep = Number(config.min_sleep_duration);
-    const waitUntil = (deadline: bigint) => {
-      const ms = Number(deadline - monotonicNow()) / 1e6;
-      if (ms > 0) ctx.blockFor(Math.ceil(ms));
-    };
     const sleep = (ms: number) => {
       if (ms > maxSleep) return { tag: 'err', val: `sleep of ${ms} ms exceeds the timing handler's max_sleep_duration (${maxSleep} ms)` };
       if (ms < minSleep) return { tag: 'err', val: `sleep of ${ms} ms is below the timing handler's min_sleep_duration (${minSleep} ms)` };
@@ -132,13 +102,6 @@ export const timingHandler: HandlerDefinition = {
         'subscribe-instant': (when: bigint): Pollable => ({ deadline: BigInt(when) }),
         'subscribe-duration': (when: bigint): Pollable => ({ deadline: monotonicNow() + BigInt(when) }),
       },
-      'wasi:io/poll': {
-        '[method]pollable.ready': (self: Pollable) => monotonicNow() >= self.deadline,
-        '[method]pollable.block': (self: Pollable) => {
-          waitUntil(self.deadline);
-        },
-        poll: (list: Pollable[]) => pollReady(ctx, list),
-      },
       'theater:simple/timing': {
         now: () => BigInt(Date.now()),
         sleep: (duration: bigint) => sleep(Number(duration)),
@@ -152,17 +115,4 @@ export const timingHandler: HandlerDefinition = {
 function wallNow(): { seconds: bigint; nanoseconds: number } {
   const ns = BigInt(Date.now()) * 1_000_000n;
   return { seconds: ns / 1_000_000_000n, nanoseconds: Number(ns % 1_000_000_000n) };
-}
-
-function pollReady(ctx: HandlerContext, list: Pollable[]): Uint32Array {
-  if (list.length === 0) throw new Error('wasi:io/poll poll was called with an empty list, which would block forever');
-  const earliest = list.reduce((m, p) => (p.deadline < m ? p.deadline : m), list[0]!.deadline);
-  const ms = Number(earliest - monotonicNow()) / 1e6;
-  if (ms > 0) ctx.blockFor(Math.ceil(ms));
-  const now = monotonicNow();
-  const ready: number[] = [];
-  list.forEach((p, i) => {
-    if (now >= p.deadline) ready.push(i);
-  });
-  return Uint32Array.from(ready);
 }

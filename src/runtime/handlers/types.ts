@@ -30,6 +30,19 @@ export interface FunctionSpec {
   params: Array<[string, WitType]>;
   result: WitType | null;
   doc: string;
+  /**
+   * The call ends the actor (wasi:cli/exit): after it is recorded the runtime stops the guest with
+   * this code, live and in replay alike. Never returns to the guest.
+   */
+  exitCode?: (args: unknown[]) => number;
+}
+
+/** Thrown through the guest by a call that ends the actor (wasi:cli/exit); carries the exit code. */
+export class ActorExit extends Error {
+  constructor(readonly code: number) {
+    super(`the actor exited with code ${code}`);
+    this.name = 'ActorExit';
+  }
 }
 
 export interface InterfaceSpec {
@@ -75,6 +88,13 @@ export interface HandlerContext {
   /** Blocks the worker thread (Atomics.wait); used by sleep and pollable.block. */
   blockFor(ms: number): void;
   /**
+   * The guest wrote to stdout or stderr. Shown live (CLI, output channel) only after the call that
+   * wrote it is in the chain.
+   */
+  output(stream: 'stdout' | 'stderr', bytes: Uint8Array): void;
+  /** The config of another handler the manifest lists (wasi-cli reads the environment handler's lists). */
+  configOf(type: string): HandlerConfig | undefined;
+  /**
    * Asks the runtime on the main thread (message-server, supervisor) and blocks this actor's worker
    * until it answers. An effect on another actor is applied only after this call's event is on disk.
    */
@@ -106,6 +126,17 @@ export interface HandlerDefinition {
   config: ConfigKeySpec[];
   /** Available to every actor whether or not the manifest lists it (theater:simple/runtime). */
   alwaysAvailable?: boolean;
+  /**
+   * Not listed, the handler still serves its interfaces, with `unlistedConfig` granting nothing (the
+   * filesystem: no preopened folder), as wasmtime's default sandbox does: toolchains import
+   * wasi:filesystem whether or not the program uses it.
+   */
+  sandboxedWhenUnlisted?: boolean;
+  /**
+   * A hint on the manifest when the component uses the handler without the manifest listing it,
+   * completing "The component imports <interface> and " (what it gets, how to grant more).
+   */
+  unlistedHint?: string;
   /** False for types the manifest accepts but this runtime does not implement yet. */
   implemented: boolean;
   /**

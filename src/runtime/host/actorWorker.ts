@@ -11,7 +11,7 @@ import { quoteJsonString } from '../chain/json';
 import { ChainLogWriter } from '../chain/log';
 import { hostFunctionPayload, replaySummary, shutdownPayload, wasmCall, wasmError, wasmResult } from '../chain/payload';
 import { findHandler } from '../handlers/registry';
-import type { HandlerContext, HandlerInstance, InterfaceSpec } from '../handlers/types';
+import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpec } from '../handlers/types';
 import { bindInterface, ResourceTable, type CallAnswerer } from './binder';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
@@ -84,6 +84,10 @@ function runActor(input: WorkerInput): void {
     blockFor: (ms) => {
       if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
     },
+    output: (stream, bytes) => {
+      pendingOutput.push({ kind: 'output', stream, bytes: new Uint8Array(bytes) });
+    },
+    configOf: (type) => input.handlerConfigs[type],
     hostCall: (op, args) => {
       Atomics.store(rpcFlag, 0, 0);
       post({ kind: 'rpc', op, args, after: recorder.lastHash ? toHex(recorder.lastHash) : null });
@@ -93,6 +97,8 @@ function runActor(input: WorkerInput): void {
       return (answer?.message as { value: unknown } | undefined)?.value;
     },
   };
+  // The guest's stdout/stderr leave the worker only once the call that wrote them is in the chain.
+  const pendingOutput: Array<Extract<WorkerToMain, { kind: 'output' }>> = [];
 
   function recordCall(importName: string, fn: string, inputJson: string, outputJson: string): void {
     const ev = recorder.record(`${importName}/${fn}`, hostFunctionPayload(importName, fn, inputJson, outputJson));
@@ -101,6 +107,7 @@ function runActor(input: WorkerInput): void {
       commitPending = false;
       post({ kind: 'commit', hash: toHex(ev.hash) });
     }
+    while (pendingOutput.length > 0) post(pendingOutput.shift()!);
   }
 
   async function instantiate(answer: CallAnswerer | undefined): Promise<any> {
@@ -174,14 +181,26 @@ function runActor(input: WorkerInput): void {
     return `a host call failed: ${msg}`;
   }
 
+  /** The ActorExit a wasi:cli/exit call threw, however jco passed it on. */
+  function exitOf(e: unknown): ActorExit | undefined {
+    if (e instanceof ActorExit) return e;
+    const inner =
+      e && typeof e === 'object'
+        ? ((e as { cause?: unknown; payload?: unknown }).cause ?? (e as { payload?: unknown }).payload)
+        : undefined;
+    return inner instanceof ActorExit ? inner : undefined;
+  }
+
   let actorExports: any;
   let instance: any;
   let replay: ReplaySession | undefined;
 
   async function setUp(): Promise<void> {
     if (input.replayChainPath) {
+      // Denials the recording has next to a call are part of the chain: the replay records them again.
       replay = createReplayAnswerer(input.replayChainPath, {
         nextIndex: () => recorder.count,
+        rerecord: (eventType, data) => recorder.record(eventType, data),
         ...(input.replayLiveAfter !== undefined ? { liveAfter: input.replayLiveAfter } : {}),
         ...(input.replayOverrides ? { overrides: input.replayOverrides } : {}),
       });
@@ -249,6 +268,13 @@ function runActor(input: WorkerInput): void {
       recorder.record('wasm', wasmResult(INIT, state, utf8('null')), undefined, PHASE_IDLE);
       callDone({ kind: 'call-done', ok: true, state, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     } catch (e) {
+      const exit = exitOf(e);
+      if (exit) {
+        // wasi:cli/exit: the exit call is the chain's last guest event; the actor ends like a stop.
+        dead = exit.message;
+        post({ kind: 'exited', code: exit.code, ms: performance.now() - t0 });
+        return;
+      }
       // jco does not poison an instance after a trap; we never call into it again.
       dead = describeFailure(e);
       recorder.record('wasm', wasmError(INIT, dead), undefined, PHASE_IDLE);

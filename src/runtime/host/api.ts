@@ -13,6 +13,8 @@ export interface ActorOutcome {
   state?: Uint8Array | null;
   /** Number of events in the chain (the log on disk holds all of them). */
   eventCount: number;
+  /** The code the guest passed to wasi:cli/exit, when it exited that way. */
+  exitCode?: number;
 }
 
 export interface StartOptions {
@@ -33,6 +35,8 @@ export interface StartOptions {
   actorId?: string;
   /** Replay: answer every host import from this recorded chain (Theater chain.json or our log). */
   replayChainPath?: string;
+  /** Progress before the actor runs, one sentence each (the first start transpiles the component). */
+  onProgress?: (message: string) => void;
   /** Fork (with replayChainPath): replay events 0..forkAt with the recorded answers, then run live (timeTravel.ts checks it). */
   forkAt?: number;
   /** What-if (with replayChainPath): recorded outputs replaced before the replay (timeTravel.ts builds them). */
@@ -50,6 +54,8 @@ export interface ActorSessionEvents {
   event: (event: ChainEvent, index: number) => void;
   /** theater:simple/runtime log output. */
   log: (message: string) => void;
+  /** The guest's stdout/stderr (wasi:cli), emitted once the write is in the chain. */
+  output: (stream: 'stdout' | 'stderr', bytes: Uint8Array) => void;
   status: (status: ActorStatus) => void;
   exit: (outcome: ActorOutcome) => void;
 }
@@ -76,6 +82,8 @@ export class TheaterError extends Error {
     message: string,
     readonly code: string,
     readonly file?: string,
+    /** Further problems of the same kind, one sentence each (every unresolved import, not only the first). */
+    readonly more: readonly string[] = [],
   ) {
     super(message);
     this.name = 'TheaterError';

@@ -4,7 +4,7 @@
 // Theater's typed values for the chain.
 import { chainReferenceOf, encodeChainReference } from '../chain/reference';
 import { camelCase, encodeParams, encodeTyped } from '../chain/typedValue';
-import type { FunctionSpec, HostFunction, InterfaceSpec } from '../handlers/types';
+import { ActorExit, type FunctionSpec, type HostFunction, type InterfaceSpec } from '../handlers/types';
 import type { WitType } from '../wit/types';
 
 const HOST = Symbol('theater.host');
@@ -212,6 +212,8 @@ function makeCall(o: BindOptions, spec: FunctionSpec): (...args: unknown[]) => u
       inputJson,
       ref ? encodeChainReference(ref) : spec.result ? encodeTyped(spec.result, hostOut) : '{"Tuple":[]}',
     );
+    // wasi:cli/exit: recorded, then the guest never continues (live and in replay).
+    if (spec.exitCode) throw new ActorExit(spec.exitCode(hostArgs));
     if (isResult) {
       const r = jsOut as { tag: 'ok' | 'err'; val: unknown };
       if (r.tag === 'err') throw { payload: r.val };

@@ -27,8 +27,13 @@ export function prepareRun(options: StartOptions): PreparedRun {
     ...(options.activateByImports ? { activateByImports: true } : {}),
     ...(options.replayChainPath ? { replayChainPath: options.replayChainPath } : {}),
   });
-  const firstError = result.diagnostics.find((d) => d.severity === 'error');
-  if (firstError) throw new TheaterError(`${formatDiagnostic(manifestPath, firstError)}`, firstError.code, manifestPath);
+  // Every error at once, as `theater check` lists them: a component with five unresolved imports
+  // names all five, not one per attempt.
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    const [first, ...more] = errors.map((d) => formatDiagnostic(manifestPath, d));
+    throw new TheaterError(first!, errors[0]!.code, manifestPath, more);
+  }
   const { manifest, componentBytes, plan, handlerConfigs } = result;
   if (!manifest || !componentBytes || !plan || !handlerConfigs) {
     throw new TheaterError(

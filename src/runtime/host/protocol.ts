@@ -70,6 +70,10 @@ export type WorkerToMain =
   | { kind: 'commit'; hash: string }
   /** The shutdown event is recorded and no guest code runs again: the replay's verdict is being computed. */
   | { kind: 'finishing' }
+  /** The guest called wasi:cli/exit: the call was recorded, the instance is done. */
+  | { kind: 'exited'; code: number; ms: number }
+  /** The guest wrote to stdout/stderr (posted after the write is in the chain). */
+  | { kind: 'output'; stream: 'stdout' | 'stderr'; bytes: Uint8Array }
   | { kind: 'replay-report'; report: unknown }
   | DebugStopped
   | { kind: 'closed' }

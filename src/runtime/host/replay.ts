@@ -50,6 +50,11 @@ export interface ReplayOptions {
   /** Fork: answer from the recording up to this event index, then let the live handlers answer. */
   liveAfter?: number;
   overrides?: readonly ReplayOverride[];
+  /**
+   * Records an event of the recording verbatim: the permission denials a handler recorded next to a
+   * call are replayed as they were (no handler runs to record them).
+   */
+  rerecord?: (eventType: string, data: Uint8Array) => void;
 }
 
 export interface ReplaySession {
@@ -197,8 +202,14 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
   const nextHostCall = (): Expected | undefined => {
     for (let event = calls.next(); event; event = calls.next()) {
       const payload = parsePayload(event);
-      // Denials are recorded by the handler next to the call; a replay re-answers only the call itself.
-      if (payload?.category === 'HostFunction' && payload.function !== 'permission-denied') return { event, payload };
+      if (payload?.category !== 'HostFunction') continue;
+      // Denials are recorded by the handler just before the call's own event; a replay re-records them
+      // (same hashes) and re-answers only the call itself.
+      if (payload.function === 'permission-denied') {
+        options.rerecord?.(event.eventType, event.data);
+        continue;
+      }
+      return { event, payload };
     }
     return undefined;
   };

@@ -73,6 +73,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private callTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private initState: Uint8Array | null | undefined;
+  /** Set when the guest called wasi:cli/exit. */
+  exitCode: number | undefined;
   private ready = false;
   private readonly queue: QueuedCall[] = [];
   private inFlight: QueuedCall | undefined;
@@ -315,6 +317,25 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       case 'finishing':
         clearTimeout(this.stopTimer);
         break;
+      case 'output':
+        this.readLog(); // the write is on disk before this message was sent
+        this.emit('output', m.stream, m.bytes);
+        break;
+      case 'exited': {
+        // wasi:cli/exit: the call is recorded and the instance is done; the actor ends like a stop.
+        clearTimeout(this.callTimer);
+        this.readLog();
+        this.lastCallMs = m.ms;
+        this.exitCode = m.code;
+        const call = this.inFlight;
+        this.inFlight = undefined;
+        const why = `the actor exited with code ${m.code}`;
+        call?.resolve({ ok: false, error: why });
+        this.rejectQueued(why);
+        this.setStatus('idle');
+        void this.stop();
+        break;
+      }
       case 'replay-report':
         this.readLog();
         this.replayReport = m.report as ReplayReport;
@@ -335,7 +356,12 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.complete(
           this.failure
             ? { status: 'failed', error: this.failure, eventCount: this.events.length }
-            : { status: 'stopped', state: this.state ?? this.initState ?? null, eventCount: this.events.length },
+            : {
+                status: 'stopped',
+                state: this.state ?? this.initState ?? null,
+                eventCount: this.events.length,
+                ...(this.exitCode !== undefined ? { exitCode: this.exitCode } : {}),
+              },
         );
         break;
     }
@@ -511,7 +537,11 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
   const cacheDir = path.join(dataDir, 'cache');
   let transpiled;
   try {
-    transpiled = await transpileCached(prepared.componentBytes, cacheDir);
+    transpiled = await transpileCached(prepared.componentBytes, cacheDir, (n) =>
+      options.onProgress?.(
+        `transpiling ${prepared.name}'s component (${(n / 2 ** 20).toFixed(1)} MB) for its first start; later starts use the cache`,
+      ),
+    );
   } catch (e) {
     throw diskWriteError(e, 'the transpiled component', cacheDir) ?? e;
   }

@@ -293,7 +293,9 @@ export function validateManifestText(text: string, manifestPath: string, options
  */
 function activeHandlerConfigs(plan: ActorPlan, view: Manifest): Record<string, HandlerConfig> {
   const configs: Record<string, HandlerConfig> = Object.create(null) as Record<string, HandlerConfig>;
-  for (const type of plan.activeHandlers) {
+  // Listed handlers too: one handler may follow another's rules (wasi-cli's variables are the environment handler's).
+  const listed = view.handlers.map((h) => h.type).filter((t): t is string => !!t && !!findHandler(t)?.implemented && t !== 'replay');
+  for (const type of new Set([...plan.activeHandlers, ...listed])) {
     const def = findHandler(type)!;
     const entry = view.handlers.find((h) => h.type === type);
     configs[type] = resolveHandlerConfig(def, entry?.config ?? def.unlistedConfig ?? {}).config;

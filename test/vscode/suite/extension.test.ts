@@ -114,6 +114,20 @@ suite('Theater in a real VS Code extension host', () => {
     assert.strictEqual(stopped.status, 'stopped');
   });
 
+  test("Start Actor on a Rust wasm32-wasi actor (real toolchain) shows its stdout in the actor's output channel", async function () {
+    if (!fs.existsSync(manifestOf('rust-wasi-actor').fsPath)) {
+      console.log('skipped: rust-wasi-actor is not built here (test-actors/build-native.mjs says why)');
+      this.skip();
+    }
+    const session = await vscode.commands.executeCommand<ActorSession>('theater.startActor', manifestOf('rust-wasi-actor'));
+    assert.ok(session, 'the actor started');
+    await initDone(session);
+    await session.stop();
+    // Output is posted after its write is in the chain, and before init's result: all there now.
+    assert.match(api.controller.actorOutput('rust-wasi-actor'), /hello from Rust std\n[\s\S]*Rust writes to stderr\n/);
+    assert.ok(session.events.some((e) => e.eventType === 'wasi:io/streams@0.2.12/[method]output-stream.blocking-write-and-flush'));
+  });
+
   test('a manifest whose component imports an unlisted handler shows the diagnostic, and the quick fix removes it', async () => {
     const uri = manifestOf('unlisted-random-actor');
     const doc = await vscode.workspace.openTextDocument(uri);
