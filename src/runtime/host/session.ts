@@ -14,6 +14,7 @@ import { diskWriteError } from '../files/diskErrors';
 import { shutdownPayload, wasmError } from '../chain/payload';
 import { transpileCached } from '../component/transpile';
 import { prepareRun, type PreparedRun } from './prepare';
+import type { HandlerConfig } from '../handlers/types';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
@@ -57,6 +58,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   pauseOnFailure = false;
   /** Start without calling init (supervisor resume: the state is given). */
   skipInit = false;
+  /** The manifest's handler tables after defaults (the supervisor's restart limit). */
+  handlerConfigs: Record<string, HandlerConfig> = {};
+  /** The manifest's init_state (what a restart's init gets). */
+  manifestInitialState: Uint8Array | null = null;
   private worker: Worker | undefined;
   private outcome: ActorOutcome | undefined;
   private readonly finished: Promise<ActorOutcome>;
@@ -507,6 +512,8 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     ...(options.debugControl ? { debugControl: options.debugControl } : {}),
   };
   if (options.skipInit) session.skipInit = true;
+  session.handlerConfigs = prepared.handlerConfigs;
+  session.manifestInitialState = prepared.initialState;
   session.attach(takeWorker(input), options.initialState !== undefined ? options.initialState : prepared.initialState);
   return session;
 }
