@@ -8,15 +8,17 @@ export interface ParsedArgs {
   positional: string[];
   flags: Set<string>;
   options: Map<string, string>;
+  /** Every `--name value` in the order given (repeatable options such as --send and --request). */
+  ordered: Array<[string, string]>;
 }
 
-const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir']);
+const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir', 'send', 'request', 'chains-dir']);
 
 // --data-dir is global: scripts pass one per-user folder to every command (only run and replay use it).
 const GLOBAL_FLAGS = ['debug', 'help', 'data-dir'];
 /** The flags and options each command takes (besides --debug and --help). */
 export const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['chain-out', 'json', 'timeout', 'activate-by-imports', 'actor-id'],
+  run: ['send', 'request', 'chains-dir', 'chain-out', 'json', 'timeout', 'activate-by-imports', 'actor-id'],
   replay: ['chain', 'json', 'chain-out', 'timeout'],
   check: ['json', 'activate-by-imports'],
   handlers: ['json'],
@@ -40,6 +42,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];
   const flags = new Set<string>();
   const options = new Map<string, string>();
+  const ordered: Array<[string, string]> = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-h') {
@@ -56,11 +59,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
       const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
       options.set(name, value);
+      ordered.push([name, value]);
     } else {
       flags.add(name);
     }
   }
-  return { positional, flags, options };
+  return { positional, flags, options, ordered };
 }
 
 export function requirePositional(rest: string[], what: string, command: string): string {

@@ -7,6 +7,7 @@ import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
 import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
 import { startActor, type ActorSession } from '../runtime/host/session';
+import { ActorSystem } from '../runtime/host/system';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { numberOption, requirePositional, UsageError, type ParsedArgs } from './args';
 
@@ -16,9 +17,10 @@ export function eventLine(ev: ChainEvent, index: number): string {
   return `${String(index).padStart(4)} ${shortHash(ev.hash)} ${escapeControlChars(ev.eventType).padEnd(44)} ${escapeControlChars(d.summary)}`;
 }
 
-export function eventJson(ev: ChainEvent, index: number): string {
+export function eventJson(ev: ChainEvent, index: number, actor?: string): string {
   const d = decodeEvent(ev);
   return stringifyLossless({
+    ...(actor ? { actor } : {}),
     index,
     hash: toHex(ev.hash),
     parent_hash: ev.parentHash ? toHex(ev.parentHash) : null,
@@ -55,29 +57,104 @@ function exportChain(logPath: string, out: string | undefined): void {
   fs.writeFileSync(out, writeTheaterChainJson(events));
 }
 
+/** A --send/--request value: UTF-8 text, or `@path` for a file's bytes. */
+function deliveryData(value: string): Uint8Array {
+  if (!value.startsWith('@')) return new TextEncoder().encode(value);
+  const file = path.resolve(value.slice(1));
+  try {
+    return new Uint8Array(fs.readFileSync(file));
+  } catch (e) {
+    throw new UsageError(`cannot read ${file} for ${value}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** A response as one line: its UTF-8 text, or 0x<hex> when it is not valid UTF-8. */
+export function responseText(bytes: Uint8Array): string {
+  try {
+    return escapeControlChars(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return `0x${Buffer.from(bytes).toString('hex')}`;
+  }
+}
+
 export async function runActor(rest: string[], args: ParsedArgs): Promise<number> {
   const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'run'));
   const timeout = numberOption(args, 'timeout');
-  const session = await startActor({
-    manifestPath,
+  const json = args.flags.has('json');
+  const deliveries = args.ordered
+    .filter(([name]) => name === 'send' || name === 'request')
+    .map(([name, value]) => ({ kind: name as 'send' | 'request', data: deliveryData(value) }));
+  const chainsDir = args.options.get('chains-dir');
+  const system = new ActorSystem({
     ...(timeout ? { callTimeoutMs: timeout } : {}),
     ...(args.flags.has('activate-by-imports') ? { activateByImports: true } : {}),
-    ...(args.options.has('actor-id') ? { actorId: args.options.get('actor-id')! } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
   });
-  const result = await drive(session, args);
-  exportChain(session.logPath, args.options.get('chain-out'));
+  const started: ActorSession[] = [];
+  system.on('actor', (session: ActorSession) => {
+    started.push(session);
+    const isRoot = started.length === 1;
+    const label = isRoot ? '' : `${escapeControlChars(session.name)} `;
+    session.on('event', (ev, i) =>
+      process.stdout.write((json ? eventJson(ev, i, session.id) : isRoot ? eventLine(ev, i) : `${label}${eventLine(ev, i)}`) + '\n'),
+    );
+    session.on('log', (m) => process.stderr.write(`[${escapeControlChars(session.name)}] ${escapeControlCharsKeepLines(m)}\n`));
+  });
+  const stopOnSignal = () => {
+    void system.stopAll('interrupted (SIGINT)');
+  };
+  process.once('SIGINT', stopOnSignal);
+  const root = await system.start({
+    manifestPath,
+    ...(args.options.has('actor-id') ? { actorId: args.options.get('actor-id')! } : {}),
+  });
+  const initOk = await new Promise<boolean>((resolve) => {
+    root.once('init-done', () => resolve(true));
+    root.once('paused', () => resolve(false));
+    void root.done().then(() => resolve(false));
+  });
+  if (initOk) {
+    // Queued in the order given (the root's queue is FIFO); responses are printed in that order.
+    const pending = deliveries.map((d) =>
+      d.kind === 'send'
+        ? system.sendAndWait(root.id, d.data).then((r) => ({ d, r }))
+        : system.request(undefined, root.id, d.data).then((r) => ({ d, r })),
+    );
+    for (const p of pending) {
+      const { d, r } = await p;
+      if (d.kind === 'request' && r.tag === 'ok') {
+        const text = responseText(r.val as Uint8Array);
+        process.stdout.write((json ? stringifyLossless({ actor: root.id, response: text }) : `response: ${text}`) + '\n');
+      } else if (r.tag === 'err') {
+        const text = escapeControlChars(String(r.val));
+        process.stdout.write((json ? stringifyLossless({ actor: root.id, [d.kind]: 'error', error: text }) : `error: ${text}`) + '\n');
+      }
+    }
+    await system.whenQuiet();
+  }
+  await system.stopAll('run finished');
+  process.off('SIGINT', stopOnSignal);
+  exportChain(root.logPath, args.options.get('chain-out'));
+  if (chainsDir) {
+    for (const s of started) exportChain(s.logPath, path.join(chainsDir, `${safeName(s.name)}-${s.id.slice(0, 8)}.chain.json`));
+  }
+  const failure = system.unhandled[0];
+  const error = failure ? `${failure.error} (actor ${failure.actor.name} ${failure.actor.id}, call ${failure.fn})` : undefined;
+  const who = failure ? failure.actor.name : root.name;
   const summary = escapeControlChars(
-    `${session.name}: ${result.ok ? 'init returned Ok' : `failed: ${result.error}`}; ${session.events.length} events in ${session.logPath}`,
+    `${who}: ${error ? `failed: ${error}` : 'init returned Ok'}; ${root.events.length} events in ${root.logPath}${started.length > 1 ? ` (${started.length} actors)` : ''}`,
   );
-  if (args.flags.has('json'))
+  if (json)
     process.stdout.write(
-      stringifyLossless({ done: true, ok: result.ok, error: result.error ?? null, events: session.events.length, log: session.logPath }) +
+      stringifyLossless({ done: true, ok: !error, error: error ?? null, actor: root.id, events: root.events.length, log: root.logPath }) +
         '\n',
     );
   else process.stderr.write(summary + '\n');
-  return result.ok ? 0 : 1;
+  return error ? 1 : 0;
 }
+
+/** A file-name-safe actor name (names come from manifests). */
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'actor';
 
 export async function runReplay(rest: string[], args: ParsedArgs): Promise<number> {
   const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'replay'));

@@ -147,6 +147,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     }
   }
 
+  /** A call is running or queued. */
+  get busy(): boolean {
+    return this.inFlight !== undefined || this.queue.length > 0 || (!this.ready && !this.outcome);
+  }
+
   /** Queues a call into an export (FIFO: one at a time, in the order queued). */
   call(fn: string, args: unknown[], cause?: EventCause): Promise<CallOutcome> {
     return this.enqueue({ cmd: 'call', fn, args, ...(cause ? { cause } : {}) }, fn);

@@ -128,6 +128,7 @@ export class ActorSystem extends EventEmitter {
       });
     });
     session.once('exit', () => this.forget(node));
+    session.on('status', (st: string) => this.emit('status', session, st));
     this.emit('actor', session, parent?.session);
     return node;
   }
@@ -234,12 +235,37 @@ export class ActorSystem extends EventEmitter {
     });
   }
 
+  /** Resolves once no actor has a call running or queued (and no request waits for a deferred answer). */
+  whenQuiet(): Promise<void> {
+    const quiet = () => this.list().every((n) => !n.session.busy);
+    return new Promise((resolve) => {
+      if (quiet()) return resolve();
+      const check = () => {
+        // Status events fire before the queue moves on; look again once the current turn is over.
+        setImmediate(() => {
+          if (!quiet()) return;
+          this.off('status', check);
+          resolve();
+        });
+      };
+      this.on('status', check);
+    });
+  }
+
   /** A one-way message; `cause` names the send event (already on disk). */
   send(toId: string, msg: Uint8Array, cause?: EventCause): Result<undefined> {
     const to = this.target(toId, MESSAGE_CLIENT);
     if (typeof to === 'string') return err(to);
     void to.session.call(`${MESSAGE_CLIENT}.handle-send`, [msg], cause);
     return ok(undefined);
+  }
+
+  /** A one-way message from outside (CLI, editor); resolves when handle-send has returned. */
+  async sendAndWait(toId: string, msg: Uint8Array): Promise<Result<undefined>> {
+    const to = this.target(toId, MESSAGE_CLIENT);
+    if (typeof to === 'string') return err(to);
+    const o = await to.session.call(`${MESSAGE_CLIENT}.handle-send`, [msg]);
+    return o.ok ? ok(undefined) : err(o.refused ? o.error : `${describe(to)} failed handling the message: ${o.error}`);
   }
 
   /** `from` waits on `to`: would `to`, following whom it waits on, come back to `from`? */
