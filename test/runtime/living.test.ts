@@ -1,11 +1,15 @@
 // Living actors against real components: queues, message-server routing, supervision, causality.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { toHex } from '../../src/runtime/chain/hash';
 import { loadChainFile } from '../../src/runtime/chain/theaterJson';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import type { ActorSession } from '../../src/runtime/host/session';
 import { ActorSystem } from '../../src/runtime/host/system';
-import { actorsCopy, dataDir } from '../helpers/actors';
+import { actorsCopy, dataDir, runToEnd } from '../helpers/actors';
+import { projectRoot } from '../helpers/shared';
 
 /** The export each wasm event names, with its kind: `WasmCall theater:simple/actor.init`. */
 function wasmCalls(events: readonly { eventType: string; data: Uint8Array }[]): string[] {
@@ -172,5 +176,53 @@ describe('living actors', () => {
     assert.equal(unknown.tag, 'err');
     assert.match(String(unknown.val), /no actor with id 00000000-0000-4000-8000-000000000000/);
     await system.stopAll();
+  });
+});
+
+describe('living actors: golden chains and replay', () => {
+  /** Ids in a fixed sequence, so a run records the same bytes every time. */
+  const sequentialIds = () => {
+    let n = 0;
+    return () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+  };
+  const goldenPath = path.join(projectRoot, 'test', 'golden', 'parent-counter.seq-ids.json');
+
+  async function seededRun() {
+    const manifests = await actorsCopy(['parent-actor', 'counter-actor']);
+    const system = new ActorSystem({ dataDir, ids: sequentialIds() });
+    const root = await system.start({ manifestPath: manifests['parent-actor']! });
+    await initDone(root);
+    const child = [...system.get(root.id)!.children][0]!.session;
+    await system.sendAndWait(root.id, bytes('a'));
+    assert.equal(text((await system.request(undefined, root.id, bytes('burst'))).val as Uint8Array), '6');
+    assert.equal(text((await system.request(undefined, root.id, bytes('channel'))).val as Uint8Array), '8');
+    await system.whenQuiet();
+    await system.stopAll();
+    const chain = (s: ActorSession) => verified(s).map((e) => ({ event_type: e.eventType, hash: toHex(e.hash) }));
+    return { root, child, golden: { parent: chain(root), child: chain(child) } };
+  }
+
+  test('a two-actor run with fixed ids records exactly the golden chains, twice', async () => {
+    // THEATER_UPDATE_GOLDEN=1 rewrites the file (only for an intended change of the recording; say so in the CHANGELOG).
+    if (process.env.THEATER_UPDATE_GOLDEN) {
+      const { golden: fresh } = await seededRun();
+      const note = 'parent-actor + counter-actor, ids 00000000-0000-4000-8000-<n> in order; send "a", request "burst", request "channel".';
+      fs.writeFileSync(goldenPath, JSON.stringify({ '//': note, ...fresh }, null, 2) + '\n');
+    }
+    const golden = JSON.parse(fs.readFileSync(goldenPath, 'utf8')) as { parent: unknown[]; child: unknown[] };
+    for (let run = 0; run < 2; run++) {
+      const { golden: got } = await seededRun();
+      assert.deepEqual(got.parent, golden.parent);
+      assert.deepEqual(got.child, golden.child);
+    }
+  });
+
+  test('replay of each actor of the system from its own chain alone is identical', async () => {
+    const { root, child } = await seededRun();
+    for (const s of [child, root]) {
+      const { session } = await runToEnd(s.manifestPath, { replayChainPath: s.logPath });
+      assert.equal(session.replayReport?.verdict, 'replayed', session.replayReport?.message);
+      assert.match(session.replayReport!.message, /^Replay identical/);
+    }
   });
 });

@@ -33,6 +33,8 @@ export interface ReplaySession {
   answer: CallAnswerer;
   /** The recorded WasmCall params of init (so an actor id in them replays identically). */
   recordedInitParams: string | undefined;
+  /** Every recorded call into the actor (WasmCall), in order: a replay re-drives them all. */
+  recordedCalls: Array<{ fn: string; paramsJson: string }>;
   /** Compares what was recorded during the replay with the expected chain. */
   finish(recorded: readonly ChainEvent[]): ReplayReport;
 }
@@ -143,9 +145,17 @@ export function createReplayAnswerer(chainPath: string): ReplaySession {
     return checkedOutput(wanted, spec, next, hostArgs, inputJson);
   };
 
+  const recordedCalls = expected
+    .filter((e) => e.payload?.category === 'Wasm' && e.payload.WasmCall && e.event.eventType === 'wasm')
+    .map((e) => ({
+      fn: String(e.payload.WasmCall.function_name),
+      paramsJson: Buffer.from(e.payload.WasmCall.params as number[]).toString('utf8'),
+    }));
+
   return {
     answer,
     recordedInitParams: initParams,
+    recordedCalls,
     finish(recorded) {
       return compareReplay(
         expected.map((e) => e.event),

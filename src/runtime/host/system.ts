@@ -55,6 +55,8 @@ export interface UnhandledFailure {
 }
 
 export interface SystemOptions {
+  /** Where actor, request and channel ids come from (tests: a fixed sequence); default random UUIDs. */
+  ids?: (kind: 'actor' | 'request' | 'channel') => string;
   dataDir?: string;
   callTimeoutMs?: number;
   activateByImports?: boolean;
@@ -72,6 +74,10 @@ export class ActorSystem extends EventEmitter {
     super();
   }
 
+  private newId(kind: 'actor' | 'request' | 'channel'): string {
+    return this.options.ids?.(kind) ?? crypto.randomUUID();
+  }
+
   get(id: string): ActorNode | undefined {
     return this.actors.get(id);
   }
@@ -87,6 +93,7 @@ export class ActorSystem extends EventEmitter {
 
   private async spawnNode(options: StartOptions, parent: ActorNode | undefined): Promise<ActorNode> {
     const full: StartOptions = {
+      ...(this.options.ids ? { actorId: this.options.ids('actor') } : {}),
       ...(this.options.dataDir ? { dataDir: this.options.dataDir } : {}),
       ...(this.options.callTimeoutMs ? { callTimeoutMs: this.options.callTimeoutMs } : {}),
       ...(this.options.activateByImports ? { activateByImports: true } : {}),
@@ -214,7 +221,7 @@ export class ActorSystem extends EventEmitter {
           `request cycle: ${describe(to)} is waiting (directly or through others) for ${describe(from)}, so this request would never be answered`,
         ),
       );
-    const requestId = crypto.randomUUID();
+    const requestId = this.newId('request');
     return new Promise((resolve) => {
       let answered = false;
       const answer = (r: Result<Uint8Array>) => {
@@ -310,7 +317,7 @@ export class ActorSystem extends EventEmitter {
         if (typeof to === 'string') return err(to);
         if (this.wouldCycle(node, to))
           return err(`request cycle: ${describe(to)} is waiting for ${describe(node)}, so it cannot accept a channel now`);
-        const channelId = crypto.randomUUID();
+        const channelId = this.newId('channel');
         node.waitingOn = to;
         const o = await to.session.call(`${MESSAGE_CLIENT}.handle-channel-open`, [channelId, initial], causeAfter);
         if (node.waitingOn === to) node.waitingOn = undefined;
