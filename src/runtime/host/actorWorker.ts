@@ -33,6 +33,8 @@ function runActor(input: WorkerInput): void {
   const gate = input.debugControl ? createDebugGate(input.debugControl, post, () => state) : undefined;
   const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count });
   let shutdownRequested: { data: Uint8Array | undefined } | undefined;
+  // After runtime.shutdown, calls already waiting in this worker are refused (the actor ends after its call).
+  let exiting = false;
   let dead: string | undefined;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   // Host calls that need the runtime: post the question, block on the flag, take the answer off the port.
@@ -122,6 +124,7 @@ function runActor(input: WorkerInput): void {
     if (shutdownRequested) {
       post({ kind: 'shutdown-requested', ...(shutdownRequested.data ? { data: shutdownRequested.data } : {}) });
       shutdownRequested = undefined;
+      exiting = true;
     }
     post(m);
   }
@@ -277,8 +280,9 @@ function runActor(input: WorkerInput): void {
       );
       return;
     }
-    if (dead) {
-      callDone({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0, refused: true });
+    if (dead || exiting) {
+      const error = dead ? `the actor cannot be called again after: ${dead}` : 'the actor is shutting down';
+      callDone({ kind: 'call-done', ok: false, error, ms: 0, refused: true });
       return;
     }
     if (m.cmd === 'init' && replay) void replayAll(replay, m.state);
