@@ -153,6 +153,41 @@ describe('living actors', () => {
     verified(child);
   });
 
+  test('a paused actor refuses calls with one sentence until it is resumed; it keeps its last good state', async () => {
+    const { system, root } = await startTree(['counter-actor']);
+    await system.sendAndWait(root.id, bytes('tick'));
+    const trapped = await system.sendAndWait(root.id, bytes('trap'));
+    assert.equal(trapped.tag, 'err');
+    assert.equal(root.status, 'paused');
+    const refused = await system.request(undefined, root.id, bytes('get'));
+    assert.match(
+      String(refused.val),
+      /^actor counter-actor \(.*\) is paused after a failed call; it takes no messages until it is resumed or restarted$/,
+    );
+    assert.equal(system.unhandled.length, 1, 'no supervisor: the failure is unhandled');
+    assert.equal((await system.resume(root.id)).tag, 'ok');
+    assert.equal(text((await system.request(undefined, root.id, bytes('get'))).val as Uint8Array), '1');
+    await system.stopAll();
+    verified(root);
+  });
+
+  test('runtime.shutdown(data) ends the child after its call; the parent gets handle-child-exit with the data', async () => {
+    const { system, root } = await startTree(['parent-actor', 'counter-actor']);
+    const child = [...system.get(root.id)!.children][0]!.session;
+    await system.sendAndWait(child.id, bytes('tick'));
+    await system.sendAndWait(root.id, bytes('stop'));
+    await child.done();
+    await until(() => wasmCalls(root.events).includes('WasmResult theater:simple/supervisor-handlers.handle-child-exit'));
+    assert.equal(system.get(child.id), undefined);
+    const exit = root.events
+      .map((e) => JSON.parse(Buffer.from(e.data).toString()) as { WasmCall?: { function_name: string; params: number[] } })
+      .find((p) => p.WasmCall?.function_name === 'theater:simple/supervisor-handlers.handle-child-exit')!;
+    // params (child id, some(the count "1" as bytes)), as serde_json writes the tuple
+    assert.deepEqual(JSON.parse(Buffer.from(exit.WasmCall!.params).toString()), [child.id, [49]]);
+    await system.stopAll();
+    assert.equal(verified(child).at(-1)!.eventType, 'shutdown');
+  });
+
   test('a deferred answer: handle-request answers nothing, a later send responds through respond-to-request', async () => {
     const { system, root } = await startTree(['deferred-actor']);
     const pending = system.request(undefined, root.id, bytes('question'));

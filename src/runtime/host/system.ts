@@ -173,6 +173,14 @@ export class ActorSystem extends EventEmitter {
     this.actors.delete(node.session.id);
   }
 
+  /** A paused actor goes on (fresh instance, last good state); err when it is not paused. */
+  async resume(id: string): Promise<Result<undefined>> {
+    const node = this.actors.get(id);
+    if (!node) return err(`no actor with id ${id} is running in this runtime`);
+    const o = await node.session.resume();
+    return o.ok ? ok(undefined) : err(o.error);
+  }
+
   /** Stops an actor and its children, children first. */
   async stop(id: string, reason = 'stopped by the user'): Promise<void> {
     const node = this.actors.get(id);
