@@ -10,20 +10,38 @@ export interface ParsedArgs {
   options: Map<string, string>;
   /** Every `--name value` in the order given (repeatable options such as --send and --request). */
   ordered: Array<[string, string]>;
+  /** Every value of an option given more than once (`--override 3=1 --override 5=2`), in order. */
+  repeated: Map<string, string[]>;
 }
 
-const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir', 'send', 'request', 'chains-dir']);
+const VALUE_OPTIONS = new Set([
+  'chain-out',
+  'timeout',
+  'chain',
+  'out',
+  'actor-id',
+  'data-dir',
+  'until',
+  'then',
+  'override',
+  'root',
+  'send',
+  'request',
+  'chains-dir',
+]);
 
 // --data-dir is global: scripts pass one per-user folder to every command (only run and replay use it).
 const GLOBAL_FLAGS = ['debug', 'help', 'data-dir'];
 /** The flags and options each command takes (besides --debug and --help). */
 export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   run: ['send', 'request', 'chains-dir', 'chain-out', 'json', 'timeout', 'activate-by-imports', 'actor-id'],
-  replay: ['chain', 'json', 'chain-out', 'timeout'],
+  replay: ['chain', 'json', 'chain-out', 'timeout', 'until', 'then', 'override'],
+  test: ['json', 'timeout'],
   check: ['json', 'activate-by-imports'],
   handlers: ['json'],
-  chain: ['json', 'out'],
+  chain: ['json', 'out', 'listing'],
   lsp: ['stdio'],
+  mcp: ['root'],
 };
 
 /** Refuses a flag the command does not take, with the closest one it does take. */
@@ -43,6 +61,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const flags = new Set<string>();
   const options = new Map<string, string>();
   const ordered: Array<[string, string]> = [];
+  const repeated = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-h') {
@@ -60,11 +79,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
       options.set(name, value);
       ordered.push([name, value]);
+      repeated.set(name, [...(repeated.get(name) ?? []), value]);
     } else {
       flags.add(name);
     }
   }
-  return { positional, flags, options, ordered };
+  return { positional, flags, options, ordered, repeated };
 }
 
 export function requirePositional(rest: string[], what: string, command: string): string {

@@ -1,11 +1,14 @@
 // The Actors view: running and finished actors with their state, event count and error.
 import * as vscode from 'vscode';
 import type { ActorSession } from '../runtime/host/session';
+import { actorRow } from './present/actorRow';
 
 export interface ActorEntry {
   session: ActorSession;
   /** Set for a replay run: the recorded chain it replays. */
   replayOf?: string;
+  /** The user stopped it (Stop, Restart, Remove): its end is a normal end, not a failure. */
+  stoppedByUser?: boolean;
 }
 
 export class ActorsTreeProvider implements vscode.TreeDataProvider<ActorEntry>, vscode.Disposable {
@@ -15,6 +18,12 @@ export class ActorsTreeProvider implements vscode.TreeDataProvider<ActorEntry>, 
 
   add(entry: ActorEntry): void {
     this.entries.unshift(entry);
+    this.changed.fire(undefined);
+  }
+
+  remove(entry: ActorEntry): void {
+    const i = this.entries.indexOf(entry);
+    if (i >= 0) this.entries.splice(i, 1);
     this.changed.fire(undefined);
   }
 
@@ -28,16 +37,22 @@ export class ActorsTreeProvider implements vscode.TreeDataProvider<ActorEntry>, 
 
   getTreeItem(entry: ActorEntry): vscode.TreeItem {
     const s = entry.session;
-    const item = new vscode.TreeItem(`${entry.replayOf ? 'replay: ' : ''}${s.name}`, vscode.TreeItemCollapsibleState.None);
+    const row = actorRow({
+      name: s.name,
+      id: s.id,
+      status: s.status,
+      events: s.events.length,
+      lastError: s.lastError,
+      stoppedByUser: entry.stoppedByUser,
+      replayOf: entry.replayOf,
+      verdict: s.replayReport?.verdict,
+    });
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
     item.id = `actor:${s.id}`;
-    const live = s.status === 'starting' || s.status === 'running' || s.status === 'idle';
-    item.description = `${s.id.slice(0, 8)} · ${s.status} · ${s.events.length} events${s.lastError ? ` · ${s.lastError}` : ''}`;
-    item.iconPath = new vscode.ThemeIcon(
-      s.status === 'failed' ? 'error' : live ? (s.status === 'idle' ? 'debug-pause' : 'loading~spin') : 'circle-slash',
-      s.status === 'failed' ? new vscode.ThemeColor('errorForeground') : undefined,
-    );
-    item.tooltip = `${s.name} (${s.id})\n${s.manifestPath}\nlog: ${s.logPath}${s.lastError ? `\n${s.lastError}` : ''}`;
-    item.contextValue = live ? 'theaterActorRunning' : 'theaterActorDone';
+    item.description = row.description;
+    item.iconPath = new vscode.ThemeIcon(row.icon, row.alarming ? new vscode.ThemeColor('errorForeground') : undefined);
+    item.tooltip = `${row.tooltip}\n${s.manifestPath}\nlog: ${s.logPath}`;
+    item.contextValue = row.contextValue;
     item.command = { command: 'theater.actors.showChain', title: 'Show chain', arguments: [entry] };
     return item;
   }

@@ -3,13 +3,20 @@
 import * as vscode from 'vscode';
 import { formatValue } from '../runtime/chain/decode';
 import { shortHash, toHex } from '../runtime/chain/hash';
+import { escapeControlChars } from '../runtime/text/escape';
 import { ChainSource, RefreshCoalescer } from './model/chainSource';
+import { describeFilter, isFiltered } from './present/chainQuery';
+import { eventRowText } from './present/eventRow';
+import { listPastRuns, sizeText, type PastRun } from './present/pastRuns';
 
 export type ChainNode =
   | { kind: 'source'; source: ChainSource }
   | { kind: 'more'; source: ChainSource; hidden: number; where: 'before' | 'after' }
   | { kind: 'event'; source: ChainSource; index: number }
-  | { kind: 'detail'; source: ChainSource; index: number; label: string; value: string };
+  | { kind: 'detail'; source: ChainSource; index: number; label: string; value: string }
+  | { kind: 'empty'; source: ChainSource }
+  | { kind: 'history' }
+  | { kind: 'past'; run: PastRun };
 
 const ICONS: Record<string, string> = {
   host: 'symbol-method',
@@ -27,7 +34,16 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   readonly sources: ChainSource[] = [];
   private readonly roots = new Map<string, ChainNode>();
-  private readonly eventNodes = new Map<string, ChainNode>();
+  // Event nodes belong to one source object: a chain opened again is a new source with new nodes,
+  // so nothing of the previous load (its status, its marks) survives in the tree.
+  private readonly eventNodes = new WeakMap<ChainSource, Map<number, ChainNode>>();
+  private readonly historyNode: ChainNode = { kind: 'history' };
+  /** Folders whose `.theater/chains` logs are listed under "Earlier runs" (set by the controller). */
+  historyDirs: () => string[] = () => [];
+  /** Logs already shown as a chain (not listed again under "Earlier runs"). */
+  shownFiles: () => Set<string> = () => new Set();
+  /** Whether a source is a running actor's (it cannot be removed while it runs). */
+  isLive: (source: ChainSource) => boolean = () => false;
   readonly coalescer = new RefreshCoalescer<string>(250, (ids) => {
     for (const id of ids) {
       const root = this.roots.get(id);
@@ -47,17 +63,26 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     const existing = this.roots.get(source.id);
     if (existing) return existing;
     const node: ChainNode = { kind: 'source', source };
+    this.newest = source;
     this.sources.unshift(source);
     this.roots.set(source.id, node);
     this.changed.fire(undefined);
     return node;
   }
 
+  /** The chain added last: the only one that starts expanded. */
+  private newest: ChainSource | undefined;
+
   remove(id: string): void {
     const i = this.sources.findIndex((s) => s.id === id);
-    if (i >= 0) this.sources.splice(i, 1);
+    if (i >= 0) this.eventNodes.delete(this.sources.splice(i, 1)[0]!);
     this.roots.delete(id);
     this.changed.fire(undefined);
+  }
+
+  /** "Earlier runs" changed (a run ended, a chain was removed): its children are read again when shown. */
+  refreshHistory(): void {
+    this.changed.fire(this.historyNode);
   }
 
   root(id: string): ChainNode | undefined {
@@ -75,21 +100,27 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   }
 
   eventNode(source: ChainSource, index: number): ChainNode {
-    const key = `${source.id}:${index}`;
-    let n = this.eventNodes.get(key);
+    let nodes = this.eventNodes.get(source);
+    if (!nodes) {
+      nodes = new Map();
+      this.eventNodes.set(source, nodes);
+    }
+    let n = nodes.get(index);
     if (!n) {
       n = { kind: 'event', source, index };
-      this.eventNodes.set(key, n);
+      nodes.set(index, n);
     }
     return n;
   }
 
   getChildren(node?: ChainNode): ChainNode[] {
-    if (!node) return this.sources.map((s) => this.roots.get(s.id)!);
+    if (!node) return [...this.sources.map((s) => this.roots.get(s.id)!), this.historyNode];
+    if (node.kind === 'history') return listPastRuns(this.historyDirs(), this.shownFiles()).map((run) => ({ kind: 'past', run }));
     if (node.kind === 'source') {
       const s = node.source;
       s.verifyNew();
       const v = s.visible();
+      if (v.matching === 0 && isFiltered(s.filter)) return [{ kind: 'empty', source: s }];
       const out: ChainNode[] = [];
       if (v.hiddenBefore > 0) out.push({ kind: 'more', source: s, hidden: v.hiddenBefore, where: 'before' });
       for (const i of v.indexes) out.push(this.eventNode(s, i));
@@ -117,7 +148,8 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   }
 
   getParent(node: ChainNode): ChainNode | undefined {
-    if (node.kind === 'source') return undefined;
+    if (node.kind === 'source' || node.kind === 'history') return undefined;
+    if (node.kind === 'past') return this.historyNode;
     if (node.kind === 'detail') return this.eventNode(node.source, node.index);
     return this.roots.get(node.source.id);
   }
@@ -127,9 +159,12 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
       case 'source': {
         const s = node.source;
         const integrity = s.verifyNew();
-        const item = new vscode.TreeItem(s.label, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          escapeControlChars(s.label),
+          s === this.newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `chain:${s.id}`;
-        const filtered = s.filter.type || s.filter.text ? `, filter: ${[s.filter.type, s.filter.text].filter(Boolean).join(' / ')}` : '';
+        const filtered = isFiltered(s.filter) ? `, filter ${describeFilter(s.filter)}: ${s.visible().matching} shown` : '';
         item.description = `${s.total} events${integrity.state === 'intact' ? ', verified' : `, BROKEN at event ${integrity.index}`}${filtered}`;
         item.iconPath = new vscode.ThemeIcon(
           integrity.state === 'intact' ? 'verified' : 'error',
@@ -139,7 +174,37 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
           integrity.state === 'intact'
             ? `${s.total} events; every hash and parent link checked.`
             : `Event ${integrity.index}: ${integrity.reason}`;
-        item.contextValue = 'theaterChain';
+        item.contextValue = this.isLive(s) ? 'theaterChainLive' : 'theaterChain';
+        return item;
+      }
+      case 'empty': {
+        const item = new vscode.TreeItem(`No event matches the filter ${describeFilter(node.source.filter)} — clear it`);
+        item.id = `empty:${node.source.id}`;
+        item.iconPath = new vscode.ThemeIcon('filter');
+        item.tooltip = `None of the ${node.source.total} events matches. Click to clear the filter.`;
+        item.command = { command: 'theater.chain.clearFilter', title: 'Clear Filter', arguments: [node] };
+        return item;
+      }
+      case 'history': {
+        const item = new vscode.TreeItem('Earlier runs', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = 'history';
+        item.description = '.theater/chains';
+        item.tooltip = 'Chain logs recorded by earlier runs, next to their manifests; click one to open it.';
+        item.iconPath = new vscode.ThemeIcon('history');
+        item.contextValue = 'theaterHistory';
+        return item;
+      }
+      case 'past': {
+        const r = node.run;
+        const item = new vscode.TreeItem(escapeControlChars(`${r.replayOf ? 'replay: ' : ''}${r.name}`));
+        item.id = `past:${r.file}`;
+        const when = new Date(r.startedAt ?? r.mtimeMs);
+        item.description = `${when.toLocaleString()} · ${sizeText(r.size)}`;
+        item.tooltip = [r.file, r.replayOf ? `replay of ${r.replayOf}` : ''].filter(Boolean).map(escapeControlChars).join('\n');
+        item.resourceUri = vscode.Uri.file(r.file);
+        item.iconPath = new vscode.ThemeIcon('file');
+        item.contextValue = 'theaterPastRun';
+        item.command = { command: 'theater.openChainFile', title: 'Open Chain', arguments: [vscode.Uri.file(r.file)] };
         return item;
       }
       case 'more': {
@@ -158,12 +223,10 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
         const integrity = s.verification;
         const broken = integrity.state === 'broken' && integrity.index === node.index;
         const marked = s.marked?.index === node.index;
-        const item = new vscode.TreeItem(
-          `${node.index}  ${shortHash(ev.hash)}  ${ev.eventType}`,
-          vscode.TreeItemCollapsibleState.Collapsed,
-        );
+        const row = eventRowText(node.index, ev.eventType, d, shortHash(ev.hash));
+        const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `event:${s.id}:${node.index}`;
-        item.description = broken ? `✗ ${integrity.reason}` : marked ? `✗ ${s.marked!.note}` : d.summary;
+        item.description = broken ? `✗ ${integrity.reason}` : marked ? `✗ ${escapeControlChars(s.marked!.note)}` : row.description;
         item.iconPath =
           broken || marked
             ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
@@ -188,7 +251,8 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
       const d = node.source.decode(node.index);
       const ev = node.source.event(node.index)!;
       const md = new vscode.MarkdownString();
-      md.appendMarkdown(`**${ev.eventType}** — event ${node.index}\n\n`);
+      const eventType = escapeControlChars(ev.eventType).replace(/[\\`*_[\]<>]/g, '\\$&');
+      md.appendMarkdown(`**${eventType}** — event ${node.index}\n\n`);
       md.appendCodeblock(d.summary, 'text');
       md.appendMarkdown(
         `\nhash \`${toHex(ev.hash)}\`  \nparent \`${ev.parentHash ? toHex(ev.parentHash) : '(root)'}\`  \n${ev.data.length} bytes of data`,

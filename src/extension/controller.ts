@@ -4,9 +4,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../runtime/chain/event';
 import type { ActorSession } from '../runtime/host/session';
+import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/identify';
+import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { ActorsTreeProvider, type ActorEntry } from './actorsTree';
 import { ChainTreeProvider, type ChainNode } from './chainTree';
-import { ChainSource } from './model/chainSource';
+import { ChainSource, RefreshCoalescer } from './model/chainSource';
+import { endState, isLive, outputLine } from './present/actorRow';
+import { filterPrompt, filterText, findByHashPrefix, isFiltered, parseEventTarget, parseFilter } from './present/chainQuery';
 
 type Runtime = typeof import('../runtime/host/session');
 let runtimeModule: Runtime | undefined;
@@ -20,42 +24,111 @@ function runtime(): Runtime {
   return runtimeModule;
 }
 
+/** A message shown to the user (kept, the last 100, so tests can see what the user saw). */
+export interface Notice {
+  level: 'info' | 'warning' | 'error' | 'status';
+  text: string;
+}
+
 export class Controller implements vscode.Disposable {
   readonly chains = new ChainTreeProvider();
   readonly actors = new ActorsTreeProvider();
   readonly output: vscode.OutputChannel;
+  readonly notices: Notice[] = [];
   private readonly status: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
   chainView: vscode.TreeView<ChainNode> | undefined;
+  /** The chain the user last looked at: revealed, selected or filtered. View-title commands act on it. */
+  current: ChainSource | undefined;
+  /** Folders holding manifests (found at activation, and every started actor's): their `.theater/chains` are listed. */
+  private readonly manifestDirs = new Set<string>();
+  /** Event counts in the Actors view follow the chain at most 4 times a second. */
+  readonly actorCounts = new RefreshCoalescer<ActorEntry>(250, (entries) => {
+    for (const e of entries) this.actors.update(e);
+  });
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Theater');
     this.status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
     this.status.command = 'theater.actors.focus';
-    this.disposables.push(this.output, this.status, this.chains, this.actors);
-    this.updateStatus();
+    this.disposables.push(this.output, this.status, this.chains, this.actors, { dispose: () => this.actorCounts.dispose() });
+    this.chains.isLive = (s) => this.actors.entries.some((e) => e.session.id === s.id && isLive(e.session.status));
+    this.chains.shownFiles = () =>
+      new Set([
+        ...this.actors.entries.filter((e) => this.chains.root(e.session.id)).map((e) => e.session.logPath),
+        ...this.chains.sources.filter((s) => s.id.startsWith('file:')).map((s) => s.id.slice(5)),
+      ]);
+    this.chains.historyDirs = () => [...this.manifestDirs].map((d) => path.join(d, '.theater', 'chains'));
+    this.updateState();
+    void this.findManifestDirs();
   }
 
-  private config() {
-    return vscode.workspace.getConfiguration('theater');
+  /** Settings as they apply to `resource` (folder settings win), the same answer the language server pulls. */
+  private config(resource?: vscode.Uri) {
+    return vscode.workspace.getConfiguration('theater', resource);
   }
 
-  private updateStatus(): void {
-    const running = this.actors.entries.filter((e) => ['starting', 'running', 'idle'].includes(e.session.status)).length;
+  /** One timestamped line in the Output channel. */
+  log(text: string): void {
+    this.output.appendLine(outputLine(new Date(), text));
+  }
+
+  notify(level: 'info' | 'warning' | 'error', text: string, ...items: string[]): Thenable<string | undefined> {
+    this.remember({ level, text });
+    const show =
+      level === 'error'
+        ? vscode.window.showErrorMessage
+        : level === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
+    return show(text, ...items);
+  }
+
+  /** A short confirmation in the status bar (Copy Hash). */
+  flash(text: string): void {
+    this.remember({ level: 'status', text });
+    this.disposables.push(vscode.window.setStatusBarMessage(text, 4000));
+  }
+
+  private remember(n: Notice): void {
+    this.notices.push(n);
+    if (this.notices.length > 100) this.notices.shift();
+  }
+
+  /** The workspace's Theater manifests, by the one manifest rule. */
+  private async findManifests(): Promise<vscode.Uri[]> {
+    const found = await vscode.workspace.findFiles(`{${MANIFEST_GLOBS.join(',')}}`, '**/{node_modules,.theater}/**', 200);
+    return found.filter((u) => isTheaterManifestName(u.fsPath));
+  }
+
+  private async findManifestDirs(): Promise<void> {
+    const found = await this.findManifests();
+    for (const u of found) this.manifestDirs.add(path.dirname(u.fsPath));
+    this.chains.refreshHistory();
+  }
+
+  /** Status bar and the context keys that hide palette commands where they cannot act. */
+  private updateState(): void {
+    const running = this.actors.entries.filter((e) => isLive(e.session.status)).length;
     this.status.text = `$(play-circle) Theater: ${running} running`;
     this.status.tooltip = `${running} running actor${running === 1 ? '' : 's'}; ${this.actors.entries.length} in this session`;
     if (this.actors.entries.length > 0) this.status.show();
     else this.status.hide();
+    const set = (key: string, value: boolean) => void vscode.commands.executeCommand('setContext', key, value);
+    set('theater.hasRunningActors', running > 0);
+    set('theater.hasActors', this.actors.entries.length > 0);
+    set('theater.hasFinishedActors', this.actors.entries.length > running);
+    set('theater.hasChains', this.chains.sources.length > 0);
   }
 
   /** Resolves which manifest to start: the argument, the active editor, or a pick among the workspace's. */
   async pickManifest(arg?: vscode.Uri): Promise<vscode.Uri | undefined> {
     if (arg instanceof vscode.Uri) return arg;
     const active = vscode.window.activeTextEditor?.document.uri;
-    if (active && /manifest[^/]*\.toml$/.test(active.fsPath)) return active;
-    const found = await vscode.workspace.findFiles('**/manifest.toml', '**/{node_modules,.theater}/**', 200);
+    if (active && isTheaterManifestName(active.fsPath)) return active;
+    const found = await this.findManifests();
     if (found.length === 0) {
-      void vscode.window.showErrorMessage("Theater: no manifest.toml in this workspace; open an actor's folder or a manifest.toml.");
+      void this.notify('error', "Theater: no manifest.toml in this workspace; open an actor's folder or a manifest.toml.");
       return undefined;
     }
     if (found.length === 1) return found[0];
@@ -75,15 +148,15 @@ export class Controller implements vscode.Disposable {
     try {
       session = await runtime().startActor({
         manifestPath: uri.fsPath,
-        callTimeoutMs: this.config().get<number>('callTimeoutMs', 30000),
-        activateByImports: this.config().get<boolean>('activateByImports', false),
+        callTimeoutMs: this.config(uri).get<number>('callTimeoutMs', 30000),
+        activateByImports: this.config(uri).get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),
       });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.output.appendLine(`[start] ${message}`);
-      void vscode.window.showErrorMessage(`Theater: ${message}`, 'Show Problem').then((b) => {
+      const message = escapeControlChars(e instanceof Error ? e.message : String(e));
+      this.log(`[start] ${vscode.workspace.asRelativePath(uri)}: ${message}`);
+      void this.notify('error', `Theater: ${message}`, 'Show Problem').then((b) => {
         if (b) void vscode.window.showTextDocument(uri).then(() => vscode.commands.executeCommand('workbench.actions.view.problems'));
       });
       return undefined;
@@ -94,89 +167,200 @@ export class Controller implements vscode.Disposable {
 
   private track(session: ActorSession, replayOf?: string): void {
     const entry: ActorEntry = { session, ...(replayOf ? { replayOf } : {}) };
-    const source = new ChainSource(
-      session.id,
-      `${replayOf ? 'replay: ' : ''}${session.name} · ${session.id.slice(0, 8)}`,
-      session.events,
-      true,
-    );
+    const name = escapeControlChars(session.name);
+    this.manifestDirs.add(path.dirname(session.manifestPath));
+    const source = this.sourceForSession(entry);
     this.actors.add(entry);
-    this.chains.add(source);
-    this.updateStatus();
+    this.updateState();
+    this.log(
+      `[${name}] started ${session.id} from ${session.manifestPath}${replayOf ? `, replaying ${replayOf}` : ''}; chain log ${session.logPath}`,
+    );
+    void this.revealNew(source);
     session.on('event', () => {
       this.chains.touched(session.id);
+      this.actorCounts.mark(entry);
     });
-    session.on('log', (m: string) => this.output.appendLine(`[${session.name}] ${m}`));
+    session.on('log', (m: string) => this.log(`[${name}] ${escapeControlCharsKeepLines(m)}`));
     session.on('status', () => {
-      this.actors.update();
-      this.updateStatus();
-    });
-    session.on('exit', (o) => {
-      this.actors.update();
-      this.updateStatus();
+      this.actors.update(entry);
+      this.updateState();
       this.chains.refreshSource(session.id);
-      if (o.status === 'failed') {
-        this.output.appendLine(`[${session.name}] failed: ${o.error}`);
-        void vscode.window.showErrorMessage(`Theater: ${session.name} failed: ${o.error}`);
-      }
-      if (replayOf && session.replayReport) this.showReplayResult(session, source, replayOf);
     });
+    if (replayOf) {
+      // A replay ends when init has answered from the recording (as `theater replay` does): the verdict follows.
+      if (session.status === 'idle') void session.stop('replay finished');
+      else session.once('init-done', () => void session.stop('replay finished'));
+    }
+    session.on('exit', (o) => {
+      this.actors.update(entry);
+      this.updateState();
+      this.chains.refreshSource(session.id);
+      const end = endState({ status: o.status, stoppedByUser: entry.stoppedByUser });
+      const error = o.error ? escapeControlChars(o.error) : undefined;
+      this.log(`[${name}] ended: ${end}${error ? ` (${error})` : ''}; ${o.eventCount} events in ${session.logPath}`);
+      if (end === 'failed') void this.notify('error', `Theater: ${name} failed: ${error}`);
+      if (replayOf && session.replayReport) this.showReplayResult(session, source, replayOf);
+      else if (replayOf) void this.notify('warning', `Theater: the replay of ${name} ended before it could be compared (${end}).`);
+    });
+  }
+
+  /** The chain root of an actor's run (created again from the run's events when it was removed from the view). */
+  private sourceForSession(entry: ActorEntry): ChainSource {
+    const s = entry.session;
+    const existing = this.chains.sources.find((c) => c.id === s.id);
+    if (existing) return existing;
+    const source = new ChainSource(s.id, `${entry.replayOf ? 'replay: ' : ''}${s.name} · ${s.id.slice(0, 8)}`, s.events, true);
+    this.chains.add(source);
+    this.updateState();
+    return source;
+  }
+
+  /** A new chain is shown: it becomes the current one and, when the view is open, is scrolled to. */
+  private async revealNew(source: ChainSource): Promise<void> {
+    this.current = source;
+    const root = this.chains.root(source.id);
+    if (!root || !this.chainView?.visible) return;
+    try {
+      await this.chainView.reveal(root, { expand: true, select: false, focus: false });
+    } catch (e) {
+      this.log(`[view] could not reveal ${source.label}: ${(e as Error).message}`);
+    }
   }
 
   private showReplayResult(session: ActorSession, source: ChainSource, replayOf: string): void {
     const report = session.replayReport!;
+    const message = escapeControlChars(report.message);
+    this.log(`[${escapeControlChars(session.name)}] replay ${report.verdict}: ${message}`);
     if (report.divergence) {
       source.marked = {
         index: report.divergence.index,
         note: `diverged: expected ${report.divergence.expected?.eventType ?? '(nothing)'} ${report.divergence.expected?.summary ?? ''}`,
       };
       // The recording beside the replay, with the same event marked.
-      const recorded = this.openChainSource(replayOf);
-      if (recorded)
+      try {
+        const recorded = this.openChainSource(replayOf);
         recorded.marked = {
           index: report.divergence.index,
           note: `replay got ${report.divergence.actual?.eventType ?? '(nothing)'} ${report.divergence.actual?.summary ?? ''}`,
         };
+        recorded.reveal(report.divergence.index);
+        this.chains.refreshSource(recorded.id);
+      } catch (e) {
+        this.log(`[${escapeControlChars(session.name)}] the recording could not be opened: ${escapeControlChars((e as Error).message)}`);
+      }
       this.chains.refreshSource(session.id);
       void this.reveal(source, report.divergence.index);
-      void vscode.window.showWarningMessage(`Theater: ${report.message}`);
+      void this.notify('warning', `Theater: ${message}`);
     } else {
-      void vscode.window.showInformationMessage(`Theater: ${report.message}`);
+      void this.notify('info', `Theater: ${message}`);
     }
   }
 
-  entryFor(arg?: ActorEntry): ActorEntry | undefined {
+  /** The entry of the argument, or a pick among `candidates` (none: a message; one: that one). */
+  private async pickEntry(arg: ActorEntry | undefined, candidates: ActorEntry[], what: string): Promise<ActorEntry | undefined> {
     if (arg?.session) return arg;
-    const live = this.actors.entries.filter((e) => ['starting', 'running', 'idle'].includes(e.session.status));
-    return live[0] ?? this.actors.entries[0];
+    if (candidates.length === 0) {
+      void this.notify('info', `Theater: no actor to ${what}.`);
+      return undefined;
+    }
+    if (candidates.length === 1) return candidates[0];
+    const pick = await vscode.window.showQuickPick(
+      candidates.map((e) => ({
+        label: `${e.replayOf ? 'replay: ' : ''}${escapeControlChars(e.session.name)}`,
+        description: `${e.session.id.slice(0, 8)} · ${e.session.status} · ${e.session.events.length} events`,
+        detail: vscode.workspace.asRelativePath(e.session.manifestPath),
+        entry: e,
+      })),
+      { placeHolder: `Which actor do you want to ${what}?` },
+    );
+    return pick?.entry;
+  }
+
+  private running(): ActorEntry[] {
+    return this.actors.entries.filter((e) => isLive(e.session.status));
+  }
+
+  /** Stops an actor by the user's wish: a normal end, never reported as a failure. */
+  private async stopByUser(entry: ActorEntry, reason: string) {
+    if (isLive(entry.session.status)) {
+      entry.stoppedByUser = true;
+      this.actors.update(entry);
+    }
+    return entry.session.stop(reason);
   }
 
   async stopActor(arg?: ActorEntry) {
-    const entry = this.entryFor(arg);
-    if (!entry) {
-      void vscode.window.showInformationMessage('Theater: no actor is running.');
-      return undefined;
-    }
-    return entry.session.stop('stopped from VS Code');
+    const entry = await this.pickEntry(arg, this.running(), 'stop');
+    if (!entry) return undefined;
+    return this.stopByUser(entry, 'stopped from VS Code');
   }
 
   async restartActor(arg?: ActorEntry): Promise<ActorSession | undefined> {
-    const entry = this.entryFor(arg);
+    const entry = await this.pickEntry(arg, this.actors.entries, 'restart');
     if (!entry) return undefined;
-    await entry.session.stop('restarted from VS Code');
-    return this.startActor(vscode.Uri.file(entry.session.manifestPath));
+    await this.stopByUser(entry, 'restarted from VS Code');
+    // A replay restarts as a replay of the same recording.
+    return this.startActor(vscode.Uri.file(entry.session.manifestPath), entry.replayOf);
   }
 
-  /** Loads a chain file (Theater chain.json or our log) as a source in the explorer. */
-  openChainSource(file: string): ChainSource | undefined {
-    const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+  /** Removes an actor from the Actors view (stopping it first) together with its chain. */
+  async removeActor(arg?: ActorEntry): Promise<void> {
+    const entry = await this.pickEntry(arg, this.actors.entries, 'remove');
+    if (!entry) return;
+    if (isLive(entry.session.status)) await this.stopByUser(entry, 'removed from VS Code');
+    this.actors.remove(entry);
+    this.removeChain(entry.session.id);
+  }
+
+  /** Removes every finished actor and its chain; running ones stay. */
+  clearFinishedActors(): number {
+    const done = this.actors.entries.filter((e) => !isLive(e.session.status));
+    for (const e of done) {
+      this.actors.remove(e);
+      this.removeChain(e.session.id);
+    }
+    this.updateState();
+    return done.length;
+  }
+
+  private removeChain(id: string): void {
+    if (!this.chains.root(id)) return;
+    this.chains.remove(id);
+    if (this.current?.id === id) this.current = undefined;
+    this.chains.refreshHistory();
+    this.updateState();
+  }
+
+  /** Removes a chain from the Event Chain view; a running actor's chain stays until it ends. */
+  removeChainNode(node?: ChainNode): boolean {
+    const source = this.sourceOf(node);
+    if (!source) return false;
+    if (this.chains.isLive(source)) {
+      void this.notify('info', `Theater: ${escapeControlChars(source.label)} is still running; stop it first.`);
+      return false;
+    }
+    this.removeChain(source.id);
+    return true;
+  }
+
+  /** Removes every chain that is not a running actor's. */
+  clearFinishedChains(): number {
+    const done = this.chains.sources.filter((s) => !this.chains.isLive(s));
+    for (const s of done) this.removeChain(s.id);
+    return done.length;
+  }
+
+  /** Loads a chain file (Theater chain.json or our log) as a source in the explorer; a file opened again is loaded afresh. */
+  openChainSource(file: string): ChainSource {
+    const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
     const loaded = loadChainFile(file);
     const id = `file:${file}`;
-    const existing = this.chains.sources.find((s) => s.id === id);
-    if (existing) this.chains.remove(id);
+    if (this.chains.root(id)) this.chains.remove(id);
     const source = new ChainSource(id, path.basename(file), loaded.events, false);
     this.chains.add(source);
-    for (const p of loaded.problems) this.output.appendLine(`[${path.basename(file)}] ${p}`);
+    this.chains.refreshHistory();
+    this.updateState();
+    for (const p of loaded.problems) this.log(`[${path.basename(file)}] ${escapeControlChars(p)}`);
     return source;
   }
 
@@ -192,34 +376,37 @@ export class Controller implements vscode.Disposable {
             })
           )?.[0];
     if (!uri) return undefined;
+    let source: ChainSource;
     try {
-      const source = this.openChainSource(uri.fsPath)!;
-      await vscode.commands.executeCommand('theater.chain.focus');
-      return source;
+      source = this.openChainSource(uri.fsPath);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Theater: ${(e as Error).message}`);
+      void this.notify('error', `Theater: ${escapeControlChars((e as Error).message)}`);
       return undefined;
     }
+    await vscode.commands.executeCommand('theater.chain.focus');
+    await this.revealNew(source);
+    return source;
   }
 
+  /** The node's chain; without one (palette, view title) the chain the user last looked at. */
   sourceOf(node?: ChainNode): ChainSource | undefined {
-    if (node) return node.source;
-    const sel = this.chainView?.selection[0];
-    return sel?.source ?? this.chains.sources[0];
+    if (node && 'source' in node) return node.source;
+    if (this.current && this.chains.sources.includes(this.current)) return this.current;
+    return this.chains.sources[0];
   }
 
   verifyChain(node?: ChainNode): boolean | undefined {
     const source = this.sourceOf(node);
     if (!source) {
-      void vscode.window.showInformationMessage('Theater: open or record a chain first.');
+      void this.notify('info', 'Theater: open or record a chain first.');
       return undefined;
     }
     const r = source.verifyNew();
     this.chains.refreshSource(source.id);
-    if (r.state === 'intact')
-      void vscode.window.showInformationMessage(`Theater: ${source.label}: intact, ${source.total} events verified.`);
+    const label = escapeControlChars(source.label);
+    if (r.state === 'intact') void this.notify('info', `Theater: ${label}: intact, ${source.total} events verified.`);
     else {
-      void vscode.window.showErrorMessage(`Theater: ${source.label}: event ${r.index}: ${r.reason}`);
+      void this.notify('error', `Theater: ${label}: event ${r.index}: ${r.reason}`);
       void this.reveal(source, r.index);
     }
     return r.state === 'intact';
@@ -234,52 +421,104 @@ export class Controller implements vscode.Disposable {
     const events: ChainEvent[] = [];
     for (let i = 0; i < source.total; i++) events.push(source.event(i)!);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(writeTheaterChainJson(events), 'utf8'));
-    void vscode.window.showInformationMessage(`Theater: exported ${events.length} events to ${uri.fsPath}`);
+    void this.notify('info', `Theater: exported ${events.length} events to ${uri.fsPath}`);
     return uri;
   }
 
-  async reveal(source: ChainSource, index: number): Promise<void> {
-    if (!source.reveal(index)) return;
+  /** Shows event `index` of `source`: one page around it, selected; false when the filter hides it. */
+  async reveal(source: ChainSource, index: number): Promise<boolean> {
+    if (!source.reveal(index)) return false;
+    this.current = source;
     this.chains.refreshSource(source.id);
-    await this.chainView?.reveal(this.chains.eventNode(source, index), { select: true, focus: false, expand: false });
-  }
-
-  async goToEvent(node?: ChainNode, index?: number): Promise<void> {
-    const source = this.sourceOf(node);
-    if (!source) return;
-    const n =
-      index ??
-      Number(
-        await vscode.window.showInputBox({
-          prompt: `Event number (0–${source.total - 1})`,
-          validateInput: (v) => (/^\d+$/.test(v) && +v < source.total ? null : `a number from 0 to ${source.total - 1}`),
-        }),
-      );
-    if (!Number.isInteger(n)) return;
-    if (!source.reveal(n)) {
-      void vscode.window.showWarningMessage(`Theater: event ${n} is hidden by the filter; clear it first.`);
-      return;
+    try {
+      await this.chainView?.reveal(this.chains.eventNode(source, index), { select: true, focus: false, expand: false });
+    } catch (e) {
+      this.log(`[view] could not reveal event ${index}: ${(e as Error).message}`);
+      return false;
     }
-    await this.reveal(source, n);
+    return true;
   }
 
-  async filter(node?: ChainNode): Promise<void> {
+  /** Go to Event: an event number or a hash prefix (typed, or given by a caller). Resolves to the index shown. */
+  async goToEvent(node?: ChainNode, target?: number | string): Promise<number | undefined> {
     const source = this.sourceOf(node);
-    if (!source) return;
-    const text = await vscode.window.showInputBox({
-      prompt: 'Show events whose type or summary contains… (prefix with type: to match the event type only)',
-      value: source.filter.text ?? source.filter.type ?? '',
-    });
-    if (text === undefined) return;
-    source.setFilter(text.startsWith('type:') ? { type: text.slice(5).trim() } : text ? { text } : {});
+    if (!source) {
+      void this.notify('info', 'Theater: open or record a chain first.');
+      return undefined;
+    }
+    const label = escapeControlChars(source.label);
+    const input =
+      target !== undefined
+        ? String(target)
+        : await vscode.window.showInputBox({
+            title: `Go to Event in ${label}`,
+            prompt: `An event number (0–${source.total - 1}) or the start of its hash`,
+            validateInput: (v) => {
+              const t = parseEventTarget(v, source.total);
+              return t.kind === 'invalid' ? t.reason : null;
+            },
+          });
+    if (input === undefined) return undefined;
+    const t = parseEventTarget(input, source.total);
+    let index: number;
+    if (t.kind === 'invalid') {
+      void this.notify('warning', `Theater: ${t.reason}.`);
+      return undefined;
+    } else if (t.kind === 'index') index = t.index;
+    else {
+      const found = findByHashPrefix((i) => source.event(i)?.hash, source.total, t.prefix);
+      if (found.length === 0) {
+        void this.notify('warning', `Theater: no event of ${label} has a hash starting with ${t.prefix}.`);
+        return undefined;
+      }
+      if (found.length > 1)
+        void this.notify('info', `Theater: several events' hashes start with ${t.prefix}; showing the first (${found[0]}).`);
+      index = found[0]!;
+    }
+    if (!source.reveal(index)) {
+      void this.notify('warning', `Theater: event ${index} is hidden by the filter; clear it first.`);
+      return undefined;
+    }
+    return (await this.reveal(source, index)) ? index : undefined;
+  }
+
+  /** Filter Events on a chain (the node's, else the current one); `text` skips the prompt. */
+  async filter(node?: ChainNode, text?: string): Promise<ChainSource | undefined> {
+    const source = this.sourceOf(node);
+    if (!source) {
+      void this.notify('info', 'Theater: open or record a chain first.');
+      return undefined;
+    }
+    const value =
+      text ??
+      (await vscode.window.showInputBox({
+        title: `Filter ${escapeControlChars(source.label)}`,
+        prompt: filterPrompt(escapeControlChars(source.label)),
+        value: filterText(source.filter),
+      }));
+    if (value === undefined) return undefined;
+    source.setFilter(parseFilter(value));
+    this.current = source;
     this.chains.refreshSource(source.id);
+    return source;
   }
 
-  clearFilter(node?: ChainNode): void {
+  clearFilter(node?: ChainNode): ChainSource | undefined {
     const source = this.sourceOf(node);
-    if (!source) return;
+    if (!source || !isFiltered(source.filter)) return source;
     source.setFilter({});
     this.chains.refreshSource(source.id);
+    return source;
+  }
+
+  /** Show Chain from the Actors view: the run's chain root, shown again if it was removed. */
+  async showChain(entry?: ActorEntry): Promise<void> {
+    if (!entry) return;
+    const source = this.sourceForSession(entry);
+    this.current = source;
+    await vscode.commands.executeCommand('theater.chain.focus');
+    const root = this.chains.root(source.id);
+    if (root) await this.chainView?.reveal(root, { expand: true, select: true });
   }
 
   async replay(arg?: vscode.Uri | ChainNode): Promise<ActorSession | undefined> {
@@ -291,6 +530,8 @@ export class Controller implements vscode.Disposable {
         chainFile = session.logPath;
         manifest = vscode.Uri.file(session.manifestPath);
       } else if (arg.source.id.startsWith('file:')) chainFile = arg.source.id.slice(5);
+    } else if (arg && !(arg instanceof vscode.Uri) && arg.kind === 'past') {
+      chainFile = arg.run.file;
     } else if (arg instanceof vscode.Uri) {
       chainFile = arg.fsPath;
     }
@@ -303,7 +544,7 @@ export class Controller implements vscode.Disposable {
     )?.[0]?.fsPath;
     if (!chainFile) return undefined;
     if (!manifest) {
-      const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+      const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
       const header = loadChainFile(chainFile).header;
       manifest = header?.manifestPath ? vscode.Uri.file(header.manifestPath) : await this.pickManifest();
     }

@@ -57,6 +57,30 @@ describe('ChainSource', () => {
     assert.equal(s.reveal(2500), true);
     assert.ok(s.visible().indexes.includes(2500));
   });
+  test('reveal on a large live chain keeps one page around the event; load more pages from there', () => {
+    const events = chain(5_000);
+    const s = new ChainSource('l', 'live', events, true);
+    assert.equal(s.reveal(10), true);
+    let v = s.visible();
+    assert.ok(v.indexes.includes(10));
+    assert.equal(v.indexes.length, PAGE, 'the window never grows to the whole chain');
+    assert.equal(v.hiddenBefore, 0);
+    assert.equal(s.reveal(3_345), true);
+    v = s.visible();
+    assert.equal(v.indexes.length, PAGE);
+    assert.equal(v.indexes[0], 3_345 - PAGE / 2);
+    s.loadMore('before');
+    assert.equal(s.visible().indexes[0], 3_345 - PAGE / 2 - PAGE);
+    s.loadMore('after');
+    assert.equal(s.visible().indexes.length, 3 * PAGE);
+    for (let k = 0; k < 20 && s.visible().hiddenAfter > 0; k++) s.loadMore('after');
+    events.push(...chain(1).map((e) => ({ ...e })));
+    assert.equal(s.visible().hiddenAfter, 0, 'a window that reached the newest event follows it again');
+    s.setFilter({ type: 'get-random-bytes' });
+    assert.equal(s.reveal(4_500), true);
+    assert.ok(s.visible().indexes.includes(4_500));
+    assert.equal(s.visible().indexes.length, PAGE);
+  });
 
   test('verification is incremental and names the broken event', () => {
     const events = chain(50);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { toHex } from '../../src/runtime/chain/hash';
-import { loadChainFile } from '../../src/runtime/chain/theaterJson';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import type { ActorSession } from '../../src/runtime/host/session';
 import { ActorSystem } from '../../src/runtime/host/system';

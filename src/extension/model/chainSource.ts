@@ -19,6 +19,8 @@ export class ChainSource {
   private integrity: Integrity = { state: 'intact', checked: 0 };
   /** Events shown: indexes into the (filtered) list; `follow` keeps the window on the newest events. */
   private windowSize = PAGE;
+  /** Set by reveal: the window starts here (a position in the filtered list) instead of at an end. */
+  private anchor: number | undefined;
   private filtered: number[] | undefined;
   filter: Filter = {};
   /** Index of an event to highlight (replay divergence). */
@@ -85,6 +87,7 @@ export class ChainSource {
     this.filter = f;
     this.filtered = undefined;
     this.windowSize = PAGE;
+    this.anchor = undefined;
   }
 
   private matches(i: number): boolean {
@@ -110,31 +113,50 @@ export class ChainSource {
 
   /**
    * The visible window: for a live actor the newest `windowSize` events (older ones behind "load
-   * more"), for a file the first `windowSize` (later ones behind "load more").
+   * more"), for a file the first `windowSize` (later ones behind "load more"); after a reveal, the
+   * page around the revealed event.
    */
   visible(): { indexes: number[]; hiddenBefore: number; hiddenAfter: number; matching: number } {
     const c = this.candidates();
     const n = Math.min(this.windowSize, c.count);
-    const start = this.follow ? c.count - n : 0;
+    const start = this.anchor !== undefined ? Math.max(0, Math.min(this.anchor, c.count - n)) : this.follow ? c.count - n : 0;
     const indexes: number[] = [];
     for (let k = start; k < start + n; k++) indexes.push(c.at(k));
     return { indexes, hiddenBefore: start, hiddenAfter: c.count - (start + n), matching: c.count };
   }
 
-  loadMore(): void {
+  /** One more page on the side asked for; a window that reaches the newest event follows it again. */
+  loadMore(where: 'before' | 'after' = this.follow ? 'before' : 'after'): void {
+    if (this.anchor === undefined) {
+      this.windowSize += PAGE;
+      return;
+    }
+    const count = this.candidates().count;
+    if (where === 'before') this.anchor = Math.max(0, this.anchor - PAGE);
     this.windowSize += PAGE;
+    if (this.follow && this.anchor + this.windowSize >= count) this.anchor = undefined;
   }
 
-  /** Grows the window until event `index` is visible; false when the filter hides it. */
+  /**
+   * Shows event `index`: the window stays one page around it (it never grows to the whole chain);
+   * false when the filter hides it.
+   */
   reveal(index: number): boolean {
     if (index < 0 || index >= this.events.length) return false;
     if ((this.filter.type || this.filter.text) && !this.matches(index)) return false;
-    for (;;) {
-      const v = this.visible();
-      if (v.indexes.includes(index)) return true;
-      if (v.hiddenBefore === 0 && v.hiddenAfter === 0) return false;
-      this.loadMore();
+    if (this.visible().indexes.includes(index)) return true;
+    const c = this.candidates();
+    // Position of `index` in the filtered list (binary search: the list is ascending).
+    let lo = 0;
+    let hi = c.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (c.at(mid) < index) lo = mid + 1;
+      else hi = mid;
     }
+    this.windowSize = PAGE;
+    this.anchor = Math.max(0, lo - PAGE / 2);
+    return this.visible().indexes.includes(index);
   }
 }
 

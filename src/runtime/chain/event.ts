@@ -38,4 +38,6 @@ export interface ChainLogHeader {
   startedAt: string;
   /** Set for a replay run: the chain it replays. */
   replayOf?: string;
+  /** Set for a fork: events 0..forkAt of `replayOf` were replayed, the rest ran live. */
+  forkAt?: number;
 }

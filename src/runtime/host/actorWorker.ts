@@ -18,6 +18,7 @@ import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
 import { createReplayAnswerer, type ReplaySession } from './replay';
+import { threadCpuMs } from './threadCpu';
 
 const INIT = 'theater:simple/actor.init';
 const port = parentPort!;
@@ -93,7 +94,8 @@ function runActor(input: WorkerInput): void {
     for (const b of input.bindings) {
       const def = findHandler(b.handlerType)!;
       let inst = instances.get(b.handlerType);
-      if (!inst && !answer) {
+      // A fork needs the live handlers for the calls after its fork point.
+      if (!inst && (!answer || input.replayLiveAfter !== undefined)) {
         inst = def.create(context, input.handlerConfigs[b.handlerType] ?? {});
         instances.set(b.handlerType, inst);
       }
@@ -151,7 +153,11 @@ function runActor(input: WorkerInput): void {
 
   async function setUp(): Promise<void> {
     if (input.replayChainPath) {
-      replay = createReplayAnswerer(input.replayChainPath);
+      replay = createReplayAnswerer(input.replayChainPath, {
+        nextIndex: () => recorder.count,
+        ...(input.replayLiveAfter !== undefined ? { liveAfter: input.replayLiveAfter } : {}),
+        ...(input.replayOverrides ? { overrides: input.replayOverrides } : {}),
+      });
     }
     await freshInstance();
   }
@@ -177,17 +183,25 @@ function runActor(input: WorkerInput): void {
     }
     recorder.record('wasm', wasmCall(fn, utf8(paramsJson(spec, args))), cause);
     const t0 = performance.now();
+    const c0 = threadCpuMs();
     try {
       const out = f(state ?? undefined, args) as unknown[];
       const newState = out[0] as Uint8Array | undefined;
       state = newState ? new Uint8Array(newState) : null;
       const result = spec.result ? (out[1] as unknown[]) : undefined;
       recorder.record('wasm', wasmResult(fn, state, utf8(result ? resultJson(spec, result) : 'null')));
-      callDone({ kind: 'call-done', ok: true, state, ms: performance.now() - t0, ...(result ? { result } : {}) });
+      callDone({
+        kind: 'call-done',
+        ok: true,
+        state,
+        ms: performance.now() - t0,
+        cpuMs: threadCpuMs() - c0,
+        ...(result ? { result } : {}),
+      });
     } catch (e) {
       dead = describeFailure(e, spec.name);
       recorder.record('wasm', wasmError(fn, dead));
-      callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0 });
+      callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     }
   }
 
@@ -199,18 +213,19 @@ function runActor(input: WorkerInput): void {
     const params = input.initTakesParams ? JSON.stringify([actorIdParam]) : 'null';
     recorder.record('wasm', wasmCall(INIT, utf8(params)), cause);
     const t0 = performance.now();
+    const c0 = threadCpuMs();
     try {
       const args: unknown[] = [initial ?? undefined];
       if (input.initTakesParams) args.push([actorIdParam]);
       const [newState] = actorExports.init(...args) as [Uint8Array | undefined];
       state = newState ? new Uint8Array(newState) : null;
       recorder.record('wasm', wasmResult(INIT, state, utf8('null')));
-      callDone({ kind: 'call-done', ok: true, state, ms: performance.now() - t0 });
+      callDone({ kind: 'call-done', ok: true, state, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     } catch (e) {
       // jco does not poison an instance after a trap; we never call into it again.
       dead = describeFailure(e);
       recorder.record('wasm', wasmError(INIT, dead));
-      callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0 });
+      callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     }
   }
 
@@ -244,16 +259,18 @@ function runActor(input: WorkerInput): void {
     recorder.record('shutdown', shutdownPayload());
     if (replay) {
       const report = replay.finish(recorder.events);
-      recorder.record(
-        'replay-summary',
-        replaySummary(
-          report.total,
-          report.matched,
-          report.verdict === 'replayed' ? 0 : 1,
-          report.verdict === 'replayed',
-          report.verdict === 'replayed' ? null : report.message,
-        ),
-      );
+      // A fork's chain is a live chain from its fork point on: no replay summary in it.
+      if (!replay.forking)
+        recorder.record(
+          'replay-summary',
+          replaySummary(
+            report.total,
+            report.matched,
+            report.verdict === 'replayed' ? 0 : 1,
+            report.verdict === 'replayed',
+            report.verdict === 'replayed' ? null : report.message,
+          ),
+        );
       post({ kind: 'replay-report', report });
     }
     recorder.close();

@@ -3,6 +3,7 @@ import type { HandlerConfig } from '../handlers/types';
 import type { MessagePort } from 'node:worker_threads';
 import type { EventCause } from '../chain/event';
 import type { DebugStopped } from './debugGate';
+import type { ReplayOverride } from './replay';
 
 export interface WorkerBinding {
   importName: string;
@@ -26,6 +27,10 @@ export interface WorkerInput {
   handlerConfigs: Record<string, HandlerConfig>;
   /** Replay: the recorded chain to answer imports from. */
   replayChainPath?: string;
+  /** Fork: replay events 0..N from the chain, then the live handlers answer. */
+  replayLiveAfter?: number;
+  /** What-if: recorded outputs replaced by these (typed-value JSON). */
+  replayOverrides?: ReplayOverride[];
   /** Under a debugger: the DebugController's shared buffer (see debugGate.ts). */
   debugControl?: SharedArrayBuffer;
 }
@@ -50,10 +55,10 @@ export type WorkerToMain =
   /** A spare worker has loaded the runtime and waits for its actor. */
   | { kind: 'spare-ready' }
   | { kind: 'log'; message: string }
-  /** `ms`: time spent inside the guest call, measured in the worker. */
-  | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number; result?: unknown[] }
+  /** `ms`: wall time spent inside the guest call, measured in the worker; `cpuMs`: the worker thread's CPU time in it (absent when nothing ran). */
+  | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number; cpuMs?: number; result?: unknown[] }
   /** `refused`: nothing was called (the export does not exist); the actor is not paused for it. */
-  | { kind: 'call-done'; ok: false; error: string; ms: number; refused?: boolean }
+  | { kind: 'call-done'; ok: false; error: string; ms: number; cpuMs?: number; refused?: boolean }
   | { kind: 'shutdown-requested'; data?: Uint8Array }
   /** A host call that needs the runtime (message-server, supervisor); the worker blocks until the answer. */
   | { kind: 'rpc'; op: string; args: unknown[]; after: string | null }

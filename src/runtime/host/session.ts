@@ -48,6 +48,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   replayReport: ReplayReport | undefined;
   /** Time spent inside the last guest call (measured in the worker). */
   lastCallMs: number | undefined;
+  /** CPU time of the worker thread in the last guest call. */
+  lastCallCpuMs: number | undefined;
   /** Interfaces the component exports (known once the worker is ready). */
   exports: string[] = [];
   /** The stored state: what the last successful call returned. */
@@ -269,6 +271,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         // The call's events are on disk before this message was sent; without a live listener the tail timer catches up.
         if (this.listenerCount('event') > 0) this.readLog();
         this.lastCallMs = m.ms;
+        this.lastCallCpuMs = m.cpuMs;
         const call = this.sent.shift();
         this.armTimer();
         const isInit = call?.fn === INIT;
@@ -503,6 +506,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     componentSha256: transpiled.sha256,
     startedAt: new Date().toISOString(),
     ...(prepared.replayChainPath ? { replayOf: prepared.replayChainPath } : {}),
+    ...(options.forkAt !== undefined ? { forkAt: options.forkAt } : {}),
   };
   const chainsDir = path.join(path.dirname(prepared.manifestPath), '.theater', 'chains');
   let logPath: string;
@@ -536,6 +540,8 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     })),
     handlerConfigs: prepared.handlerConfigs,
     ...(prepared.replayChainPath ? { replayChainPath: prepared.replayChainPath } : {}),
+    ...(options.forkAt !== undefined ? { replayLiveAfter: options.forkAt } : {}),
+    ...(options.overrides?.length ? { replayOverrides: options.overrides } : {}),
     ...(options.debugControl ? { debugControl: options.debugControl } : {}),
   };
   if (options.skipInit) session.skipInit = true;
