@@ -188,6 +188,22 @@ describe('living actors', () => {
     assert.equal(verified(child).at(-1)!.eventType, 'shutdown');
   });
 
+  test('stopping a child from outside calls handle-child-external-stop on the parent; stopping the parent stops its children first', async () => {
+    const { system, root } = await startTree(['parent-actor', 'counter-actor']);
+    const child = [...system.get(root.id)!.children][0]!.session;
+    await system.stop(child.id, 'stopped by the test');
+    assert.equal(child.status, 'stopped');
+    await until(() => wasmCalls(root.events).includes('WasmResult theater:simple/supervisor-handlers.handle-child-external-stop'));
+    const { system: s2, root: r2 } = await startTree(['parent-actor', 'counter-actor']);
+    const c2 = [...s2.get(r2.id)!.children][0]!.session;
+    const order: string[] = [];
+    c2.once('exit', () => order.push('child'));
+    r2.once('exit', () => order.push('parent'));
+    await s2.stop(r2.id);
+    assert.deepEqual(order, ['child', 'parent']);
+    await system.stopAll();
+  });
+
   test('a deferred answer: handle-request answers nothing, a later send responds through respond-to-request', async () => {
     const { system, root } = await startTree(['deferred-actor']);
     const pending = system.request(undefined, root.id, bytes('question'));
