@@ -17,6 +17,7 @@ export interface ParsedArgs {
 const VALUE_OPTIONS = new Set([
   'chain-out',
   'timeout',
+  'max-memory',
   'chain',
   'out',
   'actor-id',
@@ -28,15 +29,18 @@ const VALUE_OPTIONS = new Set([
   'send',
   'request',
   'chains-dir',
+  'save',
+  'manifest',
+  'name',
 ]);
 
 // --data-dir is global: scripts pass one per-user folder to every command (only run and replay use it).
 const GLOBAL_FLAGS = ['debug', 'help', 'data-dir'];
 /** The flags and options each command takes (besides --debug and --help). */
 export const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['send', 'request', 'chains-dir', 'chain-out', 'json', 'timeout', 'activate-by-imports', 'actor-id'],
-  replay: ['chain', 'json', 'chain-out', 'timeout', 'until', 'then', 'override'],
-  test: ['json', 'timeout'],
+  run: ['send', 'request', 'chains-dir', 'chain-out', 'json', 'timeout', 'max-memory', 'activate-by-imports', 'actor-id'],
+  replay: ['chain', 'json', 'chain-out', 'timeout', 'max-memory', 'until', 'then', 'override'],
+  test: ['json', 'timeout', 'save', 'manifest', 'name'],
   check: ['json', 'activate-by-imports'],
   handlers: ['json'],
   chain: ['json', 'out', 'listing'],

@@ -14,7 +14,7 @@ export const USAGE = `Usage: theater <command> [options]
 
 Commands:
   run <manifest.toml> [--send DATA]... [--request DATA]... [--chains-dir DIR] [--chain-out FILE]
-      [--json] [--timeout MS] [--activate-by-imports]
+      [--json] [--timeout MS] [--max-memory MIB] [--activate-by-imports]
                                       run an actor (and what it spawns): init, then each --send and
                                       --request in order (DATA: text or @file), print each event and
                                       "response: <text>", stop the tree children first, write chains
@@ -23,6 +23,8 @@ Commands:
          … --until N --then live      fork: replay events 0..N, then run live with the real handlers
          … --override N=JSON          what-if: replay with event N's output edited (repeatable)
   test [dir] [--json] [--timeout MS]  replay every saved regression test (*.theater-test.json) below dir
+  test --save CHAIN [--name N] [--manifest FILE]
+                                      save a chain as a regression test beside its actor
   check <manifest.toml | world.wit | component.wasm> [--json]
                                       report every problem as file:line:col
   handlers [--json]                   the registered handlers, interfaces, versions, config keys

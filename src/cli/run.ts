@@ -94,8 +94,10 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
     .filter(([name]) => name === 'send' || name === 'request')
     .map(([name, value]) => ({ kind: name as 'send' | 'request', data: deliveryData(value) }));
   const chainsDir = args.options.get('chains-dir');
+  const maxMemory = numberOption(args, 'max-memory');
   const system = new ActorSystem({
     ...(timeout ? { callTimeoutMs: timeout } : {}),
+    ...(maxMemory ? { maxMemoryMiB: maxMemory } : {}),
     ...(args.flags.has('activate-by-imports') ? { activateByImports: true } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
   });
@@ -187,10 +189,12 @@ export async function runReplay(rest: string[], args: ParsedArgs): Promise<numbe
   const chain = args.options.get('chain');
   if (!chain) throw new UsageError('`theater replay` needs --chain FILE (a Theater chain.json or a .chain.jsonl log)');
   const timeout = numberOption(args, 'timeout');
+  const maxMemory = numberOption(args, 'max-memory');
   const mode = replayMode(args);
   const common = {
     manifestPath,
     ...(timeout ? { callTimeoutMs: timeout } : {}),
+    ...(maxMemory ? { maxMemoryMiB: maxMemory } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
   };
   const chainPath = path.resolve(chain);

@@ -59,6 +59,7 @@ export interface SystemOptions {
   ids?: (kind: 'actor' | 'request' | 'channel') => string;
   dataDir?: string;
   callTimeoutMs?: number;
+  maxMemoryMiB?: number;
   activateByImports?: boolean;
 }
 
@@ -96,6 +97,7 @@ export class ActorSystem extends EventEmitter {
       ...(this.options.ids ? { actorId: this.options.ids('actor') } : {}),
       ...(this.options.dataDir ? { dataDir: this.options.dataDir } : {}),
       ...(this.options.callTimeoutMs ? { callTimeoutMs: this.options.callTimeoutMs } : {}),
+      ...(this.options.maxMemoryMiB ? { maxMemoryMiB: this.options.maxMemoryMiB } : {}),
       ...(this.options.activateByImports ? { activateByImports: true } : {}),
       ...options,
     };
