@@ -8,6 +8,8 @@ export interface ParsedArgs {
   positional: string[];
   flags: Set<string>;
   options: Map<string, string>;
+  /** Every `--name value` in the order given (repeatable options such as --send and --request). */
+  ordered: Array<[string, string]>;
   /** Every value of an option given more than once (`--override 3=1 --override 5=2`), in order. */
   repeated: Map<string, string[]>;
 }
@@ -26,6 +28,9 @@ const VALUE_OPTIONS = new Set([
   'then',
   'override',
   'root',
+  'send',
+  'request',
+  'chains-dir',
   'save',
   'manifest',
   'name',
@@ -35,7 +40,7 @@ const VALUE_OPTIONS = new Set([
 const GLOBAL_FLAGS = ['debug', 'help', 'data-dir'];
 /** The flags and options each command takes (besides --debug and --help). */
 export const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['chain-out', 'json', 'timeout', 'max-memory', 'activate-by-imports', 'actor-id'],
+  run: ['send', 'request', 'chains-dir', 'chain-out', 'json', 'timeout', 'max-memory', 'activate-by-imports', 'actor-id'],
   replay: ['chain', 'json', 'chain-out', 'timeout', 'max-memory', 'until', 'then', 'override'],
   test: ['json', 'timeout', 'save', 'manifest', 'name'],
   check: ['json', 'activate-by-imports'],
@@ -61,6 +66,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];
   const flags = new Set<string>();
   const options = new Map<string, string>();
+  const ordered: Array<[string, string]> = [];
   const repeated = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -78,12 +84,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
       const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
       options.set(name, value);
+      ordered.push([name, value]);
       repeated.set(name, [...(repeated.get(name) ?? []), value]);
     } else {
       flags.add(name);
     }
   }
-  return { positional, flags, options, repeated };
+  return { positional, flags, options, ordered, repeated };
 }
 
 export function requirePositional(rest: string[], what: string, command: string): string {

@@ -13,8 +13,11 @@ import { checkFlags, COMMAND_FLAGS, parseArgs, UsageError } from './args';
 export const USAGE = `Usage: theater <command> [options]
 
 Commands:
-  run <manifest.toml> [--chain-out FILE] [--json] [--timeout MS] [--max-memory MIB] [--activate-by-imports]
-                                      run an actor's init, print each event, write the chain
+  run <manifest.toml> [--send DATA]... [--request DATA]... [--chains-dir DIR] [--chain-out FILE]
+      [--json] [--timeout MS] [--max-memory MIB] [--activate-by-imports]
+                                      run an actor (and what it spawns): init, then each --send and
+                                      --request in order (DATA: text or @file), print each event and
+                                      "response: <text>", stop the tree children first, write chains
   replay <manifest.toml> --chain FILE [--json] [--chain-out FILE]
                                       re-run an actor against a recorded chain and compare
          … --until N --then live      fork: replay events 0..N, then run live with the real handlers

@@ -9,6 +9,7 @@ import { exportChainFile } from '../runtime/chain/chainFile';
 import { largeChainWarning } from '../runtime/chain/retention';
 import type { ReplayReport, ReplaySide } from '../runtime/host/replay';
 import { startActor, type ActorSession } from '../runtime/host/session';
+import { ActorSystem } from '../runtime/host/system';
 import { isTheaterManifestName, notAManifestMessage } from '../runtime/manifest/identify';
 import { startFork, startWhatIf } from '../runtime/host/timeTravel';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
@@ -20,9 +21,10 @@ export function eventLine(ev: ChainEvent, index: number): string {
   return `${String(index).padStart(4)} ${shortHash(ev.hash)} ${escapeControlChars(ev.eventType).padEnd(44)} ${escapeControlChars(d.summary)}`;
 }
 
-export function eventJson(ev: ChainEvent, index: number): string {
+export function eventJson(ev: ChainEvent, index: number, actor?: string): string {
   const d = decodeEvent(ev);
   return stringifyLossless({
+    ...(actor ? { actor } : {}),
     index,
     hash: toHex(ev.hash),
     parent_hash: ev.parentHash ? toHex(ev.parentHash) : null,
@@ -85,16 +87,21 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<DriveResu
   const outcome = await session.stop('run finished');
   output.end();
   process.off('SIGINT', stopOnSignal);
+  warnIfLarge(session);
+  if (outcome.exitCode !== undefined) return { ok: outcome.exitCode === 0, exitCode: outcome.exitCode };
+  return outcome.status === 'failed' ? { ok: false, error: outcome.error ?? 'the actor failed' } : { ok: true };
+}
+
+/** The retention rule's warning on a chain above its event or size threshold (as Temporal warns on long histories). */
+function warnIfLarge(session: ActorSession): void {
   let size = 0;
   try {
     size = fs.statSync(session.logPath).size;
   } catch {
     /* no log to measure */
   }
-  const warning = largeChainWarning(session.logPath, outcome.eventCount, size);
+  const warning = largeChainWarning(session.logPath, session.events.length, size);
   if (warning) process.stderr.write(`warning: ${escapeControlChars(warning)}\n`);
-  if (outcome.exitCode !== undefined) return { ok: outcome.exitCode === 0, exitCode: outcome.exitCode };
-  return outcome.status === 'failed' ? { ok: false, error: outcome.error ?? 'the actor failed' } : { ok: true };
 }
 
 function exportChain(logPath: string, out: string | undefined): void {
@@ -110,40 +117,126 @@ function requireManifest(rest: string[], command: string): string {
   return manifestPath;
 }
 
+/** A --send/--request value: UTF-8 text, or `@path` for a file's bytes. */
+function deliveryData(value: string): Uint8Array {
+  if (!value.startsWith('@')) return new TextEncoder().encode(value);
+  const file = path.resolve(value.slice(1));
+  try {
+    return new Uint8Array(fs.readFileSync(file));
+  } catch (e) {
+    throw new UsageError(`cannot read ${file} for ${value}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** A response as one line: its UTF-8 text, or 0x<hex> when it is not valid UTF-8. */
+export function responseText(bytes: Uint8Array): string {
+  try {
+    return escapeControlChars(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return `0x${Buffer.from(bytes).toString('hex')}`;
+  }
+}
+
 export async function runActor(rest: string[], args: ParsedArgs): Promise<number> {
   const manifestPath = requireManifest(rest, 'run');
   const timeout = numberOption(args, 'timeout');
+  const json = args.flags.has('json');
+  const deliveries = args.ordered
+    .filter(([name]) => name === 'send' || name === 'request')
+    .map(([name, value]) => ({ kind: name as 'send' | 'request', data: deliveryData(value) }));
+  const chainsDir = args.options.get('chains-dir');
   const maxMemory = numberOption(args, 'max-memory');
-  const session = await startActor({
-    manifestPath,
+  const system = new ActorSystem({
     ...(timeout ? { callTimeoutMs: timeout } : {}),
     ...(maxMemory ? { maxMemoryMiB: maxMemory } : {}),
     ...(args.flags.has('activate-by-imports') ? { activateByImports: true } : {}),
-    ...(args.options.has('actor-id') ? { actorId: args.options.get('actor-id')! } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
     onProgress: progress,
   });
-  const result = await drive(session, args);
-  exportChain(session.logPath, args.options.get('chain-out'));
-  const how =
-    result.exitCode !== undefined ? `exited with code ${result.exitCode}` : result.ok ? 'init returned Ok' : `failed: ${result.error}`;
-  const summary = escapeControlChars(`${session.name}: ${how}; ${session.events.length} events in ${session.logPath}`);
-  if (args.flags.has('json'))
+  const started: ActorSession[] = [];
+  const outputs: ReturnType<typeof lineWriter>[] = [];
+  system.on('actor', (session: ActorSession) => {
+    started.push(session);
+    const isRoot = started.length === 1;
+    const label = isRoot ? '' : `${escapeControlChars(session.name)} `;
+    session.on('event', (ev, i) =>
+      process.stdout.write((json ? eventJson(ev, i, session.id) : isRoot ? eventLine(ev, i) : `${label}${eventLine(ev, i)}`) + '\n'),
+    );
+    session.on('log', (m) => process.stderr.write(`[${escapeControlChars(session.name)}] ${escapeControlCharsKeepLines(m)}\n`));
+    // The guest's stdout and stderr (wasi:cli), line by line as they are recorded, beside its log.
+    const output = lineWriter((stream, line) =>
+      process.stderr.write(`[${escapeControlChars(session.name)}${stream === 'stderr' ? ' stderr' : ''}] ${escapeControlChars(line)}\n`),
+    );
+    session.on('output', output.write);
+    outputs.push(output);
+  });
+  const stopOnSignal = () => {
+    void system.stopAll('interrupted (SIGINT)');
+  };
+  process.once('SIGINT', stopOnSignal);
+  const root = await system.start({
+    manifestPath,
+    ...(args.options.has('actor-id') ? { actorId: args.options.get('actor-id')! } : {}),
+  });
+  const initOk = await new Promise<boolean>((resolve) => {
+    root.once('init-done', () => resolve(true));
+    root.once('paused', () => resolve(false));
+    void root.done().then(() => resolve(false));
+  });
+  if (initOk) {
+    // Queued in the order given (the root's queue is FIFO); responses are printed in that order.
+    const pending = deliveries.map((d) =>
+      d.kind === 'send'
+        ? system.sendAndWait(root.id, d.data).then((r) => ({ d, r }))
+        : system.request(undefined, root.id, d.data).then((r) => ({ d, r })),
+    );
+    for (const p of pending) {
+      const { d, r } = await p;
+      if (d.kind === 'request' && r.tag === 'ok') {
+        const text = responseText(r.val as Uint8Array);
+        process.stdout.write((json ? stringifyLossless({ actor: root.id, response: text }) : `response: ${text}`) + '\n');
+      } else if (r.tag === 'err') {
+        const text = escapeControlChars(String(r.val));
+        process.stdout.write((json ? stringifyLossless({ actor: root.id, [d.kind]: 'error', error: text }) : `error: ${text}`) + '\n');
+      }
+    }
+    await system.whenQuiet();
+  }
+  await system.stopAll('run finished');
+  for (const o of outputs) o.end();
+  process.off('SIGINT', stopOnSignal);
+  warnIfLarge(root);
+  exportChain(root.logPath, args.options.get('chain-out'));
+  if (chainsDir) {
+    for (const s of started) exportChain(s.logPath, path.join(chainsDir, `${safeName(s.name)}-${s.id.slice(0, 8)}.chain.json`));
+  }
+  const failure = system.unhandled[0];
+  const error = failure ? `${failure.error} (actor ${failure.actor.name} ${failure.actor.id}, call ${failure.fn})` : undefined;
+  const who = failure ? failure.actor.name : root.name;
+  // An actor that called wasi:cli/exit ends `theater run` with its code, as a program would.
+  const exitCode = root.exitCode;
+  const how = error ? `failed: ${error}` : exitCode !== undefined ? `exited with code ${exitCode}` : 'init returned Ok';
+  const summary = escapeControlChars(
+    `${who}: ${how}; ${root.events.length} events in ${root.logPath}${started.length > 1 ? ` (${started.length} actors)` : ''}`,
+  );
+  if (json)
     process.stdout.write(
       stringifyLossless({
         done: true,
-        ok: result.ok,
-        error: result.error ?? null,
-        ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-        events: session.events.length,
-        log: session.logPath,
+        ok: !error && (exitCode ?? 0) === 0,
+        error: error ?? null,
+        ...(exitCode !== undefined ? { exitCode } : {}),
+        actor: root.id,
+        events: root.events.length,
+        log: root.logPath,
       }) + '\n',
     );
   else process.stderr.write(summary + '\n');
-  // An actor that called wasi:cli/exit ends `theater run` with its code, as a program would.
-  return result.exitCode ?? (result.ok ? 0 : 1);
+  return error ? 1 : (exitCode ?? 0);
 }
 
+/** A file-name-safe actor name (names come from manifests). */
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'actor';
 /** What kind of replay the flags ask for: plain, a fork (--until N --then live) or a what-if (--override N=JSON). */
 function replayMode(args: ParsedArgs): { fork?: number; overrides?: string[] } {
   const until = args.options.get('until');

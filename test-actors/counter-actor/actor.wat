@@ -1,14 +1,16 @@
 ;; A counter. State: the count as decimal text (init: "0", or the given state).
-;; handle-send(msg): msg "trap" traps; otherwise count + 1. handle-channel-message: count + 1.
+;; handle-send(msg): msg "trap" traps; "stop" calls runtime.shutdown(some(count)); otherwise count + 1. handle-channel-message: count + 1.
 ;; handle-request(id, msg): "trap" traps; "ask:<36-char actor id>:<rest>" requests <rest> from that actor
 ;; and answers its response (or "err: <its error>"); anything else answers the count.
 ;; handle-channel-open accepts; handle-channel-close keeps the state.
 (module
   (import "theater:simple/runtime" "log" (func $log (param i32 i32)))
+  (import "theater:simple/runtime" "shutdown" (func $shutdown (param i32 i32 i32 i32)))
   (import "theater:simple/message-server-host" "request" (func $request (param i32 i32 i32 i32 i32)))
   ;; @prelude
   ;; @string zero "0"
   ;; @string trap "trap"
+  ;; @string stop "stop"
   ;; @string ask "ask:"
   ;; @string errp "err: "
 
@@ -27,6 +29,10 @@
   (func (export "theater:simple/message-server-client#handle-send")
     (param $d i32) (param $p i32) (param $l i32) (param $mp i32) (param $ml i32) (result i32)
     (if (call $memeq (local.get $mp) (local.get $ml) {{trap}}) (then (call $log {{trap}}) unreachable))
+    (if (call $memeq (local.get $mp) (local.get $ml) {{stop}})
+      (then
+        (call $shutdown (local.get $d) (local.get $p) (local.get $l) (call $alloc (i32.const 12) (i32.const 4)))
+        (return (call $ok_state (local.get $d) (local.get $p) (local.get $l)))))
     (call $plus_one (local.get $d) (local.get $p) (local.get $l)))
 
   (func (export "theater:simple/message-server-client#handle-request")

@@ -70,3 +70,22 @@ export async function runToEnd(
   const outcome = await session.stop('test finished');
   return { session, outcome, initOk };
 }
+
+/** Temp copies of several test actors side by side (a parent finds `../<child>/manifest.toml`); returns each manifest path. */
+export async function actorsCopy(
+  names: string[],
+  edit: Record<string, (manifest: string) => string> = {},
+): Promise<Record<string, string>> {
+  await buildActors();
+  const root = tempDir('system');
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const dir = path.join(root, name);
+    fs.cpSync(path.join(projectRoot, 'test-actors', name), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.theater`) });
+    const manifest = path.join(dir, 'manifest.toml');
+    const e = edit[name];
+    if (e) fs.writeFileSync(manifest, e(fs.readFileSync(manifest, 'utf8')));
+    out[name] = manifest;
+  }
+  return out;
+}

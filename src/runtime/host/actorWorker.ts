@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { EventCause } from '../chain/event';
 import { toHex } from '../chain/hash';
-import { findExportFunction, paramsJson, resultJson } from '../handlers/actorExports';
+import { findExportFunction, fromSerde, paramsJson, resultJson } from '../handlers/actorExports';
+import { t } from '../wit/types';
 import { quoteJsonString } from '../chain/json';
 import { ChainLogWriter } from '../chain/log';
 import { hostFunctionPayload, replaySummary, shutdownPayload, wasmCall, wasmError, wasmResult } from '../chain/payload';
@@ -54,6 +55,8 @@ function runActor(input: WorkerInput): void {
     Memory: new (...a: never[]) => { buffer: ArrayBuffer };
   };
   let shutdownRequested: { data: Uint8Array | undefined } | undefined;
+  // After runtime.shutdown, calls already waiting in this worker are refused (the actor ends after its call).
+  let exiting = false;
   let dead: string | undefined;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   // Host calls that need the runtime: post the question, block on the flag, take the answer off the port.
@@ -155,10 +158,15 @@ function runActor(input: WorkerInput): void {
   // runtime.shutdown(data) ends the actor after the current call: the main thread learns it before the call's end.
   function callDone(m: Extract<WorkerToMain, { kind: 'call-done' }>): void {
     flushLogs();
+    if (replaying) {
+      lastDone = m;
+      return;
+    }
     lock.setPhase(PHASE_IDLE); // (already idle when the call's last event set it)
     if (shutdownRequested) {
       post({ kind: 'shutdown-requested', ...(shutdownRequested.data ? { data: shutdownRequested.data } : {}) });
       shutdownRequested = undefined;
+      exiting = true;
     }
     post(m);
   }
@@ -193,6 +201,9 @@ function runActor(input: WorkerInput): void {
 
   let actorExports: any;
   let instance: any;
+  // A replay re-drives every recorded call before it answers the main thread's init once.
+  let replaying = false;
+  let lastDone: Extract<WorkerToMain, { kind: 'call-done' }> | undefined;
   let replay: ReplaySession | undefined;
 
   async function setUp(): Promise<void> {
@@ -282,6 +293,32 @@ function runActor(input: WorkerInput): void {
     }
   }
 
+  /**
+   * Replay of a living actor: init and then every recorded call in order, host calls answered from the
+   * chain (other actors do not run). After a failed call, or for a restart's init, a fresh instance, as live.
+   */
+  async function replayAll(session: ReplaySession, initial: Uint8Array | null): Promise<void> {
+    replaying = true;
+    const [first, ...rest] = session.recordedCalls;
+    try {
+      if (!first || first.fn === INIT) callInit(initial);
+      for (const call of rest) {
+        if (dead || call.fn === INIT) await freshInstance();
+        if (call.fn === INIT) {
+          callInit(initial);
+          continue;
+        }
+        const spec = findExportFunction(call.fn);
+        const args = spec ? (fromSerde(t.tuple(...spec.params), JSON.parse(call.paramsJson)) as unknown[]) : [];
+        callExport(call.fn, args, undefined);
+      }
+    } catch (e) {
+      lastDone = { kind: 'call-done', ok: false, error: `the replay could not re-drive a recorded call: ${(e as Error).message}`, ms: 0 };
+    }
+    replaying = false;
+    callDone(lastDone ?? { kind: 'call-done', ok: true, state, ms: 0 });
+  }
+
   function shutdown(): void {
     recorder.record('shutdown', shutdownPayload());
     if (replay) {
@@ -326,11 +363,13 @@ function runActor(input: WorkerInput): void {
       );
       return;
     }
-    if (dead) {
-      callDone({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0, refused: true });
+    if (dead || exiting) {
+      const error = dead ? `the actor cannot be called again after: ${dead}` : 'the actor is shutting down';
+      callDone({ kind: 'call-done', ok: false, error, ms: 0, refused: true });
       return;
     }
-    if (m.cmd === 'init') callInit(m.state, m.cause);
+    if (m.cmd === 'init' && replay) void replayAll(replay, m.state);
+    else if (m.cmd === 'init') callInit(m.state, m.cause);
     else callExport(m.fn, m.args, m.cause);
   });
 

@@ -63,6 +63,8 @@ export interface ReplaySession {
   forking: boolean;
   /** The recorded WasmCall params of init (so an actor id in them replays identically). */
   recordedInitParams: string | undefined;
+  /** Every recorded call into the actor (WasmCall), in order: a replay re-drives them all. */
+  recordedCalls: Array<{ fn: string; paramsJson: string }>;
   /** Compares what was recorded during the replay with the expected chain. */
   finish(recorded: readonly ChainEvent[]): ReplayReport;
 }
@@ -264,10 +266,30 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     return out;
   };
 
+  // Every call into the actor, re-driven in order (held in memory: one entry per recorded call).
+  const recordedCalls: Array<{ fn: string; paramsJson: string }> = [];
+  {
+    const all = recordingStream(chainPath);
+    try {
+      for (let ev = all.next(); ev; ev = all.next()) {
+        if (ev.eventType !== 'wasm') continue;
+        const p = parsePayload(ev);
+        if (p?.category === 'Wasm' && p.WasmCall)
+          recordedCalls.push({
+            fn: String(p.WasmCall.function_name),
+            paramsJson: Buffer.from(p.WasmCall.params as number[]).toString('utf8'),
+          });
+      }
+    } finally {
+      all.close();
+    }
+  }
+
   return {
     answer,
     forking: options.liveAfter !== undefined,
     recordedInitParams: initParams,
+    recordedCalls,
     finish(recordedAll) {
       calls.close();
       if (options.liveAfter !== undefined || overrides.size > 0) {

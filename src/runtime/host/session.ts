@@ -14,6 +14,7 @@ import { diskWriteError } from '../files/diskErrors';
 import { shutdownPayload, wasmError } from '../chain/payload';
 import { transpileCached } from '../component/transpile';
 import { prepareRun, type PreparedRun } from './prepare';
+import type { HandlerConfig } from '../handlers/types';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
@@ -45,6 +46,8 @@ interface QueuedCall {
   resolve: (o: CallOutcome) => void;
 }
 
+// One call at a time in the worker: the kill switch's busy phase (time limits) is per call.
+const PIPELINE = 1;
 const shortFn = (fn: string) => fn.slice(fn.lastIndexOf('.') + 1);
 
 export class ActorSession extends EventEmitter implements ActorSessionLike {
@@ -66,6 +69,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   pauseOnFailure = false;
   /** Start without calling init (supervisor resume: the state is given). */
   skipInit = false;
+  /** The manifest's handler tables after defaults (the supervisor's restart limit). */
+  handlerConfigs: Record<string, HandlerConfig> = {};
+  /** The manifest's init_state (what a restart's init gets). */
+  manifestInitialState: Uint8Array | null = null;
   private worker: Worker | undefined;
   private outcome: ActorOutcome | undefined;
   private readonly finished: Promise<ActorOutcome>;
@@ -77,7 +84,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   exitCode: number | undefined;
   private ready = false;
   private readonly queue: QueuedCall[] = [];
-  private inFlight: QueuedCall | undefined;
+  /** Calls handed to the worker, oldest first. Plain calls are pipelined; init and reset go alone. */
+  private readonly sent: QueuedCall[] = [];
+  private get inFlight(): QueuedCall | undefined {
+    return this.sent[0];
+  }
   private initDone = false;
   /** runtime.shutdown was called: the actor ends after the current call. */
   exitRequested: { data: Uint8Array | undefined } | undefined;
@@ -177,6 +188,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     }
   }
 
+  /** A call is running or queued. */
+  get busy(): boolean {
+    return this.sent.length > 0 || this.queue.length > 0 || (!this.ready && !this.outcome);
+  }
+
   /** Queues a call into an export (FIFO: one at a time, in the order queued). */
   call(fn: string, args: unknown[], cause?: EventCause): Promise<CallOutcome> {
     return this.enqueue({ cmd: 'call', fn, args, ...(cause ? { cause } : {}) }, fn);
@@ -214,18 +230,34 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   private pump(): void {
-    if (!this.ready || this.inFlight || this.outcome || this.closing) return;
-    const next = this.queue.shift();
-    if (!next) return;
-    this.inFlight = next;
-    this.setStatus('running');
-    this.killSwitch.markBusy();
-    this.send(next.msg);
+    if (!this.ready || this.outcome || this.closing || this.exitRequested) return;
+    if (this.status === 'paused' && this.queue[0]?.msg.cmd !== 'reset') return;
+    // Up to PIPELINE plain calls wait in the worker (it runs them one at a time, in order, and refuses
+    // the rest itself after a failure); init and reset are sent alone.
+    while (this.queue.length > 0 && this.sent.length < PIPELINE) {
+      const next = this.queue[0]!;
+      const exclusive = next.msg.cmd !== 'call';
+      if (this.sent.length > 0 && (exclusive || this.sent[0]!.msg.cmd !== 'call')) break;
+      this.queue.shift();
+      this.sent.push(next);
+      this.killSwitch.markBusy();
+      this.send(next.msg);
+      if (this.sent.length === 1) this.armTimer();
+      if (exclusive) break;
+    }
+    if (this.sent.length > 0) this.setStatus('running');
+  }
+
+  /** The time limit of the oldest call in the worker. */
+  private armTimer(): void {
+    clearTimeout(this.callTimer);
+    const call = this.sent[0];
+    if (!call) return;
     this.callTimer = setTimeout(() => {
       // On a busy event loop this may fire after the call returned: the call's result then stands.
       if (!this.killSwitch.kill(true)) return;
       void this.terminateWith(
-        `${shortFn(next.fn)} did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
+        `${shortFn(call.fn)} did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
         true,
       );
     }, this.callTimeoutMs);
@@ -274,25 +306,27 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         break;
       case 'call-done': {
         clearTimeout(this.callTimer);
-        this.readLog(); // the call's events are on disk before this message was sent
+        // The call's events are on disk before this message was sent; without a live listener the tail timer catches up.
+        if (this.listenerCount('event') > 0) this.readLog();
         this.lastCallMs = m.ms;
         this.lastCallCpuMs = m.cpuMs;
-        const call = this.inFlight;
-        this.inFlight = undefined;
+        const call = this.sent.shift();
+        this.armTimer();
         const isInit = call?.fn === INIT;
         if (m.ok) {
           this.state = m.state;
           if (isInit) this.initState = m.state;
           if (call?.msg.cmd === 'reset') this.failure = undefined;
-          this.setStatus('idle');
+          if (this.sent.length === 0) this.setStatus('idle');
           call?.resolve({ ok: true, state: m.state, ...(m.result ? { result: m.result } : {}) });
           if (isInit && !this.initDone) {
             this.initDone = true;
             this.emit('init-done', m.state);
           }
         } else if (m.refused) {
-          this.setStatus(this.failure ? 'paused' : 'idle');
-          call?.resolve({ ok: false, error: m.error, refused: true });
+          if (this.sent.length === 0) this.setStatus(this.failure ? 'paused' : 'idle');
+          // A call the worker refused after an earlier failure gets the same sentence as a queued one.
+          call?.resolve({ ok: false, error: (this.failure && this.refusal()) || m.error, refused: true });
         } else if (this.pauseOnFailure) {
           this.failure = m.error;
           this.setStatus('paused');
@@ -391,8 +425,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     o.eventCount = this.events.length;
     this.outcome = o;
     const gone = `actor ${this.name} (${this.id}) has stopped`;
-    this.inFlight?.resolve({ ok: false, error: o.error ?? gone });
-    this.inFlight = undefined;
+    for (const c of this.sent.splice(0)) c.resolve({ ok: false, error: o.error ?? gone });
     this.rejectQueued(gone);
     this.setStatus(o.status);
     this.emit('exit', o);
@@ -607,6 +640,8 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     ...(options.debugControl ? { debugControl: options.debugControl } : {}),
   };
   if (options.skipInit) session.skipInit = true;
+  session.handlerConfigs = prepared.handlerConfigs;
+  session.manifestInitialState = prepared.initialState;
   session.attach(takeWorker(input), options.initialState !== undefined ? options.initialState : prepared.initialState);
   return session;
 }
