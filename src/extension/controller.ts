@@ -212,6 +212,9 @@ export class Controller implements vscode.Disposable {
     this.current = source;
     const root = this.chains.root(source.id);
     if (!root || !this.chainView?.visible) return;
+    // A new root is known to VS Code only once the workbench has fetched the top level again.
+    await Promise.race([this.chains.nextChildren(''), new Promise((r) => setTimeout(r, 1500))]);
+    await new Promise((r) => setImmediate(r));
     try {
       await this.chainView.reveal(root, { expand: true, select: false, focus: false });
     } catch (e) {
@@ -421,7 +424,15 @@ export class Controller implements vscode.Disposable {
   async reveal(source: ChainSource, index: number): Promise<boolean> {
     if (!source.reveal(index)) return false;
     this.current = source;
+    // The workbench reveals only rows it has fetched: when the window moved, let the refresh reach it
+    // first (a collapsed chain is not fetched, so this waits at most a moment; reveal then expands it).
+    const served = this.chains.nextChildren(source.id);
     this.chains.refreshSource(source.id);
+    if (this.chainView?.visible) {
+      await Promise.race([served, new Promise((r) => setTimeout(r, 1500))]);
+      // VS Code registers the served rows in the same tick; reveal resolves rows only from that cache.
+      await new Promise((r) => setImmediate(r));
+    }
     try {
       await this.chainView?.reveal(this.chains.eventNode(source, index), { select: true, focus: false, expand: false });
     } catch (e) {

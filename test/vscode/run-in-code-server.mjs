@@ -30,7 +30,7 @@ const ms = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'theater-cs-'));
 const ws = path.join(tmp, 'workspace');
 // The fixture workspace: real test actors with their built components.
-for (const actor of ['wasi-random-test', 'infinite-loop-actor', 'unlisted-random-actor']) {
+for (const actor of ['wasi-random-test', 'infinite-loop-actor', 'unlisted-random-actor', 'loop-actor']) {
   const from = path.join(root, 'test-actors', actor);
   if (!fs.existsSync(path.join(from, `${actor}.wasm`))) {
     console.error(`[runner] ${actor}.wasm is missing; run npm run build first`);
