@@ -11,7 +11,8 @@ const out = (p) => require(join(root, 'out', 'src', p));
 const { createChainEvent } = out('runtime/chain/hash.js');
 const { hostFunctionPayload } = out('runtime/chain/payload.js');
 const { writeChainLog } = out('runtime/chain/log.js');
-const { writeTheaterChainJson, loadChainFile } = out('runtime/chain/theaterJson.js');
+const { writeTheaterChainJson } = out('runtime/chain/theaterJson.js');
+const { loadChainFile } = out('runtime/chain/chainFile.js');
 const { ChainSource } = out('extension/model/chainSource.js');
 const { writeFileSync } = require('node:fs');
 

@@ -10,14 +10,15 @@ import { actorCopy, runOnce, CALLS } from './runtime.mjs';
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = (p) => require(join(root, 'out', 'src', p));
-const { loadChainFile, writeTheaterChainJson } = out('runtime/chain/theaterJson.js');
+const { writeTheaterChainJson } = out('runtime/chain/theaterJson.js');
+const { loadChainFile } = out('runtime/chain/chainFile.js');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run() {
   const rows = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'theater-bench-replay-'));
   // No seed: the live run uses OS entropy, so only the chain can reproduce it.
-  const dir = actorCopy('loop-actor', { state: CALLS, manifestExtra: '\n[[handler]]\ntype = "random"\n' });
+  const dir = actorCopy('loop-actor', { state: CALLS });
   const manifestPath = join(dir, 'manifest.toml');
   try {
     await runOnce(manifestPath, { dataDir });

@@ -7,7 +7,7 @@ import os from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const sections = ['runtime', 'replay', 'lsp', 'explorer', 'debug'].filter((s) => only.length === 0 || only.includes(s));
+const sections = ['runtime', 'replay', 'timetravel', 'lsp', 'explorer', 'debug'].filter((s) => only.length === 0 || only.includes(s));
 
 const rows = [];
 const results = {

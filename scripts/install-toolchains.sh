@@ -4,6 +4,9 @@
 # wasm32 standard library for Rust (always called as /usr/bin/rustc: the rustup toolchain that may
 # come first on PATH has no wasm32 target). Nothing is installed inside the clone.
 # Progress goes to stderr; a failure exits non-zero with apt's own message.
+#   --check: install nothing; print the missing packages (one line) and exit 3 when any is missing.
+# test-actors/build-native.mjs calls --check first (a few ms when everything is present), then this
+# script as root (or through sudo -n) only when something is missing.
 set -euo pipefail
 need=()
 command -v clang >/dev/null 2>&1 || need+=(clang)
@@ -12,6 +15,11 @@ command -v wasm-ld >/dev/null 2>&1 || need+=(lld)
 ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev-wasm32)
 [ -x /usr/bin/rustc ] || need+=(rustc)
 ls /usr/lib/rustlib/wasm32-*/lib/libstd-*.rlib >/dev/null 2>&1 || need+=(libstd-rust-dev-wasm32)
+if [ "${1:-}" = "--check" ]; then
+  [ ${#need[@]} -eq 0 ] && exit 0
+  echo "${need[*]}"
+  exit 3
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "[toolchains] apt-get install ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

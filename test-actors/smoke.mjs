@@ -3,19 +3,20 @@
 // 1. builds them (incremental, build.mjs);
 // 2. checks each manifest (name, component = "./<name>.wasm", description, [[handler]] types) and each
 //    component's world as componentWit prints it (imports/exports with exact versions);
-// 3. resolves the imports against a small handler table (exact name, or semver-compatible: same
-//    0.minor / same major, provided version >= imported) and the manifest's handlers, as the runtime must;
+// 3. resolves the imports against a small handler table (exact name, or semver-compatible by the
+//    registry's own rule, semverCompatible from the compiled runtime) and the manifest's handlers;
 // 4. transpiles each with jco-transpile (instantiation async, no WASI shim), instantiates it with small
 //    hand-made JS hosts (keys without version, camelCase functions, resources as classes, u64 as BigInt,
 //    list<u8> as Uint8Array) and calls init: positive actors must return their success state with the
 //    intended host calls; negative ones must fail the intended way. A few variants feed wrong host
 //    answers to prove the checks inside the actors fail with their own message.
 // Exit code 1 when anything is not as intended. Nothing is written outside a temp folder.
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const te = new TextEncoder(),
@@ -260,15 +261,19 @@ const EXPECT = {
 };
 
 const parseName = (n) => {
-  const m = /^([^@]+?)(?:@(\d+)\.(\d+)\.(\d+))?$/.exec(n);
-  return { iface: m[1], v: m[2] === undefined ? null : [Number(m[2]), Number(m[3]), Number(m[4])] };
+  const at = n.indexOf('@');
+  return { iface: at < 0 ? n : n.slice(0, at), v: at < 0 ? null : n.slice(at + 1) };
 };
-const compatible = (want, have) =>
-  want &&
-  have &&
-  (want[0] === 0
-    ? have[0] === 0 && have[1] === want[1] && have[2] >= want[2]
-    : have[0] === want[0] && (have[1] > want[1] || (have[1] === want[1] && have[2] >= want[2])));
+// One semver rule: the registry's (wasmtime's), from the compiled runtime (`npm run compile`).
+const registryJs = join(here, '..', 'out', 'src', 'runtime', 'handlers', 'registry.js');
+let semverCompatible;
+const compatible = (want, have) => {
+  if (!semverCompatible) {
+    if (!existsSync(registryJs)) throw new Error(`${registryJs} is missing; run \`npm run compile\` first`);
+    ({ semverCompatible } = createRequire(import.meta.url)(registryJs));
+  }
+  return want !== null && have !== null && semverCompatible(want, have);
+};
 
 /** The runtime's decision for a component, as one string ('ok' or the first problem). */
 function plan(imports, listed) {

@@ -1,31 +1,47 @@
 // Bundles each process entry into dist/ (one file per process). Type checking is separate (tsc).
+// Development bundles (npm run build) carry linked source maps; the packaged ones (package.mjs) are
+// minified with no source maps at all: the .vsix ships neither maps nor a comment pointing at one.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const production = process.argv.includes('--production');
 const entries = {
   extension: 'src/extension/extension.ts',
   server: 'src/server/main.ts',
   cli: 'src/cli/main.ts',
   actorWorker: 'src/runtime/host/actorWorker.ts',
+  debugAdapter: 'src/debug/worker.ts',
+  chainListing: 'src/runtime/chain/listingWorker.ts',
 };
-const present = Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(path.join(root, f))));
 
-await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: present,
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  // jco's transpiler is ESM with wasm assets located through import.meta.url: load it from node_modules.
-  external: ['vscode', '@bytecodealliance/jco-transpile'],
-  sourcemap: production ? false : 'linked',
-  minify: production,
-  logLevel: 'warning',
-});
-console.log(`bundled ${Object.keys(present).join(', ')} into dist/`);
+/** Bundles the entries present (or only `only`) into `outdir` (relative to the project root). */
+export async function bundle({ outdir = 'dist', production = false, only } = {}) {
+  const present = Object.fromEntries(
+    Object.entries(entries).filter(([name, f]) => (!only || only.includes(name)) && existsSync(path.join(root, f))),
+  );
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: present,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // jco's transpiler is ESM with wasm assets located through import.meta.url: load it from node_modules.
+    external: ['vscode', '@bytecodealliance/jco-transpile'],
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    // Names stay: stack traces in a user's report still say which function failed.
+    keepNames: production,
+    legalComments: production ? 'none' : 'inline',
+    logLevel: 'warning',
+  });
+  return Object.keys(present);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const names = await bundle({ production: process.argv.includes('--production') });
+  console.log(`bundled ${names.join(', ')} into dist/`);
+}

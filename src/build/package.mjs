@@ -1,10 +1,12 @@
 // Builds theater-vscode.vsix from a staging folder that holds exactly what the extension loads:
-// the bundles, grammar, media, and jco's transpiler (run time only: not binaryen, not jco's CLI).
+// the bundles (minified, no source maps), grammars, media, and jco's transpiler (run time only: not
+// binaryen, not jco's CLI).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { bundle } from './bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const stage = path.join(root, 'out', 'vsix-stage');
@@ -19,18 +21,38 @@ delete pkg.scripts;
 delete pkg.bin;
 writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2));
 for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, f), path.join(stage, f));
-for (const f of ['extension.js', 'server.js', 'actorWorker.js']) cpSync(path.join(root, 'dist', f), path.join(stage, 'dist', f));
+// Bundled again for the package: minified, without source maps (npm run build's dist/ keeps them for debugging).
+await bundle({
+  outdir: path.relative(root, path.join(stage, 'dist')),
+  production: true,
+  only: ['extension', 'server', 'actorWorker', 'debugAdapter', 'chainListing'],
+});
 cpSync(path.join(root, 'syntaxes'), path.join(stage, 'syntaxes'), { recursive: true });
 cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true });
 
 // Under dist/: Node resolves the bundles' import of jco from dist/node_modules, and vsce keeps it.
 // jco's transpiler needs preview2-shim, which needs jco-node-fs and its native build for this platform.
-const modules = path.join(root, 'node_modules');
+// Each is found the way Node finds it from the package that needs it: with the full jco and
+// componentize-js installed as dev tools, npm may nest preview2-shim under jco-transpile instead of
+// hoisting it, so no fixed node_modules path is assumed.
 const stagedModules = path.join(stage, 'dist', 'node_modules');
-const platformFs = readdirSync(path.join(modules, '@bytecodealliance')).filter((d) => d.startsWith('jco-node-fs-'));
-for (const name of ['jco-transpile', 'preview2-shim', 'jco-node-fs', ...platformFs]) {
-  const from = path.join(modules, '@bytecodealliance', name);
-  if (!existsSync(from)) throw new Error(`node_modules/@bytecodealliance/${name} is missing; run npm install`);
+/** The folder of package `name` as Node resolves it from the package folder `fromDir`. */
+function packageDir(name, fromDir) {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
+    if (path.dirname(dir) === dir)
+      throw new Error(`${name} is not installed (needed by ${path.relative(root, fromDir) || 'the project'}); run npm install`);
+  }
+}
+const transpiler = packageDir('@bytecodealliance/jco-transpile', root);
+const shim = packageDir('@bytecodealliance/preview2-shim', transpiler);
+const nodeFs = packageDir('@bytecodealliance/jco-node-fs', shim);
+const platformFs = readdirSync(path.dirname(nodeFs))
+  .filter((d) => d.startsWith('jco-node-fs-'))
+  .map((d) => path.join(path.dirname(nodeFs), d));
+for (const from of [transpiler, shim, nodeFs, ...platformFs]) {
+  const name = path.basename(from);
   cpSync(from, path.join(stagedModules, '@bytecodealliance', name), {
     recursive: true,
     filter: (s) =>

@@ -8,20 +8,24 @@ export interface ParsedArgs {
   positional: string[];
   flags: Set<string>;
   options: Map<string, string>;
+  /** Every value of an option given more than once (`--override 3=1 --override 5=2`), in order. */
+  repeated: Map<string, string[]>;
 }
 
-const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir']);
+const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir', 'until', 'then', 'override', 'root']);
 
 // --data-dir is global: scripts pass one per-user folder to every command (only run and replay use it).
 const GLOBAL_FLAGS = ['debug', 'help', 'data-dir'];
 /** The flags and options each command takes (besides --debug and --help). */
 export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   run: ['chain-out', 'json', 'timeout', 'activate-by-imports', 'actor-id'],
-  replay: ['chain', 'json', 'chain-out', 'timeout'],
+  replay: ['chain', 'json', 'chain-out', 'timeout', 'until', 'then', 'override'],
+  test: ['json', 'timeout'],
   check: ['json', 'activate-by-imports'],
   handlers: ['json'],
-  chain: ['json', 'out'],
+  chain: ['json', 'out', 'listing'],
   lsp: ['stdio'],
+  mcp: ['root'],
 };
 
 /** Refuses a flag the command does not take, with the closest one it does take. */
@@ -40,6 +44,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];
   const flags = new Set<string>();
   const options = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-h') {
@@ -56,11 +61,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
       const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
       options.set(name, value);
+      repeated.set(name, [...(repeated.get(name) ?? []), value]);
     } else {
       flags.add(name);
     }
   }
-  return { positional, flags, options };
+  return { positional, flags, options, repeated };
 }
 
 export function requirePositional(rest: string[], what: string, command: string): string {

@@ -1,10 +1,9 @@
 // `theater chain verify|show|diff|export`.
-import * as fs from 'node:fs';
-import { diffChains } from '../runtime/chain/diff';
+import { ChainFileReader, exportChainFile, forEachChainEvent, loadChainFile, verifyChainFile } from '../runtime/chain/chainFile';
+import { diffChainStreams } from '../runtime/chain/diff';
+import { alignedListing, unifiedListing } from '../runtime/chain/listing';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
-import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
-import { verifyLoadedChain } from '../runtime/chain/verify';
 import { escapeControlChars } from '../runtime/text/escape';
 import { UsageError, requirePositional, type ParsedArgs } from './args';
 import { eventJson, eventLine } from './run';
@@ -15,16 +14,14 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
   switch (sub) {
     case 'verify': {
       const file = requirePositional(files, 'a chain file', 'chain verify');
-      const loaded = loadChainFile(file);
-      for (const p of loaded.problems) process.stderr.write(`warning: ${escapeControlChars(p)}\n`);
-      // Intact means exactly what was written: a broken line fails the check (only a torn last line is set aside).
-      const result = verifyLoadedChain(loaded);
+      // One pass over a file of any size. Intact means exactly what was written: a broken line fails
+      // the check (only a torn last line is set aside).
+      const { result, summary, head } = verifyChainFile(file);
+      for (const p of summary.problems) process.stderr.write(`warning: ${escapeControlChars(p)}\n`);
       if (json) {
-        process.stdout.write(stringifyLossless({ ok: result.ok, events: loaded.events.length, first_bad: result.firstBad ?? null }) + '\n');
+        process.stdout.write(stringifyLossless({ ok: result.ok, events: summary.count, first_bad: result.firstBad ?? null }) + '\n');
       } else if (result.ok) {
-        process.stdout.write(
-          `${file}: intact, ${loaded.events.length} events${loaded.events.length ? `, head ${shortHash(loaded.events[loaded.events.length - 1]!.hash)}` : ''}\n`,
-        );
+        process.stdout.write(`${file}: intact, ${summary.count} events${head ? `, head ${shortHash(head)}` : ''}\n`);
       } else {
         process.stdout.write(`${escapeControlChars(result.firstBad!.message)}\n`);
       }
@@ -32,16 +29,34 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
     }
     case 'show': {
       const file = requirePositional(files, 'a chain file', 'chain show');
-      const { events } = loadChainFile(file);
-      const out: string[] = events.map((ev, i) => (json ? eventJson(ev, i) : eventLine(ev, i)));
-      process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
+      const out = new LineOutput();
+      forEachChainEvent(file, (ev, i) => out.line(json ? eventJson(ev, i) : eventLine(ev, i)));
+      out.flush();
       return 0;
     }
     case 'diff': {
       if (files.length < 2) throw new UsageError('`theater chain diff` needs two chain files');
-      const a = loadChainFile(files[0]!).events;
-      const b = loadChainFile(files[1]!).events;
-      const diff = diffChains(a, b);
+      if (args.flags.has('listing')) {
+        // The aligned, decoded listing VS Code's diff editor shows, as a unified diff from the first difference.
+        const listing = alignedListing(loadChainFile(files[0]!).events, loadChainFile(files[1]!).events);
+        process.stdout.write(unifiedListing(listing, files[0]!, files[1]!));
+        return listing.firstDifference === undefined ? 0 : 1;
+      }
+      const ra = ChainFileReader.open(files[0]!);
+      let diff;
+      try {
+        const rb = ChainFileReader.open(files[1]!);
+        try {
+          diff = diffChainStreams(
+            () => ra.next(),
+            () => rb.next(),
+          );
+        } finally {
+          rb.close();
+        }
+      } finally {
+        ra.close();
+      }
       if (json) {
         process.stdout.write(
           stringifyLossless({
@@ -51,7 +66,7 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
           }) + '\n',
         );
       } else if (diff.identical) {
-        process.stdout.write(`identical: ${a.length} events, same hashes\n`);
+        process.stdout.write(`identical: ${diff.lengthA} events, same hashes\n`);
       } else {
         const d = diff.firstDivergence!;
         process.stdout.write(`first divergence at event ${d.index} (${d.reason})\n`);
@@ -68,14 +83,29 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
       const file = requirePositional(files, 'a chain file', 'chain export');
       const out = args.options.get('out');
       if (!out) throw new UsageError('`theater chain export` needs --out FILE');
-      const { events } = loadChainFile(file);
-      fs.writeFileSync(out, writeTheaterChainJson(events));
-      process.stdout.write(
-        `wrote ${events.length} events to ${escapeControlChars(out)}${events.length ? ` (head ${toHex(events[events.length - 1]!.hash).slice(0, 7)})` : ''}\n`,
-      );
+      const { count, head } = exportChainFile(file, out);
+      process.stdout.write(`wrote ${count} events to ${escapeControlChars(out)}${head ? ` (head ${toHex(head).slice(0, 7)})` : ''}\n`);
       return 0;
     }
     default:
       throw new UsageError(`unknown chain command '${sub ?? ''}'; use verify, show, diff or export`);
+  }
+}
+
+/** Lines to stdout in batches (synchronous for files and pipes on POSIX): output of any length in bounded memory. */
+class LineOutput {
+  private pending: string[] = [];
+  private chars = 0;
+
+  line(text: string): void {
+    this.pending.push(text);
+    this.chars += text.length + 1;
+    if (this.chars >= 1 << 16) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length) process.stdout.write(this.pending.join('\n') + '\n');
+    this.pending = [];
+    this.chars = 0;
   }
 }

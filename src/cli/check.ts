@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringifyLossless } from '../runtime/chain/json';
 import { validateComponentFile } from '../runtime/validation/component';
+import { isTheaterManifestName, notAManifestMessage } from '../runtime/manifest/identify';
 import { formatDiagnostic, validateManifestFile } from '../runtime/validation/manifest';
 import type { Diagnostic } from '../runtime/validation/types';
 import { validateWitFile } from '../runtime/validation/wit';
@@ -13,6 +14,7 @@ export function checkFile(file: string, activateByImports = false): Diagnostic[]
   if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
   if (file.endsWith('.wit')) return validateWitFile(file);
   if (file.endsWith('.wasm')) return validateComponentFile(file);
+  if (!isTheaterManifestName(file)) throw new UsageError(notAManifestMessage(file));
   return validateManifestFile(file, activateByImports ? { activateByImports } : {}).diagnostics;
 }
 

@@ -7,6 +7,7 @@ import { runChainCommand } from './chainCommands';
 import { runCheck } from './check';
 import { runHandlers } from './handlersCommand';
 import { runActor, runReplay } from './run';
+import { runTests } from './testCommand';
 import { checkFlags, COMMAND_FLAGS, parseArgs, UsageError } from './args';
 
 export const USAGE = `Usage: theater <command> [options]
@@ -16,14 +17,20 @@ Commands:
                                       run an actor's init, print each event, write the chain
   replay <manifest.toml> --chain FILE [--json] [--chain-out FILE]
                                       re-run an actor against a recorded chain and compare
+         … --until N --then live      fork: replay events 0..N, then run live with the real handlers
+         … --override N=JSON          what-if: replay with event N's output edited (repeatable)
+  test [dir] [--json] [--timeout MS]  replay every saved regression test (*.theater-test.json) below dir
   check <manifest.toml | world.wit | component.wasm> [--json]
                                       report every problem as file:line:col
   handlers [--json]                   the registered handlers, interfaces, versions, config keys
   chain verify <file>                 verify hashes and parent links (chain.json or .chain.jsonl)
   chain show <file> [--json]          decode every event
-  chain diff <a> <b> [--json]         first divergence and an aligned listing around it
+  chain diff <a> <b> [--json | --listing]
+                                      first divergence and an aligned listing around it;
+                                      --listing: every event decoded with exact values, as a unified diff
   chain export <log> --out FILE       write a Theater chain.json
   lsp --stdio                         the language server over stdio
+  mcp [--root DIR]                    MCP server over stdio: chain tools for agents (docs/agents.md)
   debug-adapter                       the debug adapter (Debug Adapter Protocol) over stdio
 
 Global: --debug (show stack traces), --help, --data-dir DIR (per-user data and cache)
@@ -44,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return runReplay(rest, args);
     case 'check':
       return runCheck(rest, args);
+    case 'test':
+      return runTests(rest, args);
     case 'handlers':
       return runHandlers(args);
     case 'chain':
@@ -55,6 +64,11 @@ async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => {
         /* runs until the client exits the process */
       });
+    }
+    case 'mcp': {
+      // Loaded only for this command: the MCP SDK.
+      const { runMcpServer } = require('./mcp') as typeof import('./mcp');
+      return runMcpServer(args);
     }
     case 'debug-adapter': {
       const { runDebugAdapterOverStdio } = require('../debug/stdio') as typeof import('../debug/stdio');

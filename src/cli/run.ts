@@ -1,12 +1,14 @@
 // `theater run` and `theater replay`: run init, stream each event as it is recorded, stop, export.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeEvent } from '../runtime/chain/decode';
 import type { ChainEvent } from '../runtime/chain/event';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
-import { loadChainFile, writeTheaterChainJson } from '../runtime/chain/theaterJson';
+import { exportChainFile } from '../runtime/chain/chainFile';
+import type { ReplayReport, ReplaySide } from '../runtime/host/replay';
 import { startActor, type ActorSession } from '../runtime/host/session';
+import { isTheaterManifestName, notAManifestMessage } from '../runtime/manifest/identify';
+import { startFork, startWhatIf } from '../runtime/host/timeTravel';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { numberOption, requirePositional, UsageError, type ParsedArgs } from './args';
 
@@ -50,13 +52,19 @@ async function drive(session: ActorSession, args: ParsedArgs): Promise<{ ok: boo
 
 function exportChain(logPath: string, out: string | undefined): void {
   if (!out) return;
-  const { events } = loadChainFile(logPath);
-  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, writeTheaterChainJson(events));
+  // Streamed: a chain of any size (six 1 MiB calls once overflowed a JS string here).
+  exportChainFile(logPath, out);
+}
+
+/** The manifest argument, held to the one manifest rule (runtime/manifest/identify). */
+function requireManifest(rest: string[], command: string): string {
+  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', command));
+  if (!isTheaterManifestName(manifestPath)) throw new UsageError(notAManifestMessage(manifestPath));
+  return manifestPath;
 }
 
 export async function runActor(rest: string[], args: ParsedArgs): Promise<number> {
-  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'run'));
+  const manifestPath = requireManifest(rest, 'run');
   const timeout = numberOption(args, 'timeout');
   const session = await startActor({
     manifestPath,
@@ -79,17 +87,42 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
   return result.ok ? 0 : 1;
 }
 
+/** What kind of replay the flags ask for: plain, a fork (--until N --then live) or a what-if (--override N=JSON). */
+function replayMode(args: ParsedArgs): { fork?: number; overrides?: string[] } {
+  const until = args.options.get('until');
+  const then = args.options.get('then');
+  const overrides = args.repeated.get('override') ?? [];
+  if (then !== undefined && then !== 'live') throw new UsageError(`--then takes 'live' (continue with the real handlers), got '${then}'`);
+  if (until === undefined && then !== undefined) throw new UsageError('--then live needs --until N (the last event to replay)');
+  if (until !== undefined && then === undefined) throw new UsageError('--until N needs --then live (replay up to event N, then run live)');
+  if (until !== undefined && overrides.length > 0)
+    throw new UsageError('--override and --until cannot be combined yet; run the what-if and the fork separately');
+  if (until !== undefined) {
+    const n = Number(until);
+    if (!/^\d+$/.test(until) || !Number.isSafeInteger(n)) throw new UsageError(`--until must be an event index (0, 1, …), got '${until}'`);
+    return { fork: n };
+  }
+  return overrides.length > 0 ? { overrides } : {};
+}
+
 export async function runReplay(rest: string[], args: ParsedArgs): Promise<number> {
-  const manifestPath = path.resolve(requirePositional(rest, 'a manifest.toml', 'replay'));
+  const manifestPath = requireManifest(rest, 'replay');
   const chain = args.options.get('chain');
   if (!chain) throw new UsageError('`theater replay` needs --chain FILE (a Theater chain.json or a .chain.jsonl log)');
   const timeout = numberOption(args, 'timeout');
-  const session = await startActor({
+  const mode = replayMode(args);
+  const common = {
     manifestPath,
-    replayChainPath: path.resolve(chain),
     ...(timeout ? { callTimeoutMs: timeout } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
-  });
+  };
+  const chainPath = path.resolve(chain);
+  const session =
+    mode.fork !== undefined
+      ? await startFork({ ...common, chainPath, at: mode.fork })
+      : mode.overrides
+        ? await startWhatIf({ ...common, chainPath, overrides: mode.overrides })
+        : await startActor({ ...common, replayChainPath: chainPath });
   await drive(session, args);
   exportChain(session.logPath, args.options.get('chain-out'));
   const report = session.replayReport;
@@ -104,13 +137,21 @@ export async function runReplay(rest: string[], args: ParsedArgs): Promise<numbe
   } else {
     process.stderr.write(`${escapeControlChars(report.message)}\n`);
     const d = report.divergence;
-    if (d) {
-      const row = (label: string, s: typeof d.expected) =>
-        s
-          ? `  ${label.padEnd(9)} ${escapeControlChars(s.eventType)}  ${s.hash.slice(0, 16)}…\n            ${escapeControlChars(s.summary)}\n`
-          : `  ${label.padEnd(9)} (none)\n`;
-      process.stderr.write(`at event ${d.index}:\n${row('expected', d.expected)}${row('actual', d.actual)}`);
-    }
+    if (d) process.stderr.write(divergenceRows(d));
   }
-  return report.verdict === 'replayed' ? 0 : 1;
+  return replaySucceeded(report) ? 0 : 1;
+}
+
+/** A plain replay must reproduce the recording; a fork its prefix; a what-if must run (a difference is its answer). */
+export function replaySucceeded(report: ReplayReport): boolean {
+  return report.verdict === 'replayed' || report.verdict === 'forked' || report.verdict === 'what-if';
+}
+
+/** Both sides of a divergence, one block each: event type, hash, decoded summary. */
+export function divergenceRows(d: NonNullable<ReplayReport['divergence']>): string {
+  const row = (label: string, s: ReplaySide | undefined) =>
+    s
+      ? `  ${label.padEnd(9)} ${escapeControlChars(s.eventType)}  ${s.hash ? `${s.hash.slice(0, 16)}…` : '(not recorded)'}\n            ${escapeControlChars(s.summary)}\n`
+      : `  ${label.padEnd(9)} (none)\n`;
+  return `at event ${d.index}:\n${row('expected', d.expected)}${row('actual', d.actual)}`;
 }

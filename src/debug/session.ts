@@ -3,10 +3,12 @@
 // host call (top) over the export call it runs under. Two modes:
 // - live (`manifest`): the actor runs in its worker with real handlers; the DebugGate pauses it after
 //   an event is recorded; Continue / Step Over / Pause drive the gate.
-// - chain (`chain`): a cursor over a recorded chain, forwards and backwards (supportsStepBack).
+// - chain (`chain`): a cursor over a recorded chain, forwards and backwards (supportsStepBack). With
+//   `manifest` too, the actor's component first replays the recording (in its worker, answered from
+//   the chain), and the cursor walks the replay's chain with the first divergence as an exception.
 import * as path from 'node:path';
 import { toHex } from '../runtime/chain/hash';
-import { loadChainFile } from '../runtime/chain/theaterJson';
+import { loadChainFile } from '../runtime/chain/chainFile';
 import { escapeControlChars } from '../runtime/text/escape';
 import {
   classifyFailure,
@@ -16,12 +18,14 @@ import {
   eventTypeMatcher,
   type DebugStopped,
 } from '../runtime/host/debugGate';
+import type { ReplayReport } from '../runtime/host/replay';
 import type { ActorSession } from '../runtime/host/session';
 import { Timeline } from './timeline';
 import { VariableStore, type Variable } from './values';
 import type { DapMessage } from './wire';
 
 export interface LaunchArguments {
+  /** Live mode: the actor to run; with `chain`: the actor whose component replays the chain. */
   manifest?: string;
   chain?: string;
   stopOnEntry?: boolean;
@@ -52,6 +56,9 @@ export class TheaterDebugSession {
   private current = 0;
   private actorName = 'actor';
   private chainPath: string | undefined;
+  /** Chain mode: the event index of the first divergence from the recording (a replay's), if any. */
+  private divergenceAt: number | undefined;
+  private replayReport: ReplayReport | undefined;
   private patterns: string[] = [];
   private exceptionFlags = EXCEPTION_TRAP;
   private readonly vars = new VariableStore();
@@ -183,8 +190,12 @@ export class TheaterDebugSession {
       if (loaded.events.length === 0) throw new Error(`${a.chain} holds no events; pick a chain with at least one event.`);
       this.mode = 'chain';
       this.chainPath = path.resolve(a.chain);
-      this.timeline = new Timeline(loaded.events, loaded.format === 'jsonl');
       this.actorName = loaded.header?.actorName ?? path.basename(a.chain);
+      // With the component, the timeline is the replay's chain (configurationDone runs the replay).
+      if (!a.manifest) {
+        this.timeline = new Timeline(loaded.events, loaded.format === 'jsonl');
+        this.divergenceAt = recordedDivergence(this.timeline);
+      }
       return this.respond(req);
     }
     if (!a.manifest) throw new Error('The launch configuration needs "manifest" (live mode) or "chain" (chain mode).');
@@ -194,6 +205,7 @@ export class TheaterDebugSession {
 
   private async start(): Promise<void> {
     if (this.mode === 'chain') {
+      if (!this.timeline && !(await this.replayWithComponent())) return;
       this.current = 0;
       if (this.launchArgs.stopOnEntry !== false) this.stop('entry');
       else this.move('forward', false);
@@ -250,6 +262,52 @@ export class TheaterDebugSession {
     });
   }
 
+  /**
+   * Runs the manifest's component against the recording (every host call answered from it, in the
+   * actor's worker, so no heavy work happens on this thread) and takes the replay's chain as the
+   * timeline. Returns false (and ends the session) when the replay could not start.
+   */
+  private async replayWithComponent(): Promise<boolean> {
+    const { startActor } = require('../runtime/host/session') as typeof import('../runtime/host/session');
+    const recording = this.chainPath!;
+    try {
+      this.actor = await startActor({
+        manifestPath: path.resolve(this.launchArgs.manifest!),
+        replayChainPath: recording,
+        ...(this.launchArgs.chainOut ? { chainLogPath: path.resolve(this.launchArgs.chainOut) } : {}),
+        ...(this.launchArgs.dataDir ? { dataDir: this.launchArgs.dataDir } : {}),
+      });
+    } catch (e) {
+      this.output(`${e instanceof Error ? e.message : String(e)}\n`, 'stderr');
+      this.terminated();
+      return false;
+    }
+    const actor = this.actor;
+    actor.on('log', (m) => this.output(`${m}\n`, 'stdout'));
+    await new Promise<void>((resolve) => {
+      actor.once('init-done' as never, (() => resolve()) as never);
+      void actor.done().then(() => resolve());
+    });
+    await actor.stop('replay finished under the debugger');
+    this.actor = undefined;
+    this.actorName = actor.name;
+    this.chainPath = actor.logPath;
+    this.timeline = new Timeline(actor.events, true);
+    const report = actor.replayReport;
+    this.replayReport = report;
+    this.divergenceAt = report && report.verdict !== 'replayed' ? report.divergence?.index : undefined;
+    this.output(`${report ? report.message : `the replay ended before it could be compared (${actor.status})`}\n`, 'console');
+    // The editor can open the recording and the replay side by side (chain diff).
+    this.event('theater/replay', {
+      recording,
+      replay: actor.logPath,
+      verdict: report?.verdict ?? null,
+      divergence: this.divergenceAt ?? null,
+      message: report?.message ?? null,
+    });
+    return true;
+  }
+
   private output(text: string, category: 'stdout' | 'stderr' | 'console'): void {
     this.event('output', { category, output: escapeControlChars(text).replace(/\\n/g, '\n') });
   }
@@ -294,7 +352,7 @@ export class TheaterDebugSession {
         this.current = i;
         return this.stop('exception', failure & EXCEPTION_TRAP ? 'trap' : 'Err result');
       }
-      if (this.exceptionFlags & DIVERGENCE && ev.eventType === 'replay-summary' && t.decode(i).summary.includes('false')) {
+      if (this.exceptionFlags & DIVERGENCE && i === this.divergenceAt) {
         this.current = i;
         return this.stop('exception', 'replay divergence');
       }
@@ -348,6 +406,12 @@ export class TheaterDebugSession {
     if ('output' in d) out.push(v('output', d.output));
     if (d.error !== undefined) out.push(v('error', d.error));
     out.push(v('summary', d.summary));
+    const div = this.replayReport?.divergence;
+    if (div && div.index === i) {
+      // Both sides of the divergence: what the recording has here, and the report's sentence.
+      out.push(v('recorded', div.expected ? `${div.expected.eventType}: ${div.expected.summary}` : '(nothing: the recording ends here)'));
+      out.push(v('divergence', this.replayReport!.message));
+    }
     return out;
   }
 
@@ -366,5 +430,19 @@ export class TheaterDebugSession {
   }
 }
 
-/** Exception filter bit for replay divergence (chain mode reads it from replay-summary events). */
+/** Exception filter bit for replay divergence (chain mode). */
 const DIVERGENCE = 4;
+
+/**
+ * A recorded replay ends with a replay-summary; when it failed, its `events_replayed` (the events that
+ * matched before the first divergence) is the index of the divergence.
+ */
+function recordedDivergence(t: Timeline): number | undefined {
+  for (let i = t.length - 1; i >= 0 && i >= t.length - 3; i--) {
+    if (t.events[i]!.eventType !== 'replay-summary') continue;
+    const o = t.decode(i).output as { success?: unknown; eventsReplayed?: unknown } | undefined;
+    const n = Number(o?.eventsReplayed);
+    return o?.success === false && Number.isInteger(n) && n >= 0 && n < t.length ? n : undefined;
+  }
+  return undefined;
+}

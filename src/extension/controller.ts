@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../runtime/chain/event';
 import type { ActorSession } from '../runtime/host/session';
+import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/identify';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { ActorsTreeProvider, type ActorEntry } from './actorsTree';
 import { ChainTreeProvider, type ChainNode } from './chainTree';
@@ -62,8 +63,9 @@ export class Controller implements vscode.Disposable {
     void this.findManifestDirs();
   }
 
-  private config() {
-    return vscode.workspace.getConfiguration('theater');
+  /** Settings as they apply to `resource` (folder settings win), the same answer the language server pulls. */
+  private config(resource?: vscode.Uri) {
+    return vscode.workspace.getConfiguration('theater', resource);
   }
 
   /** One timestamped line in the Output channel. */
@@ -93,8 +95,14 @@ export class Controller implements vscode.Disposable {
     if (this.notices.length > 100) this.notices.shift();
   }
 
+  /** The workspace's Theater manifests, by the one manifest rule. */
+  private async findManifests(): Promise<vscode.Uri[]> {
+    const found = await vscode.workspace.findFiles(`{${MANIFEST_GLOBS.join(',')}}`, '**/{node_modules,.theater}/**', 200);
+    return found.filter((u) => isTheaterManifestName(u.fsPath));
+  }
+
   private async findManifestDirs(): Promise<void> {
-    const found = await vscode.workspace.findFiles('**/manifest.toml', '**/{node_modules,.theater}/**', 200);
+    const found = await this.findManifests();
     for (const u of found) this.manifestDirs.add(path.dirname(u.fsPath));
     this.chains.refreshHistory();
   }
@@ -117,8 +125,8 @@ export class Controller implements vscode.Disposable {
   async pickManifest(arg?: vscode.Uri): Promise<vscode.Uri | undefined> {
     if (arg instanceof vscode.Uri) return arg;
     const active = vscode.window.activeTextEditor?.document.uri;
-    if (active && /manifest[^/]*\.toml$/.test(active.fsPath)) return active;
-    const found = await vscode.workspace.findFiles('**/manifest.toml', '**/{node_modules,.theater}/**', 200);
+    if (active && isTheaterManifestName(active.fsPath)) return active;
+    const found = await this.findManifests();
     if (found.length === 0) {
       void this.notify('error', "Theater: no manifest.toml in this workspace; open an actor's folder or a manifest.toml.");
       return undefined;
@@ -140,8 +148,8 @@ export class Controller implements vscode.Disposable {
     try {
       session = await runtime().startActor({
         manifestPath: uri.fsPath,
-        callTimeoutMs: this.config().get<number>('callTimeoutMs', 30000),
-        activateByImports: this.config().get<boolean>('activateByImports', false),
+        callTimeoutMs: this.config(uri).get<number>('callTimeoutMs', 30000),
+        activateByImports: this.config(uri).get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),
       });
@@ -347,7 +355,7 @@ export class Controller implements vscode.Disposable {
 
   /** Loads a chain file (Theater chain.json or our log) as a source in the explorer; a file opened again is loaded afresh. */
   openChainSource(file: string): ChainSource {
-    const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+    const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
     const loaded = loadChainFile(file);
     const id = `file:${file}`;
     if (this.chains.root(id)) this.chains.remove(id);
@@ -547,7 +555,7 @@ export class Controller implements vscode.Disposable {
     )?.[0]?.fsPath;
     if (!chainFile) return undefined;
     if (!manifest) {
-      const { loadChainFile } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+      const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
       const header = loadChainFile(chainFile).header;
       manifest = header?.manifestPath ? vscode.Uri.file(header.manifestPath) : await this.pickManifest();
     }

@@ -3,14 +3,20 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { stringifyLossless } from '../runtime/chain/json';
+import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/identify';
 import type { ChainNode } from './chainTree';
 import { Controller } from './controller';
 import type { ActorEntry } from './actorsTree';
+import { registerLanguageModelTools } from './lmTools';
+import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
+import { registerDebugging, type DebugApi } from './debug';
 import { eventDocTitle } from './present/eventRow';
 
 export interface TheaterApi {
   controller: Controller;
   client: LanguageClient | undefined;
+  regressionTests: RegressionTestsApi;
+  debug: DebugApi;
 }
 
 let client: LanguageClient | undefined;
@@ -98,6 +104,16 @@ class ManifestLens implements vscode.CodeLensProvider {
   }
 }
 
+/**
+ * A manifest that opened as Plain Text (no TOML extension installed) gets the `theater-manifest`
+ * language (TOML colouring). Not by a `filenames` association: VS Code matches those ignoring case,
+ * which would claim Julia's `Manifest.toml` too. A manifest already in `toml` keeps that extension's features.
+ */
+async function colourManifest(doc: vscode.TextDocument): Promise<void> {
+  if (doc.languageId !== 'plaintext' || doc.uri.scheme !== 'file' || !isTheaterManifestName(doc.uri.fsPath)) return;
+  await vscode.languages.setTextDocumentLanguage(doc, 'theater-manifest');
+}
+
 function startLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient | undefined {
   const module = context.asAbsolutePath('dist/server.js');
   if (!fs.existsSync(module)) {
@@ -109,11 +125,13 @@ function startLanguageClient(context: vscode.ExtensionContext, output: vscode.Ou
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', pattern: '**/*manifest*.toml' },
-      { scheme: 'file', language: 'wit' },
-    ],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{wasm,wit,json,jsonl}') },
+    // The manifest rule's globs (runtime/manifest/identify), whatever language the file opened as.
+    documentSelector: [...MANIFEST_GLOBS.map((pattern) => ({ scheme: 'file', pattern })), { scheme: 'file', language: 'wit' }],
+    synchronize: {
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{wasm,wit,json,jsonl}'),
+      // A change of any theater.* setting is announced; the server then pulls each manifest's own (workspace/configuration).
+      configurationSection: 'theater',
+    },
     outputChannel: output,
   };
   const c = new LanguageClient('theater', 'Theater Language Server', serverOptions, clientOptions);
@@ -138,9 +156,14 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
     actorsView,
     actorsView.onDidChangeVisibility((e) => controller.actorCounts.setVisible(e.visible)),
     vscode.workspace.registerTextDocumentContentProvider('theater-event', new EventDocuments(controller)),
+    vscode.languages.registerCodeLensProvider(
+      MANIFEST_GLOBS.map((pattern) => ({ scheme: 'file', pattern })),
+      new ManifestLens(),
+    ),
+    vscode.workspace.onDidOpenTextDocument(colourManifest),
     vscode.workspace.registerTextDocumentContentProvider('theater-handlers', new HandlersDocument()),
-    vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/manifest.toml' }, new ManifestLens()),
   );
+  for (const doc of vscode.workspace.textDocuments) void colourManifest(doc);
   controller.chains.coalescer.setVisible(chainView.visible);
   controller.actorCounts.setVisible(actorsView.visible);
 
@@ -192,8 +215,11 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   cmd('theater.chain.openEventJson', openEvent('json'));
   cmd('theater.chain.openEventHex', openEvent('hex'));
 
+  const regressionTests = registerRegressionTests(context, controller);
+  registerLanguageModelTools(context);
+  const debug = registerDebugging(context, controller);
   client = startLanguageClient(context, controller.output);
-  return { controller, client };
+  return { controller, client, regressionTests, debug };
 }
 
 export async function deactivate(): Promise<void> {

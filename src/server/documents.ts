@@ -1,14 +1,24 @@
 // Which documents the server handles, and how their URIs map to paths on disk.
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isTheaterManifestName } from '../runtime/manifest/identify';
 
 export type DocumentKind = 'manifest' | 'wit';
 
-/** Same rule as the extension's document selector (`**\/*manifest*.toml`, language `wit`). */
+/** The manifest rule (runtime/manifest/identify) and `.wit`; the extension's document selector uses the same globs. */
 export function documentKind(uri: string): DocumentKind | undefined {
-  if (/\.wit$/i.test(uri)) return 'wit';
-  if (/(^|\/)[^/]*manifest[^/]*\.toml$/i.test(uri)) return 'manifest';
+  const p = uri.replace(/[?#].*$/, '');
+  if (/\.wit$/i.test(p)) return 'wit';
+  if (isTheaterManifestName(p) || isTheaterManifestName(safeDecode(p))) return 'manifest';
   return undefined;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 export function uriToPath(uri: string): string {

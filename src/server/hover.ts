@@ -2,6 +2,7 @@
 // copies): manifest keys, handler types and config keys; WIT imports and exports.
 import type { Hover, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { describeImport } from '../runtime/handlers/importWords';
 import { findHandler, listHandlers, qualifiedName, REQUIRED_EXPORT, resolveImport } from '../runtime/handlers/registry';
 import type { ConfigKeySpec, FunctionSpec, HandlerDefinition } from '../runtime/handlers/types';
 import { TOP_LEVEL_KEYS, type TopLevelKey } from '../runtime/manifest/keys';
@@ -124,25 +125,12 @@ function listingHint(h: HandlerDefinition): string {
   return h.alwaysAvailable ? 'Always available.' : `List \`[[handler]] type = "${h.type}"\` in the manifest.`;
 }
 
-/** Which handler serves an import (exact, semver-compatible or none), with its functions. */
+/** Which handler serves an import (exact, semver-compatible or none; words from importWords), with its functions. */
 export function importMarkdown(target: string): string {
   const res = resolveImport(target);
-  if (res.status === 'unresolved') {
-    const same = res.sameInterface.map((p) => `\`${qualifiedName(p.iface)}\` (\`${p.handler.type}\` handler)`);
-    return same.length
-      ? `**\`${target}\`** — no registered handler serves this version. Registered: ${same.join(', ')}.`
-      : `**\`${target}\`** — no registered handler serves this interface; an actor importing it cannot start. Run \`theater handlers\` for the list.`;
-  }
+  const lines = [`**\`${target}\`**`, '', describeImport(res, 'wit').sentence, ''];
+  if (res.status === 'unresolved' || !res.provider.handler.implemented) return lines.join('\n');
   const { handler, iface } = res.provider;
-  const how =
-    res.status === 'exact'
-      ? 'exact version'
-      : `semver-compatible: the handler provides \`${qualifiedName(iface)}\`, as wasmtime's linker allows`;
-  const lines = [`**\`${target}\`** — served by the \`${handler.type}\` handler (${how}).`, ''];
-  if (!handler.implemented) {
-    lines.push(`*The \`${handler.type}\` handler is not implemented by this runtime yet: an actor importing this cannot start here.*`);
-    return lines.join('\n');
-  }
   lines.push(iface.doc, '');
   if (iface.functions.length) {
     lines.push('```wit', ...iface.functions.flatMap((f) => [`/// ${f.doc}`, functionSignature(f)]), '```', '');

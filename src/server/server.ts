@@ -61,11 +61,14 @@ const sameRange = (a: LspDiagnostic['range'], b: LspDiagnostic['range']) =>
   a.end.line === b.end.line &&
   a.end.character === b.end.character;
 
+/** Our settings from a `theater` section (pulled) or a whole settings object (pushed, initializationOptions). */
 function readSettings(source: unknown): CheckSettings {
   const s = (source ?? {}) as { activateByImports?: unknown; theater?: { activateByImports?: unknown } };
   const v = s.theater?.activateByImports ?? s.activateByImports;
   return typeof v === 'boolean' ? { activateByImports: v } : {};
 }
+
+const sameSettings = (a: CheckSettings, b: CheckSettings) => a.activateByImports === b.activateByImports;
 
 export function attachServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -78,17 +81,38 @@ export function attachServer(connection: Connection): void {
   const checked = new Map<string, number>();
   const changedFiles = new Set<string>();
   let fileTimer: NodeJS.Timeout | undefined;
+  /** Settings for clients that cannot be asked (no workspace/configuration): initializationOptions, then pushed ones. */
   let settings: CheckSettings = {};
+  /** The client answers workspace/configuration: settings are pulled per document (folder and language overrides apply). */
+  let pull = false;
+  /** uri → its settings as the client answered; dropped on close and on every didChangeConfiguration. */
+  const pulled = new Map<string, Promise<CheckSettings>>();
   let dynamicWatch = false;
   let snippets = false;
 
-  const publish = (uri: string) => {
+  const settingsFor = (uri: string): Promise<CheckSettings> => {
+    if (!pull) return Promise.resolve(settings);
+    let p = pulled.get(uri);
+    if (!p) {
+      p = connection.workspace.getConfiguration({ scopeUri: uri, section: 'theater' }).then(readSettings, (e: unknown) => {
+        connection.console.warn(`theater: the client did not answer workspace/configuration (${String(e)}); using defaults.`);
+        return settings;
+      });
+      pulled.set(uri, p);
+    }
+    return p;
+  };
+
+  const publish = async (uri: string) => {
     const doc = documents.get(uri);
     if (!doc) return; // closed meanwhile
     const version = doc.version;
+    checked.set(uri, version); // before the wait below, so the content event that follows didOpen is not checked again
+    const scoped = documentKind(uri) === 'manifest' ? await settingsFor(uri) : settings;
+    if (documents.get(uri)?.version !== version) return; // edited while the client answered: that edit's check follows
     let check;
     try {
-      check = checkDocument(doc, settings);
+      check = checkDocument(doc, scoped);
     } catch (e) {
       // Never leave stale diagnostics on screen: replace them with one saying the check failed.
       connection.console.error(`theater: checking ${uri} failed: ${(e as Error).stack ?? String(e)}`);
@@ -97,7 +121,6 @@ export function attachServer(connection: Connection): void {
     // Never publish results for a text that is no longer current.
     if (documents.get(uri)?.version !== version) return;
     dependencies.set(uri, new Set(check.dependencies));
-    checked.set(uri, version);
     const diagnostics = check.diagnostics.map(toLsp);
     published.set(uri, diagnostics);
     void connection.sendDiagnostics({ uri, version, diagnostics });
@@ -109,14 +132,14 @@ export function attachServer(connection: Connection): void {
   const schedule = (uri: string, delay: number) => {
     cancel(uri);
     if (delay === 0) {
-      publish(uri);
+      void publish(uri);
       return;
     }
     timers.set(
       uri,
       setTimeout(() => {
         timers.delete(uri);
-        publish(uri);
+        void publish(uri);
       }, delay),
     );
   };
@@ -138,6 +161,7 @@ export function attachServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     dynamicWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    pull = params.capabilities.workspace?.configuration === true;
     settings = readSettings(params.initializationOptions);
     snippets = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
     return {
@@ -158,11 +182,26 @@ export function attachServer(connection: Connection): void {
       })
       .catch((e: unknown) => connection.console.warn(`theater: cannot watch files: ${String(e)}`));
   });
-  connection.onDidChangeConfiguration((params) => {
-    const next = readSettings(params.settings);
-    if (next.activateByImports === settings.activateByImports) return;
-    settings = next;
-    for (const doc of documents.all()) if (documentKind(doc.uri) === 'manifest') schedule(doc.uri, 0);
+  // A pulling server ignores the pushed payload (VS Code sends only the section it syncs, other
+  // clients send null) and asks again for every open manifest; only those whose settings changed re-check.
+  connection.onDidChangeConfiguration(async (params) => {
+    const manifests = documents.all().filter((d) => documentKind(d.uri) === 'manifest');
+    if (!pull) {
+      const next = readSettings(params.settings);
+      if (sameSettings(next, settings)) return;
+      settings = next;
+      for (const doc of manifests) schedule(doc.uri, 0);
+      return;
+    }
+    const before = new Map(manifests.map((d) => [d.uri, pulled.get(d.uri)]));
+    pulled.clear();
+    await Promise.all(
+      manifests.map(async (doc) => {
+        const old = before.get(doc.uri);
+        const next = await settingsFor(doc.uri);
+        if (!old || !sameSettings(await old, next)) schedule(doc.uri, 0);
+      }),
+    );
   });
   connection.onDidChangeWatchedFiles((params) => {
     for (const c of params.changes) {
@@ -187,6 +226,7 @@ export function attachServer(connection: Connection): void {
     dependencies.delete(uri);
     published.delete(uri);
     checked.delete(uri);
+    pulled.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
 

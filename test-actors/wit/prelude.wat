@@ -91,3 +91,58 @@
     (memory.copy (i32.add (global.get $out_ptr) (global.get $out_len)) (local.get $p) (local.get $len))
     (global.set $out_len (i32.add (global.get $out_len) (local.get $len))))
   ;; ---- end of prelude ----
+
+  ;; ---- messaging helpers (counter-actor, parent-actor, deferred-actor) ----
+  ;; $fmt_u32: decimal text of n in a fresh buffer; returns its ptr, its length is left in $fmt_len.
+  (global $fmt_len (mut i32) (i32.const 0))
+  (func $fmt_u32 (param $n i32) (result i32)
+    (local $buf i32) (local $i i32) (local $tmp i32) (local $len i32)
+    (local.set $buf (call $alloc (i32.const 10) (i32.const 1)))
+    (local.set $tmp (local.get $n))
+    (local.set $len (i32.const 1))
+    (block $d
+      (loop $l
+        (br_if $d (i32.lt_u (local.get $tmp) (i32.const 10)))
+        (local.set $tmp (i32.div_u (local.get $tmp) (i32.const 10)))
+        (local.set $len (i32.add (local.get $len) (i32.const 1)))
+        (br $l)))
+    (local.set $i (local.get $len))
+    (local.set $tmp (local.get $n))
+    (loop $w
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (i32.store8 (i32.add (local.get $buf) (local.get $i)) (i32.add (i32.const 48) (i32.rem_u (local.get $tmp) (i32.const 10))))
+      (local.set $tmp (i32.div_u (local.get $tmp) (i32.const 10)))
+      (br_if $w (local.get $i)))
+    (global.set $fmt_len (local.get $len))
+    (local.get $buf))
+
+  ;; handle-request's result<tuple<option<list<u8>>, tuple<option<list<u8>>>>, string> (28 bytes, align 4):
+  ;; disc @0; state option disc @4, ptr @8, len @12; response option disc @16, ptr @20, len @24.
+  (func $ok_response (param $sd i32) (param $sp i32) (param $sl i32) (param $rd i32) (param $rp i32) (param $rl i32) (result i32)
+    (local $r i32)
+    (local.set $r (call $alloc (i32.const 28) (i32.const 4)))
+    (i32.store8 (local.get $r) (i32.const 0))
+    (i32.store8 offset=4 (local.get $r) (local.get $sd))
+    (i32.store offset=8 (local.get $r) (local.get $sp))
+    (i32.store offset=12 (local.get $r) (local.get $sl))
+    (i32.store8 offset=16 (local.get $r) (local.get $rd))
+    (i32.store offset=20 (local.get $r) (local.get $rp))
+    (i32.store offset=24 (local.get $r) (local.get $rl))
+    (local.get $r))
+
+  ;; handle-channel-open's result<tuple<option<list<u8>>, tuple<channel-accept>>, string> (32 bytes):
+  ;; disc @0; state option @4/@8/@12; accepted @16; message option disc @20 (none here).
+  (func $ok_accept (param $sd i32) (param $sp i32) (param $sl i32) (param $accepted i32) (result i32)
+    (local $r i32)
+    (local.set $r (call $alloc (i32.const 32) (i32.const 4)))
+    (i32.store8 (local.get $r) (i32.const 0))
+    (i32.store8 offset=4 (local.get $r) (local.get $sd))
+    (i32.store offset=8 (local.get $r) (local.get $sp))
+    (i32.store offset=12 (local.get $r) (local.get $sl))
+    (i32.store8 offset=16 (local.get $r) (local.get $accepted))
+    (i32.store8 offset=20 (local.get $r) (i32.const 0))
+    (local.get $r))
+
+  ;; result<tuple<option<list<u8>>>, string> keeping the given state (disc, ptr, len).
+  (func $ok_state (param $sd i32) (param $sp i32) (param $sl i32) (result i32)
+    (if (result i32) (local.get $sd) (then (call $ok_some (local.get $sp) (local.get $sl))) (else (call $ok_none))))

@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import type { ChainEvent } from '../../src/runtime/chain/event';
 import { decodeEvent } from '../../src/runtime/chain/decode';
 import { toHex } from '../../src/runtime/chain/hash';
-import { loadChainFile, readTheaterChainJson, writeTheaterChainJson } from '../../src/runtime/chain/theaterJson';
+import { readTheaterChainJson, writeTheaterChainJson } from '../../src/runtime/chain/theaterJson';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import { sharedPath, skipUnlessShared } from '../helpers/shared';
 

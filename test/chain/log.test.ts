@@ -15,7 +15,8 @@ import {
   writeChainLog,
 } from '../../src/runtime/chain/log';
 import { hostFunctionPayload, shutdownPayload, wasmCall } from '../../src/runtime/chain/payload';
-import { loadChainFile, writeTheaterChainJson } from '../../src/runtime/chain/theaterJson';
+import { writeTheaterChainJson } from '../../src/runtime/chain/theaterJson';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chain-log-test-'));

@@ -86,6 +86,60 @@ describe('theater debug-adapter over stdio', { skip }, () => {
     assert.equal(await c.exited, 0);
   });
 
+  test('chain mode with the component: the replay diverges where a recorded output was edited, and the session stops there', async () => {
+    const manifest = await actorCopy('wasi-random-test', seeded);
+    const { session } = await runToEnd(manifest);
+    // Edit the recorded output of event 4 (a get-random-u64) in the log, leaving its stored hash as it was.
+    const lines = fs.readFileSync(session.logPath, 'utf8').split('\n');
+    const line4 = JSON.parse(lines[5]!) as { i: number; data: string };
+    assert.equal(line4.i, 4);
+    const data = Buffer.from(line4.data, 'base64').toString('utf8');
+    const recorded = /"U64":(\d+)/.exec(data)![1]!;
+    const edited = (BigInt(recorded) + 1n).toString();
+    line4.data = Buffer.from(data.replace(`"U64":${recorded}`, `"U64":${edited}`), 'utf8').toString('base64');
+    lines[5] = JSON.stringify(line4);
+    const editedChain = path.join(tempDir('dap-divergence'), 'edited.chain.jsonl');
+    fs.writeFileSync(editedChain, lines.join('\n'));
+    const replayOut = path.join(path.dirname(editedChain), 'replay.chain.jsonl');
+
+    const c = await startClient();
+    assert.equal(
+      (await c.request('launch', { chain: editedChain, manifest, chainOut: replayOut, dataDir, stopOnEntry: false })).success,
+      true,
+    );
+    await c.request('setExceptionBreakpoints', { filters: ['divergence'] });
+    await c.request('configurationDone');
+    const replay = await c.waitFor('theater/replay');
+    assert.equal(replay.body.verdict, 'diverged');
+    assert.equal(replay.body.divergence, 4);
+    assert.equal(replay.body.recording, editedChain);
+    assert.equal(replay.body.replay, replayOut);
+    const stop = await c.waitFor('stopped');
+    assert.equal(stop.body.reason, 'exception');
+    assert.equal(stop.body.description, `event 4: ${U64} (replay divergence)`);
+    const reveal = await c.waitFor('theater/reveal');
+    assert.deepEqual(reveal.body, { chain: replayOut, index: 4 });
+    // The replay's event 4 got the edited answer; the recording's side is beside it.
+    const ev = await c.variables('Event');
+    assert.equal(ev.output, edited);
+    assert.match(ev.recorded, new RegExp(`${U64}: \\(\\) → ${edited}`));
+    assert.match(ev.divergence, /Replay diverged at event 4: .*the recording was altered there/);
+    // Step Back walks the replay's chain.
+    await c.request('stepBack', { threadId: 1 });
+    assert.equal((await c.waitFor('stopped')).body.description, `event 3: ${U64}`);
+    await c.request('disconnect');
+    assert.equal(await c.exited, 0);
+
+    // The replay's chain alone (no component): its replay-summary names the same divergence.
+    const again = await startClient();
+    await again.request('launch', { chain: replayOut, stopOnEntry: false });
+    await again.request('setExceptionBreakpoints', { filters: ['divergence'] });
+    await again.request('configurationDone');
+    assert.equal((await again.waitFor('stopped')).body.description, `event 4: ${U64} (replay divergence)`);
+    await again.request('disconnect');
+    assert.equal(await again.exited, 0);
+  });
+
   test('live mode: the seeded actor runs in its worker, pauses at host calls, records the golden chain', async () => {
     const manifest = await actorCopy('wasi-random-test', seeded);
     const chainOut = path.join(tempDir('dap-live'), 'live.chain.jsonl');

@@ -3,50 +3,17 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import * as oniguruma from 'vscode-oniguruma';
-import * as textmate from 'vscode-textmate';
+import type * as textmate from 'vscode-textmate';
 import { projectRoot } from '../helpers/shared';
+import { has, loadGrammar, scopeOf, tokenize as tokenizeWith } from './textmate';
 
 let grammar: textmate.IGrammar;
 
 before(async () => {
-  const wasm = fs.readFileSync(path.join(projectRoot, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm'));
-  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
-  const registry = new textmate.Registry({
-    onigLib: Promise.resolve({
-      createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p),
-      createOnigString: (s: string) => new oniguruma.OnigString(s),
-    }),
-    loadGrammar: async (scope) =>
-      scope === 'source.wit'
-        ? textmate.parseRawGrammar(
-            fs.readFileSync(path.join(projectRoot, 'syntaxes', 'wit.tmLanguage.json'), 'utf8'),
-            'wit.tmLanguage.json',
-          )
-        : null,
-  });
-  grammar = (await registry.loadGrammar('source.wit'))!;
+  grammar = await loadGrammar('source.wit', 'wit.tmLanguage.json');
 });
 
-/** Tokens of a whole text: [text, scopes] per token, line by line. */
-function tokenize(text: string): Array<{ line: number; text: string; scopes: string[] }> {
-  const out: Array<{ line: number; text: string; scopes: string[] }> = [];
-  let stack = textmate.INITIAL;
-  text.split('\n').forEach((line, n) => {
-    const r = grammar.tokenizeLine(line, stack);
-    for (const t of r.tokens) out.push({ line: n, text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes });
-    stack = r.ruleStack;
-  });
-  return out;
-}
-
-function scopeOf(tokens: ReturnType<typeof tokenize>, text: string, line?: number): string[] {
-  const t = tokens.find((x) => x.text === text && (line === undefined || x.line === line));
-  assert.ok(t, `token ${JSON.stringify(text)}${line !== undefined ? ` on line ${line}` : ''} exists`);
-  return t.scopes;
-}
-
-const has = (scopes: string[], prefix: string) => scopes.some((s) => s.startsWith(prefix));
+const tokenize = (text: string) => tokenizeWith(grammar, text).tokens;
 
 describe('WIT grammar', () => {
   const fixture = () => fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'grammar', 'theater.wit'), 'utf8');
@@ -113,9 +80,7 @@ describe('WIT grammar', () => {
     for (const dir of fs.readdirSync(path.join(projectRoot, 'test-actors'))) {
       const f = path.join(projectRoot, 'test-actors', dir, 'world.wit');
       if (!fs.existsSync(f)) continue;
-      let stack = textmate.INITIAL;
-      for (const line of fs.readFileSync(f, 'utf8').split('\n')) stack = grammar.tokenizeLine(line, stack).ruleStack;
-      assert.equal((stack as unknown as { depth: number }).depth, 1, `${dir}/world.wit leaves no open rule`);
+      assert.equal(tokenizeWith(grammar, fs.readFileSync(f, 'utf8')).depth, 1, `${dir}/world.wit leaves no open rule`);
     }
   });
 });

@@ -62,3 +62,25 @@ test('duplicate keys and tables are reported; a scalar `handler` explains the ta
   const m = parseManifest('name = "a"\nversion = "1"\ncomponent = "./a.wasm"\nhandler = "random"\n', '/tmp/x/manifest.toml');
   assert.match(m.problems[0]!.message, /write `\[\[handler\]\]` on its own line/);
 });
+
+test('`handler = [{…}]` and `[[handler]]` tables give the same entries and the same problems', () => {
+  const head = 'name = "a"\nversion = "1"\ncomponent = "./a.wasm"\n';
+  const inline = parseManifest(`${head}handler = [{ type = "random", seed = 7 }, { seed = 1 }, { type = 3 }]\n`, '/tmp/x/manifest.toml');
+  const tables = parseManifest(
+    `${head}[[handler]]\ntype = "random"\nseed = 7\n[[handler]]\nseed = 1\n[[handler]]\ntype = 3\n`,
+    '/tmp/x/manifest.toml',
+  );
+  const shape = (m: ReturnType<typeof parseManifest>) => ({
+    handlers: m.handlers.map((h) => ({ index: h.index, type: h.type, config: { ...h.config } })),
+    problems: m.problems.map((p) => p.code),
+  });
+  assert.deepEqual(shape(inline), shape(tables));
+  assert.deepEqual(shape(tables), {
+    handlers: [
+      { index: 0, type: 'random', config: { seed: 7 } },
+      { index: 1, type: undefined, config: { seed: 1 } },
+      { index: 2, type: undefined, config: {} },
+    ],
+    problems: ['handler-missing-type', 'wrong-type'],
+  });
+});

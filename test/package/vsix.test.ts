@@ -3,24 +3,49 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import * as zlib from 'node:zlib';
 import { projectRoot } from '../helpers/shared';
 
-/** Entry names from a zip's central directory (no unzip tool needed). */
-function zipEntries(buf: Buffer): string[] {
+interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  localOffset: number;
+}
+
+/** Entries from a zip's central directory (no unzip tool needed). */
+function zipDirectory(buf: Buffer): ZipEntry[] {
   const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   assert.ok(eocd >= 0, 'a zip file');
   const count = buf.readUInt16LE(eocd + 10);
   let p = buf.readUInt32LE(eocd + 16);
-  const names: string[] = [];
+  const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
     assert.equal(buf.readUInt32LE(p), 0x02014b50, 'central directory entry');
     const nameLen = buf.readUInt16LE(p + 28),
       extra = buf.readUInt16LE(p + 30),
       comment = buf.readUInt16LE(p + 32);
-    names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
+    entries.push({
+      name: buf.toString('utf8', p + 46, p + 46 + nameLen),
+      method: buf.readUInt16LE(p + 10),
+      compressedSize: buf.readUInt32LE(p + 20),
+      localOffset: buf.readUInt32LE(p + 42),
+    });
     p += 46 + nameLen + extra + comment;
   }
-  return names;
+  return entries;
+}
+
+const zipEntries = (buf: Buffer): string[] => zipDirectory(buf).map((e) => e.name);
+
+/** One entry's bytes (stored or deflated). */
+function zipRead(buf: Buffer, name: string): Buffer {
+  const e = zipDirectory(buf).find((x) => x.name === name);
+  assert.ok(e, `${name} is in the zip`);
+  assert.equal(buf.readUInt32LE(e.localOffset), 0x04034b50, 'local header');
+  const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
+  const data = buf.subarray(start, start + e.compressedSize);
+  return e.method === 0 ? data : zlib.inflateRawSync(data);
 }
 
 const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -37,8 +62,8 @@ test(
       /^\[Content_Types\]\.xml$/,
       /^extension\.vsixmanifest$/,
       /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE)$/i,
-      /^extension\/dist\/(extension|server|actorWorker)\.js$/,
-      /^extension\/syntaxes\/wit\.(tmLanguage|language-configuration)\.json$/,
+      /^extension\/dist\/(extension|server|actorWorker|debugAdapter|chainListing)\.js$/,
+      /^extension\/syntaxes\/(wit|toml)\.(tmLanguage|language-configuration)\.json$/,
       /^extension\/media\/(theater\.svg|manifest\.schema\.json)$/,
       /^extension\/dist\/node_modules\/@bytecodealliance\/jco-transpile\/(package\.json|LICENSE|dist\/[\w.-]+\.js|vendor\/.+)$/,
       /^extension\/dist\/node_modules\/@bytecodealliance\/(preview2-shim|jco-node-fs|jco-node-fs-[\w-]+)\/.+$/,
@@ -50,6 +75,8 @@ test(
       'extension/dist/extension.js',
       'extension/dist/server.js',
       'extension/dist/actorWorker.js',
+      'extension/dist/debugAdapter.js',
+      'extension/dist/chainListing.js',
       'extension/syntaxes/wit.tmLanguage.json',
       'extension/dist/node_modules/@bytecodealliance/jco-transpile/vendor/js-component-bindgen-component.core.wasm',
       'extension/dist/node_modules/@bytecodealliance/preview2-shim/package.json',
@@ -58,5 +85,22 @@ test(
       assert.ok(names.includes(must), `${must} is packaged`);
     }
     assert.ok(!names.some((n) => /binaryen|\.ts$|\/test\/|\.map$/.test(n)), 'no binaryen, sources, tests or source maps');
+  },
+);
+
+test(
+  'the packaged bundles are minified and carry no source maps, nor a comment pointing at one',
+  { skip: fs.existsSync(vsix) ? false : `${path.basename(vsix)} is missing; run \`npm run package\`` },
+  () => {
+    const buf = fs.readFileSync(vsix);
+    for (const name of ['extension', 'server', 'actorWorker']) {
+      const js = zipRead(buf, `extension/dist/${name}.js`).toString('utf8');
+      assert.ok(js.length > 1000, `${name}.js is a real bundle`);
+      assert.doesNotMatch(js, /sourceMappingURL/, `${name}.js names no source map`);
+      // esbuild's readable output marks each module with a `// src/…` line; minified output has none.
+      assert.doesNotMatch(js, /^\/\/ (src|node_modules)\//m, `${name}.js has no module comments`);
+      const lines = js.split('\n').length;
+      assert.ok(js.length / lines > 500, `${name}.js: ${lines} lines for ${js.length} characters is minified`);
+    }
   },
 );

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { decodeEvent } from '../../src/runtime/chain/decode';
 import { toHex } from '../../src/runtime/chain/hash';
-import { loadChainFile } from '../../src/runtime/chain/theaterJson';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import { TheaterError } from '../../src/runtime/host/api';
 import { startActor } from '../../src/runtime/host/session';

@@ -70,6 +70,19 @@ describe('theater CLI', { skip }, () => {
     assert.equal(unknown.code, 2);
   });
 
+  test("check and run hold a .toml to the manifest rule: Julia's Manifest.toml is refused in one sentence, exit 2", () => {
+    const dir = tempDir('julia-cli');
+    const julia = path.join(dir, 'Manifest.toml');
+    fs.writeFileSync(julia, 'julia_version = "1.10.0"\nmanifest_format = "2.0"\n\n[[deps.Example]]\nversion = "0.5.3"\n');
+    for (const command of ['check', 'run']) {
+      const r = theater([command, julia]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^theater: .*Manifest\.toml is not a Theater manifest: .*`manifest\.toml`/);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+      assert.equal(r.stdout, '');
+    }
+  });
+
   test('check: file:line:col: severity: message [code], exit 1 on errors', async () => {
     const manifest = await actorCopy('unlisted-random-actor');
     const r = theater(['check', manifest]);
@@ -108,6 +121,14 @@ describe('theater CLI', { skip }, () => {
       const d = theater(['chain', 'diff', fixture, tampered]);
       assert.equal(d.code, 1);
       assert.match(d.stdout, /first divergence at event 3/);
+      // --listing: the aligned, decoded listing (the diff editor's) as a unified diff from event 3 on.
+      const l = theater(['chain', 'diff', fixture, tampered, '--listing']);
+      assert.equal(l.code, 1);
+      assert.match(l.stdout, /^--- .*\n\+\+\+ .*\n {2}… 1 identical event\n {2}event 1 {2}wasi:random/);
+      assert.match(
+        l.stdout,
+        /^ {2}event 3 {2}wasi:random\/random@0\.2\.3\/get-random-u64\n {4}hash {4}7ee79fa348f66b524c07969dc0c3abea8cea1b27\n- /m,
+      );
     },
   );
 

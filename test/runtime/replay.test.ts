@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { decodeEvent } from '../../src/runtime/chain/decode';
 import { chainHash, toHex } from '../../src/runtime/chain/hash';
-import { loadChainFile, writeTheaterChainJson } from '../../src/runtime/chain/theaterJson';
+import { writeTheaterChainJson } from '../../src/runtime/chain/theaterJson';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import { actorCopy, runToEnd } from '../helpers/actors';
 import { sharedPath, skipUnlessShared } from '../helpers/shared';
@@ -18,6 +19,36 @@ function hashes(logPath: string, dropSummary = true): string[] {
 }
 
 describe('replay', () => {
+  test('get-chain is recorded as a reference: 30 calls keep the log linear; the chain verifies and replays identically', async () => {
+    const manifest = await actorCopy('get-chain-actor');
+    const live = await runToEnd(manifest);
+    assert.equal(live.outcome.status, 'stopped', live.outcome.error);
+    const { events } = loadChainFile(live.session.logPath);
+    assert.ok(verifyChain(events).ok);
+    const calls = events.filter((e) => e.eventType === 'theater:simple/runtime/get-chain');
+    assert.equal(calls.length, 30);
+    // Each call's event is the same small size whatever the chain holds (it was the whole chain,
+    // earlier answers included: five calls on an 8-event chain made 31 MiB).
+    for (const [k, ev] of calls.entries()) {
+      const index = events.indexOf(ev);
+      assert.equal(
+        Buffer.from(ev.data).toString('utf8'),
+        `{"category":"HostFunction","interface":"theater:simple/runtime","function":"get-chain","input":{"Tuple":[]},"output":{"ChainRef":{"events":${index},"head":"${toHex(events[index - 1]!.hash)}"}}}`,
+        `call ${k}`,
+      );
+    }
+    const bytes = fs.statSync(live.session.logPath).size;
+    assert.ok(bytes < 40_000, `the log of ${events.length} events is ${bytes} bytes`);
+    const replay = await runToEnd(manifest, { replayChainPath: live.session.logPath });
+    assert.equal(replay.session.replayReport?.verdict, 'replayed', replay.session.replayReport?.message);
+    assert.deepEqual(hashes(replay.session.logPath), hashes(live.session.logPath));
+    // From the exported chain.json too: the reference is to the chain, whatever file holds it.
+    const json = path.join(path.dirname(manifest), 'chain.json');
+    fs.writeFileSync(json, writeTheaterChainJson(events));
+    const again = await runToEnd(manifest, { replayChainPath: json });
+    assert.equal(again.session.replayReport?.verdict, 'replayed', again.session.replayReport?.message);
+  });
+
   for (const name of [
     'wasi-random-test',
     'wasi-clocks-test',
@@ -26,6 +57,7 @@ describe('replay', () => {
     'store-test',
     'init-params-actor',
     'compat-random-actor',
+    'get-chain-actor',
   ]) {
     test(`${name}: run → replay gives identical hashes and ends with a replay summary`, async () => {
       // No seed, real clocks, a fresh store id, the real environment: only the chain can reproduce the run.

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { codeActionsFor } from '../../src/server/codeActions';
+import { hoverAt } from '../../src/server/hover';
 import { diagnose, toLsp } from '../../src/server/server';
 import { applyFix, buildActors, codes, fixesFor, fixture } from './support';
 
@@ -98,8 +99,13 @@ describe('change a WIT import to the registered version', () => {
     const fixed = applyFix(doc, 'wit-import-version-mismatch');
     assert.equal(fixed.getText(), doc.getText().replace('wasi:random/random@0.3.0', 'wasi:random/random@0.2.3'));
     assert.ok(!codes(fixed).includes('wit-import-version-mismatch'));
-    const served = diagnose(fixed).find((d) => d.code === 'wit-import-served' && d.range.start.line === 4);
-    assert.ok(served, 'the fixed line is now served');
+    assert.deepEqual(
+      diagnose(fixed).filter((d) => d.range.start.line === 4),
+      [],
+      'the fixed line is served: nothing to say',
+    );
+    const hover = hoverAt(fixed, { line: 4, character: fixed.getText().split('\n')[4]!.indexOf('wasi:') + 1 });
+    assert.match((hover?.contents as { value: string }).value, /served by the `random` handler \(exact version\)/);
   });
 });
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { actorCopy } from '../helpers/actors';
+import { actorCopy, tempDir } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
 import { LspClient } from './lspClient';
 import { buildActors, fixtureDir } from './support';
@@ -148,3 +148,81 @@ test('dist/server.js over Node IPC (how the extension starts it)', { skip: missi
   assert.deepEqual(codesOf(await loose), []);
   assert.equal(await c.stop(), 0);
 });
+
+test(
+  '`theater lsp --stdio` pulls settings per manifest through workspace/configuration and asks again on didChangeConfiguration',
+  { skip: missing(cli), timeout: 30_000 },
+  async () => {
+    const [a, b] = await Promise.all([actorCopy('unlisted-random-actor'), actorCopy('unlisted-random-actor')]);
+    const [uriA, uriB] = [a, b].map((f) => pathToFileURL(f).href) as [string, string];
+    const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'theater'), 'lsp', '--stdio'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const c = new LspClient(child, 'stdio');
+    // The client's settings, per resource, as VS Code resolves them (a folder setting for A only, later).
+    const loose = new Set<string>();
+    c.answer('workspace/configuration', (p: { items: Array<{ scopeUri?: string; section?: string }> }) =>
+      p.items.map((item) => ({ activateByImports: loose.has(item.scopeUri ?? ''), callTimeoutMs: 30000 })),
+    );
+    await c.request('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+    c.notify('initialized', {});
+
+    const open = async (uri: string, file: string) => {
+      const published = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
+      c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text: fs.readFileSync(file, 'utf8') } });
+      return codesOf(await published);
+    };
+    assert.deepEqual(await open(uriA, a), ['handler-not-listed']);
+    assert.deepEqual(await open(uriB, b), ['handler-not-listed']);
+    const asked = c.serverRequests.filter((r) => r.method === 'workspace/configuration').flatMap((r) => r.params.items);
+    assert.deepEqual(asked, [
+      { scopeUri: uriA, section: 'theater' },
+      { scopeUri: uriB, section: 'theater' },
+    ]);
+
+    // The setting changes for A's folder: the client says only "changed" (no payload); the server asks again.
+    loose.add(uriA);
+    const republished = c.next('textDocument/publishDiagnostics', (p) => p.uri === uriA);
+    c.notify('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(codesOf(await republished), [], "A is checked with Theater's looser model");
+    // B's settings did not change: it is not re-checked (its only publishes are the open's and a later edit's).
+    const edited = c.next('textDocument/publishDiagnostics', (p) => p.uri === uriB);
+    c.notify('textDocument/didChange', { textDocument: { uri: uriB, version: 2 }, contentChanges: [{ text: fs.readFileSync(b, 'utf8') }] });
+    const afterEdit = await edited;
+    assert.equal(afterEdit.version, 2, 'the configuration change did not re-check B');
+    assert.deepEqual(codesOf(afterEdit), ['handler-not-listed']);
+    const publishedB = c.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uriB);
+    assert.deepEqual(
+      publishedB.map((n) => n.params.version),
+      [1, 2],
+    );
+    assert.equal(c.serverRequests.filter((r) => r.method === 'workspace/configuration').length, 4, 'asked again once per open manifest');
+    assert.equal(await c.stop(), 0);
+  },
+);
+
+test(
+  'the server leaves a Julia `Manifest.toml` alone (the manifest rule is the exact name)',
+  { skip: missing(cli), timeout: 30_000 },
+  async () => {
+    const dir = tempDir('julia');
+    const julia = path.join(dir, 'Manifest.toml');
+    fs.writeFileSync(
+      julia,
+      'julia_version = "1.10.0"\nmanifest_format = "2.0"\nproject_hash = "abc"\n\n[[deps.Example]]\nuuid = "7876af07-990d-54b4-ab0e-23690620f79a"\nversion = "0.5.3"\n',
+    );
+    const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'theater'), 'lsp', '--stdio'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const c = new LspClient(child, 'stdio');
+    await c.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    c.notify('initialized', {});
+    const uri = pathToFileURL(julia).href;
+    const published = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text: fs.readFileSync(julia, 'utf8') } });
+    assert.deepEqual((await published).diagnostics, []);
+    assert.equal(await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } }), null);
+    assert.deepEqual(await c.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 0 } }), []);
+    assert.equal(await c.stop(), 0);
+  },
+);

@@ -22,8 +22,9 @@ export class LspClient {
   private nextId = 0;
   private readonly pending = new Map<number | string, { resolve: (r: any) => void; reject: (e: Error) => void }>();
   private waiters: Waiter[] = [];
-  /** Requests the server made (client/registerCapability …), answered with null. */
+  /** Requests the server made (client/registerCapability …), answered by a handler from answer(), else with null. */
   readonly serverRequests: Message[] = [];
+  private readonly answers = new Map<string, (params: any) => unknown>();
   /** Every notification received, in order. */
   readonly notifications: Message[] = [];
   readonly exited: Promise<number | null>;
@@ -72,7 +73,8 @@ export class LspClient {
     }
     if (msg.method && msg.id !== undefined) {
       this.serverRequests.push(msg);
-      this.write({ jsonrpc: '2.0', id: msg.id, result: null });
+      const answer = this.answers.get(msg.method);
+      this.write({ jsonrpc: '2.0', id: msg.id, result: answer ? answer(msg.params) : null });
     } else if (msg.method) {
       this.notifications.push(msg);
     }
@@ -96,6 +98,11 @@ export class LspClient {
       this.pending.set(id, { resolve, reject });
       this.write({ jsonrpc: '2.0', id, method, params });
     });
+  }
+
+  /** Answers the server's requests `method` (e.g. workspace/configuration) with what `fn` returns. */
+  answer(method: string, fn: (params: any) => unknown): void {
+    this.answers.set(method, fn);
   }
 
   notify(method: string, params: unknown): void {

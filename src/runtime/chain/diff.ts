@@ -32,9 +32,7 @@ export interface ChainDiff {
   lengthB: number;
 }
 
-function row(a: readonly ChainEvent[], b: readonly ChainEvent[], i: number): DiffRow {
-  const ea = a[i];
-  const eb = b[i];
+function row(ea: ChainEvent | undefined, eb: ChainEvent | undefined, i: number): DiffRow {
   return {
     index: i,
     ...(ea ? { hashA: toHex(ea.hash), typeA: ea.eventType } : {}),
@@ -50,20 +48,52 @@ function sameEvent(x: ChainEvent, y: ChainEvent): boolean {
 
 /** Diffs chain `a` (expected) against `b` (actual). */
 export function diffChains(a: readonly ChainEvent[], b: readonly ChainEvent[], context = 3): ChainDiff {
-  const common = Math.min(a.length, b.length);
+  let i = 0;
+  let j = 0;
+  return diffChainStreams(
+    () => a[i++],
+    () => b[j++],
+    context,
+  );
+}
+
+/**
+ * Diffs two chains read one event at a time (`next*` returns undefined at the end), keeping only the
+ * rows around the first difference: chains of any size.
+ */
+export function diffChainStreams(nextA: () => ChainEvent | undefined, nextB: () => ChainEvent | undefined, context = 3): ChainDiff {
+  // The last context+1 pairs before the divergence (or the end).
+  const recent: Array<[ChainEvent | undefined, ChainEvent | undefined]> = [];
   let index = 0;
-  while (index < common && sameEvent(a[index]!, b[index]!)) index++;
-  const longest = Math.max(a.length, b.length);
-  const rows = (from: number, to: number): DiffRow[] => {
-    const out: DiffRow[] = [];
-    for (let i = Math.max(0, from); i < Math.min(longest, to); i++) out.push(row(a, b, i));
-    return out;
-  };
-  if (index === longest) {
-    return { identical: true, aligned: rows(longest - context - 1, longest), lengthA: a.length, lengthB: b.length };
+  let ea = nextA();
+  let eb = nextB();
+  while ((ea || eb) && ea && eb && sameEvent(ea, eb)) {
+    recent.push([ea, eb]);
+    if (recent.length > context + 1) recent.shift();
+    index++;
+    ea = nextA();
+    eb = nextB();
   }
-  const expected = a[index];
-  const actual = b[index];
+  const rowsBefore = (from: number): DiffRow[] => {
+    const first = index - recent.length;
+    return recent.flatMap(([x, y], k) => (first + k >= from ? [row(x, y, first + k)] : []));
+  };
+  if (!ea && !eb) {
+    return { identical: true, aligned: rowsBefore(index - context - 1), lengthA: index, lengthB: index };
+  }
+  const expected = ea;
+  const actual = eb;
+  const aligned = rowsBefore(index - context);
+  aligned.push(row(ea, eb, index));
+  let lengthA = index + (ea ? 1 : 0);
+  let lengthB = index + (eb ? 1 : 0);
+  for (let k = 1; ea || eb; k++) {
+    ea = ea ? nextA() : undefined;
+    eb = eb ? nextB() : undefined;
+    if (ea) lengthA++;
+    if (eb) lengthB++;
+    if (k <= context && (ea || eb)) aligned.push(row(ea, eb, index + k));
+  }
   let reason: ChainDivergence['reason'];
   let message: string;
   if (expected && actual) {
@@ -72,16 +102,16 @@ export function diffChains(a: readonly ChainEvent[], b: readonly ChainEvent[], c
     message = `event ${index} differs${contents}: expected ${expected.eventType} ${shortHash(expected.hash)} but got ${actual.eventType} ${shortHash(actual.hash)}`;
   } else if (actual) {
     reason = 'extra';
-    message = `event ${index} is extra: the expected chain ends after ${a.length} events but the other continues with ${actual.eventType} ${shortHash(actual.hash)}`;
+    message = `event ${index} is extra: the expected chain ends after ${lengthA} events but the other continues with ${actual.eventType} ${shortHash(actual.hash)}`;
   } else {
     reason = 'missing';
-    message = `event ${index} is missing: the other chain ends after ${b.length} events but the expected one continues with ${expected!.eventType} ${shortHash(expected!.hash)}`;
+    message = `event ${index} is missing: the other chain ends after ${lengthB} events but the expected one continues with ${expected!.eventType} ${shortHash(expected!.hash)}`;
   }
   return {
     identical: false,
     firstDivergence: { index, ...(expected ? { expected } : {}), ...(actual ? { actual } : {}), reason, message },
-    aligned: rows(index - context, index + context + 1),
-    lengthA: a.length,
-    lengthB: b.length,
+    aligned,
+    lengthA,
+    lengthB,
   };
 }

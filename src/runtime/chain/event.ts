@@ -12,6 +12,19 @@ export interface ChainEvent {
   data: Uint8Array;
   /** Legacy (c5fe764f) events carry these two; they take part in the hash when present. */
   legacy?: { timestamp: bigint | number; description: string | null };
+  /**
+   * Our log only, outside the hashed data: what caused a delivered call (docs/actors.md). `event` is the
+   * causing event's hash; `after` is the hash the causing event follows (a request, spawn or channel
+   * open is recorded only once it returns, after the call it caused).
+   */
+  cause?: EventCause;
+}
+
+export interface EventCause {
+  /** Id of the actor whose event caused this one. */
+  actor: string;
+  event?: string;
+  after?: string;
 }
 
 /** Facts about a run, written as the first line of our log (not part of the hash chain). */
@@ -25,4 +38,6 @@ export interface ChainLogHeader {
   startedAt: string;
   /** Set for a replay run: the chain it replays. */
   replayOf?: string;
+  /** Set for a fork: events 0..forkAt of `replayOf` were replayed, the rest ran live. */
+  forkAt?: number;
 }

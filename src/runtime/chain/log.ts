@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChainEvent, ChainLogHeader } from './event';
 import { bytesEqual, fromHex, shortHash, toHex } from './hash';
+import { FileReadError, openRegularFile } from '../files/readRegular';
+import { ByteWindow } from './chunks';
 import { parseLossless, quoteJsonString } from './json';
 
 export interface ChainLogContents {
@@ -45,6 +47,7 @@ export function encodeChainLogLine(ev: ChainEvent, index: number): string {
     const d = ev.legacy.description;
     s += `,"timestamp":${BigInt(ev.legacy.timestamp).toString()},"description":${d === null ? 'null' : quoteJsonString(d)}`;
   }
+  if (ev.cause) s += `,"cause":${JSON.stringify(ev.cause)}`;
   return `${s}}\n`;
 }
 
@@ -70,8 +73,9 @@ const HEADER_FIELDS: Record<string, (v: unknown) => boolean> = {
   componentSha256: (v) => v === null || (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)),
   startedAt: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
   replayOf: (v) => typeof v === 'string',
+  forkAt: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0,
 };
-const OPTIONAL_HEADER_FIELDS = new Set(['replayOf']);
+const OPTIONAL_HEADER_FIELDS = new Set(['replayOf', 'forkAt']);
 
 /** Why a header line is not one the writer writes, or undefined when it is. */
 export function headerProblem(h: ChainLogHeader): string | undefined {
@@ -117,22 +121,28 @@ export class ChainLogWriter {
    * event, cuts off a torn last line so the next event starts on a fresh line, and appends from there.
    */
   static openForAppend(filePath: string): OpenedChainLog {
-    const content = readFileOrThrow(filePath);
-    const parsed = parseChainLogBuffer(content, filePath);
-    if (parsed.unterminated) fs.appendFileSync(filePath, '\n');
-    else if (parsed.goodEnd < content.length) fs.truncateSync(filePath, parsed.goodEnd);
+    const reader = ChainLogReader.open(filePath);
+    let lastEvent: ChainEvent | null = null;
+    let summary: ChainLogStreamSummary;
+    try {
+      for (let ev = reader.next(); ev; ev = reader.next()) lastEvent = ev;
+      summary = reader.summary();
+    } finally {
+      reader.close();
+    }
+    if (reader.unterminated) fs.appendFileSync(filePath, '\n');
+    else if (reader.goodEnd < fs.statSync(filePath).size) fs.truncateSync(filePath, reader.goodEnd);
     const fd = fs.openSync(filePath, 'a');
-    const lastEvent = parsed.events.length > 0 ? parsed.events[parsed.events.length - 1]! : null;
-    const count = parsed.lastIndex + 1;
-    const writer = new ChainLogWriter(filePath, fd, parsed.header, count, lastEvent?.hash ?? null);
+    const count = reader.lastIndex + 1;
+    const writer = new ChainLogWriter(filePath, fd, summary.header, count, lastEvent?.hash ?? null);
     return {
       writer,
-      header: parsed.header,
+      header: summary.header,
       lastHash: lastEvent?.hash ?? null,
       lastEvent,
       count,
-      tornTail: parsed.tornTail,
-      problems: parsed.problems,
+      tornTail: summary.tornTail,
+      problems: summary.problems,
     };
   }
 
@@ -191,16 +201,6 @@ export function writeChainLog(filePath: string, header: ChainLogHeader, events: 
   fs.writeFileSync(filePath, parts.join(''));
 }
 
-function readFileOrThrow(filePath: string): Buffer {
-  try {
-    return fs.readFileSync(filePath);
-  } catch (e) {
-    throw new Error(
-      `Cannot read the chain log ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that the file exists and is readable.`,
-    );
-  }
-}
-
 const HEX40 = /^[0-9a-f]{40}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -241,8 +241,24 @@ function parseEventLine(line: string, lineNo: number): { ev: ChainEvent; i: numb
       return `line ${lineNo} (event ${i}) has a non-numeric "timestamp"; it was skipped.`;
     ev.legacy = { timestamp: ts, description: typeof o.description === 'string' ? o.description : null };
   }
+  const cause = o.cause as Record<string, unknown> | undefined;
+  if (cause && typeof cause === 'object' && typeof cause.actor === 'string') {
+    ev.cause = { actor: cause.actor };
+    if (typeof cause.event === 'string' && HEX40.test(cause.event)) ev.cause.event = cause.event;
+    if (typeof cause.after === 'string' && HEX40.test(cause.after)) ev.cause.after = cause.after;
+  }
   return { ev, i };
 }
+
+const RESUMED: ChainLogHeader = {
+  format: 'theater-vscode-chain',
+  version: 1,
+  actorId: '',
+  actorName: '',
+  manifestPath: null,
+  componentSha256: null,
+  startedAt: '',
+};
 
 /** Incremental line parser shared by the whole-file and the streaming reader. */
 class LogLineParser {
@@ -254,6 +270,12 @@ class LogLineParser {
   broken: { line: number; message: string } | undefined;
 
   constructor(private readonly source: string) {}
+
+  /** Continues after a header read earlier, expecting event `index` next. */
+  resumeAt(index: number): void {
+    this.header = RESUMED;
+    this.lastIndex = index - 1;
+  }
 
   private markBroken(message: string): void {
     if (!this.broken) this.broken = { line: this.lineNo, message };
@@ -321,69 +343,191 @@ class LogLineParser {
   }
 }
 
-interface ParsedBuffer extends ChainLogContents {
-  /** Byte offset just after the last line that is kept. */
-  goodEnd: number;
-  /** The kept last line had no newline (a whole event whose newline did not make it). */
-  unterminated: boolean;
-  lastIndex: number;
-}
-
-function parseChainLogBuffer(buf: Buffer, source: string): ParsedBuffer {
-  const p = new LogLineParser(source);
-  const events: ChainEvent[] = [];
-  let start = 0;
-  let goodEnd = 0;
-  let tornTail = false;
-  let unterminated = false;
-  while (start < buf.length) {
-    const nl = buf.indexOf(0x0a, start);
-    if (nl < 0) {
-      const t = p.tail(buf.toString('utf8', start));
-      if (t.ev) events.push(t.ev);
-      if (t.torn) tornTail = true;
-      else {
-        goodEnd = buf.length;
-        unterminated = true;
-      }
-      break;
-    }
-    const ev = p.line(buf.toString('utf8', start, nl));
-    if (ev) events.push(ev);
-    start = nl + 1;
-    goodEnd = start;
-  }
-  const header = p.finish();
-  return {
-    header,
-    events,
-    tornTail,
-    problems: p.problems,
-    goodEnd,
-    unterminated,
-    lastIndex: p.lastIndex,
-    ...(p.broken ? { broken: p.broken } : {}),
-  };
-}
-
-/** Parses a whole log given as text or bytes (`source` names it in messages). */
-export function parseChainLog(content: string | Uint8Array, source = 'the chain log'): ChainLogContents {
-  const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : asBuffer(content);
-  const { header, events, tornTail, problems, broken } = parseChainLogBuffer(buf, source);
-  return { header, events, tornTail, problems, ...(broken ? { broken } : {}) };
-}
-
-/** Reads a whole log; a torn last line is reported in `tornTail`/`problems` and ignored. */
-export function readChainLog(filePath: string): ChainLogContents {
-  return parseChainLog(readFileOrThrow(filePath), filePath);
-}
-
 export interface ChainLogStreamSummary {
   header: ChainLogHeader;
   count: number;
   tornTail: boolean;
   problems: string[];
   broken?: { line: number; message: string };
+}
+
+/**
+ * Reads a log of any size event by event with synchronous chunked reads, holding one chunk plus the
+ * current line. Every reader of `*.chain.jsonl` goes through this class (whole-file reads, streaming
+ * commands, the explorer's worker, appending after a termination), so the line format lives here only.
+ */
+export class ChainLogReader {
+  private readonly parser: LogLineParser;
+  private readonly win: ByteWindow;
+  private pos: number;
+  private scanFrom: number;
+  private done = false;
+  private count = 0;
+  private torn = false;
+  /** File offsets of the line that held the last event returned by next(). */
+  lastStart = 0;
+  lastEnd = 0;
+  /** Offset just after the last line that is kept (a torn last line is not). */
+  goodEnd = 0;
+  /** The kept last line had no newline (a whole event whose newline did not make it). */
+  unterminated = false;
+
+  constructor(
+    private readonly fd: number,
+    readonly source: string,
+    start = 0,
+    /** Resume at an event line found by an earlier read (`start` is its offset): no header is read. */
+    firstIndex?: number,
+    chunkBytes?: number,
+  ) {
+    this.parser = new LogLineParser(source);
+    if (firstIndex !== undefined) this.parser.resumeAt(firstIndex);
+    this.win = new ByteWindow(fd, start, -1, chunkBytes);
+    this.pos = start;
+    this.scanFrom = start;
+    this.goodEnd = start;
+  }
+
+  /** Opens a log file (a regular file, any size); close() the reader when done. */
+  static open(filePath: string): ChainLogReader {
+    const { fd } = openLogFile(filePath);
+    const r = new ChainLogReader(fd, filePath);
+    try {
+      r.readHeader();
+    } catch (e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  /** Reads the header line (done by open); throws one sentence when the file is not one of our logs. */
+  readHeader(): ChainLogHeader {
+    while (this.parser.header === undefined && !this.done) this.step();
+    return this.parser.finish();
+  }
+
+  get header(): ChainLogHeader | undefined {
+    return this.parser.header;
+  }
+
+  /** The next event, or undefined at the end of the log. */
+  next(): ChainEvent | undefined {
+    while (!this.done) {
+      const ev = this.step();
+      if (ev) {
+        this.count++;
+        return ev;
+      }
+    }
+    return undefined;
+  }
+
+  /** One line: returns its event, if any. */
+  private step(): ChainEvent | undefined {
+    const win = this.win;
+    for (;;) {
+      const nl = win.buf.indexOf(0x0a, this.scanFrom - win.base);
+      if (nl >= 0) {
+        const start = this.pos;
+        const end = win.base + nl;
+        const ev = this.parser.line(win.buf.toString('utf8', start - win.base, nl));
+        this.pos = this.scanFrom = end + 1;
+        this.goodEnd = this.pos;
+        if (ev) {
+          this.lastStart = start;
+          this.lastEnd = end;
+        }
+        return ev;
+      }
+      this.scanFrom = win.end;
+      if (!win.fill(this.pos)) break;
+    }
+    this.done = true;
+    if (this.pos >= win.end) return undefined;
+    const start = this.pos;
+    const t = this.parser.tail(win.buf.toString('utf8', start - win.base));
+    if (t.torn) this.torn = true;
+    else {
+      this.goodEnd = win.end;
+      this.unterminated = true;
+    }
+    if (t.ev) {
+      this.lastStart = start;
+      this.lastEnd = win.end;
+    }
+    this.pos = win.end;
+    return t.ev;
+  }
+
+  /** Index the next event gets (one past the last index read). */
+  get lastIndex(): number {
+    return this.parser.lastIndex;
+  }
+
+  /** What the whole read found; call after next() returned undefined. */
+  summary(): ChainLogStreamSummary {
+    const header = this.parser.finish();
+    return {
+      header,
+      count: this.count,
+      tornTail: this.torn,
+      problems: this.parser.problems,
+      ...(this.parser.broken ? { broken: this.parser.broken } : {}),
+    };
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+function openLogFile(filePath: string): { fd: number; size: number } {
+  try {
+    return openRegularFile(filePath, 'chain log');
+  } catch (e) {
+    throw new Error(
+      e instanceof FileReadError && e.reason !== 'missing'
+        ? e.message
+        : `Cannot read the chain log ${filePath}: ${(e as NodeJS.ErrnoException).code ?? 'ENOENT'}; check that the file exists and is readable.`,
+    );
+  }
+}
+
+/** Parses a whole log given as text or bytes (`source` names it in messages). */
+export function parseChainLog(content: string | Uint8Array, source = 'the chain log'): ChainLogContents {
+  const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : asBuffer(content);
+  const p = new LogLineParser(source);
+  const events: ChainEvent[] = [];
+  let start = 0;
+  let tornTail = false;
+  while (start < buf.length) {
+    const nl = buf.indexOf(0x0a, start);
+    if (nl < 0) {
+      const t = p.tail(buf.toString('utf8', start));
+      if (t.ev) events.push(t.ev);
+      tornTail = t.torn;
+      break;
+    }
+    const ev = p.line(buf.toString('utf8', start, nl));
+    if (ev) events.push(ev);
+    start = nl + 1;
+  }
+  const header = p.finish();
+  return { header, events, tornTail, problems: p.problems, ...(p.broken ? { broken: p.broken } : {}) };
+}
+
+/** Reads a whole log into memory (tests, small logs); a torn last line is reported and ignored. */
+export function readChainLog(filePath: string): ChainLogContents {
+  const r = ChainLogReader.open(filePath);
+  try {
+    const events: ChainEvent[] = [];
+    for (let ev = r.next(); ev; ev = r.next()) events.push(ev);
+    const { header, tornTail, problems, broken } = r.summary();
+    return { header, events, tornTail, problems, ...(broken ? { broken } : {}) };
+  } finally {
+    r.close();
+  }
 }
 
 /**
@@ -395,49 +539,13 @@ export async function streamChainLog(
   onEvent: (ev: ChainEvent, index: number) => void,
   onHeader?: (header: ChainLogHeader) => void,
 ): Promise<ChainLogStreamSummary> {
-  const p = new LogLineParser(filePath);
-  let count = 0;
-  let tornTail = false;
-  let headerSeen = false;
-  const emit = (ev: ChainEvent | undefined): void => {
-    if (!headerSeen && p.header) {
-      headerSeen = true;
-      onHeader?.(p.header);
-    }
-    if (ev) onEvent(ev, count++);
-  };
-  let handle: fs.promises.FileHandle;
+  const r = ChainLogReader.open(filePath);
   try {
-    handle = await fs.promises.open(filePath, 'r');
-  } catch (e) {
-    throw new Error(
-      `Cannot read the chain log ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check that the file exists and is readable.`,
-    );
-  }
-  try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    let carry: Buffer = Buffer.alloc(0);
-    for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-      let start = 0;
-      for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-        emit(p.line(buf.toString('utf8', start, nl)));
-        start = nl + 1;
-      }
-      // Copy: `chunk` is reused by the next read.
-      carry = Buffer.from(buf.subarray(start));
-    }
-    if (carry.length > 0) {
-      const t = p.tail(carry.toString('utf8'));
-      emit(t.ev);
-      tornTail = t.torn;
-    }
+    onHeader?.(r.header!);
+    let i = 0;
+    for (let ev = r.next(); ev; ev = r.next()) onEvent(ev, i++);
+    return r.summary();
   } finally {
-    await handle.close();
+    r.close();
   }
-  const header = p.finish();
-  if (!headerSeen) onHeader?.(header);
-  return { header, count, tornTail, problems: p.problems, ...(p.broken ? { broken: p.broken } : {}) };
 }

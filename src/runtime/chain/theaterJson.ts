@@ -1,12 +1,10 @@
 // Theater's chain.json: a JSON array of events with byte arrays as number arrays, pretty-printed by
 // serde_json::to_string_pretty (theater-compat.md §4.3). Also StateChain::save_to_file's
 // {"events":[…],"current_hash":[…]} and the legacy six-field events.
-import { FileReadError, readRegularFile } from '../files/readRegular';
-import { CHAIN_FILE_MAX_BYTES } from '../limits';
-import { ChainFileError } from './errors';
-import type { ChainEvent, ChainLogHeader } from './event';
+import * as fs from 'node:fs';
+import { ByteWindow } from './chunks';
+import type { ChainEvent } from './event';
 import { parseLossless, quoteJsonString } from './json';
-import { parseChainLog } from './log';
 
 type RawEvent = Record<string, unknown>;
 
@@ -66,37 +64,235 @@ function toEvent(e: unknown, index: number, source: string): ChainEvent {
   return ev;
 }
 
-/**
- * Parses Theater's chain JSON: a bare array of events, or StateChain's {"events":[…],"current_hash":…}.
- * Throws one sentence naming the event index and field when the shape is wrong.
- */
-export function readTheaterChainJson(text: string, source = 'the chain JSON'): ChainEvent[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let parsed: unknown;
+const notJson = (source: string, why: string) =>
+  new Error(`${source} is not valid JSON (${why}); expected Theater's chain.json, a JSON array of events.`);
+const notChain = (source: string) =>
+  new Error(`${source} is neither a JSON array of events nor an object with an "events" array; expected Theater's chain.json.`);
+
+function parseElement(text: string, index: number, source: string): ChainEvent {
+  let e: unknown;
   try {
-    parsed = JSON.parse(body);
-  } catch (e) {
-    throw new Error(`${source} is not valid JSON (${(e as Error).message}); expected Theater's chain.json, a JSON array of events.`);
+    e = JSON.parse(text);
+  } catch (err) {
+    throw notJson(source, `event ${index}: ${(err as Error).message}`);
   }
-  const top = Array.isArray(parsed) ? parsed : (parsed as { events?: unknown } | null)?.events;
-  if (!Array.isArray(top)) {
-    throw new Error(`${source} is neither a JSON array of events nor an object with an "events" array; expected Theater's chain.json.`);
-  }
-  let list: unknown[] = top;
   // Legacy timestamps are u64: re-read losslessly in the rare case one does not fit a double.
   if (
-    list.some(
-      (e) =>
-        typeof e === 'object' &&
-        e !== null &&
-        typeof (e as RawEvent).timestamp === 'number' &&
-        !Number.isSafeInteger((e as RawEvent).timestamp),
-    )
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as RawEvent).timestamp === 'number' &&
+    !Number.isSafeInteger((e as RawEvent).timestamp)
+  )
+    e = parseLossless(text);
+  return toEvent(e, index, source);
+}
+
+const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * Reads Theater's chain JSON of any size event by event (a bare array, or StateChain's
+ * {"events":[…],"current_hash":…}): a byte scanner finds each array element, which alone is parsed,
+ * so memory holds one chunk plus one event. Throws one sentence naming the event index and field
+ * when the shape is wrong.
+ */
+export class TheaterJsonReader {
+  private readonly win: ByteWindow;
+  private pos: number;
+  private index: number;
+  /** 'members': inside the top object looking for "events"; 'elements': in the events array. */
+  private state: 'start' | 'members' | 'elements' | 'first-element' | 'after' | 'done';
+  private top: 'array' | 'object' = 'array';
+  /** File offsets of the last event's JSON text. */
+  lastStart = 0;
+  lastEnd = 0;
+
+  constructor(
+    /** A file descriptor (read in chunks) or the whole text's bytes. */
+    input: number | Buffer,
+    readonly source: string,
+    /** Start inside the events array at an element (page reads): its offset and index. */
+    at?: { offset: number; index: number },
+    chunkBytes?: number,
   ) {
-    const exact = parseLossless(body);
-    list = (Array.isArray(exact) ? exact : (exact as { events?: unknown }).events) as unknown[];
+    this.win = new ByteWindow(input, at?.offset ?? 0, -1, chunkBytes);
+    this.pos = at?.offset ?? 0;
+    this.index = at?.index ?? 0;
+    this.state = at ? 'elements' : 'start';
   }
-  return list.map((e, i) => toEvent(e, i, source));
+
+  get count(): number {
+    return this.index;
+  }
+
+  private byte(at: number): number {
+    return this.win.byte(at, this.pos);
+  }
+
+  private skipWs(): number {
+    for (;;) {
+      const c = this.byte(this.pos);
+      if (!isWs(c)) return c;
+      this.pos++;
+    }
+  }
+
+  private unexpected(c: number): Error {
+    return notJson(
+      this.source,
+      c < 0 ? 'unexpected end of the file' : `unexpected ${JSON.stringify(String.fromCharCode(c))} at byte ${this.pos}`,
+    );
+  }
+
+  /** Offset just after the JSON value that starts at `start` (only its structure is checked here). */
+  private valueEnd(start: number): number {
+    const w = this.win;
+    const first = this.byte(start);
+    if (first < 0) throw this.unexpected(first);
+    const container = first === 0x5b || first === 0x7b;
+    let depth = 0;
+    let inStr = false;
+    let i = start;
+    for (;;) {
+      if (i >= w.end && !w.fill(start)) {
+        if (!container && !inStr && i > start) return i;
+        this.pos = i;
+        throw this.unexpected(-1);
+      }
+      const buf = w.buf;
+      const base = w.base;
+      const stop = w.end;
+      for (; i < stop; i++) {
+        const c = buf[i - base]!;
+        if (inStr) {
+          if (c === 0x5c) i++;
+          else if (c === 0x22) {
+            inStr = false;
+            if (!container) return i + 1;
+          }
+        } else if (c === 0x22) {
+          if (!container && i > start) return i;
+          inStr = true;
+        } else if (container) {
+          if (c === 0x5b || c === 0x7b) depth++;
+          else if (c === 0x5d || c === 0x7d) {
+            if (--depth === 0) return i + 1;
+          }
+        } else if (c === 0x2c || c === 0x5d || c === 0x7d || isWs(c)) return i;
+      }
+    }
+  }
+
+  /** The next event, or undefined after the last one. */
+  next(): ChainEvent | undefined {
+    for (;;) {
+      switch (this.state) {
+        case 'start': {
+          if (this.byte(0) === 0xef && this.byte(1) === 0xbb && this.byte(2) === 0xbf) this.pos = 3;
+          const c = this.skipWs();
+          this.pos++;
+          if (c === 0x5b) this.state = 'first-element';
+          else if (c === 0x7b) {
+            this.top = 'object';
+            this.state = 'members';
+          } else {
+            this.pos--;
+            throw this.unexpected(c);
+          }
+          break;
+        }
+        case 'members': {
+          let c = this.skipWs();
+          if (c === 0x7d) {
+            throw notChain(this.source);
+          }
+          if (c !== 0x22) throw this.unexpected(c);
+          const keyEnd = this.valueEnd(this.pos);
+          const key = JSON.parse(this.win.view(this.pos, keyEnd).toString('utf8')) as string;
+          this.pos = keyEnd;
+          if ((c = this.skipWs()) !== 0x3a) throw this.unexpected(c);
+          this.pos++;
+          c = this.skipWs();
+          if (key === 'events') {
+            if (c !== 0x5b) throw notChain(this.source);
+            this.pos++;
+            this.state = 'first-element';
+            break;
+          }
+          this.pos = this.valueEnd(this.pos);
+          c = this.skipWs();
+          this.pos++;
+          if (c === 0x7d) throw notChain(this.source);
+          if (c !== 0x2c) {
+            this.pos--;
+            throw this.unexpected(c);
+          }
+          break;
+        }
+        case 'first-element':
+        case 'elements': {
+          let c = this.skipWs();
+          if (this.state === 'first-element' && c === 0x5d) {
+            this.pos++;
+            this.state = 'after';
+            break;
+          }
+          const start = this.pos;
+          const end = this.valueEnd(start);
+          const ev = parseElement(this.win.view(start, end).toString('utf8'), this.index, this.source);
+          this.lastStart = start;
+          this.lastEnd = end;
+          this.pos = end;
+          c = this.skipWs();
+          this.pos++;
+          if (c === 0x5d) this.state = 'after';
+          else if (c === 0x2c) this.state = 'elements';
+          else {
+            this.pos--;
+            throw this.unexpected(c);
+          }
+          this.index++;
+          return ev;
+        }
+        case 'after': {
+          // The rest of the StateChain object (current_hash), then nothing but whitespace.
+          let c = this.skipWs();
+          if (this.top === 'object') {
+            this.pos++;
+            if (c === 0x7d) this.top = 'array';
+            else if (c !== 0x2c) {
+              this.pos--;
+              throw this.unexpected(c);
+            } else {
+              c = this.skipWs();
+              if (c !== 0x22) throw this.unexpected(c);
+              this.pos = this.valueEnd(this.pos);
+              if ((c = this.skipWs()) !== 0x3a) throw this.unexpected(c);
+              this.pos++;
+              this.skipWs();
+              this.pos = this.valueEnd(this.pos);
+            }
+            break;
+          }
+          if (c >= 0) throw this.unexpected(c);
+          this.state = 'done';
+          return undefined;
+        }
+        case 'done':
+          return undefined;
+      }
+    }
+  }
+}
+
+/**
+ * Parses Theater's chain JSON held in memory (tests, small inputs); files are read with
+ * TheaterJsonReader (chainFile.ts), which this wraps.
+ */
+export function readTheaterChainJson(text: string, source = 'the chain JSON'): ChainEvent[] {
+  const r = new TheaterJsonReader(Buffer.from(text, 'utf8'), source);
+  const out: ChainEvent[] = [];
+  for (let ev = r.next(); ev; ev = r.next()) out.push(ev);
+  return out;
 }
 
 // serde_json's PrettyFormatter: two-space indent, one array element per line, `[]` when empty.
@@ -124,66 +320,44 @@ export function writeTheaterChainJson(events: readonly ChainEvent[]): string {
   return `[\n${events.map(prettyEvent).join(',\n')}\n]`;
 }
 
-export interface LoadedChain {
-  /** `jsonl`: our log; `theater-json`: Theater's chain.json (array or StateChain object). */
-  format: 'jsonl' | 'theater-json';
-  events: ChainEvent[];
-  header?: ChainLogHeader;
-  tornTail?: boolean;
-  problems: string[];
-  /** Our log only: where it stops being exactly what was written (see ChainLogContents.broken). */
-  broken?: { line: number; message: string };
-}
+const FLUSH_CHARS = 1 << 20;
 
-/** Loads a chain from our `.chain.jsonl` log or Theater's chain.json, telling them apart by content. */
-export function loadChainFile(filePath: string): LoadedChain {
-  try {
-    return loadChainFileUnchecked(filePath);
-  } catch (e) {
-    // Every failure here is about the file's content, said in one sentence.
-    if (e instanceof ChainFileError || !(e instanceof Error) || e instanceof RangeError) throw e;
-    throw new ChainFileError(e.message);
-  }
-}
+/**
+ * Writes a chain.json of any size event by event, byte for byte what writeTheaterChainJson writes
+ * for the same events, holding about one event's text at a time.
+ */
+export class TheaterJsonWriter {
+  private pending = '';
+  private count = 0;
 
-function loadChainFileUnchecked(filePath: string): LoadedChain {
-  let buf: Buffer;
-  try {
-    buf = readRegularFile(filePath, { maxBytes: CHAIN_FILE_MAX_BYTES, what: 'chain file' });
-  } catch (e) {
-    if (e instanceof FileReadError && e.reason !== 'missing') throw new ChainFileError(e.message);
-    throw new ChainFileError(
-      `Cannot read the chain file ${filePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path.`,
-    );
+  constructor(private readonly write: (text: string) => void) {}
+
+  /** Writes to a file descriptor with synchronous writes. */
+  static toFd(fd: number): TheaterJsonWriter {
+    return new TheaterJsonWriter((text) => {
+      const buf = Buffer.from(text, 'utf8');
+      let off = 0;
+      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    });
   }
-  let start = 0;
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
-  while (start < buf.length && (buf[start] === 0x20 || buf[start] === 0x0a || buf[start] === 0x0d || buf[start] === 0x09)) start++;
-  const first = buf[start];
-  if (first === 0x7b) {
-    const nl = buf.indexOf(0x0a, start);
-    const firstLine = buf.toString('utf8', start, nl < 0 ? buf.length : nl);
-    let head: unknown;
-    try {
-      head = JSON.parse(firstLine);
-    } catch {
-      /* a pretty-printed object: Theater JSON */
-    }
-    if (typeof head === 'object' && head !== null && (head as { format?: unknown }).format === 'theater-vscode-chain') {
-      const log = parseChainLog(buf, filePath);
-      return {
-        format: 'jsonl',
-        events: log.events,
-        header: log.header,
-        tornTail: log.tornTail,
-        problems: log.problems,
-        ...(log.broken ? { broken: log.broken } : {}),
-      };
-    }
-  } else if (first !== 0x5b) {
-    throw new Error(
-      `${filePath} is neither a Theater chain.json nor a theater-vscode chain log (it does not start with '[' or '{'); pass a chain file.`,
-    );
+
+  get written(): number {
+    return this.count;
   }
-  return { format: 'theater-json', events: readTheaterChainJson(buf.toString('utf8'), filePath), problems: [] };
+
+  add(ev: ChainEvent): void {
+    this.pending += (this.count++ === 0 ? '[\n' : ',\n') + prettyEvent(ev);
+    if (this.pending.length >= FLUSH_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending) this.write(this.pending);
+    this.pending = '';
+  }
+
+  /** Closes the array (`[]` when no event was added) and flushes. */
+  end(): void {
+    this.pending += this.count === 0 ? '[]' : '\n]';
+    this.flush();
+  }
 }

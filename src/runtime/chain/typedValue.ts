@@ -72,14 +72,16 @@ function describe(v: unknown): string {
   return keys.length === 0 ? 'an empty object' : `an object with keys ${shown}`;
 }
 
-function wrap(e: unknown, where: string, verb: 'encode' | 'decode'): unknown {
+function wrap(e: unknown, where: string, verb: 'encode' | 'decode' | 'check'): unknown {
   if (!(e instanceof Mismatch)) return e;
   const path = where + e.segments.join('');
   const typeText = witTypeToString(e.type);
   const message =
-    verb === 'encode'
-      ? `Cannot record ${path}: expected ${e.expected} but got ${describe(e.got)}; pass a value of WIT type ${typeText}.`
-      : `Cannot decode the recorded ${path}: expected ${e.expected} but found ${describe(e.got)}; the recording does not match WIT type ${typeText}.`;
+    verb === 'check'
+      ? `${path} does not fit WIT type ${typeText}: expected ${e.expected} but got ${describe(e.got)}`
+      : verb === 'encode'
+        ? `Cannot record ${path}: expected ${e.expected} but got ${describe(e.got)}; pass a value of WIT type ${typeText}.`
+        : `Cannot decode the recorded ${path}: expected ${e.expected} but found ${describe(e.got)}; the recording does not match WIT type ${typeText}.`;
   return new TypedValueError(message, path);
 }
 
@@ -667,6 +669,18 @@ export function decodeUntyped(type: WitType, plain: unknown): unknown {
     return untyped(type, plain);
   } catch (e) {
     throw wrap(e, 'value', 'decode');
+  }
+}
+
+/**
+ * A value a user typed (plain JSON, parsed losslessly) read as a host value of `type`, with the same
+ * rules as decodeUntyped; the error names the path and both sides, without blaming a recording.
+ */
+export function decodeUserValue(type: WitType, plain: unknown, what = 'value'): unknown {
+  try {
+    return untyped(type, plain);
+  } catch (e) {
+    throw wrap(e, what, 'check');
   }
 }
 

@@ -26,14 +26,21 @@ export interface VerifyResult {
 
 const short = (hex: string): string => (hex === '' ? 'none' : `${hex.slice(0, 8)}…`);
 
-/**
- * Verifies links and hashes from the root. `firstParent` is what the first event's parent_hash must be
- * (null for a chain that starts at its root; a hash to verify a continuation).
- */
-export function verifyChain(events: readonly ChainEvent[], firstParent: Uint8Array | null = null): VerifyResult {
-  let prev: Uint8Array | null = firstParent;
-  for (let i = 0; i < events.length; i++) {
-    const ev = events[i]!;
+/** Verifies a chain one event at a time (streams of any size); stops at the first bad event. */
+export class ChainVerifier {
+  private prev: Uint8Array | null;
+  private index = 0;
+  firstBad: VerifyFailure | undefined;
+
+  constructor(firstParent: Uint8Array | null = null) {
+    this.prev = firstParent;
+  }
+
+  /** Checks the next event; false once an event failed (later ones are not checked). */
+  add(ev: ChainEvent): boolean {
+    if (this.firstBad) return false;
+    const i = this.index;
+    const prev = this.prev;
     if (!bytesEqual(ev.parentHash, prev)) {
       const expected = prev ? toHex(prev) : '';
       const actual = ev.parentHash ? toHex(ev.parentHash) : '';
@@ -41,18 +48,35 @@ export function verifyChain(events: readonly ChainEvent[], firstParent: Uint8Arr
         i === 0 && prev === null
           ? `event 0: parent link broken: parent_hash ${short(actual)} but the first event of a chain has none`
           : `event ${i}: parent link broken: parent_hash ${short(actual)} but ${i === 0 ? 'the chain continues from' : `event ${i - 1} has hash`} ${short(expected)}`;
-      return { ok: false, checked: i, firstBad: { index: i, reason: 'parent', message, expected, actual } };
+      this.firstBad = { index: i, reason: 'parent', message, expected, actual };
+      return false;
     }
     const computed = eventHash(ev);
     if (!bytesEqual(computed, ev.hash)) {
       const expected = toHex(computed);
       const actual = toHex(ev.hash);
       const message = `event ${i}: hash mismatch: stored ${short(actual)} but contents hash to ${short(expected)}`;
-      return { ok: false, checked: i, firstBad: { index: i, reason: 'hash', message, expected, actual } };
+      this.firstBad = { index: i, reason: 'hash', message, expected, actual };
+      return false;
     }
-    prev = ev.hash;
+    this.prev = ev.hash;
+    this.index++;
+    return true;
   }
-  return { ok: true, checked: events.length };
+
+  result(): VerifyResult {
+    return this.firstBad ? { ok: false, checked: this.index, firstBad: this.firstBad } : { ok: true, checked: this.index };
+  }
+}
+
+/**
+ * Verifies links and hashes from the root. `firstParent` is what the first event's parent_hash must be
+ * (null for a chain that starts at its root; a hash to verify a continuation).
+ */
+export function verifyChain(events: readonly ChainEvent[], firstParent: Uint8Array | null = null): VerifyResult {
+  const v = new ChainVerifier(firstParent);
+  for (const ev of events) if (!v.add(ev)) break;
+  return v.result();
 }
 
 /**
@@ -61,9 +85,13 @@ export function verifyChain(events: readonly ChainEvent[], firstParent: Uint8Arr
  * could be read link up; only a torn last line (an interrupted write) is set aside.
  */
 export function verifyLoadedChain(loaded: { events: readonly ChainEvent[]; broken?: { line: number; message: string } }): VerifyResult {
-  const result = verifyChain(loaded.events);
-  if (!loaded.broken) return result;
-  const { line, message } = loaded.broken;
+  return withBrokenLine(verifyChain(loaded.events), loaded.broken);
+}
+
+/** The verdict of the hashes, overruled by a broken line of the log (see verifyLoadedChain). */
+export function withBrokenLine(result: VerifyResult, broken: { line: number; message: string } | undefined): VerifyResult {
+  if (!broken) return result;
+  const { line, message } = broken;
   // Events before the broken line were read in order: it comes after `checked` of them at most.
   const index = Math.min(result.checked, Math.max(0, line - 2));
   return {

@@ -3,6 +3,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GLUE_PATCH_LEVEL, patchGlue } from './gluePatch';
 
 export interface TranspiledComponent {
   sha256: string;
@@ -52,7 +53,7 @@ const importEsm = new Function('s', 'return import(s)') as (s: string) => Promis
 
 export async function transpileCached(bytes: Uint8Array, cacheRoot: string): Promise<TranspiledComponent> {
   const hash = sha256(bytes);
-  const dir = path.join(cacheRoot, `jco-${jcoVersion()}`, hash);
+  const dir = path.join(cacheRoot, `jco-${jcoVersion()}-glue${GLUE_PATCH_LEVEL}`, hash);
   const metaFile = path.join(dir, 'meta.json');
   if (fs.existsSync(metaFile)) {
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as CacheMeta;
@@ -71,7 +72,8 @@ export async function transpileCached(bytes: Uint8Array, cacheRoot: string): Pro
   const transpileMs = performance.now() - t0;
   // Write into a temp folder and rename, so a concurrent or interrupted start never sees half a cache.
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  const js = Buffer.from(out.files['actor.js'] ?? new Uint8Array()).toString('utf8');
+  // Patched before anything is written: glue of an unknown shape fails here, loudly, not at run time.
+  const js = patchGlue(Buffer.from(out.files['actor.js'] ?? new Uint8Array()).toString('utf8'), jcoVersion());
   const meta: CacheMeta = { initTakesParams: initTakesParams(js), wit, files: Object.keys(out.files), transpileMs };
   try {
     fs.mkdirSync(tmp, { recursive: true });
@@ -80,7 +82,7 @@ export async function transpileCached(bytes: Uint8Array, cacheRoot: string): Pro
       if (file.endsWith('.d.ts')) continue;
       const target = path.join(tmp, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, file === 'actor.js' ? stripDebugLog(Buffer.from(data).toString('utf8')) : data);
+      fs.writeFileSync(target, file === 'actor.js' ? js : data);
     }
     fs.writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify(meta));
   } catch (e) {
@@ -94,11 +96,6 @@ export async function transpileCached(bytes: Uint8Array, cacheRoot: string): Pro
     fs.rmSync(tmp, { recursive: true, force: true }); // another process won the race; its cache is identical
   }
   return { sha256: hash, dir, initTakesParams: meta.initTakesParams, wit, cached: false, transpileMs };
-}
-
-// jco reads process.env.JCO_DEBUG several times per call; removing the check halves call overhead.
-function stripDebugLog(js: string): string {
-  return js.replace('if (!globalThis?.process?.env?.JCO_DEBUG) { return; }', 'return;');
 }
 
 // The generated binding for the actor export is `function init(arg0[, arg1])`: the second argument

@@ -40,10 +40,11 @@ export interface ReadRegularOptions {
 }
 
 /**
- * Reads a regular file of at most `maxBytes`. Never blocks on a FIFO (opened non-blocking, then
- * checked with fstat before any read) and never reads more than the cap plus one byte.
+ * Opens a regular file for reading (never blocks on a FIFO: opened non-blocking, then checked with
+ * fstat before any read). The caller reads it in chunks and closes the fd; streaming readers of
+ * files of any size use this, whole-file readers use readRegularFile with its cap.
  */
-export function readRegularFile(filePath: string, { maxBytes, what }: ReadRegularOptions): Buffer {
+export function openRegularFile(filePath: string, what: string): { fd: number; size: number; link: string } {
   let link = '';
   try {
     if (fs.lstatSync(filePath).isSymbolicLink()) link = ` (a symbolic link to ${fs.realpathSync.native(filePath)})`;
@@ -76,17 +77,36 @@ export function readRegularFile(filePath: string, { maxBytes, what }: ReadRegula
         filePath,
       );
     }
+    return { fd, size: st.size, link };
+  } catch (e) {
+    fs.closeSync(fd);
+    if (e instanceof FileReadError) throw e;
+    throw new FileReadError(
+      `The ${what} ${filePath}${link} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+      'unreadable',
+      filePath,
+    );
+  }
+}
+
+/**
+ * Reads a regular file of at most `maxBytes` (opened with openRegularFile); never reads more than
+ * the cap plus one byte.
+ */
+export function readRegularFile(filePath: string, { maxBytes, what }: ReadRegularOptions): Buffer {
+  const { fd, size, link } = openRegularFile(filePath, what);
+  try {
     const tooLarge = () =>
       new FileReadError(
         `The ${what} ${filePath}${link} is larger than the ${formatBytes(maxBytes)} limit for a ${what}; use a smaller file (see docs/limits.md).`,
         'too-large',
         filePath,
       );
-    if (st.size > maxBytes) throw tooLarge();
+    if (size > maxBytes) throw tooLarge();
     // The size may change while reading: read until EOF, never more than the cap plus one byte.
     const chunks: Buffer[] = [];
     let total = 0;
-    let want = Math.min(st.size + 1, maxBytes + 1);
+    let want = Math.min(size + 1, maxBytes + 1);
     for (;;) {
       const buf = Buffer.allocUnsafe(want);
       let off = 0;

@@ -2,6 +2,7 @@
 // The runtime refuses to start on any error here; the validation core turns the same problems into
 // diagnostics, so the editor, `theater check` and `theater run` always agree.
 import type { ComponentWorld } from '../component/world';
+import { describeImport } from './importWords';
 import { qualifiedName, REQUIRED_EXPORT, resolveImport } from './registry';
 import type { HandlerDefinition, InterfaceSpec } from './types';
 import { listHandlers } from './registry';
@@ -64,24 +65,15 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
   for (const imp of world.imports) {
     if (imp.kind !== 'instance') continue; // type-only imports need nothing from a handler
     const res = resolveImport(imp.name, handlers);
+    const words = describeImport(res, 'component');
     if (res.status === 'unresolved') {
-      if (res.sameInterface.length > 0) {
-        const registered = res.sameInterface.map((p) => qualifiedName(p.iface));
-        problems.push({
-          code: 'import-version-mismatch',
-          severity: 'error',
-          importName: imp.name,
-          registered,
-          message: `The component imports ${imp.name}, but no registered handler provides a compatible version (registered: ${registered.join(', ')}); rebuild the component against ${registered[0]}.`,
-        });
-      } else {
-        problems.push({
-          code: 'import-unresolved',
-          severity: 'error',
-          importName: imp.name,
-          message: `The component imports ${imp.name}, which no registered handler provides; remove the import or run \`theater handlers\` to see what is available.`,
-        });
-      }
+      problems.push({
+        code: words.verdict === 'version-mismatch' ? 'import-version-mismatch' : 'import-unresolved',
+        severity: 'error',
+        importName: imp.name,
+        ...(words.registered ? { registered: words.registered } : {}),
+        message: words.sentence,
+      });
       continue;
     }
     const { handler, iface } = res.provider;
@@ -92,7 +84,7 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
         severity: 'error',
         importName: imp.name,
         handlerType: handler.type,
-        message: `The component imports ${imp.name}, served by Theater's \`${handler.type}\` handler, which this runtime does not implement yet.`,
+        message: words.sentence,
       });
       continue;
     }
@@ -111,7 +103,7 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
         severity: 'information',
         importName: imp.name,
         handlerType: handler.type,
-        message: `${imp.name} is served by the \`${handler.type}\` handler's ${qualifiedName(iface)} (semver-compatible, as wasmtime's linker allows).`,
+        message: words.sentence,
       });
     }
     bindings.push({ importName: imp.name, jcoKey: iface.name, handlerType: handler.type, iface, providedAs: qualifiedName(iface) });

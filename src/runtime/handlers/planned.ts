@@ -47,18 +47,6 @@ export const plannedHandlers: HandlerDefinition[] = [
     ['theater:simple/http-handlers'],
   ),
   planned(
-    'message-server',
-    'Messages between actors: theater:simple/message-server-host.',
-    [['theater:simple/message-server-host', null]],
-    ['theater:simple/message-server-client'],
-  ),
-  planned(
-    'supervisor',
-    'Child actors: theater:simple/supervisor.',
-    [['theater:simple/supervisor', null]],
-    ['theater:simple/supervisor-handlers'],
-  ),
-  planned(
     'process',
     'OS processes: theater:simple/process.',
     [['theater:simple/process', null]],

@@ -2,10 +2,12 @@
 // schema. Import resolution follows wasmtime's linker: an exact version first, else a
 // semver-compatible one (same major; for 0.x the same minor).
 import { environmentHandler } from './environment';
+import { messageServerHandler } from './messageServer';
 import { plannedHandlers } from './planned';
 import { randomHandler } from './random';
 import { runtimeHandler } from './runtime';
 import { storeHandler } from './store';
+import { supervisorHandler } from './supervisor';
 import { timingHandler } from './timing';
 import type { HandlerDefinition, InterfaceSpec } from './types';
 
@@ -33,6 +35,8 @@ const registered: HandlerDefinition[] = [
   timingHandler,
   environmentHandler,
   storeHandler,
+  messageServerHandler,
+  supervisorHandler,
   replayHandler,
   ...plannedHandlers,
 ];

@@ -1,4 +1,6 @@
 // theater:simple/runtime: log, get-state, get-chain (the real chain) and shutdown. Always available.
+import type { ChainEvent } from '../chain/event';
+import { withChainReference } from '../chain/reference';
 import { t } from '../wit/types';
 import type { HandlerDefinition } from './types';
 
@@ -16,6 +18,16 @@ const chainRecord = t.record('chain', [['events', t.list(metaEvent)]]);
 /** Theater's WIT models hashes as u64: the first 8 bytes of the SHA-1, big-endian. */
 function hashU64(hash: Uint8Array): bigint {
   return Buffer.from(hash.buffer, hash.byteOffset, 8).readBigUInt64BE(0);
+}
+
+/** get-chain's answer for these events (replay re-derives it from the recording the same way). */
+export function chainValue(events: readonly ChainEvent[]): { events: unknown[] } {
+  return {
+    events: events.map((ev) => ({
+      hash: hashU64(ev.hash),
+      event: { eventType: ev.eventType, parent: ev.parentHash ? hashU64(ev.parentHash) : undefined, data: ev.data },
+    })),
+  };
 }
 
 export const runtimeHandler: HandlerDefinition = {
@@ -64,12 +76,11 @@ export const runtimeHandler: HandlerDefinition = {
         ctx.log(msg);
       },
       'get-state': () => ctx.currentState() ?? undefined,
-      'get-chain': () => ({
-        events: ctx.chain().map((ev) => ({
-          hash: hashU64(ev.hash),
-          event: { eventType: ev.eventType, parent: ev.parentHash ? hashU64(ev.parentHash) : undefined, data: ev.data },
-        })),
-      }),
+      'get-chain': () => {
+        const events = ctx.chain();
+        // Recorded as a reference to this prefix of the chain, not as its copy (see chain/reference.ts).
+        return withChainReference(chainValue(events), { events: events.length, head: events.at(-1)?.hash ?? null });
+      },
       shutdown: (data: Uint8Array | undefined) => {
         ctx.requestShutdown(data);
         return { tag: 'ok', val: undefined };

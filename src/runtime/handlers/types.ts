@@ -74,6 +74,11 @@ export interface HandlerContext {
   recordDenial(interfaceName: string, operation: string, subject: string, message: string): void;
   /** Blocks the worker thread (Atomics.wait); used by sleep and pollable.block. */
   blockFor(ms: number): void;
+  /**
+   * Asks the runtime on the main thread (message-server, supervisor) and blocks this actor's worker
+   * until it answers. An effect on another actor is applied only after this call's event is on disk.
+   */
+  hostCall(op: string, args: unknown[]): unknown;
 }
 
 /**

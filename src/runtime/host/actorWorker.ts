@@ -3,7 +3,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parentPort, workerData } from 'node:worker_threads';
+import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { EventCause } from '../chain/event';
+import { toHex } from '../chain/hash';
+import { findExportFunction, paramsJson, resultJson } from '../handlers/actorExports';
 import { quoteJsonString } from '../chain/json';
 import { ChainLogWriter } from '../chain/log';
 import { hostFunctionPayload, replaySummary, shutdownPayload, wasmCall, wasmError, wasmResult } from '../chain/payload';
@@ -14,6 +17,7 @@ import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
 import { createReplayAnswerer, type ReplaySession } from './replay';
+import { threadCpuMs } from './threadCpu';
 
 const INIT = 'theater:simple/actor.init';
 const port = parentPort!;
@@ -28,9 +32,13 @@ function runActor(input: WorkerInput): void {
   // Under a debugger, the gate may block here after an event is on disk, before the guest goes on.
   const gate = input.debugControl ? createDebugGate(input.debugControl, post, () => state) : undefined;
   const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count });
-  let shutdownRequested = false;
+  let shutdownRequested: { data: Uint8Array | undefined } | undefined;
   let dead: string | undefined;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  // Host calls that need the runtime: post the question, block on the flag, take the answer off the port.
+  const rpcFlag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1: rpcIn, port2: rpcOut } = new MessageChannel();
+  let commitPending = false;
 
   const context: HandlerContext = {
     actorId: input.actorId,
@@ -40,8 +48,8 @@ function runActor(input: WorkerInput): void {
     log: (message) => post({ kind: 'log', message }),
     chain: () => recorder.events,
     currentState: () => state,
-    requestShutdown: () => {
-      shutdownRequested = true;
+    requestShutdown: (data) => {
+      shutdownRequested = { data };
     },
     recordDenial: (iface, operation, subject, message) => {
       const inputJson = `{"Tuple":[{"String":${quoteJsonString(operation)}},{"String":${quoteJsonString(subject)}}]}`;
@@ -53,10 +61,22 @@ function runActor(input: WorkerInput): void {
     blockFor: (ms) => {
       if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
     },
+    hostCall: (op, args) => {
+      Atomics.store(rpcFlag, 0, 0);
+      post({ kind: 'rpc', op, args, after: recorder.lastHash ? toHex(recorder.lastHash) : null });
+      while (Atomics.load(rpcFlag, 0) === 0) Atomics.wait(rpcFlag, 0, 0);
+      const answer = receiveMessageOnPort(rpcIn);
+      commitPending = true;
+      return (answer?.message as { value: unknown } | undefined)?.value;
+    },
   };
 
   function recordCall(importName: string, fn: string, inputJson: string, outputJson: string): void {
-    recorder.record(`${importName}/${fn}`, hostFunctionPayload(importName, fn, inputJson, outputJson));
+    const ev = recorder.record(`${importName}/${fn}`, hostFunctionPayload(importName, fn, inputJson, outputJson));
+    if (commitPending) {
+      commitPending = false;
+      post({ kind: 'commit', hash: toHex(ev.hash) });
+    }
   }
 
   async function instantiate(answer: CallAnswerer | undefined): Promise<any> {
@@ -71,7 +91,8 @@ function runActor(input: WorkerInput): void {
     for (const b of input.bindings) {
       const def = findHandler(b.handlerType)!;
       let inst = instances.get(b.handlerType);
-      if (!inst && !answer) {
+      // A fork needs the live handlers for the calls after its fork point.
+      if (!inst && (!answer || input.replayLiveAfter !== undefined)) {
         inst = def.create(context, input.handlerConfigs[b.handlerType] ?? {});
         instances.set(b.handlerType, inst);
       }
@@ -93,11 +114,20 @@ function runActor(input: WorkerInput): void {
     return bindings.instantiate(compile, imports);
   }
 
+  // runtime.shutdown(data) ends the actor after the current call: the main thread learns it before the call's end.
+  function callDone(m: Extract<WorkerToMain, { kind: 'call-done' }>): void {
+    if (shutdownRequested) {
+      post({ kind: 'shutdown-requested', ...(shutdownRequested.data ? { data: shutdownRequested.data } : {}) });
+      shutdownRequested = undefined;
+    }
+    post(m);
+  }
+
   /** One sentence for the user: what failed, in terms of the actor. */
-  function describeFailure(e: unknown): string {
+  function describeFailure(e: unknown, fn = 'init'): string {
     // jco throws the `err` payload of a result-returning export as is (older versions wrap it in ComponentError).
-    if (typeof e === 'string') return `init returned an error: ${e}`;
-    if (e && typeof e === 'object' && 'payload' in e) return `init returned an error: ${String((e as { payload: unknown }).payload)}`;
+    if (typeof e === 'string') return `${fn} returned an error: ${e}`;
+    if (e && typeof e === 'object' && 'payload' in e) return `${fn} returned an error: ${String((e as { payload: unknown }).payload)}`;
     if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
     // A guest recursing too deep exhausts the worker's stack inside Wasm: the guest's stack overflow, not a host failure.
     if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message))
@@ -107,56 +137,103 @@ function runActor(input: WorkerInput): void {
   }
 
   let actorExports: any;
+  let instance: any;
   let replay: ReplaySession | undefined;
 
   async function setUp(): Promise<void> {
     if (input.replayChainPath) {
-      replay = createReplayAnswerer(input.replayChainPath);
+      replay = createReplayAnswerer(input.replayChainPath, {
+        nextIndex: () => recorder.count,
+        ...(input.replayLiveAfter !== undefined ? { liveAfter: input.replayLiveAfter } : {}),
+        ...(input.replayOverrides ? { overrides: input.replayOverrides } : {}),
+      });
     }
-    const instance = await instantiate(replay?.answer);
+    await freshInstance();
+  }
+
+  async function freshInstance(): Promise<void> {
+    instance = await instantiate(replay?.answer);
     actorExports = instance['theater:simple/actor'] ?? instance.actor;
     if (!actorExports || typeof actorExports.init !== 'function')
       throw new Error('the component does not export theater:simple/actor with an init function');
+    dead = undefined;
   }
 
-  function callInit(initial: Uint8Array | null): void {
+  const exportNames = () => Object.keys(instance ?? {}).filter((k) => k.includes(':'));
+
+  /** One call into an export other than init: recorded like init; the returned state replaces the stored one. */
+  function callExport(fn: string, args: unknown[], cause: EventCause | undefined): void {
+    const spec = findExportFunction(fn);
+    const camel = spec?.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const f = spec && camel ? instance?.[spec.iface]?.[camel] : undefined;
+    if (!spec || typeof f !== 'function') {
+      callDone({ kind: 'call-done', ok: false, error: `the actor does not export ${fn}`, ms: 0, refused: true });
+      return;
+    }
+    recorder.record('wasm', wasmCall(fn, utf8(paramsJson(spec, args))), cause);
+    const t0 = performance.now();
+    const c0 = threadCpuMs();
+    try {
+      const out = f(state ?? undefined, args) as unknown[];
+      const newState = out[0] as Uint8Array | undefined;
+      state = newState ? new Uint8Array(newState) : null;
+      const result = spec.result ? (out[1] as unknown[]) : undefined;
+      recorder.record('wasm', wasmResult(fn, state, utf8(result ? resultJson(spec, result) : 'null')));
+      callDone({
+        kind: 'call-done',
+        ok: true,
+        state,
+        ms: performance.now() - t0,
+        cpuMs: threadCpuMs() - c0,
+        ...(result ? { result } : {}),
+      });
+    } catch (e) {
+      dead = describeFailure(e, spec.name);
+      recorder.record('wasm', wasmError(fn, dead));
+      callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
+    }
+  }
+
+  function callInit(initial: Uint8Array | null, cause?: EventCause): void {
     state = initial;
     // A replay passes the recorded params (an old-shape init carries the recorded actor id).
     const recordedId = replay?.recordedInitParams?.startsWith('[') ? (JSON.parse(replay.recordedInitParams) as string[])[0] : undefined;
     const actorIdParam = recordedId ?? input.actorId;
     const params = input.initTakesParams ? JSON.stringify([actorIdParam]) : 'null';
-    recorder.record('wasm', wasmCall(INIT, utf8(params)));
+    recorder.record('wasm', wasmCall(INIT, utf8(params)), cause);
     const t0 = performance.now();
+    const c0 = threadCpuMs();
     try {
       const args: unknown[] = [initial ?? undefined];
       if (input.initTakesParams) args.push([actorIdParam]);
       const [newState] = actorExports.init(...args) as [Uint8Array | undefined];
       state = newState ? new Uint8Array(newState) : null;
       recorder.record('wasm', wasmResult(INIT, state, utf8('null')));
-      post({ kind: 'call-done', ok: true, state, ms: performance.now() - t0 });
+      callDone({ kind: 'call-done', ok: true, state, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     } catch (e) {
       // jco does not poison an instance after a trap; we never call into it again.
       dead = describeFailure(e);
       recorder.record('wasm', wasmError(INIT, dead));
-      post({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0 });
+      callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     }
-    if (shutdownRequested) post({ kind: 'shutdown-requested' });
   }
 
   function shutdown(): void {
     recorder.record('shutdown', shutdownPayload());
     if (replay) {
       const report = replay.finish(recorder.events);
-      recorder.record(
-        'replay-summary',
-        replaySummary(
-          report.total,
-          report.matched,
-          report.verdict === 'replayed' ? 0 : 1,
-          report.verdict === 'replayed',
-          report.verdict === 'replayed' ? null : report.message,
-        ),
-      );
+      // A fork's chain is a live chain from its fork point on: no replay summary in it.
+      if (!replay.forking)
+        recorder.record(
+          'replay-summary',
+          replaySummary(
+            report.total,
+            report.matched,
+            report.verdict === 'replayed' ? 0 : 1,
+            report.verdict === 'replayed',
+            report.verdict === 'replayed' ? null : report.message,
+          ),
+        );
       post({ kind: 'replay-report', report });
     }
     recorder.close();
@@ -165,19 +242,34 @@ function runActor(input: WorkerInput): void {
   }
 
   port.on('message', (m: MainToWorker) => {
-    if (m.cmd === 'init') {
-      if (dead) {
-        post({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0 });
-        return;
-      }
-      callInit(m.state);
-    } else if (m.cmd === 'shutdown') {
+    if (m.cmd === 'shutdown') {
       shutdown();
+      return;
     }
+    if (m.cmd === 'reset') {
+      // A failed instance is never called again; resume and restart get a fresh one (same chain).
+      freshInstance().then(
+        () => {
+          if (m.init) callInit(m.state, m.cause);
+          else {
+            state = m.state;
+            callDone({ kind: 'call-done', ok: true, state, ms: 0 });
+          }
+        },
+        (e: unknown) => callDone({ kind: 'call-done', ok: false, error: `the actor could not be instantiated again: ${String(e)}`, ms: 0 }),
+      );
+      return;
+    }
+    if (dead) {
+      callDone({ kind: 'call-done', ok: false, error: `the actor cannot be called again after: ${dead}`, ms: 0, refused: true });
+      return;
+    }
+    if (m.cmd === 'init') callInit(m.state, m.cause);
+    else callExport(m.fn, m.args, m.cause);
   });
 
   setUp().then(
-    () => post({ kind: 'ready' }),
+    () => port.postMessage({ kind: 'ready', exports: exportNames(), rpc: { flag: rpcFlag.buffer, port: rpcOut } }, [rpcOut]),
     (e: unknown) => {
       const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
       recorder.record('wasm', wasmError(INIT, message));

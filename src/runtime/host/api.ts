@@ -1,7 +1,8 @@
 // The public face of a running actor, used by the CLI and the extension alike.
 import type { ChainEvent } from '../chain/event';
+import type { ReplayOverride } from './replay';
 
-export type ActorStatus = 'starting' | 'running' | 'idle' | 'stopped' | 'failed';
+export type ActorStatus = 'starting' | 'running' | 'idle' | 'paused' | 'stopped' | 'failed';
 
 /** How a run ended. */
 export interface ActorOutcome {
@@ -28,8 +29,16 @@ export interface StartOptions {
   actorId?: string;
   /** Replay: answer every host import from this recorded chain (Theater chain.json or our log). */
   replayChainPath?: string;
+  /** Fork (with replayChainPath): replay events 0..forkAt with the recorded answers, then run live (timeTravel.ts checks it). */
+  forkAt?: number;
+  /** What-if (with replayChainPath): recorded outputs replaced before the replay (timeTravel.ts builds them). */
+  overrides?: ReplayOverride[];
   /** Under a debugger: the DebugController's shared buffer; the worker pauses at events when told. */
   debugControl?: SharedArrayBuffer;
+  /** The state init gets instead of the manifest's init_state (supervisor spawn's init-bytes). */
+  initialState?: Uint8Array | null;
+  /** Start without calling init, with `initialState` as the state (supervisor resume). */
+  skipInit?: boolean;
 }
 
 export interface ActorSessionEvents {

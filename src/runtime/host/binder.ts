@@ -2,6 +2,7 @@
 // call recorded. Driven by the declared signatures: resources become jco resource classes with
 // numbered handles, `result` values become return/throw, and inputs and outputs are encoded as
 // Theater's typed values for the chain.
+import { chainReferenceOf, encodeChainReference } from '../chain/reference';
 import { camelCase, encodeParams, encodeTyped } from '../chain/typedValue';
 import type { FunctionSpec, HostFunction, InterfaceSpec } from '../handlers/types';
 import type { WitType } from '../wit/types';
@@ -18,7 +19,10 @@ export function pascalCase(name: string): string {
 /** Records one host call; `inputJson`/`outputJson` are typed-value JSON text. */
 export type CallRecorder = (importName: string, fn: string, inputJson: string, outputJson: string) => void;
 
-/** Answers a call instead of the live handler (replay); returns the host-side result value. */
+/** Returned by an answerer to let the live handler answer this call (a fork past its fork point). */
+export const ANSWER_LIVE: unique symbol = Symbol('theater.answerLive');
+
+/** Answers a call instead of the live handler (replay); returns the host-side result value, or ANSWER_LIVE. */
 export type CallAnswerer = (importName: string, fn: FunctionSpec, hostArgs: unknown[], inputJson: string) => unknown;
 
 interface ResourceHost {
@@ -194,10 +198,20 @@ function makeCall(o: BindOptions, spec: FunctionSpec): (...args: unknown[]) => u
   return (...jsArgs: unknown[]) => {
     const hostArgs = lowerNeeded ? jsArgs.map((a, i) => mapResources(paramTypes[i] ?? null, a, unwrap)) : jsArgs;
     const inputJson = encodeParams(spec.params, hostArgs);
-    const hostOut = answer ? answer(importName, spec, hostArgs, inputJson) : impl!(...hostArgs);
+    let hostOut = answer ? answer(importName, spec, hostArgs, inputJson) : ANSWER_LIVE;
+    if (hostOut === ANSWER_LIVE) {
+      if (!impl) throw new Error(`${importName}/${spec.name} is declared but not implemented by its handler`);
+      hostOut = impl(...hostArgs);
+    }
     // Wrapping numbers the handles; encode the host value afterwards so the chain carries them.
     const jsOut = liftNeeded ? mapResources(spec.result, hostOut, wrap) : hostOut;
-    record(importName, spec.name, inputJson, spec.result ? encodeTyped(spec.result, hostOut) : '{"Tuple":[]}');
+    const ref = chainReferenceOf(hostOut);
+    record(
+      importName,
+      spec.name,
+      inputJson,
+      ref ? encodeChainReference(ref) : spec.result ? encodeTyped(spec.result, hostOut) : '{"Tuple":[]}',
+    );
     if (isResult) {
       const r = jsOut as { tag: 'ok' | 'err'; val: unknown };
       if (r.tag === 'err') throw { payload: r.val };

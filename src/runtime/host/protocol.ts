@@ -1,6 +1,9 @@
 // Messages between an ActorSession (main thread) and its actor worker.
 import type { HandlerConfig } from '../handlers/types';
+import type { MessagePort } from 'node:worker_threads';
+import type { EventCause } from '../chain/event';
 import type { DebugStopped } from './debugGate';
+import type { ReplayOverride } from './replay';
 
 export interface WorkerBinding {
   importName: string;
@@ -24,21 +27,43 @@ export interface WorkerInput {
   handlerConfigs: Record<string, HandlerConfig>;
   /** Replay: the recorded chain to answer imports from. */
   replayChainPath?: string;
+  /** Fork: replay events 0..N from the chain, then the live handlers answer. */
+  replayLiveAfter?: number;
+  /** What-if: recorded outputs replaced by these (typed-value JSON). */
+  replayOverrides?: ReplayOverride[];
   /** Under a debugger: the DebugController's shared buffer (see debugGate.ts). */
   debugControl?: SharedArrayBuffer;
 }
 
-export type MainToWorker = { cmd: 'init'; state: Uint8Array | null } | { cmd: 'shutdown' };
+export type MainToWorker =
+  | { cmd: 'init'; state: Uint8Array | null; cause?: EventCause }
+  /** A call into an export other than init (`theater:simple/message-server-client.handle-send`); `args` is the params tuple. */
+  | { cmd: 'call'; fn: string; args: unknown[]; cause?: EventCause }
+  /** A fresh instance (resume after a failure, restart); with `init`, init runs on it with `state`. */
+  | { cmd: 'reset'; state: Uint8Array | null; init: boolean; cause?: EventCause }
+  | { cmd: 'shutdown' };
+
+/** The main thread's answer to an `rpc` arrives on `port` and is signalled through `flag` (Atomics). */
+export interface RpcChannel {
+  flag: SharedArrayBuffer;
+  port: MessagePort;
+}
 
 export type WorkerToMain =
-  | { kind: 'ready' }
+  /** `exports`: the interfaces the component exports (`theater:simple/message-server-client`). */
+  | { kind: 'ready'; exports: string[]; rpc?: RpcChannel }
   /** A spare worker has loaded the runtime and waits for its actor. */
   | { kind: 'spare-ready' }
   | { kind: 'log'; message: string }
-  /** `ms`: time spent inside the guest call, measured in the worker. */
-  | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number }
-  | { kind: 'call-done'; ok: false; error: string; ms: number }
-  | { kind: 'shutdown-requested' }
+  /** `ms`: wall time spent inside the guest call, measured in the worker; `cpuMs`: the worker thread's CPU time in it (absent when nothing ran). */
+  | { kind: 'call-done'; ok: true; state: Uint8Array | null; ms: number; cpuMs?: number; result?: unknown[] }
+  /** `refused`: nothing was called (the export does not exist); the actor is not paused for it. */
+  | { kind: 'call-done'; ok: false; error: string; ms: number; cpuMs?: number; refused?: boolean }
+  | { kind: 'shutdown-requested'; data?: Uint8Array }
+  /** A host call that needs the runtime (message-server, supervisor); the worker blocks until the answer. */
+  | { kind: 'rpc'; op: string; args: unknown[]; after: string | null }
+  /** The event of the last rpc is on disk: its effects on other actors may happen now. */
+  | { kind: 'commit'; hash: string }
   | { kind: 'replay-report'; report: unknown }
   | DebugStopped
   | { kind: 'closed' }

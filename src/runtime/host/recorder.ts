@@ -1,6 +1,6 @@
 // Appends events to the chain: hash-linked, written to disk with one synchronous write before the
 // guest continues, so a trap, a terminated worker or a killed process never loses a recorded event.
-import type { ChainEvent } from '../chain/event';
+import type { ChainEvent, EventCause } from '../chain/event';
 import { chainHash } from '../chain/hash';
 import { ChainLogWriter } from '../chain/log';
 
@@ -26,9 +26,9 @@ export class Recorder {
     return this.last;
   }
 
-  record(eventType: string, data: Uint8Array): ChainEvent {
+  record(eventType: string, data: Uint8Array, cause?: EventCause): ChainEvent {
     const hash = chainHash(this.last, eventType, data);
-    const ev: ChainEvent = { hash, parentHash: this.last, eventType, data };
+    const ev: ChainEvent = { hash, parentHash: this.last, eventType, data, ...(cause ? { cause } : {}) };
     const index = this.count;
     const line = this.writer.append(ev, index);
     this.events.push(ev);

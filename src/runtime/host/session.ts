@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ChainEvent, ChainLogHeader } from '../chain/event';
+import type { ChainEvent, ChainLogHeader, EventCause } from '../chain/event';
 import { ChainLogWriter, decodeChainLogLine } from '../chain/log';
 import { createChainLogExclusive } from '../chain/logName';
 import { diskWriteError } from '../files/diskErrors';
@@ -28,12 +28,37 @@ export function defaultDataDir(): string {
 /** Replay outcome as the worker reports it (see replay.ts). */
 export type ReplayReport = import('./replay').ReplayReport;
 
+/** How one call into the actor ended. `refused`: it never reached the guest (paused, stopped, no such export). */
+export type CallOutcome = { ok: true; state: Uint8Array | null; result?: unknown[] } | { ok: false; error: string; refused?: boolean };
+
+interface QueuedCall {
+  msg: MainToWorker;
+  /** The export's name for messages and the chain (`theater:simple/message-server-client.handle-send`). */
+  fn: string;
+  resolve: (o: CallOutcome) => void;
+}
+
+const shortFn = (fn: string) => fn.slice(fn.lastIndexOf('.') + 1);
+
 export class ActorSession extends EventEmitter implements ActorSessionLike {
   readonly events: ChainEvent[] = [];
   status: ActorStatus = 'starting';
   replayReport: ReplayReport | undefined;
   /** Time spent inside the last guest call (measured in the worker). */
   lastCallMs: number | undefined;
+  /** CPU time of the worker thread in the last guest call. */
+  lastCallCpuMs: number | undefined;
+  /** Interfaces the component exports (known once the worker is ready). */
+  exports: string[] = [];
+  /** The stored state: what the last successful call returned. */
+  state: Uint8Array | null = null;
+  /**
+   * Theater's model for actors of a system: a failed call pauses the actor (calls are refused until
+   * it is resumed, restarted or stopped). Off, a failed call ends the actor (a lone `theater run`).
+   */
+  pauseOnFailure = false;
+  /** Start without calling init (supervisor resume: the state is given). */
+  skipInit = false;
   private worker: Worker | undefined;
   private outcome: ActorOutcome | undefined;
   private readonly finished: Promise<ActorOutcome>;
@@ -41,6 +66,13 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private callTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private initState: Uint8Array | null | undefined;
+  private ready = false;
+  private readonly queue: QueuedCall[] = [];
+  private inFlight: QueuedCall | undefined;
+  private initDone = false;
+  /** runtime.shutdown was called: the actor ends after the current call. */
+  exitRequested: { data: Uint8Array | undefined } | undefined;
+  private rpc: { flag: Int32Array; port: import('node:worker_threads').MessagePort } | undefined;
 
   constructor(
     readonly id: string,
@@ -58,6 +90,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   /** @internal */
   attach(worker: Worker, initialState: Uint8Array | null): void {
     this.worker = worker;
+    this.state = initialState;
     this.tailTimer = setInterval(() => this.readLog(), 50);
     this.tailTimer.unref();
     worker.on('message', (m: WorkerToMain) => this.onMessage(m, initialState));
@@ -68,6 +101,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   private setStatus(s: ActorStatus): void {
+    if (this.status === s) return;
     this.status = s;
     this.emit('status', s);
   }
@@ -110,41 +144,145 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     }
   }
 
+  /** Queues a call into an export (FIFO: one at a time, in the order queued). */
+  call(fn: string, args: unknown[], cause?: EventCause): Promise<CallOutcome> {
+    return this.enqueue({ cmd: 'call', fn, args, ...(cause ? { cause } : {}) }, fn);
+  }
+
+  /** A paused actor goes on with a fresh instance and its last good state (init is not called again). */
+  resume(): Promise<CallOutcome> {
+    if (this.status !== 'paused')
+      return Promise.resolve({ ok: false, error: `actor ${this.name} is not paused (it is ${this.status})`, refused: true });
+    return this.enqueue({ cmd: 'reset', state: this.state, init: false }, 'resume');
+  }
+
+  /** A fresh instance and init with `state` (the manifest's init state); same id, same chain. */
+  restart(state: Uint8Array | null, cause?: EventCause): Promise<CallOutcome> {
+    return this.enqueue({ cmd: 'reset', state, init: true, ...(cause ? { cause } : {}) }, INIT);
+  }
+
+  private refusal(): string | undefined {
+    if (this.outcome || this.closing) return `actor ${this.name} (${this.id}) has stopped`;
+    if (this.exitRequested) return `actor ${this.name} (${this.id}) is shutting down`;
+    if (this.status === 'paused')
+      return `actor ${this.name} (${this.id}) is paused after a failed call (${this.failure ?? 'unknown error'}); resume, restart or stop it first`;
+    return undefined;
+  }
+
+  private enqueue(msg: MainToWorker, fn: string): Promise<CallOutcome> {
+    const refused = msg.cmd === 'reset' && this.status === 'paused' && !this.outcome && !this.closing ? undefined : this.refusal();
+    if (refused) return Promise.resolve({ ok: false, error: refused, refused: true });
+    return new Promise((resolve) => {
+      const item = { msg, fn, resolve };
+      // A resume or restart of a paused actor goes first: nothing else is queued then.
+      this.queue.push(item);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (!this.ready || this.inFlight || this.outcome || this.closing) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    this.inFlight = next;
+    this.setStatus('running');
+    this.send(next.msg);
+    this.callTimer = setTimeout(() => {
+      void this.terminateWith(
+        `${shortFn(next.fn)} did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
+        true,
+      );
+    }, this.callTimeoutMs);
+  }
+
+  /** Answers the worker's pending rpc and wakes it. */
+  answerRpc(value: unknown): void {
+    if (!this.rpc) return;
+    this.rpc.port.postMessage({ value });
+    Atomics.store(this.rpc.flag, 0, 1);
+    Atomics.notify(this.rpc.flag, 0);
+  }
+
+  private rejectQueued(error: string): void {
+    for (const q of this.queue.splice(0)) q.resolve({ ok: false, error, refused: true });
+  }
+
   private onMessage(m: WorkerToMain, initialState: Uint8Array | null): void {
     switch (m.kind) {
       case 'spare-ready':
         break;
       case 'ready':
-        this.setStatus('running');
-        this.send({ cmd: 'init', state: initialState });
-        this.callTimer = setTimeout(() => {
-          void this.terminateWith(
-            `init did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
-            true,
-          );
-        }, this.callTimeoutMs);
+        this.exports = m.exports;
+        if (m.rpc) this.rpc = { flag: new Int32Array(m.rpc.flag), port: m.rpc.port };
+        this.ready = true;
+        if (this.skipInit) {
+          this.initDone = true;
+          this.setStatus('idle');
+          this.emit('init-done', initialState);
+        } else {
+          // init goes first, ahead of anything queued while the worker started.
+          this.queue.unshift({ msg: { cmd: 'init', state: initialState }, fn: INIT, resolve: () => {} });
+        }
+        this.pump();
         break;
       case 'log':
         this.emit('log', m.message);
         break;
-      case 'call-done':
+      case 'rpc':
+        if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
+        else this.emit('rpc', m.op, m.args, m.after);
+        break;
+      case 'commit':
+        this.emit('commit', m.hash);
+        break;
+      case 'call-done': {
         clearTimeout(this.callTimer);
         this.readLog(); // the call's events are on disk before this message was sent
         this.lastCallMs = m.ms;
+        this.lastCallCpuMs = m.cpuMs;
+        const call = this.inFlight;
+        this.inFlight = undefined;
+        const isInit = call?.fn === INIT;
         if (m.ok) {
-          this.initState = m.state;
+          this.state = m.state;
+          if (isInit) this.initState = m.state;
+          if (call?.msg.cmd === 'reset') this.failure = undefined;
           this.setStatus('idle');
-          this.emit('init-done', m.state);
+          call?.resolve({ ok: true, state: m.state, ...(m.result ? { result: m.result } : {}) });
+          if (isInit && !this.initDone) {
+            this.initDone = true;
+            this.emit('init-done', m.state);
+          }
+        } else if (m.refused) {
+          this.setStatus(this.failure ? 'paused' : 'idle');
+          call?.resolve({ ok: false, error: m.error, refused: true });
+        } else if (this.pauseOnFailure) {
+          this.failure = m.error;
+          this.setStatus('paused');
+          const paused = this.refusal()!;
+          this.rejectQueued(paused);
+          call?.resolve({ ok: false, error: m.error });
+          this.emit('paused', m.error, call?.fn ?? INIT);
         } else {
+          call?.resolve({ ok: false, error: m.error });
           this.fail(m.error);
+          break;
         }
+        if (this.exitRequested) {
+          this.rejectQueued(this.refusal()!);
+          if (this.listenerCount('exit-requested') > 0) this.emit('exit-requested', this.exitRequested.data);
+          else void this.stop();
+          break;
+        }
+        this.pump();
         break;
+      }
       case 'replay-report':
         this.readLog();
         this.replayReport = m.report as ReplayReport;
         break;
       case 'shutdown-requested':
-        void this.stop();
+        this.exitRequested = { data: m.data };
         break;
       case 'fatal':
         clearTimeout(this.callTimer);
@@ -159,7 +297,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.complete(
           this.failure
             ? { status: 'failed', error: this.failure, eventCount: this.events.length }
-            : { status: 'stopped', state: this.initState ?? null, eventCount: this.events.length },
+            : { status: 'stopped', state: this.state ?? this.initState ?? null, eventCount: this.events.length },
         );
         break;
     }
@@ -184,6 +322,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.readLog();
     o.eventCount = this.events.length;
     this.outcome = o;
+    const gone = `actor ${this.name} (${this.id}) has stopped`;
+    this.inFlight?.resolve({ ok: false, error: o.error ?? gone });
+    this.inFlight = undefined;
+    this.rejectQueued(gone);
     this.setStatus(o.status);
     this.emit('exit', o);
     this.finish(o);
@@ -195,30 +337,35 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (this.closing) return this.finished;
     this.closing = true;
     clearTimeout(this.callTimer);
+    const inCall = duringCall || this.status === 'running';
+    const fn = this.inFlight?.fn ?? INIT;
     await this.worker?.terminate();
     const tail = [];
-    if (duringCall || this.status === 'running') tail.push({ eventType: 'wasm', data: wasmError(INIT, reason) });
+    if (inCall) tail.push({ eventType: 'wasm', data: wasmError(fn, reason) });
     tail.push({ eventType: 'shutdown', data: shutdownPayload() });
     try {
       appendAfterTermination(this.logPath, tail, (ev, i) => this.pushEvent(ev, i));
     } catch (e) {
       reason += `; the log could not be completed: ${(e as Error).message}`;
     }
-    const failed = duringCall || this.status === 'running' || this.status === 'failed' || this.status === 'starting';
+    const failed = inCall || this.status === 'failed' || this.status === 'paused' || this.status === 'starting';
     this.complete(
       failed
         ? { status: 'failed', error: this.failure ?? reason, eventCount: this.events.length }
-        : { status: 'stopped', state: this.initState ?? null, eventCount: this.events.length },
+        : { status: 'stopped', state: this.state ?? this.initState ?? null, eventCount: this.events.length },
     );
     return this.outcome!;
   }
 
   async stop(reason = 'stopped by the user'): Promise<ActorOutcome> {
     if (this.outcome) return this.outcome;
-    if (this.status === 'idle' || this.status === 'failed') {
+    if (this.status === 'idle' || this.status === 'failed' || this.status === 'paused') {
       // The worker is between calls: let it write the shutdown event itself; kill it if it does not.
+      this.closing = true;
+      this.rejectQueued(`actor ${this.name} (${this.id}) has stopped`);
       this.send({ cmd: 'shutdown' });
       const timer = setTimeout(() => {
+        this.closing = false;
         void this.terminateWith(reason);
       }, 2000);
       const o = await this.finished;
@@ -236,6 +383,12 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   get lastError(): string | undefined {
     return this.outcome?.error ?? this.failure;
   }
+}
+
+/** What a message-server or supervisor call gets when the actor runs alone, without a system to route it. */
+function noRuntimeAnswer(op: string): unknown {
+  if (/\/(list-outstanding-requests|list-children)$/.test(op)) return [];
+  return { tag: 'err', val: 'this actor runs alone: messages and children need `theater run` or the Actors view' };
 }
 
 function workerScript(): string {
@@ -321,6 +474,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     componentSha256: transpiled.sha256,
     startedAt: new Date().toISOString(),
     ...(prepared.replayChainPath ? { replayOf: prepared.replayChainPath } : {}),
+    ...(options.forkAt !== undefined ? { forkAt: options.forkAt } : {}),
   };
   const chainsDir = path.join(path.dirname(prepared.manifestPath), '.theater', 'chains');
   let logPath: string;
@@ -354,8 +508,11 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     })),
     handlerConfigs: prepared.handlerConfigs,
     ...(prepared.replayChainPath ? { replayChainPath: prepared.replayChainPath } : {}),
+    ...(options.forkAt !== undefined ? { replayLiveAfter: options.forkAt } : {}),
+    ...(options.overrides?.length ? { replayOverrides: options.overrides } : {}),
     ...(options.debugControl ? { debugControl: options.debugControl } : {}),
   };
-  session.attach(takeWorker(input), prepared.initialState);
+  if (options.skipInit) session.skipInit = true;
+  session.attach(takeWorker(input), options.initialState !== undefined ? options.initialState : prepared.initialState);
   return session;
 }

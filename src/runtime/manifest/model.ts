@@ -53,6 +53,55 @@ function isArrayOfTables(v: unknown): v is Array<Record<string, unknown>> {
 
 const article = (t: TomlType) => (t === 'integer' || t === 'array' ? 'an' : 'a');
 
+interface HandlerField {
+  key: string;
+  value: unknown;
+  keyRange: Range;
+  valueRange: Range;
+}
+
+/** One handler table, from `[[handler]]` or a member of `handler = [{…}]`: `type` apart, every other key is config. */
+function handlerEntry(
+  where: Pick<HandlerEntry, 'index' | 'headerRange' | 'range'>,
+  fields: HandlerField[],
+  report: { problems: Diagnostic[]; file: string; missingType: string; missingTypeRange: Range },
+): HandlerEntry {
+  // Null prototypes: a key named `__proto__` or `toString` is data, never Object.prototype.
+  const h: HandlerEntry = {
+    ...where,
+    config: Object.create(null) as Record<string, unknown>,
+    keyRanges: Object.create(null) as Record<string, Range>,
+    valueRanges: Object.create(null) as Record<string, Range>,
+  };
+  for (const f of fields) {
+    if (f.key !== 'type') {
+      h.config[f.key] = f.value;
+      h.keyRanges[f.key] = f.keyRange;
+      h.valueRanges[f.key] = f.valueRange;
+    } else if (typeof f.value === 'string') {
+      h.type = f.value;
+      h.typeRange = f.valueRange;
+    } else {
+      report.problems.push({
+        code: 'wrong-type',
+        severity: 'error',
+        range: f.valueRange,
+        file: report.file,
+        message: '`type` of a handler must be a string naming a handler (run `theater handlers`).',
+      });
+    }
+  }
+  if (!fields.some((f) => f.key === 'type'))
+    report.problems.push({
+      code: 'handler-missing-type',
+      severity: 'error',
+      range: report.missingTypeRange,
+      file: report.file,
+      message: report.missingType,
+    });
+  return h;
+}
+
 export function parseManifest(text: string, manifestPath: string): Manifest {
   const doc = readTomlDocument(text);
   const file = manifestPath;
@@ -131,85 +180,37 @@ export function parseManifest(text: string, manifestPath: string): Manifest {
   } else if (handlerScalar) {
     // `handler = [{ type = "random" }, …]` is the same TOML value as `[[handler]]` tables: accept it.
     // Its members have no ranges of their own, so every diagnostic points at the value.
+    const at = handlerScalar.valueRange;
     (handlerScalar.value as Array<Record<string, unknown>>).forEach((table, index) => {
-      const h: HandlerEntry = {
-        index,
-        headerRange: handlerScalar.keyRange,
-        range: handlerScalar.valueRange,
-        config: Object.create(null) as Record<string, unknown>,
-        keyRanges: Object.create(null) as Record<string, Range>,
-        valueRanges: Object.create(null) as Record<string, Range>,
-      };
-      for (const key of Object.keys(table)) {
-        const value = table[key];
-        if (key === 'type') {
-          if (typeof value === 'string') {
-            h.type = value;
-            h.typeRange = handlerScalar.valueRange;
-          } else
-            problems.push({
-              code: 'wrong-type',
-              severity: 'error',
-              range: handlerScalar.valueRange,
-              file,
-              message: '`handler.type` must be a string naming a handler (run `theater handlers`).',
-            });
-          continue;
-        }
-        h.config[key] = value;
-        h.keyRanges[key] = handlerScalar.valueRange;
-        h.valueRanges[key] = handlerScalar.valueRange;
-      }
-      if (h.type === undefined && !('type' in table)) {
-        problems.push({
-          code: 'handler-missing-type',
-          severity: 'error',
-          range: handlerScalar.valueRange,
+      const fields = Object.keys(table).map((key) => ({ key, value: table[key], keyRange: at, valueRange: at }));
+      m.handlers.push(
+        handlerEntry({ index, headerRange: handlerScalar.keyRange, range: at }, fields, {
+          problems,
           file,
-          message: `Handler ${index + 1} of \`handler = [...]\` has no \`type\`; add \`type = "<handler>"\` (run \`theater handlers\` for the list).`,
-        });
-      }
-      m.handlers.push(h);
+          missingType: `Handler ${index + 1} of \`handler = [...]\` has no \`type\`; add \`type = "<handler>"\` (run \`theater handlers\` for the list).`,
+          missingTypeRange: at,
+        }),
+      );
     });
   }
 
   for (const tb of doc.tables) {
     if (!tb.arrayItem || tb.path[0] !== 'handler' || tb.path.length !== 2) continue;
     const index = tb.path[1] as number;
-    // Null prototypes: a key named `__proto__` or `toString` is data, never Object.prototype.
-    const h: HandlerEntry = {
-      index,
-      headerRange: tb.headerRange,
-      range: tb.range,
-      config: Object.create(null) as Record<string, unknown>,
-      keyRanges: Object.create(null) as Record<string, Range>,
-      valueRanges: Object.create(null) as Record<string, Range>,
-    };
-    const entries = handlerEntries.get(index) ?? [];
-    for (const e of entries) {
-      const key = String(e.path[2]);
-      if (key === 'type') {
-        if (e.type !== 'string') wrongType(e, 'a string naming a handler (run `theater handlers`)');
-        else {
-          h.type = e.value as string;
-          h.typeRange = e.valueRange;
-        }
-        continue;
-      }
-      h.config[key] = e.value;
-      h.keyRanges[key] = e.keyRange;
-      h.valueRanges[key] = e.valueRange;
-    }
-    if (h.type === undefined && !entries.some((e) => e.path[2] === 'type')) {
-      problems.push({
-        code: 'handler-missing-type',
-        severity: 'error',
-        range: tb.headerRange,
+    const fields = (handlerEntries.get(index) ?? []).map((e) => ({
+      key: String(e.path[2]),
+      value: e.value,
+      keyRange: e.keyRange,
+      valueRange: e.valueRange,
+    }));
+    m.handlers.push(
+      handlerEntry({ index, headerRange: tb.headerRange, range: tb.range }, fields, {
+        problems,
         file,
-        message: 'This [[handler]] has no `type`; add `type = "<handler>"` (run `theater handlers` for the list).',
-      });
-    }
-    m.handlers.push(h);
+        missingType: 'This [[handler]] has no `type`; add `type = "<handler>"` (run `theater handlers` for the list).',
+        missingTypeRange: tb.headerRange,
+      }),
+    );
   }
 
   // Missing keys are only worth saying when the file parsed: a broken line may hold the key.

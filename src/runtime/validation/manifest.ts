@@ -4,7 +4,7 @@
 // this, so they give the same answer with the same codes and ranges.
 import * as path from 'node:path';
 import { parseLossless, stringifyLossless } from '../chain/json';
-import { loadChainFile } from '../chain/theaterJson';
+import { loadChainFile } from '../chain/chainFile';
 import { readComponentWorld, type ComponentWorld } from '../component/world';
 import { FileReadError, readRegularFile, readRegularOrUndefined, type ReadRegularOptions } from '../files/readRegular';
 import { hasPermissionKeys, resolveHandlerConfig } from '../handlers/config';

@@ -2,7 +2,8 @@
 // registry, the diagnostic on that line saying which handler and version serve it, or that none does.
 import { FileReadError, readRegularFile } from '../files/readRegular';
 import { WIT_MAX_BYTES } from '../limits';
-import { listHandlers, qualifiedName, REQUIRED_EXPORT, resolveImport } from '../handlers/registry';
+import { describeImport } from '../handlers/importWords';
+import { listHandlers, resolveImport } from '../handlers/registry';
 import { parseWit } from '../wit/parse';
 import type { Diagnostic } from './types';
 
@@ -26,55 +27,22 @@ export function validateWitText(text: string, witPath: string): Diagnostic[] {
       if ((item.kind !== 'import' && item.kind !== 'export') || !isQualified(item.target)) continue;
       const add = (code: string, severity: Diagnostic['severity'], message: string, data?: Diagnostic['data']) =>
         diags.push({ code, severity, message, range: item.range, file: witPath, ...(data ? { data } : {}) });
+      // Only problems are diagnostics: a served import or a driven export says so in its hover.
       if (item.kind === 'export') {
         const bare = item.target.replace(/@.*$/, '');
-        const driver = findDriver(bare);
-        if (driver)
-          add(
-            'wit-export-driven',
-            'information',
-            `${item.target} is driven by the \`${driver}\` handler${bare === REQUIRED_EXPORT ? ' (init is called on start)' : ''}.`,
-          );
-        else add('wit-export-undriven', 'warning', `No registered handler calls ${item.target}; the runtime will never invoke it.`);
+        if (!findDriver(bare))
+          add('wit-export-undriven', 'warning', `No registered handler calls ${item.target}; the runtime will never invoke it.`);
         continue;
       }
       const res = resolveImport(item.target);
-      if (res.status === 'unresolved') {
-        if (res.sameInterface.length > 0) {
-          const best = res.sameInterface.find((p) => p.handler.implemented) ?? res.sameInterface[0]!;
-          const registered = res.sameInterface.map((p) => qualifiedName(p.iface)).join(', ');
-          add(
-            'wit-import-version-mismatch',
-            'error',
-            `${item.target} has no compatible handler: registered ${registered}; change the version to ${best.iface.version ?? '(none)'}.`,
-            { fix: 'set-import-version', importName: item.target, version: best.iface.version ?? '' },
-          );
-        } else {
-          add('wit-import-unresolved', 'error', `No registered handler provides ${item.target}; an actor importing it cannot start.`);
-        }
-        continue;
-      }
-      const { handler, iface } = res.provider;
-      const provided = qualifiedName(iface);
-      if (!handler.implemented) {
-        add(
-          'wit-import-unresolved',
-          'error',
-          `${item.target} belongs to Theater's \`${handler.type}\` handler, which this runtime does not implement yet.`,
-        );
-      } else if (res.status === 'compatible') {
-        add(
-          'wit-import-compatible',
-          'information',
-          `${item.target} is served by the \`${handler.type}\` handler's ${provided} (semver-compatible); list [[handler]] type = "${handler.type}" in the manifest.`,
-        );
-      } else {
-        add(
-          'wit-import-served',
-          'information',
-          `Served by the \`${handler.type}\` handler (${provided})${handler.alwaysAvailable ? ', always available' : `; list [[handler]] type = "${handler.type}" in the manifest`}.`,
-        );
-      }
+      const words = describeImport(res, 'wit');
+      if (words.verdict === 'version-mismatch')
+        add('wit-import-version-mismatch', 'error', words.sentence, {
+          fix: 'set-import-version',
+          importName: item.target,
+          version: words.suggestedVersion ?? '',
+        });
+      else if (words.verdict === 'unresolved' || words.verdict === 'unimplemented') add('wit-import-unresolved', 'error', words.sentence);
     }
   }
   return diags;

@@ -172,6 +172,53 @@ suite('Theater in a real VS Code extension host', () => {
     await doc.save();
   });
 
+  test('theater.activateByImports reaches the diagnostics: the server pulls it (workspace/configuration) when it changes', async () => {
+    const dir = path.join(ws(), 'loose-actor');
+    fs.cpSync(path.join(ws(), 'unlisted-random-actor'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.theater`) });
+    // The quick-fix test above may have listed the handler in the original: start from the component's own manifest.
+    fs.writeFileSync(
+      path.join(dir, 'manifest.toml'),
+      'name = "loose-actor"\nversion = "0.1.0"\ncomponent = "./unlisted-random-actor.wasm"\n',
+    );
+    const uri = vscode.Uri.file(path.join(dir, 'manifest.toml'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    assert.strictEqual(doc.languageId, 'theater-manifest', 'a manifest opened without a TOML extension gets TOML colouring');
+    await diagnosticsUntil(uri, (d) => d.some((x) => x.code === 'handler-not-listed'));
+    const config = vscode.workspace.getConfiguration('theater', uri);
+    await config.update('activateByImports', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      const loose = await diagnosticsUntil(uri, (d) => !d.some((x) => x.code === 'handler-not-listed'));
+      assert.deepStrictEqual(
+        loose.filter((x) => x.severity === vscode.DiagnosticSeverity.Error),
+        [],
+      );
+    } finally {
+      await config.update('activateByImports', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await diagnosticsUntil(uri, (d) => d.some((x) => x.code === 'handler-not-listed'));
+  });
+
+  test("a Julia project's Manifest.toml is not a Theater manifest: no language change, no diagnostics", async () => {
+    const dir = path.join(ws(), 'julia-project');
+    fs.mkdirSync(dir, { recursive: true });
+    const julia = vscode.Uri.file(path.join(dir, 'Manifest.toml'));
+    fs.writeFileSync(
+      julia.fsPath,
+      'julia_version = "1.10.0"\nmanifest_format = "2.0"\nproject_hash = "abc"\n\n[[deps.Example]]\nuuid = "7876af07-990d-54b4-ab0e-23690620f79a"\nversion = "0.5.3"\n',
+    );
+    const juliaDoc = await vscode.workspace.openTextDocument(julia);
+    await vscode.window.showTextDocument(juliaDoc);
+    // Then a broken Theater manifest: the server answers documents in order, so once its diagnostics
+    // are in, the Julia file's would be too had the client sent it.
+    const broken = vscode.Uri.file(path.join(dir, 'manifest.toml'));
+    fs.writeFileSync(broken.fsPath, 'name = "x"\n');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(broken));
+    await diagnosticsUntil(broken, (d) => d.some((x) => x.code === 'missing-key'));
+    assert.deepStrictEqual(vscode.languages.getDiagnostics(julia), []);
+    assert.strictEqual(juliaDoc.languageId, 'plaintext', 'Manifest.toml keeps its language');
+  });
+
   test('Stop Actor on the looping actor terminates it; a user stop is a normal end, not a failure', async () => {
     const session = await vscode.commands.executeCommand<ActorSession>('theater.startActor', manifestOf('infinite-loop-actor'));
     assert.ok(session);

@@ -1,0 +1,471 @@
+// Tools for agents over chains and replays, written once: `theater mcp` (MCP over stdio) and the
+// extension's language-model tools both register exactly these definitions. Read-only tools only read
+// files below the root; tools that run an actor (run, replay, fork, what-if) refuse to run unless
+// called with `confirm: true`, and say what would run so the agent can ask its user first.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeEvent } from '../chain/decode';
+import { diffChains } from '../chain/diff';
+import type { ChainEvent } from '../chain/event';
+import { toHex } from '../chain/hash';
+import { stringifyLossless } from '../chain/json';
+import { loadChainFile, type LoadedChain } from '../chain/chainFile';
+import { verifyLoadedChain } from '../chain/verify';
+import { TheaterError } from '../host/api';
+import { runToCompletion } from '../host/regressionTests';
+import { compareReplay, type ReplayReport } from '../host/replay';
+import { startActor, type ActorSession } from '../host/session';
+import { startFork, startWhatIf } from '../host/timeTravel';
+
+/** A JSON Schema for a tool's arguments (what MCP and package.json's languageModelTools both take). */
+export interface ToolSchema {
+  type: 'object';
+  properties: Record<string, { type: string; description: string; items?: { type: string }; minimum?: number }>;
+  required?: string[];
+  additionalProperties: false;
+}
+
+export interface ToolContext {
+  /** Every path argument resolves against this folder and must stay inside it. */
+  root: string;
+  /** Per-user data (transpile cache) for tools that run an actor. */
+  dataDir?: string;
+}
+
+export interface AgentTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: ToolSchema;
+  /** Runs actor code: needs `confirm: true`. */
+  runsActor: boolean;
+  run(args: Record<string, unknown>, ctx: ToolContext): Promise<unknown>;
+}
+
+/** Bad arguments: the agent gets this sentence back as a tool error. */
+export class ToolInputError extends Error {}
+
+const MAX_LISTED = 500;
+const MAX_FOUND = 200;
+
+function str(args: Record<string, unknown>, key: string, required = true): string | undefined {
+  const v = args[key];
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'string' || v === '') throw new ToolInputError(`"${key}" must be a non-empty string.`);
+  return v;
+}
+
+function int(args: Record<string, unknown>, key: string, required = true): number | undefined {
+  const v = args[key];
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ToolInputError(`"${key}" must be an event index (0, 1, …).`);
+  return v;
+}
+
+/** A path argument resolved against the root; one outside it is refused. */
+export function insideRoot(ctx: ToolContext, p: string): string {
+  const root = path.resolve(ctx.root);
+  const abs = path.resolve(root, p);
+  const rel = path.relative(root, abs);
+  if (rel.startsWith('..') || path.isAbsolute(rel))
+    throw new ToolInputError(`${p} is outside the workspace ${root}; pass a path inside it.`);
+  return abs;
+}
+
+function load(ctx: ToolContext, p: string): LoadedChain {
+  return loadChainFile(insideRoot(ctx, p));
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes as agents read them best: `{text}` when they are printable UTF-8, else `{hex}`. */
+function forAgents(v: unknown): unknown {
+  if (v instanceof Uint8Array) {
+    try {
+      const text = utf8.decode(v);
+      if (!/[\u0000-\u0008\u000e-\u001f]/.test(text)) return { text };
+    } catch {
+      /* not UTF-8 */
+    }
+    return { hex: Buffer.from(v).toString('hex') };
+  }
+  if (Array.isArray(v)) return v.map(forAgents);
+  return v;
+}
+
+/** One event as agents read it: exact values (u64 as digits), bytes as text when printable. */
+function eventView(ev: ChainEvent, index: number) {
+  const d = decodeEvent(ev);
+  return {
+    index,
+    hash: toHex(ev.hash),
+    event_type: ev.eventType,
+    summary: d.summary,
+    ...(d.input !== undefined ? { input: forAgents(d.input) } : {}),
+    ...(d.output !== undefined ? { output: forAgents(d.output) } : {}),
+    ...(d.state !== undefined ? { state: forAgents(d.state) } : {}),
+    ...(d.error !== undefined ? { error: d.error } : {}),
+  };
+}
+
+/** `*` matches any run of characters (event types contain `/` and `@`, so no path semantics). */
+function globRegExp(glob: string): RegExp {
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+}
+
+const CHAIN_FILE = /(\.chain\.jsonl|chain[^/]*\.json)$/;
+const SKIP = new Set(['node_modules', '.git', 'out', 'dist']);
+
+function listChainFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, depth: number) => {
+    if (depth > 10 || out.length >= MAX_LISTED) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && !SKIP.has(e.name)) walk(p, depth + 1);
+      else if (e.isFile() && CHAIN_FILE.test(e.name) && !e.name.endsWith('.theater-test.json')) out.push(p);
+    }
+  };
+  walk(root, 0);
+  return out.sort();
+}
+
+function reportView(report: ReplayReport | undefined, session: ActorSession) {
+  return { report: report ?? null, chain: session.logPath, status: session.status, error: session.lastError ?? null };
+}
+
+function confirmation(args: Record<string, unknown>, what: string): { confirmation_required: string } | undefined {
+  if (args.confirm === true) return undefined;
+  return {
+    confirmation_required: `This ${what}: the actor's WebAssembly code runs on this machine${/replay/.test(what) ? '' : ' with its real handlers (randomness, clocks, environment, store)'}. Ask the user, then call again with "confirm": true.`,
+  };
+}
+
+const chainArg = { type: 'string', description: 'A chain file (.chain.jsonl log or Theater chain.json), relative to the workspace.' };
+const manifestArg = { type: 'string', description: "The actor's manifest.toml, relative to the workspace." };
+const confirmArg = { type: 'boolean', description: 'Must be true: the user agreed to run the actor.' };
+
+export const AGENT_TOOLS: readonly AgentTool[] = [
+  {
+    name: 'list_chains',
+    title: 'List chains',
+    description: 'Lists the event chain files in the workspace (or a folder of it): path, format, event count, actor name.',
+    inputSchema: {
+      type: 'object',
+      properties: { dir: { type: 'string', description: 'A folder inside the workspace; default the whole workspace.' } },
+      additionalProperties: false,
+    },
+    runsActor: false,
+    async run(args, ctx) {
+      const dir = insideRoot(ctx, str(args, 'dir', false) ?? '.');
+      return listChainFiles(dir).map((file) => {
+        const rel = path.relative(path.resolve(ctx.root), file);
+        try {
+          const c = loadChainFile(file);
+          return {
+            path: rel,
+            format: c.format,
+            events: c.events.length,
+            actor: c.header?.actorName ?? null,
+            replay_of: c.header?.replayOf ?? null,
+          };
+        } catch (e) {
+          return { path: rel, error: (e as Error).message };
+        }
+      });
+    },
+  },
+  {
+    name: 'summarize_chain',
+    title: 'Summarize a chain',
+    description:
+      'Summarizes one chain: actor, integrity, event count per type, the init call and its result or error, the final state, whether it is a replay or fork.',
+    inputSchema: { type: 'object', properties: { chain: chainArg }, required: ['chain'], additionalProperties: false },
+    runsActor: false,
+    async run(args, ctx) {
+      const c = load(ctx, str(args, 'chain')!);
+      const byType: Record<string, number> = {};
+      for (const e of c.events) byType[e.eventType] = (byType[e.eventType] ?? 0) + 1;
+      const verified = verifyLoadedChain(c);
+      const wasm = c.events.map((e, i) => [e, i] as const).filter(([e]) => e.eventType === 'wasm');
+      const last = wasm.at(-1);
+      return {
+        format: c.format,
+        actor: c.header?.actorName ?? null,
+        manifest: c.header?.manifestPath ?? null,
+        replay_of: c.header?.replayOf ?? null,
+        fork_at: c.header?.forkAt ?? null,
+        events: c.events.length,
+        intact: verified.ok,
+        first_bad: verified.firstBad?.message ?? null,
+        event_types: byType,
+        head: c.events.length ? toHex(c.events[c.events.length - 1]!.hash) : null,
+        last_wasm_event: last ? eventView(last[0], last[1]) : null,
+      };
+    },
+  },
+  {
+    name: 'find_events',
+    title: 'Find events',
+    description:
+      'Finds events in a chain by event type (a glob with *, e.g. "wasi:random/*" or "*get-random-u64") and/or by a text or value in the decoded summary, input, output or state (u64 values match by their exact digits).',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        chain: chainArg,
+        type: { type: 'string', description: 'Event type glob, * matches anything.' },
+        value: { type: 'string', description: 'Text to look for in the decoded event (case-insensitive).' },
+        limit: { type: 'number', description: `At most this many events (default and maximum ${MAX_FOUND}).`, minimum: 1 },
+      },
+      required: ['chain'],
+      additionalProperties: false,
+    },
+    runsActor: false,
+    async run(args, ctx) {
+      const c = load(ctx, str(args, 'chain')!);
+      const type = str(args, 'type', false);
+      const value = str(args, 'value', false)?.toLowerCase();
+      const limit = Math.min(MAX_FOUND, typeof args.limit === 'number' && args.limit >= 1 ? Math.floor(args.limit) : MAX_FOUND);
+      const re = type ? globRegExp(type) : undefined;
+      const found = [];
+      let matches = 0;
+      for (let i = 0; i < c.events.length; i++) {
+        const ev = c.events[i]!;
+        if (re && !re.test(ev.eventType)) continue;
+        const view = eventView(ev, i);
+        if (value && !stringifyLossless(view).toLowerCase().includes(value)) continue;
+        matches++;
+        if (found.length < limit) found.push(view);
+      }
+      return { matches, shown: found.length, events: found };
+    },
+  },
+  {
+    name: 'verify_chain',
+    title: 'Verify a chain',
+    description: 'Recomputes every hash and parent link of a chain and names the first bad event, if any.',
+    inputSchema: { type: 'object', properties: { chain: chainArg }, required: ['chain'], additionalProperties: false },
+    runsActor: false,
+    async run(args, ctx) {
+      const c = load(ctx, str(args, 'chain')!);
+      const r = verifyLoadedChain(c);
+      return { intact: r.ok, events: c.events.length, checked: r.checked, first_bad: r.firstBad ?? null, problems: c.problems };
+    },
+  },
+  {
+    name: 'diff_chains',
+    title: 'Diff two chains',
+    description:
+      'Compares two chains event by event: the first index where they differ, both events decoded, and the aligned rows around it.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        a: { ...chainArg, description: 'The first (expected) chain.' },
+        b: { ...chainArg, description: 'The second (actual) chain.' },
+      },
+      required: ['a', 'b'],
+      additionalProperties: false,
+    },
+    runsActor: false,
+    async run(args, ctx) {
+      const a = load(ctx, str(args, 'a')!).events;
+      const b = load(ctx, str(args, 'b')!).events;
+      const d = diffChains(a, b);
+      const f = d.firstDivergence;
+      return {
+        identical: d.identical,
+        length_a: d.lengthA,
+        length_b: d.lengthB,
+        first_difference: f
+          ? {
+              index: f.index,
+              reason: f.reason,
+              a: f.expected ? eventView(f.expected, f.index) : null,
+              b: f.actual ? eventView(f.actual, f.index) : null,
+            }
+          : null,
+        aligned: d.aligned,
+      };
+    },
+  },
+  {
+    name: 'explain_divergence',
+    title: 'Explain a replay divergence',
+    description:
+      "Explains where a replay went differently from its recording: the first divergent index, the verdict, and both events decoded side by side. Pass the replay's chain (its log names the recording) or both chains.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        replay: { ...chainArg, description: "The replay's chain." },
+        recording: { ...chainArg, description: "The recorded chain; default the one the replay's log names." },
+      },
+      required: ['replay'],
+      additionalProperties: false,
+    },
+    runsActor: false,
+    async run(args, ctx) {
+      const replay = load(ctx, str(args, 'replay')!);
+      const recordingPath = str(args, 'recording', false) ?? replay.header?.replayOf;
+      if (!recordingPath) throw new ToolInputError('The replay\'s chain does not name its recording; pass "recording" too.');
+      const recording = load(ctx, recordingPath);
+      const drop = (es: readonly ChainEvent[]) => es.filter((e) => e.eventType !== 'replay-summary');
+      return compareReplay(drop(recording.events), drop(replay.events));
+    },
+  },
+  {
+    name: 'run_actor',
+    title: 'Run an actor',
+    description: "Runs an actor's init with its real handlers and records a new chain. Runs code: needs confirm: true.",
+    inputSchema: {
+      type: 'object',
+      properties: { manifest: manifestArg, confirm: confirmArg },
+      required: ['manifest', 'confirm'],
+      additionalProperties: false,
+    },
+    runsActor: true,
+    async run(args, ctx) {
+      const manifestPath = insideRoot(ctx, str(args, 'manifest')!);
+      const ask = confirmation(args, `runs the actor ${path.relative(ctx.root, manifestPath)}`);
+      if (ask) return ask;
+      const session = await startActor({ manifestPath, ...(ctx.dataDir ? { dataDir: ctx.dataDir } : {}) });
+      await runToCompletion(session);
+      return { chain: session.logPath, status: session.status, events: session.events.length, error: session.lastError ?? null };
+    },
+  },
+  {
+    name: 'replay_actor',
+    title: 'Replay an actor',
+    description:
+      'Replays an actor against a recorded chain (every host call answered from the recording) and reports whether it reproduced it. Runs code: needs confirm: true.',
+    inputSchema: {
+      type: 'object',
+      properties: { manifest: manifestArg, chain: chainArg, confirm: confirmArg },
+      required: ['manifest', 'chain', 'confirm'],
+      additionalProperties: false,
+    },
+    runsActor: true,
+    async run(args, ctx) {
+      const manifestPath = insideRoot(ctx, str(args, 'manifest')!);
+      const chainPath = insideRoot(ctx, str(args, 'chain')!);
+      const ask = confirmation(args, `replays the actor ${path.relative(ctx.root, manifestPath)}`);
+      if (ask) return ask;
+      const session = await startActor({ manifestPath, replayChainPath: chainPath, ...(ctx.dataDir ? { dataDir: ctx.dataDir } : {}) });
+      await runToCompletion(session);
+      return reportView(session.replayReport, session);
+    },
+  },
+  {
+    name: 'fork_actor',
+    title: 'Fork from an event',
+    description:
+      'Replays a recorded chain up to event "at", then continues live with the real handlers into a new chain whose first at+1 hashes are the recording\'s. Runs code: needs confirm: true.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        manifest: manifestArg,
+        chain: chainArg,
+        at: { type: 'number', description: 'The last event index to replay.', minimum: 0 },
+        confirm: confirmArg,
+      },
+      required: ['manifest', 'chain', 'at', 'confirm'],
+      additionalProperties: false,
+    },
+    runsActor: true,
+    async run(args, ctx) {
+      const manifestPath = insideRoot(ctx, str(args, 'manifest')!);
+      const chainPath = insideRoot(ctx, str(args, 'chain')!);
+      const at = int(args, 'at')!;
+      const ask = confirmation(args, `forks the actor ${path.relative(ctx.root, manifestPath)} at event ${at}`);
+      if (ask) return ask;
+      const session = await startFork({ manifestPath, chainPath, at, ...(ctx.dataDir ? { dataDir: ctx.dataDir } : {}) });
+      await runToCompletion(session);
+      return reportView(session.replayReport, session);
+    },
+  },
+  {
+    name: 'what_if',
+    title: 'What-if replay',
+    description:
+      'Replays a recorded chain with edited host-call outputs ("N=<JSON>", the JSON typed as the function\'s WIT result, e.g. "3=42") and reports where the run first went differently. Runs code: needs confirm: true.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        manifest: manifestArg,
+        chain: chainArg,
+        overrides: { type: 'array', items: { type: 'string' }, description: 'Edits as "N=<JSON value>".' },
+        confirm: confirmArg,
+      },
+      required: ['manifest', 'chain', 'overrides', 'confirm'],
+      additionalProperties: false,
+    },
+    runsActor: true,
+    async run(args, ctx) {
+      const manifestPath = insideRoot(ctx, str(args, 'manifest')!);
+      const chainPath = insideRoot(ctx, str(args, 'chain')!);
+      const overrides = args.overrides;
+      if (!Array.isArray(overrides) || overrides.length === 0 || !overrides.every((o) => typeof o === 'string'))
+        throw new ToolInputError('"overrides" must be a non-empty array of "N=<JSON value>" strings.');
+      const ask = confirmation(args, `replays the actor ${path.relative(ctx.root, manifestPath)} with edited outputs`);
+      if (ask) return ask;
+      const session = await startWhatIf({ manifestPath, chainPath, overrides, ...(ctx.dataDir ? { dataDir: ctx.dataDir } : {}) });
+      await runToCompletion(session);
+      return reportView(session.replayReport, session);
+    },
+  },
+];
+
+export function findAgentTool(name: string): AgentTool | undefined {
+  return AGENT_TOOLS.find((t) => t.name === name);
+}
+
+/** Runs a tool: its result as exact JSON text, or one sentence and `isError` for bad input. */
+export async function callAgentTool(
+  name: string,
+  args: Record<string, unknown>,
+  ctx: ToolContext,
+): Promise<{ text: string; isError: boolean }> {
+  const tool = findAgentTool(name);
+  if (!tool) return { text: `There is no tool named ${name}; the tools are ${AGENT_TOOLS.map((t) => t.name).join(', ')}.`, isError: true };
+  try {
+    return { text: stringifyLossless(await tool.run(args ?? {}, ctx), 2), isError: false };
+  } catch (e) {
+    // Bad input and unusable files are the agent's to fix: one sentence. Anything else is ours.
+    if (e instanceof ToolInputError || e instanceof TheaterError || (e instanceof Error && /ChainFileError|FileReadError/.test(e.name)))
+      return { text: e.message, isError: true };
+    return { text: `internal error in ${name}: ${e instanceof Error ? e.message : String(e)}`, isError: true };
+  }
+}
+
+/** VS Code's name for a tool (`theater_list_chains`): language-model tool names are global. */
+export const lmToolName = (tool: AgentTool): string => `theater_${tool.name}`;
+
+/**
+ * The tool's arguments as a language-model tool takes them: VS Code asks the user before a running
+ * tool is invoked (prepareInvocation), so `confirm` is not the model's to pass there.
+ */
+export function lmInputSchema(tool: AgentTool): ToolSchema {
+  const { confirm: _confirm, ...properties } = tool.inputSchema.properties;
+  const required = (tool.inputSchema.required ?? []).filter((r) => r !== 'confirm');
+  return { ...tool.inputSchema, properties, ...(required.length ? { required } : {}) };
+}
+
+/** package.json's `contributes.languageModelTools`, derived from AGENT_TOOLS (src/build/lm-tools.mjs writes it). */
+export function languageModelToolContributions(): unknown[] {
+  return AGENT_TOOLS.map((t) => ({
+    name: lmToolName(t),
+    displayName: t.title,
+    modelDescription: t.description.replace(/ Runs code: needs confirm: true\.$/, ' Runs code: VS Code asks the user first.'),
+    inputSchema: lmInputSchema(t),
+  }));
+}

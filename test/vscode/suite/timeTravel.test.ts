@@ -1,0 +1,240 @@
+// The `theater` debugger and the chain diff in the real extension host: a debug session on a recorded
+// chain (observed through a DebugAdapterTracker, as VS Code's own UI sees it), Step Back, the Event
+// Chain view following the debugger, and two chains in the diff editor at their first difference.
+// Every wait is on an event of VS Code or the runtime, never a timer.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { TheaterApi } from '../../../src/extension/extension';
+import type { OpenedDiff } from '../../../src/extension/chainDiff';
+import type { ActorSession } from '../../../src/runtime/host/session';
+
+const EXT_ID = 'theater-vscode.theater-vscode';
+const U64 = 'wasi:random/random@0.2.3/get-random-u64';
+let api: TheaterApi;
+const ws = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+
+/** Records a chain of wasi-random-test through Start Actor and returns its log. */
+async function recordChain(): Promise<string> {
+  const session = await vscode.commands.executeCommand<ActorSession>(
+    'theater.startActor',
+    vscode.Uri.file(path.join(ws(), 'wasi-random-test', 'manifest.toml')),
+  );
+  assert.ok(session, 'the actor started');
+  await new Promise<void>((resolve, reject) => {
+    if (session.status === 'idle') return resolve();
+    session.once('init-done', () => resolve());
+    void session.done().then((o) => (o.status === 'failed' ? reject(new Error(o.error)) : resolve()));
+  });
+  await session.stop();
+  return session.logPath;
+}
+
+/** A copy of the chain with the recorded output of event 4 (a get-random-u64) edited; its stored hash is left as it was. */
+function editedCopy(chain: string, name: string): { file: string; recorded: string; edited: string } {
+  const lines = fs.readFileSync(chain, 'utf8').split('\n');
+  const line4 = JSON.parse(lines[5]!) as { i: number; data: string };
+  assert.strictEqual(line4.i, 4);
+  const data = Buffer.from(line4.data, 'base64').toString('utf8');
+  const recorded = /"U64":(\d+)/.exec(data)![1]!;
+  const edited = (BigInt(recorded) + 1n).toString();
+  line4.data = Buffer.from(data.replace(`"U64":${recorded}`, `"U64":${edited}`), 'utf8').toString('base64');
+  lines[5] = JSON.stringify(line4);
+  const file = path.join(ws(), name);
+  fs.writeFileSync(file, lines.join('\n'));
+  return { file, recorded, edited };
+}
+
+function nextSession(): Promise<vscode.DebugSession> {
+  return new Promise((resolve) => {
+    const sub = vscode.debug.onDidStartDebugSession((s) => {
+      sub.dispose();
+      resolve(s);
+    });
+  });
+}
+
+function sessionEnded(session: vscode.DebugSession): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.id !== session.id) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+/** Resolves with each DAP `stopped` event the adapter sends, in order. */
+class StopWatcher implements vscode.Disposable {
+  private readonly seen: any[] = [];
+  private waiting: ((m: any) => void) | undefined;
+  private readonly registration: vscode.Disposable;
+  constructor() {
+    this.registration = vscode.debug.registerDebugAdapterTrackerFactory('theater', {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (m: any) => {
+          if (m.type !== 'event' || m.event !== 'stopped') return;
+          if (this.waiting) {
+            const w = this.waiting;
+            this.waiting = undefined;
+            w(m);
+          } else this.seen.push(m);
+        },
+      }),
+    });
+  }
+  next(): Promise<any> {
+    const m = this.seen.shift();
+    return m ? Promise.resolve(m) : new Promise((resolve) => (this.waiting = resolve));
+  }
+  dispose(): void {
+    this.registration.dispose();
+  }
+}
+
+/** Resolves when the Event Chain view's selection is event `index` (the debugger's reveal). */
+function selectedEvent(index: number): Promise<void> {
+  const view = api.controller.chainView!;
+  const isIt = () => view.selection.some((n) => n.kind === 'event' && n.index === index);
+  return new Promise((resolve) => {
+    if (isIt()) return resolve();
+    const sub = view.onDidChangeSelection(() => {
+      if (isIt()) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+suite('Theater time travel in a real VS Code extension host', () => {
+  let chain: string;
+  suiteSetup(async () => {
+    api = await vscode.extensions.getExtension<TheaterApi>(EXT_ID)!.activate();
+    chain = await recordChain();
+  });
+
+  test('Debug Chain: stops at the breakpoint event, steps back, the Event Chain view follows, the session ends', async () => {
+    await vscode.commands.executeCommand('theater.chain.focus');
+    const stops = new StopWatcher();
+    const bp = new vscode.FunctionBreakpoint('*get-random-u64');
+    vscode.debug.addBreakpoints([bp]);
+    try {
+      const started = nextSession();
+      assert.strictEqual(await vscode.commands.executeCommand('theater.debugChain', vscode.Uri.file(chain)), true);
+      const session = await started;
+      assert.strictEqual(session.type, 'theater');
+      const entry = await stops.next();
+      assert.strictEqual(entry.body.reason, 'entry');
+      assert.strictEqual(entry.body.description, 'event 0: wasm');
+      await selectedEvent(0);
+
+      await session.customRequest('continue', { threadId: 1 });
+      const atBreakpoint = await stops.next();
+      assert.strictEqual(atBreakpoint.body.reason, 'function breakpoint');
+      assert.strictEqual(atBreakpoint.body.description, `event 3: ${U64} (*get-random-u64)`);
+      await selectedEvent(3);
+
+      await session.customRequest('stepBack', { threadId: 1 });
+      const back = await stops.next();
+      assert.strictEqual(back.body.description, 'event 2: wasi:random/random@0.2.3/get-random-bytes');
+      await selectedEvent(2);
+      const frames = await session.customRequest('stackTrace', { threadId: 1 });
+      assert.deepStrictEqual(
+        frames.stackFrames.map((f: { name: string }) => f.name),
+        ['event 2: wasi:random/random@0.2.3/get-random-bytes', 'theater:simple/actor.init (event 0)'],
+      );
+
+      const ended = sessionEnded(session);
+      await vscode.debug.stopDebugging(session);
+      await ended;
+    } finally {
+      vscode.debug.removeBreakpoints([bp]);
+      stops.dispose();
+    }
+  });
+
+  test('Compare Chains: the recording and an edited copy open in the diff editor at the first difference, values exact', async () => {
+    const { file: copy, recorded, edited } = editedCopy(chain, 'edited.chain.jsonl');
+
+    const opened = await vscode.commands.executeCommand<OpenedDiff>('theater.compareChains', vscode.Uri.file(chain), vscode.Uri.file(copy));
+    assert.ok(opened, 'the diff opened');
+    assert.strictEqual(opened.firstDifference, 4);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'an editor is active');
+    assert.strictEqual(editor.document.uri.toString(), opened.right.toString(), 'the diff editor (its modified side) is active');
+    const line = editor.selection.active.line;
+    assert.strictEqual(line, opened.firstDifferenceLine);
+    assert.strictEqual(editor.document.lineAt(line).text, `event 4  ${U64}`);
+    assert.ok(
+      editor.visibleRanges.some((r) => r.contains(new vscode.Position(line, 0))),
+      'the first difference is in view',
+    );
+    const left = await vscode.workspace.openTextDocument(opened.left);
+    assert.strictEqual(left.lineAt(line).text, `event 4  ${U64}`, 'aligned: the same event on the same line');
+    // Exact u64 values on both sides, on the same line of the block.
+    const right = editor.document.getText().split('\n');
+    const out = right.indexOf(`  output  ${edited}`);
+    assert.ok(out > line, 'the edited value is in the listing');
+    assert.strictEqual(left.lineAt(out).text, `  output  ${recorded}`);
+  });
+
+  test('Debug Chain with the component: the replay of an edited chain stops at the divergence, and Compare Chains opens there', async () => {
+    const { file: copy } = editedCopy(chain, 'edited-for-replay.chain.jsonl');
+    const stops = new StopWatcher();
+    try {
+      const started = nextSession();
+      const manifest = vscode.Uri.file(path.join(ws(), 'wasi-random-test', 'manifest.toml'));
+      assert.strictEqual(await vscode.commands.executeCommand('theater.debugChain', vscode.Uri.file(copy), manifest), true);
+      const session = await started;
+      assert.strictEqual((await stops.next()).body.description, 'event 0: wasm');
+      // The divergence exception filter is on by default.
+      await session.customRequest('continue', { threadId: 1 });
+      const stop = await stops.next();
+      assert.strictEqual(stop.body.reason, 'exception');
+      assert.strictEqual(stop.body.description, `event 4: ${U64} (replay divergence)`);
+      const replay = api.debug.lastReplay!;
+      assert.strictEqual(replay.recording, copy);
+      assert.strictEqual(replay.divergence, 4);
+      await selectedEvent(4);
+      const opened = await vscode.commands.executeCommand<OpenedDiff>(
+        'theater.compareChains',
+        vscode.Uri.file(replay.recording),
+        vscode.Uri.file(replay.replay),
+      );
+      assert.strictEqual(opened.firstDifference, 4);
+      assert.strictEqual(vscode.window.activeTextEditor!.document.lineAt(opened.firstDifferenceLine!).text, `event 4  ${U64}`);
+      const ended = sessionEnded(session);
+      await vscode.debug.stopDebugging(session);
+      await ended;
+    } finally {
+      stops.dispose();
+    }
+  });
+
+  test('Debug Actor: the actor runs live, pauses at the breakpoint event, and the session ends when init returns', async () => {
+    const stops = new StopWatcher();
+    const bp = new vscode.FunctionBreakpoint('*get-random-u64');
+    vscode.debug.addBreakpoints([bp]);
+    try {
+      const started = nextSession();
+      const manifest = vscode.Uri.file(path.join(ws(), 'wasi-random-test', 'manifest.toml'));
+      assert.strictEqual(await vscode.commands.executeCommand('theater.debugActor', manifest), true);
+      const session = await started;
+      assert.strictEqual((await stops.next()).body.description, 'event 0: wasm');
+      await session.customRequest('continue', { threadId: 1 });
+      assert.strictEqual((await stops.next()).body.description, `event 3: ${U64} (*get-random-u64)`);
+      // The Event Chain view re-reads the growing log and selects the event.
+      await selectedEvent(3);
+      const ended = sessionEnded(session);
+      vscode.debug.removeBreakpoints([bp]);
+      await session.customRequest('setFunctionBreakpoints', { breakpoints: [] });
+      await session.customRequest('continue', { threadId: 1 });
+      await ended;
+    } finally {
+      vscode.debug.removeBreakpoints([bp]);
+      stops.dispose();
+    }
+  });
+});
