@@ -82,7 +82,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
 
   /** "Earlier runs" changed (a run ended, a chain was removed): its children are read again when shown. */
   refreshHistory(): void {
-    this.changed.fire(this.historyNode);
+    this.changed.fire(undefined); // the top level too: "Earlier runs" appears only when there are some
   }
 
   private readonly childWaiters = new Map<string, Array<() => void>>();
@@ -134,7 +134,9 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   getChildren(node?: ChainNode): ChainNode[] {
     if (!node) {
       this.served('');
-      return [...this.sources.map((s) => this.roots.get(s.id)!), this.historyNode];
+      const roots = this.sources.map((s) => this.roots.get(s.id)!);
+      // "Earlier runs" only when there are some: an empty view keeps its welcome (Open Chain File…).
+      return listPastRuns(this.historyDirs(), this.shownFiles(), 1).length > 0 ? [...roots, this.historyNode] : roots;
     }
     if (node.kind === 'history') return listPastRuns(this.historyDirs(), this.shownFiles()).map((run) => ({ kind: 'past', run }));
     if (node.kind === 'source') {

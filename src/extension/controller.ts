@@ -24,6 +24,12 @@ function runtime(): Runtime {
   return runtimeModule;
 }
 
+/** Waits for `p`, but no longer than `ms` (a view that is not fetching rows never answers). */
+function atMost(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]).then(() => clearTimeout(timer));
+}
+
 /** A message shown to the user (kept, the last 100, so tests can see what the user saw). */
 export interface Notice {
   level: 'info' | 'warning' | 'error' | 'status';
@@ -87,7 +93,7 @@ export class Controller implements vscode.Disposable {
   /** A short confirmation in the status bar (Copy Hash). */
   flash(text: string): void {
     this.remember({ level: 'status', text });
-    this.disposables.push(vscode.window.setStatusBarMessage(text, 4000));
+    vscode.window.setStatusBarMessage(text, 4000); // disposes itself after the timeout
   }
 
   private remember(n: Notice): void {
@@ -221,7 +227,7 @@ export class Controller implements vscode.Disposable {
     const root = this.chains.root(source.id);
     if (!root || !this.chainView?.visible) return;
     // A new root is known to VS Code only once the workbench has fetched the top level again.
-    await Promise.race([this.chains.nextChildren(''), new Promise((r) => setTimeout(r, 1500))]);
+    await atMost(this.chains.nextChildren(''), 1500);
     await new Promise((r) => setImmediate(r));
     try {
       await this.chainView.reveal(root, { expand: true, select: false, focus: false });
@@ -437,7 +443,7 @@ export class Controller implements vscode.Disposable {
     const served = this.chains.nextChildren(source.id);
     this.chains.refreshSource(source.id);
     if (this.chainView?.visible) {
-      await Promise.race([served, new Promise((r) => setTimeout(r, 1500))]);
+      await atMost(served, 1500);
       // VS Code registers the served rows in the same tick; reveal resolves rows only from that cache.
       await new Promise((r) => setImmediate(r));
     }
