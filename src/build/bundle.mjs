@@ -14,6 +14,7 @@ const entries = {
   actorWorker: 'src/runtime/host/actorWorker.ts',
   debugAdapter: 'src/debug/worker.ts',
   chainListing: 'src/runtime/chain/listingWorker.ts',
+  chainViewWorker: 'src/runtime/chain/chainViewWorker.ts',
 };
 
 /** Bundles the entries present (or only `only`) into `outdir` (relative to the project root). */

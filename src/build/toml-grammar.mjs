@@ -7,18 +7,25 @@ import path from 'node:path';
 // A key part: bare, "basic" (with escapes) or 'literal'; a key is dotted parts.
 const keyPart = `(?:[A-Za-z0-9_-]+|"(?:[^"\\\\]|\\\\.)*"|'[^']*')`;
 const key = `${keyPart}(?:\\s*\\.\\s*${keyPart})*`;
-const keyParts = [
-  { match: '[A-Za-z0-9_-]+', name: 'support.type.property-name.toml' },
-  { match: '"(?:[^"\\\\]|\\\\.)*"', name: 'support.type.property-name.quoted.toml' },
-  { match: "'[^']*'", name: 'support.type.property-name.quoted.toml' },
+/** The parts of a dotted key: bare parts scoped `<base>.toml`, quoted ones `<base>.quoted.toml`. */
+const keyPatterns = (base) => [
+  { match: '[A-Za-z0-9_-]+', name: `${base}.toml` },
+  { match: '"(?:[^"\\\\]|\\\\.)*"', name: `${base}.quoted.toml` },
+  { match: "'[^']*'", name: `${base}.quoted.toml` },
   { match: '\\.', name: 'punctuation.separator.dot.toml' },
 ];
-const headerKeys = (scope) => [
-  { match: '[A-Za-z0-9_-]+', name: scope },
-  { match: '"(?:[^"\\\\]|\\\\.)*"', name: `${scope}.quoted` },
-  { match: "'[^']*'", name: `${scope}.quoted` },
-  { match: '\\.', name: 'punctuation.separator.dot.toml' },
-];
+/** A `[table]` or `[[array.of.tables]]` header line: brackets, then the dotted name. */
+function header(open, close, kind) {
+  return {
+    match: `^\\s*(${open})\\s*(${key})\\s*(${close})`,
+    name: `meta.${kind}.toml`,
+    captures: {
+      1: { name: `punctuation.definition.${kind}.begin.toml` },
+      2: { patterns: keyPatterns(`entity.name.section.${kind}`) },
+      3: { name: `punctuation.definition.${kind}.end.toml` },
+    },
+  };
+}
 const date = '\\d{4}-\\d{2}-\\d{2}';
 const time = '\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?';
 const offset = '(?:[Zz]|[+-]\\d{2}:\\d{2})';
@@ -33,28 +40,12 @@ const grammar = {
   repository: {
     comment: { match: '(#).*$', name: 'comment.line.number-sign.toml', captures: { 1: { name: 'punctuation.definition.comment.toml' } } },
     // [[handler]]: an array of tables (checked before [table], which it also looks like).
-    'table-array': {
-      match: `^\\s*(\\[\\[)\\s*(${key})\\s*(\\]\\])`,
-      name: 'meta.table.array.toml',
-      captures: {
-        1: { name: 'punctuation.definition.table.array.begin.toml' },
-        2: { patterns: headerKeys('entity.name.section.table.array.toml') },
-        3: { name: 'punctuation.definition.table.array.end.toml' },
-      },
-    },
-    table: {
-      match: `^\\s*(\\[)\\s*(${key})\\s*(\\])`,
-      name: 'meta.table.toml',
-      captures: {
-        1: { name: 'punctuation.definition.table.begin.toml' },
-        2: { patterns: headerKeys('entity.name.section.table.toml') },
-        3: { name: 'punctuation.definition.table.end.toml' },
-      },
-    },
+    'table-array': header('\\[\\[', '\\]\\]', 'table.array'),
+    table: header('\\[', '\\]', 'table'),
     // `key = ` at the start of a line, or inside an inline table; the value follows as #value.
     entry: {
       match: `(?:^|(?<=[{,]))\\s*(${key})\\s*(=)`,
-      captures: { 1: { patterns: keyParts }, 2: { name: 'keyword.operator.assignment.toml' } },
+      captures: { 1: { patterns: keyPatterns('support.type.property-name') }, 2: { name: 'keyword.operator.assignment.toml' } },
     },
     value: {
       patterns: [

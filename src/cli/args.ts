@@ -12,15 +12,30 @@ export interface ParsedArgs {
   repeated: Map<string, string[]>;
 }
 
-const VALUE_OPTIONS = new Set(['chain-out', 'timeout', 'chain', 'out', 'actor-id', 'data-dir', 'until', 'then', 'override', 'root']);
+const VALUE_OPTIONS = new Set([
+  'chain-out',
+  'timeout',
+  'max-memory',
+  'chain',
+  'out',
+  'actor-id',
+  'data-dir',
+  'until',
+  'then',
+  'override',
+  'root',
+  'save',
+  'manifest',
+  'name',
+]);
 
 // --data-dir is global: scripts pass one per-user folder to every command (only run and replay use it).
 const GLOBAL_FLAGS = ['debug', 'help', 'data-dir'];
 /** The flags and options each command takes (besides --debug and --help). */
 export const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  run: ['chain-out', 'json', 'timeout', 'activate-by-imports', 'actor-id'],
-  replay: ['chain', 'json', 'chain-out', 'timeout', 'until', 'then', 'override'],
-  test: ['json', 'timeout'],
+  run: ['chain-out', 'json', 'timeout', 'max-memory', 'activate-by-imports', 'actor-id'],
+  replay: ['chain', 'json', 'chain-out', 'timeout', 'max-memory', 'until', 'then', 'override'],
+  test: ['json', 'timeout', 'save', 'manifest', 'name'],
   check: ['json', 'activate-by-imports'],
   handlers: ['json'],
   chain: ['json', 'out', 'listing'],

@@ -13,13 +13,15 @@ import { checkFlags, COMMAND_FLAGS, parseArgs, UsageError } from './args';
 export const USAGE = `Usage: theater <command> [options]
 
 Commands:
-  run <manifest.toml> [--chain-out FILE] [--json] [--timeout MS] [--activate-by-imports]
+  run <manifest.toml> [--chain-out FILE] [--json] [--timeout MS] [--max-memory MIB] [--activate-by-imports]
                                       run an actor's init, print each event, write the chain
   replay <manifest.toml> --chain FILE [--json] [--chain-out FILE]
                                       re-run an actor against a recorded chain and compare
          … --until N --then live      fork: replay events 0..N, then run live with the real handlers
          … --override N=JSON          what-if: replay with event N's output edited (repeatable)
   test [dir] [--json] [--timeout MS]  replay every saved regression test (*.theater-test.json) below dir
+  test --save CHAIN [--name N] [--manifest FILE]
+                                      save a chain as a regression test beside its actor
   check <manifest.toml | world.wit | component.wasm> [--json]
                                       report every problem as file:line:col
   handlers [--json]                   the registered handlers, interfaces, versions, config keys

@@ -9,6 +9,18 @@ import type { ParsedArgs } from './args';
 
 const VERSION = '0.1.0';
 
+/** The question a running tool asks before it runs (its `confirmation_required` answer), if this is one. */
+function confirmationOf(text: string): string | undefined {
+  try {
+    const v = JSON.parse(text) as { confirmation_required?: unknown };
+    return typeof v?.confirmation_required === 'string'
+      ? v.confirmation_required.replace(/ Ask the user, then call again with "confirm": true\.$/, ' Run it?')
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runMcpServer(args: ParsedArgs): Promise<number> {
   const ctx: ToolContext = {
     root: path.resolve(args.options.get('root') ?? process.cwd()),
@@ -32,7 +44,25 @@ export async function runMcpServer(args: ParsedArgs): Promise<number> {
     })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (req) => {
-    const r = await callAgentTool(req.params.name, (req.params.arguments ?? {}) as Record<string, unknown>, ctx);
+    const args = (req.params.arguments ?? {}) as Record<string, unknown>;
+    let r = await callAgentTool(req.params.name, args, ctx);
+    // A running tool called without confirm answers what it would run; a client that can ask its
+    // user (MCP elicitation) gets that question put to the user instead, and the tool runs on a yes.
+    const ask = !r.isError && args.confirm !== true && server.getClientCapabilities()?.elicitation ? confirmationOf(r.text) : undefined;
+    if (ask) {
+      const answer = await server.elicitInput({
+        message: ask,
+        requestedSchema: {
+          type: 'object',
+          properties: { confirm: { type: 'boolean', title: 'Run it', description: "Run the actor's code on this machine." } },
+          required: ['confirm'],
+        },
+      });
+      r =
+        answer.action === 'accept' && answer.content?.confirm === true
+          ? await callAgentTool(req.params.name, { ...args, confirm: true }, ctx)
+          : { text: `The user did not confirm; ${req.params.name} did not run.`, isError: false };
+    }
     return { content: [{ type: 'text' as const, text: r.text }], isError: r.isError };
   });
   const closed = new Promise<number>((resolve) => {

@@ -66,9 +66,11 @@ function requireManifest(rest: string[], command: string): string {
 export async function runActor(rest: string[], args: ParsedArgs): Promise<number> {
   const manifestPath = requireManifest(rest, 'run');
   const timeout = numberOption(args, 'timeout');
+  const maxMemory = numberOption(args, 'max-memory');
   const session = await startActor({
     manifestPath,
     ...(timeout ? { callTimeoutMs: timeout } : {}),
+    ...(maxMemory ? { maxMemoryMiB: maxMemory } : {}),
     ...(args.flags.has('activate-by-imports') ? { activateByImports: true } : {}),
     ...(args.options.has('actor-id') ? { actorId: args.options.get('actor-id')! } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
@@ -110,10 +112,12 @@ export async function runReplay(rest: string[], args: ParsedArgs): Promise<numbe
   const chain = args.options.get('chain');
   if (!chain) throw new UsageError('`theater replay` needs --chain FILE (a Theater chain.json or a .chain.jsonl log)');
   const timeout = numberOption(args, 'timeout');
+  const maxMemory = numberOption(args, 'max-memory');
   const mode = replayMode(args);
   const common = {
     manifestPath,
     ...(timeout ? { callTimeoutMs: timeout } : {}),
+    ...(maxMemory ? { maxMemoryMiB: maxMemory } : {}),
     ...(args.options.has('data-dir') ? { dataDir: path.resolve(args.options.get('data-dir')!) } : {}),
   };
   const chainPath = path.resolve(chain);

@@ -2,11 +2,23 @@
 // closing `N passed, M failed` line; exit 1 when any test failed.
 import * as path from 'node:path';
 import { stringifyLossless } from '../runtime/chain/json';
-import { findRegressionTests, runRegressionTest } from '../runtime/host/regressionTests';
+import { findRegressionTests, runRegressionTest, saveRegressionTest } from '../runtime/host/regressionTests';
 import { escapeControlChars } from '../runtime/text/escape';
 import { numberOption, type ParsedArgs } from './args';
 
 export async function runTests(rest: string[], args: ParsedArgs): Promise<number> {
+  const save = args.options.get('save');
+  if (save !== undefined) {
+    const manifest = args.options.get('manifest');
+    const name = args.options.get('name');
+    const saved = saveRegressionTest({
+      chainPath: path.resolve(save),
+      ...(manifest ? { manifestPath: path.resolve(manifest) } : {}),
+      ...(name ? { name } : {}),
+    });
+    process.stdout.write(`saved ${escapeControlChars(saved.name)}: ${escapeControlChars(saved.file)}\n`);
+    return 0;
+  }
   const dir = path.resolve(rest[0] ?? '.');
   const timeout = numberOption(args, 'timeout');
   const json = args.flags.has('json');

@@ -67,6 +67,7 @@ export class TheaterDebugSession {
   private liveState: Uint8Array | null = null;
   private launchArgs: LaunchArguments = {};
   private ended = false;
+  private closed = false;
 
   /** `onDisconnect`: after the disconnect response went out (the stdio adapter exits then). */
   constructor(
@@ -290,6 +291,7 @@ export class TheaterDebugSession {
     });
     await actor.stop('replay finished under the debugger');
     this.actor = undefined;
+    if (this.closed) return false; // the client disconnected while the replay ran
     this.actorName = actor.name;
     this.chainPath = actor.logPath;
     this.timeline = new Timeline(actor.events, true);
@@ -425,6 +427,7 @@ export class TheaterDebugSession {
   }
 
   private async shutdown(): Promise<void> {
+    this.closed = true;
     this.controller?.detach();
     if (this.actor) await this.actor.stop('the debug session ended');
   }

@@ -32,6 +32,7 @@ function renderInWorker(script: string, a: string, b: string): Promise<Rendered>
       else reject(new Error(m.error));
     });
     w.once('error', reject);
+    w.once('exit', (code) => reject(new Error(`the chain listing worker stopped (exit code ${code}) before it answered`)));
   });
 }
 

@@ -189,7 +189,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
         );
         item.id = `chain:${s.id}`;
         const filtered = isFiltered(s.filter) ? `, filter ${describeFilter(s.filter)}: ${s.visible().matching} shown` : '';
-        item.description = `${s.total} events${integrity.state === 'intact' ? ', verified' : `, BROKEN at event ${integrity.index}`}${filtered}`;
+        item.description = `${s.total} events${integrity.state === 'intact' ? (s.reading ? ', reading…' : ', verified') : `, BROKEN at event ${integrity.index}`}${filtered}`;
         item.iconPath = new vscode.ThemeIcon(
           integrity.state === 'intact' ? 'verified' : 'error',
           integrity.state === 'intact' ? undefined : new vscode.ThemeColor('errorForeground'),

@@ -11,6 +11,7 @@ import { ChainTreeProvider, type ChainNode } from './chainTree';
 import { ChainSource, RefreshCoalescer } from './model/chainSource';
 import { endState, isLive, outputLine } from './present/actorRow';
 import { filterPrompt, filterText, findByHashPrefix, isFiltered, parseEventTarget, parseFilter } from './present/chainQuery';
+import { FileChainSource } from './model/fileChainSource';
 
 type Runtime = typeof import('../runtime/host/session');
 let runtimeModule: Runtime | undefined;
@@ -155,6 +156,7 @@ export class Controller implements vscode.Disposable {
       session = await runtime().startActor({
         manifestPath: uri.fsPath,
         callTimeoutMs: this.config(uri).get<number>('callTimeoutMs', 30000),
+        maxMemoryMiB: this.config(uri).get<number>('maxMemoryMiB', 256),
         activateByImports: this.config(uri).get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),
@@ -252,14 +254,25 @@ export class Controller implements vscode.Disposable {
           index: report.divergence.index,
           note: `replay got ${report.divergence.actual?.eventType ?? '(nothing)'} ${report.divergence.actual?.summary ?? ''}`,
         };
-        recorded.reveal(report.divergence.index);
-        this.chains.refreshSource(recorded.id);
+        const at = report.divergence.index;
+        void recorded
+          .ready()
+          .then(async () => {
+            recorded.reveal(at);
+            await recorded.ensureWindow();
+            this.chains.refreshSource(recorded.id);
+          })
+          .catch((e: Error) =>
+            this.log(`[${escapeControlChars(session.name)}] the recording could not be opened: ${escapeControlChars(e.message)}`),
+          );
       } catch (e) {
         this.log(`[${escapeControlChars(session.name)}] the recording could not be opened: ${escapeControlChars((e as Error).message)}`);
       }
       this.chains.refreshSource(session.id);
       void this.reveal(source, report.divergence.index);
-      void this.notify('warning', `Theater: ${message}`);
+      void this.notify('warning', `Theater: ${message}`, 'Compare Chains').then((b) => {
+        if (b) void vscode.commands.executeCommand('theater.compareChains', vscode.Uri.file(replayOf), vscode.Uri.file(session.logPath));
+      });
     } else {
       void this.notify('info', `Theater: ${message}`);
     }
@@ -359,17 +372,27 @@ export class Controller implements vscode.Disposable {
     return done.length;
   }
 
-  /** Loads a chain file (Theater chain.json or our log) as a source in the explorer; a file opened again is loaded afresh. */
-  openChainSource(file: string): ChainSource {
-    const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
-    const loaded = loadChainFile(file);
+  /**
+   * Opens a chain file (Theater chain.json or our log) as a source in the explorer; a file opened
+   * again is loaded afresh. A worker reads, verifies and decodes it (never this thread); rows
+   * arrive page by page.
+   */
+  openChainSource(file: string): FileChainSource {
     const id = `file:${file}`;
+    const existing = this.chains.sources.find((s) => s.id === id);
     if (this.chains.root(id)) this.chains.remove(id);
-    const source = new ChainSource(id, path.basename(file), loaded.events, false);
+    if (existing instanceof FileChainSource) existing.dispose();
+    const label = path.basename(file);
+    const source = new FileChainSource(
+      id,
+      label,
+      file,
+      () => this.chains.touched(id),
+      (m) => this.log(`[${label}] ${escapeControlChars(m)}`),
+    );
     this.chains.add(source);
     this.chains.refreshHistory();
     this.updateState();
-    for (const p of loaded.problems) this.log(`[${path.basename(file)}] ${escapeControlChars(p)}`);
     return source;
   }
 
@@ -387,7 +410,15 @@ export class Controller implements vscode.Disposable {
     if (!uri) return undefined;
     let source: ChainSource;
     try {
-      source = this.openChainSource(uri.fsPath);
+      const opened = this.openChainSource(uri.fsPath);
+      source = opened;
+      try {
+        await opened.ready();
+      } catch (e) {
+        this.chains.remove(opened.id);
+        opened.dispose();
+        throw e;
+      }
     } catch (e) {
       void this.notify('error', `Theater: ${escapeControlChars((e as Error).message)}`);
       return undefined;
@@ -413,7 +444,9 @@ export class Controller implements vscode.Disposable {
     const r = source.verifyNew();
     this.chains.refreshSource(source.id);
     const label = escapeControlChars(source.label);
-    if (r.state === 'intact') void this.notify('info', `Theater: ${label}: intact, ${source.total} events verified.`);
+    if (r.state === 'intact' && source.reading)
+      void this.notify('info', `Theater: ${label}: still reading; ${r.checked} events verified so far.`);
+    else if (r.state === 'intact') void this.notify('info', `Theater: ${label}: intact, ${source.total} events verified.`);
     else {
       void this.notify('error', `Theater: ${label}: event ${r.index}: ${r.reason}`);
       void this.reveal(source, r.index);
@@ -426,17 +459,29 @@ export class Controller implements vscode.Disposable {
     if (!source) return undefined;
     const uri = target ?? (await vscode.window.showSaveDialog({ filters: { 'Theater chain.json': ['json'] }, saveLabel: 'Export Chain' }));
     if (!uri) return undefined;
-    const { writeTheaterChainJson } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
-    const events: ChainEvent[] = [];
-    for (let i = 0; i < source.total; i++) events.push(source.event(i)!);
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(writeTheaterChainJson(events), 'utf8'));
-    void this.notify('info', `Theater: exported ${events.length} events to ${uri.fsPath}`);
+    // Streamed by a worker from the file (ours or the opened one): any size, off this thread.
+    const from =
+      source instanceof FileChainSource ? source.file : this.actors.entries.find((e) => e.session.id === source.id)?.session.logPath;
+    let count: number;
+    if (from) {
+      const { exportChainInWorker } = require('../runtime/chain/chainView') as typeof import('../runtime/chain/chainView');
+      count = (await exportChainInWorker(from, uri.fsPath)).count;
+    } else {
+      const { writeTheaterChainJson } = require('../runtime/chain/theaterJson') as typeof import('../runtime/chain/theaterJson');
+      const events: ChainEvent[] = [];
+      for (let i = 0; i < source.total; i++) events.push(source.event(i)!);
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(writeTheaterChainJson(events), 'utf8'));
+      count = events.length;
+    }
+    void this.notify('info', `Theater: exported ${count} events to ${uri.fsPath}`);
     return uri;
   }
 
   /** Shows event `index` of `source`: one page around it, selected; false when the filter hides it. */
   async reveal(source: ChainSource, index: number): Promise<boolean> {
     if (!source.reveal(index)) return false;
+    // A file's rows come from its worker: the window's rows must be here before the tree shows them.
+    if (source instanceof FileChainSource) await source.ensureWindow();
     this.current = source;
     // The workbench reveals only rows it has fetched: when the window moved, let the refresh reach it
     // first (a collapsed chain is not fetched, so this waits at most a moment; reveal then expands it).
@@ -561,8 +606,11 @@ export class Controller implements vscode.Disposable {
     )?.[0]?.fsPath;
     if (!chainFile) return undefined;
     if (!manifest) {
-      const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
-      const header = loadChainFile(chainFile).header;
+      // Only the header line: the chain itself is never read on this thread.
+      const { ChainFileReader } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
+      const reader = ChainFileReader.open(chainFile);
+      const header = reader.header;
+      reader.close();
       manifest = header?.manifestPath ? vscode.Uri.file(header.manifestPath) : await this.pickManifest();
     }
     if (!manifest) return undefined;

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { isTheaterManifestName } from '../runtime/manifest/identify';
 import { ChainDiffDocuments, DIFF_SCHEME, type OpenedDiff } from './chainDiff';
 import type { LaunchArguments } from '../debug/session';
 import type { ChainNode } from './chainTree';
@@ -14,18 +15,22 @@ import type { ActorEntry } from './actorsTree';
 
 export const DEBUG_TYPE = 'theater';
 const CHAIN_FILE = /(\.chain\.jsonl|\.jsonl|chain[^/\\]*\.json)$/;
-const MANIFEST_FILE = /manifest[^/\\]*\.toml$/;
 
 /** DAP messages to and from the adapter's worker. */
 class WorkerDebugAdapter implements vscode.DebugAdapter {
   private readonly sent = new vscode.EventEmitter<vscode.DebugProtocolMessage>();
   readonly onDidSendMessage = this.sent.event;
   private readonly worker: Worker;
+  private disposed = false;
 
   constructor(script: string) {
     this.worker = new Worker(script, { stdout: false, stderr: false });
     this.worker.on('message', (m: { type: string }) => {
       if (m.type !== 'theater/disconnected') this.sent.fire(m as vscode.DebugProtocolMessage);
+    });
+    this.worker.on('exit', () => {
+      // Ended before the editor disposed of it (a crash): the session is over.
+      if (!this.disposed) this.sent.fire({ seq: 0, type: 'event', event: 'terminated' } as vscode.DebugProtocolMessage);
     });
     this.worker.on('error', (e) => {
       this.sent.fire({
@@ -34,7 +39,6 @@ class WorkerDebugAdapter implements vscode.DebugAdapter {
         event: 'output',
         body: { category: 'stderr', output: `The Theater debug adapter failed: ${e.message}\n` },
       } as vscode.DebugProtocolMessage);
-      this.sent.fire({ seq: 0, type: 'event', event: 'terminated' } as vscode.DebugProtocolMessage);
     });
   }
 
@@ -43,6 +47,7 @@ class WorkerDebugAdapter implements vscode.DebugAdapter {
   }
 
   dispose(): void {
+    this.disposed = true;
     // The session already stopped its actor on disconnect; ending the worker ends nothing else.
     void this.worker.terminate();
     this.sent.dispose();
@@ -59,7 +64,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   ): vscode.DebugConfiguration | undefined {
     if (!config.type && !config.request && !config.name) {
       const file = vscode.window.activeTextEditor?.document.uri;
-      if (file?.scheme === 'file' && MANIFEST_FILE.test(file.fsPath)) {
+      if (file?.scheme === 'file' && isTheaterManifestName(file.fsPath)) {
         config = { type: DEBUG_TYPE, request: 'launch', name: 'Debug Actor', manifest: file.fsPath, stopOnEntry: true };
       } else if (file?.scheme === 'file' && CHAIN_FILE.test(file.fsPath)) {
         config = { type: DEBUG_TYPE, request: 'launch', name: 'Debug Chain', chain: file.fsPath };
@@ -67,7 +72,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     }
     if (!config.manifest && !config.chain) {
       const file = vscode.window.activeTextEditor?.document.uri;
-      if (file?.scheme === 'file' && MANIFEST_FILE.test(file.fsPath)) config.manifest = file.fsPath;
+      if (file?.scheme === 'file' && isTheaterManifestName(file.fsPath)) config.manifest = file.fsPath;
       else {
         void vscode.window.showErrorMessage(
           'Theater: the debug configuration needs "manifest" (run an actor) or "chain" (step through a recording); open a manifest.toml and press F5, or add one of them to launch.json.',
@@ -95,19 +100,30 @@ async function revealChainEvent(controller: Controller, file: string, index: num
   let source = live
     ? controller.chains.sources.find((s) => s.id === live.session.id)
     : controller.chains.sources.find((s) => s.id === `file:${file}`);
-  // A file opened earlier is a snapshot: a live debug session's log has grown since.
-  if (!source || source.total <= index) source = controller.openChainSource(file);
+  try {
+    // A file opened earlier is a snapshot: a live debug session's log has grown since.
+    if (!source || source.total <= index) {
+      // Read by a worker: its first page is ready before the reveal (the reveal fetches the window).
+      const opened = controller.openChainSource(file);
+      await opened.ready();
+      source = opened;
+    }
+  } catch (e) {
+    controller.output.appendLine(`[debug] the Event Chain view cannot show ${file}: ${(e as Error).message}`);
+    return;
+  }
   if (source) await controller.reveal(source, index);
 }
 
-function chainFileOf(controller: Controller, arg: unknown): { chain?: string; manifest?: string } {
-  if (arg instanceof vscode.Uri) return { chain: arg.fsPath };
+/** The chain file behind a command's argument: a file, a chain in the Event Chain view, or its selection. */
+function chainFileOf(controller: Controller, arg: unknown): string | undefined {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
   const sourceOf = (n: ChainNode | undefined) => (n && 'source' in n ? n.source : undefined);
   const source = sourceOf(arg as ChainNode | undefined) ?? sourceOf(controller.chainView?.selection[0]);
-  if (!source) return {};
+  if (!source) return undefined;
   const live = controller.actors.entries.find((e) => e.session.id === source.id)?.session;
-  if (live) return { chain: live.logPath, manifest: live.manifestPath };
-  return source.id.startsWith('file:') ? { chain: source.id.slice(5) } : {};
+  if (live) return live.logPath;
+  return source.id.startsWith('file:') ? source.id.slice(5) : undefined;
 }
 
 async function pickChainFiles(count: number, label: string): Promise<string[] | undefined> {
@@ -126,7 +142,9 @@ export function registerDebugging(context: vscode.ExtensionContext, controller: 
   const adapterScript = context.asAbsolutePath(path.join('dist', 'debugAdapter.js'));
 
   const compare = async (a?: unknown, b?: unknown): Promise<OpenedDiff | undefined> => {
-    let left = a instanceof vscode.Uri ? a.fsPath : chainFileOf(controller, a).chain;
+    // The explorer passes (clicked, all selected): two selected chain files compare with each other.
+    if (Array.isArray(b) && b.length === 2 && b.every((u) => u instanceof vscode.Uri)) [a, b] = b;
+    let left = chainFileOf(controller, a);
     let right = b instanceof vscode.Uri ? b.fsPath : undefined;
     if (!left) {
       const both = await pickChainFiles(2, 'Compare these chains');
@@ -178,7 +196,7 @@ export function registerDebugging(context: vscode.ExtensionContext, controller: 
     }),
     // `withComponent`: replay the chain with the actor's component first (its manifest), then step over the replay.
     vscode.commands.registerCommand('theater.debugChain', async (arg?: vscode.Uri | ChainNode, withComponent?: vscode.Uri) => {
-      const chain = chainFileOf(controller, arg).chain ?? (await pickChainFiles(1, 'Debug this chain'))?.[0];
+      const chain = chainFileOf(controller, arg) ?? (await pickChainFiles(1, 'Debug this chain'))?.[0];
       if (!chain) return false;
       const launch: LaunchArguments = { chain, ...(withComponent ? { manifest: withComponent.fsPath } : {}), stopOnEntry: true };
       return vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {

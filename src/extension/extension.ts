@@ -9,6 +9,7 @@ import { Controller } from './controller';
 import type { ActorEntry } from './actorsTree';
 import { registerLanguageModelTools } from './lmTools';
 import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
+import { registerTimeTravelCommands } from './timeTravelCommands';
 import { registerDebugging, type DebugApi } from './debug';
 import { eventDocTitle } from './present/eventRow';
 
@@ -217,6 +218,7 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
 
   const regressionTests = registerRegressionTests(context, controller);
   registerLanguageModelTools(context);
+  registerTimeTravelCommands(context, controller);
   const debug = registerDebugging(context, controller);
   client = startLanguageClient(context, controller.output);
   return { controller, client, regressionTests, debug };

@@ -26,3 +26,10 @@ export const WIT_MAX_DEPTH = 32;
 export const WIT_MAX_PROBLEMS = 100;
 /** Most diagnostics of one kind per manifest (unknown keys): further ones are summed up in one. */
 export const MAX_REPEATED_DIAGNOSTICS = 100;
+
+/** Default cap on an actor's Wasm linear memory (manifest-independent; StartOptions.maxMemoryMiB, --max-memory, theater.maxMemoryMiB). */
+export const ACTOR_MEMORY_MAX_MIB = 256;
+/** Cap on the JS heap of an actor's worker (handlers' data); the worker is ended when it is reached. */
+export const ACTOR_HEAP_MAX_MIB = 256;
+/** How long a terminated worker may take to stop before its session stops waiting (it can no longer write). */
+export const TERMINATE_GRACE_MS = 1000;

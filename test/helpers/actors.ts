@@ -43,7 +43,10 @@ export interface RunResult {
 }
 
 /** Starts the actor, waits for init to finish (or the actor to end), then stops it, like `theater run`. */
-export async function runToEnd(manifestPath: string, opts: { callTimeoutMs?: number; replayChainPath?: string } = {}): Promise<RunResult> {
+export async function runToEnd(
+  manifestPath: string,
+  opts: { callTimeoutMs?: number; replayChainPath?: string; maxMemoryMiB?: number } = {},
+): Promise<RunResult> {
   const session = await startActor({ manifestPath, dataDir, ...opts });
   const initOk = await new Promise<boolean>((resolve) => {
     session.once('init-done', () => resolve(true));

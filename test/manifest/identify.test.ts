@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { isTheaterManifestName, MANIFEST_GLOBS, MANIFEST_WHEN_REGEX } from '../../src/runtime/manifest/identify';
+import { isTheaterManifestName, MANIFEST_GLOBS, MANIFEST_PATH_REGEX, MANIFEST_WHEN_REGEX } from '../../src/runtime/manifest/identify';
 import { documentKind } from '../../src/server/documents';
 import { projectRoot } from '../helpers/shared';
 
@@ -56,6 +56,8 @@ describe('the manifest rule', () => {
         `globs on ${n}`,
       );
       assert.equal(when.test(n), isTheaterManifestName(n), `when regex on ${n}`);
+      for (const p of [n, `/home/me/a.b/${n}`, `file:///c%3A/x-y/${n}`, `C:\\x.y\\${n}`])
+        assert.equal(new RegExp(MANIFEST_PATH_REGEX).test(p), isTheaterManifestName(n), `path regex on ${p}`);
     }
   });
 
@@ -65,6 +67,7 @@ describe('the manifest rule', () => {
       contributes: {
         menus: Record<string, Array<{ command: string; when?: string }>>;
         languages: Array<{ id: string; filenames?: string[] }>;
+        tomlValidation: Array<{ regexMatch?: string; fileMatch?: string }>;
       };
     };
     const manifestActivation = pkg.activationEvents.filter((e) => e.includes('manifest'));
@@ -78,6 +81,11 @@ describe('the manifest rule', () => {
       .filter((w) => /manifest/i.test(w));
     assert.ok(whens.length >= 2, 'the Start Actor menus name manifests');
     for (const w of whens) assert.equal(w, `resourceFilename =~ ${MANIFEST_WHEN_REGEX}`);
+    assert.deepEqual(
+      pkg.contributes.tomlValidation.map((v) => v.regexMatch ?? v.fileMatch),
+      [MANIFEST_PATH_REGEX],
+      'the JSON Schema is offered to Even Better TOML for the same files',
+    );
     // VS Code matches language `filenames` ignoring case: a manifest language by file name would claim Julia's Manifest.toml.
     const lang = pkg.contributes.languages.find((l) => l.id === 'theater-manifest');
     assert.ok(lang, 'the theater-manifest language is contributed');

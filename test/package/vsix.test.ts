@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as zlib from 'node:zlib';
+import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import { projectRoot } from '../helpers/shared';
+import { LspClient } from '../server/lspClient';
 
 interface ZipEntry {
   name: string;
@@ -93,7 +96,7 @@ test(
   { skip: fs.existsSync(vsix) ? false : `${path.basename(vsix)} is missing; run \`npm run package\`` },
   () => {
     const buf = fs.readFileSync(vsix);
-    for (const name of ['extension', 'server', 'actorWorker']) {
+    for (const name of ['extension', 'server', 'actorWorker', 'debugAdapter', 'chainListing']) {
       const js = zipRead(buf, `extension/dist/${name}.js`).toString('utf8');
       assert.ok(js.length > 1000, `${name}.js is a real bundle`);
       assert.doesNotMatch(js, /sourceMappingURL/, `${name}.js names no source map`);
@@ -102,5 +105,24 @@ test(
       const lines = js.split('\n').length;
       assert.ok(js.length / lines > 500, `${name}.js: ${lines} lines for ${js.length} characters is minified`);
     }
+  },
+);
+
+test(
+  'the packaged (minified) language server answers over stdio: diagnostics for a broken manifest',
+  { skip: fs.existsSync(vsix) ? false : `${path.basename(vsix)} is missing; run \`npm run package\``, timeout: 30_000 },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'theater-vsix-server-'));
+    const server = path.join(dir, 'server.js');
+    fs.writeFileSync(server, zipRead(fs.readFileSync(vsix), 'extension/dist/server.js'));
+    const c = new LspClient(spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] }), 'stdio');
+    await c.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    c.notify('initialized', {});
+    const uri = 'file:///tmp/theater-vsix/manifest.toml';
+    const published = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text: 'name = 1\n' } });
+    const codes = (await published).diagnostics.map((d: { code: string }) => d.code).sort();
+    assert.deepEqual(codes, ['missing-key', 'missing-key', 'wrong-type']);
+    assert.equal(await c.stop(), 0);
   },
 );

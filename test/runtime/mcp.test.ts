@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { AGENT_TOOLS } from '../../src/runtime/agents/tools';
 import { decodeEvent } from '../../src/runtime/chain/decode';
 import { parseLossless } from '../../src/runtime/chain/json';
@@ -146,5 +147,37 @@ describe('theater mcp (MCP over stdio, SDK client)', { skip }, () => {
         .events.slice(0, 3)
         .map((e) => e.hash),
     );
+  });
+
+  test('a client that can ask its user (elicitation) is asked instead; the tool runs on yes and not on no', async () => {
+    const asked: string[] = [];
+    let answer: 'yes' | 'no' = 'no';
+    const asking = new Client({ name: 'theater-test-eliciting', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    asking.setRequestHandler(ElicitRequestSchema, async (req) => {
+      asked.push(String((req.params as { message: string }).message));
+      return answer === 'yes' ? { action: 'accept', content: { confirm: true } } : { action: 'decline' };
+    });
+    await asking.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [path.join(projectRoot, 'bin', 'theater'), 'mcp', '--root', root, '--data-dir', dataDir],
+        stderr: 'pipe',
+      }),
+    );
+    try {
+      const text = async (args: Record<string, unknown>) =>
+        ((await asking.callTool({ name: 'fork_actor', arguments: args })) as { content: Array<{ text: string }> }).content[0]!.text;
+      const declined = await text({ manifest: 'manifest.toml', chain: 'rec.chain.json', at: 1 });
+      assert.equal(declined, 'The user did not confirm; fork_actor did not run.');
+      assert.deepEqual(asked, [
+        "This forks the actor manifest.toml at event 1: the actor's WebAssembly code runs on this machine with its real handlers (randomness, clocks, environment, store). Run it?",
+      ]);
+      answer = 'yes';
+      const ran = parseLossless(await text({ manifest: 'manifest.toml', chain: 'rec.chain.json', at: 1 })) as any;
+      assert.equal(ran.report.verdict, 'forked');
+      assert.equal(asked.length, 2);
+    } finally {
+      await asking.close();
+    }
   });
 });

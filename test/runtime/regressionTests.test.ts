@@ -54,7 +54,9 @@ describe('replay regression tests', () => {
     const manifest = await actorCopy('wasi-random-test');
     const actorDir = path.dirname(manifest);
     saveRegressionTest({ chainPath: (await runToEnd(manifest)).session.logPath, name: 'first' });
-    saveRegressionTest({ chainPath: (await runToEnd(manifest)).session.logPath, name: 'second' });
+    const second = theater(['test', '--save', (await runToEnd(manifest)).session.logPath, '--name', 'second'], actorDir);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout, `saved second: ${path.join(actorDir, 'tests', 'second.theater-test.json')}\n`);
     const ok = theater(['test'], actorDir);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     const lines = ok.stdout.trim().split('\n');

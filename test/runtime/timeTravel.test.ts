@@ -2,6 +2,7 @@
 // fork deterministic: it starts its stream from the seed again at the fork point, so the live tail
 // repeats the recording's first outputs and every hash after the fork can be computed here.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -14,6 +15,11 @@ import { TheaterError } from '../../src/runtime/host/api';
 import type { ActorSession } from '../../src/runtime/host/session';
 import { startFork, startWhatIf } from '../../src/runtime/host/timeTravel';
 import { actorCopy, dataDir, runToEnd } from '../helpers/actors';
+import { projectRoot } from '../helpers/shared';
+
+const bin = path.join(projectRoot, 'bin', 'theater');
+const cliSkip = fs.existsSync(path.join(projectRoot, 'dist', 'cli.js')) ? false : 'dist/cli.js is missing; run `npm run build` first';
+const theater = (args: string[]) => spawnSync(process.execPath, [bin, ...args, '--data-dir', dataDir], { encoding: 'utf8' });
 
 /** loop-actor making 5 seeded get-random-u64 calls: 0 init, 1..5 u64, 6 result (last value LE), 7 shutdown. */
 async function seededLoop(): Promise<string> {
@@ -162,4 +168,37 @@ describe('fork and what-if', () => {
     await refuse('x', /is not of the form N=<JSON value>/);
     await refuse('2=nope', /'nope' is not JSON; pass a JSON value of WIT type u64/);
   });
+
+  test(
+    'CLI: --until N --then live writes the fork, --override prints where the run went differently, bad flags are one sentence',
+    { skip: cliSkip },
+    async () => {
+      const manifest = await seededLoop();
+      const recPath = (await runToEnd(manifest)).session.logPath;
+      const rec = loadChainFile(recPath).events;
+      const out = path.join(path.dirname(manifest), 'fork.chain.json');
+      const fork = theater(['replay', manifest, '--chain', recPath, '--until', '3', '--then', 'live', '--chain-out', out]);
+      assert.equal(fork.status, 0, fork.stderr);
+      assert.match(fork.stderr, /^Forked at event 3: events 0\.\.3 replayed with the recorded hashes, then 4 events ran live\.$/m);
+      assert.deepEqual(hex(loadChainFile(out).events.slice(0, 4)), hex(rec.slice(0, 4)));
+      const whatIf = theater(['replay', manifest, '--chain', recPath, '--override', '5=42']);
+      assert.equal(whatIf.status, 0, whatIf.stderr);
+      assert.match(whatIf.stderr, /^With event 5's output edited, the run first went differently at event 6: /m);
+      assert.match(whatIf.stderr, /^at event 6:\n {2}expected {2}wasm .*\n.*\n {2}actual {4}wasm /m);
+      for (const [args, re] of [
+        [['--until', '3'], /^theater: --until N needs --then live/],
+        [['--until', '3', '--then', 'later'], /^theater: --then takes 'live'/],
+        [['--until', 'x', '--then', 'live'], /^theater: --until must be an event index/],
+        [
+          ['--override', '2="x"'],
+          /^theater: --override 2 \(wasi:random\/random@0\.2\.3\/get-random-u64 returns u64\): the value does not fit/,
+        ],
+      ] as const) {
+        const r = theater(['replay', manifest, '--chain', recPath, ...args]);
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, re);
+        assert.doesNotMatch(r.stderr, /\n\s+at /);
+      }
+    },
+  );
 });

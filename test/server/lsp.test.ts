@@ -142,7 +142,8 @@ test('dist/server.js over Node IPC (how the extension starts it)', { skip: missi
   });
   assert.deepEqual(codesOf(await published), ['handler-not-listed', 'handler-not-listed', 'handler-not-listed']);
   assert.equal(c.serverRequests.length, 0, 'no dynamic registration without the client capability');
-  // The setting theater.activateByImports (Theater's looser model) re-checks open manifests.
+  // A client without workspace/configuration (none declared here) pushes theater.activateByImports; the
+  // pulling path, which the extension's client takes, is the stdio test below and the VS Code host suite.
   const loose = c.next('textDocument/publishDiagnostics', (p) => p.uri === uri);
   c.notify('workspace/didChangeConfiguration', { settings: { theater: { activateByImports: true } } });
   assert.deepEqual(codesOf(await loose), []);

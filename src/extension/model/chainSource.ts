@@ -37,6 +37,11 @@ export class ChainSource {
     return this.events.length;
   }
 
+  /** The events are still being read (a file opened in the explorer): count and verdict not final. */
+  get reading(): boolean {
+    return false;
+  }
+
   event(i: number): ChainEvent | undefined {
     return this.events[i];
   }

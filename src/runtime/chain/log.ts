@@ -8,6 +8,7 @@ import { bytesEqual, fromHex, shortHash, toHex } from './hash';
 import { FileReadError, openRegularFile } from '../files/readRegular';
 import { ByteWindow } from './chunks';
 import { parseLossless, quoteJsonString } from './json';
+import { packData, unpackData } from './packedData';
 
 export interface ChainLogContents {
   header: ChainLogHeader;
@@ -40,9 +41,14 @@ function asBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** One log line for an event, newline included. */
+/**
+ * One log line for an event, newline included. Data holding long list<u8> runs is stored packed as
+ * `"data_packed"` (packedData.ts: the exact Theater bytes come back on reading), everything else as `"data"`.
+ */
 export function encodeChainLogLine(ev: ChainEvent, index: number): string {
-  let s = `{"i":${index},"hash":"${toHex(ev.hash)}","parent_hash":${ev.parentHash === null ? 'null' : `"${toHex(ev.parentHash)}"`},"event_type":${quoteJsonString(ev.eventType)},"data":"${asBuffer(ev.data).toString('base64')}"`;
+  const packed = ev.data.length >= 256 ? packData(ev.data) : undefined;
+  const data = packed ? `"data_packed":"${packed.toString('base64')}"` : `"data":"${asBuffer(ev.data).toString('base64')}"`;
+  let s = `{"i":${index},"hash":"${toHex(ev.hash)}","parent_hash":${ev.parentHash === null ? 'null' : `"${toHex(ev.parentHash)}"`},"event_type":${quoteJsonString(ev.eventType)},${data}`;
   if (ev.legacy) {
     const d = ev.legacy.description;
     s += `,"timestamp":${BigInt(ev.legacy.timestamp).toString()},"description":${d === null ? 'null' : quoteJsonString(d)}`;
@@ -52,7 +58,10 @@ export function encodeChainLogLine(ev: ChainEvent, index: number): string {
 }
 
 function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, 'utf8');
+  // The usual case: one write of the string, encoded natively (no Buffer allocated in JS).
+  const n = fs.writeSync(fd, text);
+  if (n === Buffer.byteLength(text, 'utf8')) return;
+  const buf = Buffer.from(text, 'utf8').subarray(n);
   let off = 0;
   // Regular files take the whole buffer in one write; the loop only guards against a short write.
   while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
@@ -226,14 +235,22 @@ function parseEventLine(line: string, lineNo: number): { ev: ChainEvent; i: numb
     return `line ${lineNo} (event ${i}) has a "parent_hash" that is neither null nor 40 hex digits; it was skipped.`;
   }
   if (typeof o.event_type !== 'string') return `line ${lineNo} (event ${i}) has no "event_type" string; it was skipped.`;
-  if (typeof o.data !== 'string' || o.data.length % 4 !== 0 || !BASE64.test(o.data))
+  const packedText = o.data_packed;
+  const dataText = packedText ?? o.data;
+  if (typeof dataText !== 'string' || dataText.length % 4 !== 0 || !BASE64.test(dataText) || (packedText !== undefined && 'data' in o))
     return `line ${lineNo} (event ${i}) has no base64 "data"; it was skipped.`;
+  let data: Uint8Array;
+  try {
+    // A copy with its own right-sized buffer (Buffer.from may hand out a slice of a shared pool).
+    data = packedText !== undefined ? unpackData(Buffer.from(dataText, 'base64')) : new Uint8Array(Buffer.from(dataText, 'base64'));
+  } catch {
+    return `line ${lineNo} (event ${i}) has a "data_packed" that is cut off; it was skipped.`;
+  }
   const ev: ChainEvent = {
     hash: fromHex(o.hash),
     parentHash: o.parent_hash === null ? null : fromHex(o.parent_hash as string),
     eventType: o.event_type,
-    // A copy with its own right-sized buffer (Buffer.from may hand out a slice of a shared pool).
-    data: new Uint8Array(Buffer.from(o.data, 'base64')),
+    data,
   };
   if ('timestamp' in o) {
     const ts = o.timestamp;

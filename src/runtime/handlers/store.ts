@@ -33,6 +33,14 @@ export const storeHandler: HandlerDefinition = {
       isPath: true,
       permission: true,
     },
+    {
+      name: 'max_bytes',
+      type: 'integer',
+      doc: 'Quota: most bytes of content one store may hold; storing past it returns an error to the actor.',
+      default: 1073741824,
+      minimum: 0,
+      permission: true,
+    },
   ],
   interfaces: [
     {
@@ -77,10 +85,31 @@ export const storeHandler: HandlerDefinition = {
       if (problem) throw new StoreError(problem);
       return path.join(storeDir(id), 'labels', labelFileName(name));
     };
+    const quota = config.max_bytes === undefined ? 1073741824 : Number(config.max_bytes);
+    // Bytes held per store, counted once from disk, then kept up to date by this actor's writes.
+    const used = new Map<string, number>();
+    const usedBytes = (id: string): number => {
+      let n = used.get(id);
+      if (n === undefined) {
+        const dir = path.join(storeDir(id), 'data');
+        n = fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
+        used.set(id, n);
+      }
+      return n;
+    };
     const put = (id: string, bytes: Uint8Array) => {
       const hash = crypto.createHash('sha1').update(bytes).digest('hex');
       const file = path.join(storeDir(id), 'data', hash);
-      if (!fs.existsSync(file)) fs.writeFileSync(file, bytes);
+      if (!fs.existsSync(file)) {
+        const n = usedBytes(id);
+        if (n + bytes.length > quota) {
+          throw new StoreError(
+            `store '${id}' would hold ${n + bytes.length} bytes, over its ${quota}-byte quota (max_bytes in the manifest's store handler)`,
+          );
+        }
+        fs.writeFileSync(file, bytes);
+        used.set(id, n + bytes.length);
+      }
       return { hash };
     };
     const dataFile = (id: string, cref: { hash: string }) => {

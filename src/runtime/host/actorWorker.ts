@@ -18,6 +18,9 @@ import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
 import { createReplayAnswerer, type ReplaySession } from './replay';
 import { threadCpuMs } from './threadCpu';
+import { PHASE_IDLE, WorkerWriteLock } from './killSwitch';
+import { capMemory, WASM_PAGE_BYTES } from '../component/memoryCap';
+import { readChainLog } from '../chain/log';
 
 const INIT = 'theater:simple/actor.init';
 const port = parentPort!;
@@ -31,7 +34,25 @@ function runActor(input: WorkerInput): void {
   let state: Uint8Array | null = null;
   // Under a debugger, the gate may block here after an event is on disk, before the guest goes on.
   const gate = input.debugControl ? createDebugGate(input.debugControl, post, () => state) : undefined;
-  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count });
+  const lock = new WorkerWriteLock(input.killSwitch);
+  // A live run keeps no events in memory (get-chain reads the log); a replay compares whole chains.
+  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count }, { keepEvents: !!input.replayChainPath, lock });
+  // runtime.log output is posted only after the event of its call is on disk: nothing the guest did
+  // is visible outside before it is in the chain.
+  let pendingLogs: string[] = [];
+  const flushLogs = (): void => {
+    if (pendingLogs.length === 0) return;
+    const logs = pendingLogs;
+    pendingLogs = [];
+    for (const message of logs) post({ kind: 'log', message });
+  };
+  // The guest's memories, to tell a trap at the memory cap from any other. (The project's lib has no
+  // WebAssembly JS API types beyond what @types/node declares.)
+  const memories: Array<{ buffer: ArrayBuffer }> = [];
+  const wasm = WebAssembly as unknown as {
+    instantiate(m: unknown, i: unknown): Promise<{ exports: Record<string, unknown> }>;
+    Memory: new (...a: never[]) => { buffer: ArrayBuffer };
+  };
   let shutdownRequested: { data: Uint8Array | undefined } | undefined;
   let dead: string | undefined;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -45,8 +66,10 @@ function runActor(input: WorkerInput): void {
     actorName: input.actorName,
     manifestDir: input.manifestDir,
     dataDir: input.dataDir,
-    log: (message) => post({ kind: 'log', message }),
-    chain: () => recorder.events,
+    log: (message) => {
+      pendingLogs.push(message);
+    },
+    chain: () => (input.replayChainPath ? recorder.events : readChainLog(input.logPath).events),
     currentState: () => state,
     requestShutdown: (data) => {
       shutdownRequested = { data };
@@ -73,6 +96,7 @@ function runActor(input: WorkerInput): void {
 
   function recordCall(importName: string, fn: string, inputJson: string, outputJson: string): void {
     const ev = recorder.record(`${importName}/${fn}`, hostFunctionPayload(importName, fn, inputJson, outputJson));
+    flushLogs();
     if (commitPending) {
       commitPending = false;
       post({ kind: 'commit', hash: toHex(ev.hash) });
@@ -110,12 +134,21 @@ function runActor(input: WorkerInput): void {
     // The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
     const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
     const bindings = await importEsm(pathToFileURL(path.join(input.bindingsDir, 'actor.js')).href);
-    const compile = (file: string) => WebAssembly.compile(fs.readFileSync(path.join(input.bindingsDir, file)));
-    return bindings.instantiate(compile, imports);
+    const compile = (file: string) =>
+      WebAssembly.compile(capMemory(fs.readFileSync(path.join(input.bindingsDir, file)), input.maxMemoryPages));
+    memories.length = 0;
+    const instantiateCore = async (m: unknown, i: unknown) => {
+      const inst = await wasm.instantiate(m, i);
+      for (const v of Object.values(inst.exports)) if (v instanceof wasm.Memory) memories.push(v);
+      return inst;
+    };
+    return bindings.instantiate(compile, imports, instantiateCore);
   }
 
   // runtime.shutdown(data) ends the actor after the current call: the main thread learns it before the call's end.
   function callDone(m: Extract<WorkerToMain, { kind: 'call-done' }>): void {
+    flushLogs();
+    lock.setPhase(PHASE_IDLE); // (already idle when the call's last event set it)
     if (shutdownRequested) {
       post({ kind: 'shutdown-requested', ...(shutdownRequested.data ? { data: shutdownRequested.data } : {}) });
       shutdownRequested = undefined;
@@ -128,6 +161,11 @@ function runActor(input: WorkerInput): void {
     // jco throws the `err` payload of a result-returning export as is (older versions wrap it in ComponentError).
     if (typeof e === 'string') return `${fn} returned an error: ${e}`;
     if (e && typeof e === 'object' && 'payload' in e) return `${fn} returned an error: ${String((e as { payload: unknown }).payload)}`;
+    const capBytes = input.maxMemoryPages * WASM_PAGE_BYTES;
+    if (memories.some((m) => m.buffer.byteLength + WASM_PAGE_BYTES > capBytes)) {
+      const detail = e instanceof Error ? e.message : String(e);
+      return `the actor reached its memory cap of ${capBytes / 2 ** 20} MiB and trapped (${detail}); raise it with --max-memory (CLI) or theater.maxMemoryMiB (settings)`;
+    }
     if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
     // A guest recursing too deep exhausts the worker's stack inside Wasm: the guest's stack overflow, not a host failure.
     if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message))
@@ -178,7 +216,7 @@ function runActor(input: WorkerInput): void {
       const newState = out[0] as Uint8Array | undefined;
       state = newState ? new Uint8Array(newState) : null;
       const result = spec.result ? (out[1] as unknown[]) : undefined;
-      recorder.record('wasm', wasmResult(fn, state, utf8(result ? resultJson(spec, result) : 'null')));
+      recorder.record('wasm', wasmResult(fn, state, utf8(result ? resultJson(spec, result) : 'null')), undefined, PHASE_IDLE);
       callDone({
         kind: 'call-done',
         ok: true,
@@ -189,7 +227,7 @@ function runActor(input: WorkerInput): void {
       });
     } catch (e) {
       dead = describeFailure(e, spec.name);
-      recorder.record('wasm', wasmError(fn, dead));
+      recorder.record('wasm', wasmError(fn, dead), undefined, PHASE_IDLE);
       callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     }
   }
@@ -208,12 +246,12 @@ function runActor(input: WorkerInput): void {
       if (input.initTakesParams) args.push([actorIdParam]);
       const [newState] = actorExports.init(...args) as [Uint8Array | undefined];
       state = newState ? new Uint8Array(newState) : null;
-      recorder.record('wasm', wasmResult(INIT, state, utf8('null')));
+      recorder.record('wasm', wasmResult(INIT, state, utf8('null')), undefined, PHASE_IDLE);
       callDone({ kind: 'call-done', ok: true, state, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     } catch (e) {
       // jco does not poison an instance after a trap; we never call into it again.
       dead = describeFailure(e);
-      recorder.record('wasm', wasmError(INIT, dead));
+      recorder.record('wasm', wasmError(INIT, dead), undefined, PHASE_IDLE);
       callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     }
   }
@@ -221,6 +259,8 @@ function runActor(input: WorkerInput): void {
   function shutdown(): void {
     recorder.record('shutdown', shutdownPayload());
     if (replay) {
+      // Comparing a big recording takes a while: the session must not take it for a stuck guest.
+      post({ kind: 'finishing' });
       const report = replay.finish(recorder.events);
       // A fork's chain is a live chain from its fork point on: no replay summary in it.
       if (!replay.forking)
@@ -269,10 +309,13 @@ function runActor(input: WorkerInput): void {
   });
 
   setUp().then(
-    () => port.postMessage({ kind: 'ready', exports: exportNames(), rpc: { flag: rpcFlag.buffer, port: rpcOut } }, [rpcOut]),
+    () => {
+      lock.setPhase(PHASE_IDLE);
+      port.postMessage({ kind: 'ready', exports: exportNames(), rpc: { flag: rpcFlag.buffer, port: rpcOut } }, [rpcOut]);
+    },
     (e: unknown) => {
       const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
-      recorder.record('wasm', wasmError(INIT, message));
+      recorder.record('wasm', wasmError(INIT, message), undefined, PHASE_IDLE);
       recorder.close();
       post({ kind: 'fatal', error: message });
     },

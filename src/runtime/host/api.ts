@@ -21,6 +21,8 @@ export interface StartOptions {
   chainLogPath?: string;
   /** Time limit for one call into the guest (init, …); default 30 000 ms. */
   callTimeoutMs?: number;
+  /** Cap on the guest's Wasm memory in MiB; default ACTOR_MEMORY_MAX_MIB (limits.ts). */
+  maxMemoryMiB?: number;
   /** Theater's looser model: activate handlers by import matching alone, ignoring `[[handler]]`. */
   activateByImports?: boolean;
   /** Per-user data (content store) and transpile cache; default `~/.theater-vscode`. */

@@ -31,6 +31,10 @@ export interface WorkerInput {
   replayLiveAfter?: number;
   /** What-if: recorded outputs replaced by these (typed-value JSON). */
   replayOverrides?: ReplayOverride[];
+  /** The write lock and call phase shared with the session (killSwitch.ts). */
+  killSwitch: SharedArrayBuffer;
+  /** Cap on the guest's Wasm memory, in 64 KiB pages. */
+  maxMemoryPages: number;
   /** Under a debugger: the DebugController's shared buffer (see debugGate.ts). */
   debugControl?: SharedArrayBuffer;
 }
@@ -64,6 +68,8 @@ export type WorkerToMain =
   | { kind: 'rpc'; op: string; args: unknown[]; after: string | null }
   /** The event of the last rpc is on disk: its effects on other actors may happen now. */
   | { kind: 'commit'; hash: string }
+  /** The shutdown event is recorded and no guest code runs again: the replay's verdict is being computed. */
+  | { kind: 'finishing' }
   | { kind: 'replay-report'; report: unknown }
   | DebugStopped
   | { kind: 'closed' }

@@ -3,35 +3,55 @@
 import type { ChainEvent, EventCause } from '../chain/event';
 import { chainHash } from '../chain/hash';
 import { ChainLogWriter } from '../chain/log';
+import type { WorkerWriteLock } from './killSwitch';
+
+export interface RecorderOptions {
+  /** Keep every event in memory (replay compares whole chains); a live run keeps none: the log has them. */
+  keepEvents?: boolean;
+  /** The worker's write lock (killSwitch.ts); absent when the writer is the only one (after termination). */
+  lock?: WorkerWriteLock;
+}
 
 export class Recorder {
   readonly events: ChainEvent[] = [];
   private last: Uint8Array | null;
+  private next: number;
+  private readonly keepEvents: boolean;
+  private readonly lock: WorkerWriteLock | undefined;
 
   constructor(
     private readonly writer: ChainLogWriter,
     private readonly onEvent: (ev: ChainEvent, index: number, line: string) => void,
     previous: { lastHash: Uint8Array | null; count: number } = { lastHash: null, count: 0 },
+    options: RecorderOptions = {},
   ) {
     this.last = previous.lastHash;
-    this.offset = previous.count;
+    this.next = previous.count;
+    this.keepEvents = options.keepEvents ?? true;
+    this.lock = options.lock;
   }
 
-  private readonly offset: number;
-
   get count(): number {
-    return this.offset + this.events.length;
+    return this.next;
   }
   get lastHash(): Uint8Array | null {
     return this.last;
   }
 
-  record(eventType: string, data: Uint8Array, cause?: EventCause): ChainEvent {
+  /** Writes one event; `endPhase` (killSwitch.ts) is set with it when the event ends a call. */
+  record(eventType: string, data: Uint8Array, cause?: EventCause, endPhase?: number): ChainEvent {
     const hash = chainHash(this.last, eventType, data);
     const ev: ChainEvent = { hash, parentHash: this.last, eventType, data, ...(cause ? { cause } : {}) };
-    const index = this.count;
-    const line = this.writer.append(ev, index);
-    this.events.push(ev);
+    const index = this.next;
+    this.lock?.acquire();
+    let line: string;
+    try {
+      line = this.writer.append(ev, index);
+    } finally {
+      this.lock?.release(endPhase);
+    }
+    this.next++;
+    if (this.keepEvents) this.events.push(ev);
     this.last = hash;
     this.onEvent(ev, index, line);
     return ev;

@@ -5,7 +5,7 @@ import type { ChainEvent } from '../chain/event';
 import { decodeEvent, formatValue } from '../chain/decode';
 import { bytesEqual, shortHash, toHex } from '../chain/hash';
 import { parseLossless, stringifyLossless } from '../chain/json';
-import { loadChainFile } from '../chain/chainFile';
+import { ChainFileReader } from '../chain/chainFile';
 import { type ChainReference, parseChainReference, withChainReference } from '../chain/reference';
 import { decodeTyped, decodeUntyped, typedToPlain } from '../chain/typedValue';
 import { chainValue } from '../handlers/runtime';
@@ -146,24 +146,62 @@ interface Attempt {
   inputJson: string;
 }
 
+function parsePayload(event: ChainEvent): any {
+  try {
+    return parseLossless(Buffer.from(event.data).toString('utf8'));
+  } catch {
+    return null; // binary data: not a host call
+  }
+}
+
+/** The recording's events one at a time (a file of any size), without its replay-summary. */
+function recordingStream(chainPath: string): { next: () => ChainEvent | undefined; close: () => void } {
+  const r = ChainFileReader.open(chainPath);
+  let open = true;
+  const close = () => {
+    if (open) r.close();
+    open = false;
+  };
+  return {
+    next: () => {
+      for (let ev = open ? r.next() : undefined; ev; ev = r.next()) if (ev.eventType !== 'replay-summary') return ev;
+      close();
+      return undefined;
+    },
+    close,
+  };
+}
+
+/**
+ * Answers host calls from a recording read lazily, one host call ahead, so a recording of any size
+ * replays in bounded memory; the verdict compares it again as a stream.
+ */
 export function createReplayAnswerer(chainPath: string, options: ReplayOptions): ReplaySession {
-  const loaded = loadChainFile(chainPath);
-  const expected: Expected[] = loaded.events
-    .filter((e) => e.eventType !== 'replay-summary')
-    .map((event) => {
-      let payload: any = null;
-      try {
-        payload = parseLossless(Buffer.from(event.data).toString('utf8'));
-      } catch {
-        /* binary data: not a host call */
-      }
-      return { event, payload };
-    });
-  const hostCalls = expected.filter((e) => e.payload?.category === 'HostFunction');
-  let cursor = 0;
+  const calls = recordingStream(chainPath);
   let initParams: string | undefined;
-  const first = expected.find((e) => e.payload?.WasmCall?.function_name === 'theater:simple/actor.init');
-  if (first) initParams = Buffer.from(first.payload.WasmCall.params as number[]).toString('utf8');
+  {
+    // init's WasmCall opens the chain; its params replay an old-shape init's actor id.
+    const head = recordingStream(chainPath);
+    try {
+      for (let ev = head.next(), k = 0; ev && k < 64; ev = head.next(), k++) {
+        const p = parsePayload(ev);
+        if (p?.WasmCall?.function_name === 'theater:simple/actor.init') {
+          initParams = Buffer.from(p.WasmCall.params as number[]).toString('utf8');
+          break;
+        }
+      }
+    } finally {
+      head.close();
+    }
+  }
+  const nextHostCall = (): Expected | undefined => {
+    for (let event = calls.next(); event; event = calls.next()) {
+      const payload = parsePayload(event);
+      // Denials are recorded by the handler next to the call; a replay re-answers only the call itself.
+      if (payload?.category === 'HostFunction' && payload.function !== 'permission-denied') return { event, payload };
+    }
+    return undefined;
+  };
 
   const overrides = new Map((options.overrides ?? []).map((o) => [o.index, o.outputJson]));
   let attempt: Attempt | undefined;
@@ -171,7 +209,14 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
   // get-chain was recorded as a reference to the chain's first N events: the answer is those events
   // of the recording, which up to here is what this replay recorded too (or it diverged earlier).
   const chainFromRecording = (wanted: string, ref: ChainReference, rec: Expected): unknown => {
-    const prefix = loaded.events.slice(0, ref.events);
+    const prefix: ChainEvent[] = [];
+    const r = recordingStream(chainPath);
+    try {
+      for (let ev = prefix.length < ref.events ? r.next() : undefined; ev; ev = prefix.length < ref.events ? r.next() : undefined)
+        prefix.push(ev);
+    } finally {
+      r.close();
+    }
     const last = prefix.at(-1)?.hash ?? null;
     if (prefix.length !== ref.events || !bytesEqual(last, ref.head)) {
       throw new Error(
@@ -186,9 +231,7 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     if (options.liveAfter !== undefined && index > options.liveAfter) return ANSWER_LIVE;
     const wanted = `${importName}/${spec.name}`;
     attempt = { index, eventType: wanted, inputJson };
-    // Denials are recorded by the handler next to the call; a replay re-answers only the call itself.
-    while (cursor < hostCalls.length && hostCalls[cursor]!.payload.function === 'permission-denied') cursor++;
-    const next = hostCalls[cursor];
+    const next = nextHostCall();
     if (!next) {
       throw new Error(`replay exhausted: the actor called ${wanted}, but the recording has no more host calls`);
     }
@@ -197,17 +240,15 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
         `replay diverged: the actor called ${wanted}, but the recording's next host call is ${next.event.eventType} (event ${shortHash(next.event.hash)})`,
       );
     }
-    cursor++;
     const ref = parseChainReference(next.payload.output);
     if (ref) {
       attempt = undefined;
       return chainFromRecording(wanted, ref, next);
     }
+    // The call is checked against the recording even when its output is edited (what-if).
+    const recordedAnswer = checkedOutput(wanted, spec, next, hostArgs, inputJson);
     const override = overrides.get(index);
-    const out =
-      override !== undefined && spec.result
-        ? (checkedOutput(wanted, spec, next, hostArgs, inputJson), decodeTyped(spec.result, parseLossless(override)))
-        : checkedOutput(wanted, spec, next, hostArgs, inputJson);
+    const out = override !== undefined && spec.result ? decodeTyped(spec.result, parseLossless(override)) : recordedAnswer;
     attempt = undefined;
     return out;
   };
@@ -217,17 +258,31 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     forking: options.liveAfter !== undefined,
     recordedInitParams: initParams,
     finish(recordedAll) {
-      const recorded = recordedAll.filter((e) => e.eventType !== 'replay-summary');
-      const recording = expected.map((e) => e.event);
-      if (options.liveAfter !== undefined) return forkReport(recording, recorded, options.liveAfter);
-      if (overrides.size > 0)
+      calls.close();
+      if (options.liveAfter !== undefined || overrides.size > 0) {
+        // Forks and what-ifs are interactive and read the recording whole.
+        const recorded = recordedAll.filter((e) => e.eventType !== 'replay-summary');
+        const recording: ChainEvent[] = [];
+        const all = recordingStream(chainPath);
+        for (let ev = all.next(); ev; ev = all.next()) recording.push(ev);
+        if (options.liveAfter !== undefined) return forkReport(recording, recorded, options.liveAfter);
         return whatIfReport(
           recording,
           recorded,
           [...overrides.keys()].sort((a, b) => a - b),
           attempt,
         );
-      return compareReplay(recording, recorded);
+      }
+      const expected = recordingStream(chainPath);
+      let i = 0;
+      try {
+        return compareReplayStreams(expected.next, () => {
+          while (i < recordedAll.length && recordedAll[i]!.eventType === 'replay-summary') i++;
+          return recordedAll[i++];
+        });
+      } finally {
+        expected.close();
+      }
     },
   };
 }
@@ -359,83 +414,120 @@ function sameCall(a: ChainEvent, b: ChainEvent): boolean {
  * with the same values is a match "by value" (its hash cannot be reproduced in today's format).
  */
 export function compareReplay(expected: readonly ChainEvent[], actual: readonly ChainEvent[]): ReplayReport {
-  const total = expected.length;
+  let i = 0;
+  let j = 0;
+  return compareReplayStreams(
+    () => expected[i++],
+    () => actual[j++],
+  );
+}
+
+/** compareReplay over two chains read one event at a time (`next*` returns undefined at the end). */
+export function compareReplayStreams(nextExpected: () => ChainEvent | undefined, nextActual: () => ChainEvent | undefined): ReplayReport {
   let byValue = 0;
-  const n = Math.max(expected.length, actual.length);
+  let exp = nextExpected();
+  let act = nextActual();
+  let lastExpected: ChainEvent | undefined;
+  let lastActual: ChainEvent | undefined;
+  let matchedCount = 0;
+  /** The recording's length, read to its end (only counted). */
+  const total = (i: number): number => {
+    let n = i + (exp ? 1 : 0);
+    while (nextExpected()) n++;
+    return n;
+  };
   // While every event so far matched by hash, the next hash must match too: same data under a
   // different hash means the recording was altered (or its hash is wrong) at exactly this event.
   let linked = true;
-  for (let i = 0; i < n; i++) {
-    const exp = expected[i],
-      act = actual[i];
-    const divergence = { index: i, ...(exp ? { expected: side(exp) } : {}), ...(act ? { actual: side(act) } : {}) };
+  for (let i = 0; exp || act; i++) {
+    // Decoded only when reported: a long replay that matches decodes nothing here.
+    const divergence = () => ({ index: i, ...(exp ? { expected: side(exp) } : {}), ...(act ? { actual: side(act) } : {}) });
+    const advance = () => {
+      matchedCount++;
+      lastExpected = exp;
+      lastActual = act;
+      exp = nextExpected();
+      act = nextActual();
+    };
     if (exp && act && exp.eventType === act.eventType && bytesEqual(exp.data, act.data)) {
-      if (!linked || bytesEqual(exp.hash, act.hash)) continue;
+      if (!linked || bytesEqual(exp.hash, act.hash)) {
+        advance();
+        continue;
+      }
+      const x = exp;
       return {
         verdict: 'diverged',
-        total,
+        total: total(i),
         matched: i,
-        divergence,
-        message: `Replay diverged at event ${i}: the same ${exp.eventType} call, but the recording's hash ${shortHash(exp.hash)} does not match its contents (${shortHash(act.hash)}); the recording was altered there.`,
+        divergence: divergence(),
+        message: `Replay diverged at event ${i}: the same ${x.eventType} call, but the recording's hash ${shortHash(x.hash)} does not match its contents (${shortHash(act.hash)}); the recording was altered there.`,
       };
     }
     if (exp && act && exp.eventType === act.eventType && sameCall(exp, act)) {
       byValue++;
       linked = false;
+      advance();
       continue;
     }
     if (!act) {
+      const x = exp!;
+      const n = total(i);
       return {
         verdict: 'missing-events',
-        total,
+        total: n,
         matched: i,
-        divergence,
-        message: `Replay stopped after ${i} of ${total} events; the recording continues with ${exp!.eventType}.`,
-      };
-    }
-    // Upstream recordings often end without a shutdown event; ours always records one.
-    if (!exp && i === actual.length - 1 && act!.eventType === 'shutdown') break;
-    if (!exp && /replay exhausted/.test(decodeEvent(act!).error ?? '')) {
-      return {
-        verdict: 'exhausted',
-        total,
-        matched: i,
-        divergence,
-        message: `Replay ran past the end of the recording at event ${i}: ${decodeEvent(act!).error}.`,
+        divergence: divergence(),
+        message: `Replay stopped after ${i} of ${n} events; the recording continues with ${x.eventType}.`,
       };
     }
     if (!exp) {
+      const a = act;
+      const following = nextActual();
+      // Upstream recordings often end without a shutdown event; ours always records one.
+      if (!following && a.eventType === 'shutdown') break;
+      if (/replay exhausted/.test(decodeEvent(a).error ?? '')) {
+        return {
+          verdict: 'exhausted',
+          total: i,
+          matched: i,
+          divergence: divergence(),
+          message: `Replay ran past the end of the recording at event ${i}: ${decodeEvent(a).error}.`,
+        };
+      }
+      let produced = i + 1 + (following ? 1 : 0);
+      while (nextActual()) produced++;
       return {
         verdict: 'extra-events',
-        total,
+        total: i,
         matched: i,
-        divergence,
-        message: `Replay produced ${actual.length} events, the recording has ${total}; the first extra event is ${act.eventType} at index ${i}.`,
+        divergence: divergence(),
+        message: `Replay produced ${produced} events, the recording has ${i}; the first extra event is ${a.eventType} at index ${i}.`,
       };
     }
+    const x = exp;
     const error = decodeEvent(act).error ?? '';
     const exhausted = /replay exhausted/.test(error);
     // The call that diverged trapped before it was recorded; its name is in the error.
     const called = /the actor called ([^\s,]+)/.exec(error)?.[1];
     return {
       verdict: exhausted ? 'exhausted' : 'diverged',
-      total,
+      total: total(i),
       matched: i,
-      divergence,
+      divergence: divergence(),
       message: exhausted
         ? `Replay ran past the recording at event ${i}: the actor made a call the recording does not have.`
         : called
-          ? `Replay diverged at event ${i}: the recording has ${exp.eventType} ${shortHash(exp.hash)}, but the actor called ${called}.`
-          : `Replay diverged at event ${i}: expected ${exp.eventType} ${shortHash(exp.hash)}, got ${act.eventType} ${shortHash(act.hash)}.`,
+          ? `Replay diverged at event ${i}: the recording has ${x.eventType} ${shortHash(x.hash)}, but the actor called ${called}.`
+          : `Replay diverged at event ${i}: expected ${x.eventType} ${shortHash(x.hash)}, got ${act.eventType} ${shortHash(act.hash)}.`,
     };
   }
-  const sameHashes = byValue === 0 && total > 0 && bytesEqual(expected[total - 1]!.hash, actual[total - 1]!.hash);
+  const sameHashes = byValue === 0 && matchedCount > 0 && bytesEqual(lastExpected!.hash, lastActual!.hash);
   return {
     verdict: 'replayed',
-    total,
-    matched: total,
+    total: matchedCount,
+    matched: matchedCount,
     message: sameHashes
-      ? `Replay identical: all ${total} events have the recorded hashes.`
-      : `Replay matched all ${total} events; ${byValue} host call${byValue === 1 ? ' was' : 's were'} recorded in Theater's older v1 format and matched by value, so the hashes differ from the recording.`,
+      ? `Replay identical: all ${matchedCount} events have the recorded hashes.`
+      : `Replay matched all ${matchedCount} events; ${byValue} host call${byValue === 1 ? ' was' : 's were'} recorded in Theater's older v1 format and matched by value, so the hashes differ from the recording.`,
   };
 }

@@ -17,6 +17,9 @@ import { prepareRun, type PreparedRun } from './prepare';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
+import { createKillSwitchBuffer, SessionKillSwitch } from './killSwitch';
+import { ACTOR_HEAP_MAX_MIB, ACTOR_MEMORY_MAX_MIB, TERMINATE_GRACE_MS } from '../limits';
+import { WASM_PAGE_BYTES } from '../component/memoryCap';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 const INIT = 'theater:simple/actor.init';
@@ -80,6 +83,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     readonly manifestPath: string,
     readonly logPath: string,
     private readonly callTimeoutMs: number,
+    private readonly killSwitch: SessionKillSwitch = new SessionKillSwitch(createKillSwitchBuffer()),
   ) {
     super();
     this.finished = new Promise((resolve) => {
@@ -91,8 +95,21 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   attach(worker: Worker, initialState: Uint8Array | null): void {
     this.worker = worker;
     this.state = initialState;
-    this.tailTimer = setInterval(() => this.readLog(), 50);
-    this.tailTimer.unref();
+    // Follow the log by change notification (inotify and the like): an idle actor costs nothing.
+    try {
+      this.watcher = fs.watch(this.logPath, { persistent: false }, () => this.readLog());
+      this.watcher.on('error', () => this.pollLog());
+    } catch {
+      this.pollLog();
+    }
+    // Instantiation (a core module's start function included) has the same time limit as a call.
+    this.callTimer = setTimeout(() => {
+      if (!this.killSwitch.kill(true)) return; // it became ready just now
+      void this.terminateWith(
+        `the component did not finish starting (instantiation, start function) within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
+        true,
+      );
+    }, this.callTimeoutMs);
     worker.on('message', (m: WorkerToMain) => this.onMessage(m, initialState));
     worker.on('error', (e) => this.terminateWith(`the actor's worker crashed: ${e.message}`));
     worker.on('exit', () => {
@@ -117,6 +134,16 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private tailOffset = 0;
   private tailRest = '';
   private tailTimer: NodeJS.Timeout | undefined;
+  private watcher: fs.FSWatcher | undefined;
+
+  /** Fallback where files cannot be watched. */
+  private pollLog(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (this.tailTimer || this.outcome) return;
+    this.tailTimer = setInterval(() => this.readLog(), 50);
+    this.tailTimer.unref();
+  }
 
   /** Reads whatever the log gained since the last read and emits its whole lines as events. */
   readLog(): void {
@@ -186,8 +213,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (!next) return;
     this.inFlight = next;
     this.setStatus('running');
+    this.killSwitch.markBusy();
     this.send(next.msg);
     this.callTimer = setTimeout(() => {
+      // On a busy event loop this may fire after the call returned: the call's result then stands.
+      if (!this.killSwitch.kill(true)) return;
       void this.terminateWith(
         `${shortFn(next.fn)} did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
         true,
@@ -212,6 +242,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       case 'spare-ready':
         break;
       case 'ready':
+        clearTimeout(this.callTimer); // the start's time limit
         this.exports = m.exports;
         if (m.rpc) this.rpc = { flag: new Int32Array(m.rpc.flag), port: m.rpc.port };
         this.ready = true;
@@ -277,6 +308,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.pump();
         break;
       }
+      case 'finishing':
+        clearTimeout(this.stopTimer);
+        break;
       case 'replay-report':
         this.readLog();
         this.replayReport = m.report as ReplayReport;
@@ -304,6 +338,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   private failure: string | undefined;
+  /** Kills a worker that does not close its chain within 2 s of a stop (cleared once it is finishing). */
+  private stopTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** A failed call: the worker is alive but the instance is dead; close the chain cleanly. */
   private fail(error: string): void {
@@ -319,6 +355,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private complete(o: ActorOutcome): void {
     if (this.outcome) return;
     clearInterval(this.tailTimer);
+    this.watcher?.close();
     this.readLog();
     o.eventCount = this.events.length;
     this.outcome = o;
@@ -339,7 +376,15 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     clearTimeout(this.callTimer);
     const inCall = duringCall || this.status === 'running';
     const fn = this.inFlight?.fn ?? INIT;
-    await this.worker?.terminate();
+    // Lock the worker out of the log first: even one that terminate cannot reach never writes again.
+    this.killSwitch.kill(false);
+    const worker = this.worker;
+    if (worker) {
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([worker.terminate(), new Promise((r) => (grace = setTimeout(r, TERMINATE_GRACE_MS)))]);
+      clearTimeout(grace);
+      worker.unref();
+    }
     const tail = [];
     if (inCall) tail.push({ eventType: 'wasm', data: wasmError(fn, reason) });
     tail.push({ eventType: 'shutdown', data: shutdownPayload() });
@@ -364,12 +409,12 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       this.closing = true;
       this.rejectQueued(`actor ${this.name} (${this.id}) has stopped`);
       this.send({ cmd: 'shutdown' });
-      const timer = setTimeout(() => {
+      this.stopTimer = setTimeout(() => {
         this.closing = false;
         void this.terminateWith(reason);
       }, 2000);
       const o = await this.finished;
-      clearTimeout(timer);
+      clearTimeout(this.stopTimer);
       return o;
     }
     return this.terminateWith(`${reason} while a call was running`, this.status === 'running');
@@ -402,12 +447,13 @@ function workerScript(): string {
 // A worker takes ~50 ms to boot and load the runtime. With prewarming on (the extension), one spare
 // worker waits ready, so starting an actor skips that; the CLI, which starts one actor, leaves it off.
 let prewarm = false;
+const WORKER_LIMITS = { maxOldGenerationSizeMb: ACTOR_HEAP_MAX_MIB };
 let spare: Worker | undefined;
 let spareReady: Promise<void> = Promise.resolve();
 
 function spawnSpare(): void {
   if (!prewarm || spare) return;
-  const w = new Worker(workerScript(), { workerData: null, stdout: false, stderr: false });
+  const w = new Worker(workerScript(), { workerData: null, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
   spare = w;
   w.unref(); // a spare never keeps the process alive
   spareReady = new Promise((resolve) => {
@@ -439,7 +485,7 @@ export function setPrewarm(on: boolean): void {
 
 function takeWorker(input: WorkerInput): Worker {
   const w = spare;
-  if (!w) return new Worker(workerScript(), { workerData: input, stdout: false, stderr: false });
+  if (!w) return new Worker(workerScript(), { workerData: input, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
   spare = undefined;
   w.removeAllListeners('exit');
   w.removeAllListeners('error');
@@ -491,7 +537,16 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     throw diskWriteError(e, 'the chain log', options.chainLogPath ?? chainsDir) ?? e;
   }
 
-  const session = new ActorSession(id, prepared.name, prepared.manifestPath, logPath, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  const killSwitch = new SessionKillSwitch(createKillSwitchBuffer());
+  const session = new ActorSession(
+    id,
+    prepared.name,
+    prepared.manifestPath,
+    logPath,
+    options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    killSwitch,
+  );
+  const maxMemoryMiB = options.maxMemoryMiB ?? ACTOR_MEMORY_MAX_MIB;
   const input: WorkerInput = {
     actorId: id,
     actorName: prepared.name,
@@ -507,6 +562,8 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
       interfaceName: b.iface.name,
     })),
     handlerConfigs: prepared.handlerConfigs,
+    killSwitch: killSwitch.buffer,
+    maxMemoryPages: Math.max(1, Math.floor((maxMemoryMiB * 2 ** 20) / WASM_PAGE_BYTES)),
     ...(prepared.replayChainPath ? { replayChainPath: prepared.replayChainPath } : {}),
     ...(options.forkAt !== undefined ? { replayLiveAfter: options.forkAt } : {}),
     ...(options.overrides?.length ? { replayOverrides: options.overrides } : {}),

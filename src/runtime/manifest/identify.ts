@@ -19,6 +19,9 @@ const NAME = /^(.*[.-])?manifest\.toml$/;
 /** The same rule as a `when`-clause regular expression over `resourceFilename` (package.json menus). */
 export const MANIFEST_WHEN_REGEX = String(NAME);
 
+/** The same rule over a whole path or URI (package.json's `tomlValidation` for Even Better TOML). */
+export const MANIFEST_PATH_REGEX = '(^|[/\\\\.-])manifest\\.toml$';
+
 /** True for `manifest.toml`, `<name>.manifest.toml` and `<name>-manifest.toml` (exact case), given a file name or a path. */
 export function isTheaterManifestName(fileOrPath: string): boolean {
   return NAME.test(path.basename(fileOrPath.replace(/\\/g, '/')));

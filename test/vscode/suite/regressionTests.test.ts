@@ -59,3 +59,35 @@ suite('Theater language-model tools', () => {
     assert.match(text, /"path": "wasi-random-test\/tests\/host-saved\.chain\.json"/);
   });
 });
+
+suite('Theater fork and what-if from an event', () => {
+  test('Fork from Here and What If… on events of an opened chain', async () => {
+    const api = await vscode.extensions.getExtension<TheaterApi>('theater-vscode.theater-vscode')!.activate();
+    const ws = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const session = await api.controller.startActor(vscode.Uri.file(path.join(ws, 'wasi-random-test', 'manifest.toml')));
+    assert.ok(session, 'the actor started');
+    await new Promise<void>((resolve) => {
+      if (session.status === 'idle') resolve();
+      session.once('init-done', () => resolve());
+      void session.done().then(() => resolve());
+    });
+    await session.stop('test finished');
+    const source = await api.controller.openChainFile(vscode.Uri.file(session.logPath));
+    assert.ok(source, 'the chain opened');
+    const fork = (await vscode.commands.executeCommand('theater.chain.forkFromEvent', { kind: 'event', source, index: 3 })) as {
+      verdict: string;
+      fork: { at: number; liveEvents: number };
+    };
+    assert.equal(fork.verdict, 'forked');
+    assert.deepEqual(fork.fork, { at: 3, liveEvents: 4 });
+    const zeros = JSON.stringify(new Array(100).fill(0));
+    const whatIf = (await vscode.commands.executeCommand('theater.chain.whatIf', { kind: 'event', source, index: 5 }, zeros)) as {
+      verdict: string;
+      divergence: { index: number; actual: { eventType: string; input: unknown } };
+    };
+    assert.equal(whatIf.verdict, 'what-if');
+    assert.equal(whatIf.divergence.index, 6);
+    assert.equal(whatIf.divergence.actual.eventType, 'theater:simple/runtime/log');
+    assert.deepEqual(whatIf.divergence.actual.input, ['wasi-random-test: get-random-bytes(100) returned only zero bytes']);
+  });
+});

@@ -115,6 +115,20 @@ suite('Theater time travel in a real VS Code extension host', () => {
     chain = await recordChain();
   });
 
+  test('contributes the theater debugger and registers its commands', async () => {
+    const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON as {
+      contributes: { debuggers: Array<{ type: string; configurationAttributes: any }> };
+    };
+    const dbg = pkg.contributes.debuggers.find((d) => d.type === 'theater');
+    assert.ok(dbg, 'a debugger of type theater');
+    // VS Code adds its common attributes (preLaunchTask, …) to the contribution it holds.
+    const props = Object.keys(dbg.configurationAttributes.launch.properties);
+    for (const p of ['manifest', 'chain', 'stopOnEntry', 'chainOut', 'dataDir'])
+      assert.ok(props.includes(p), `launch attribute ${p} in ${props.join(', ')}`);
+    const all = await vscode.commands.getCommands(true);
+    for (const c of ['theater.debugActor', 'theater.debugChain', 'theater.compareChains']) assert.ok(all.includes(c), `${c} registered`);
+  });
+
   test('Debug Chain: stops at the breakpoint event, steps back, the Event Chain view follows, the session ends', async () => {
     await vscode.commands.executeCommand('theater.chain.focus');
     const stops = new StopWatcher();
@@ -234,6 +248,31 @@ suite('Theater time travel in a real VS Code extension host', () => {
       await ended;
     } finally {
       vscode.debug.removeBreakpoints([bp]);
+      stops.dispose();
+    }
+  });
+
+  test('F5 on an open manifest: the configuration provider fills "manifest" from the active editor', async () => {
+    const manifest = vscode.Uri.file(path.join(ws(), 'wasi-random-test', 'manifest.toml'));
+    await vscode.window.showTextDocument(manifest);
+    const stops = new StopWatcher();
+    try {
+      const started = nextSession();
+      assert.ok(
+        await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], {
+          type: 'theater',
+          name: 'F5',
+          request: 'launch',
+          stopOnEntry: true,
+        }),
+      );
+      const session = await started;
+      assert.strictEqual(session.configuration.manifest, manifest.fsPath);
+      assert.strictEqual((await stops.next()).body.description, 'event 0: wasm');
+      const ended = sessionEnded(session);
+      await vscode.debug.stopDebugging(session);
+      await ended;
+    } finally {
       stops.dispose();
     }
   });

@@ -1,0 +1,90 @@
+// Who may write the chain log, shared by an actor's worker and its session through one
+// SharedArrayBuffer. The worker takes the lock for each event it writes; the session, when a time
+// limit or a stop ends a running call, takes it once and leaves it KILLED, so the worker (however
+// stuck, even if terminate never reaches it) can never write again, and the session appends the
+// closing events to a log nobody else touches. `phase` says whether a call (or the start) is running;
+// it changes under the lock together with the event that ends the call, so a time limit that fires
+// after the call has returned sees that and lets the result stand.
+
+const FREE = 0;
+const WORKER = 1;
+const MAIN = 2;
+const KILLED = 3;
+
+export const PHASE_IDLE = 0;
+export const PHASE_BUSY = 1;
+
+export function createKillSwitchBuffer(): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(8);
+  new Int32Array(sab)[1] = PHASE_BUSY; // instantiation (start functions included) counts as a call
+  return sab;
+}
+
+/** The worker's side. */
+export class WorkerWriteLock {
+  private readonly cells: Int32Array;
+  constructor(sab: SharedArrayBuffer) {
+    this.cells = new Int32Array(sab);
+  }
+
+  /** Takes the lock; never returns once the session has killed this worker. */
+  acquire(): void {
+    for (;;) {
+      const was = Atomics.compareExchange(this.cells, 0, FREE, WORKER);
+      if (was === FREE) return;
+      if (was === KILLED) for (;;) Atomics.wait(this.cells, 0, KILLED);
+      Atomics.wait(this.cells, 0, was, 1); // the session holds it for a moment
+    }
+  }
+
+  /** Releases the lock, setting the phase first when given. */
+  release(phase?: number): void {
+    if (phase !== undefined) Atomics.store(this.cells, 1, phase);
+    Atomics.store(this.cells, 0, FREE);
+    Atomics.notify(this.cells, 0);
+  }
+
+  /** Sets the phase under the lock (no event written). */
+  setPhase(phase: number): void {
+    this.acquire();
+    this.release(phase);
+  }
+}
+
+/** The session's side. */
+export class SessionKillSwitch {
+  private readonly cells: Int32Array;
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.cells = new Int32Array(buffer);
+  }
+
+  get killed(): boolean {
+    return Atomics.load(this.cells, 0) === KILLED;
+  }
+
+  /** A call is about to be sent to the worker. */
+  markBusy(): void {
+    Atomics.store(this.cells, 1, PHASE_BUSY);
+  }
+
+  /**
+   * Stops the worker from ever writing again. With `onlyIfBusy`, does nothing (returns false) when the
+   * call already ended. Returns true when the worker is now locked out.
+   */
+  kill(onlyIfBusy: boolean): boolean {
+    for (;;) {
+      const was = Atomics.compareExchange(this.cells, 0, FREE, MAIN);
+      if (was === KILLED) return true;
+      if (was === FREE) break;
+      Atomics.wait(this.cells, 0, was, 1); // the worker is writing one line
+    }
+    if (onlyIfBusy && Atomics.load(this.cells, 1) === PHASE_IDLE) {
+      Atomics.store(this.cells, 0, FREE);
+      Atomics.notify(this.cells, 0);
+      return false;
+    }
+    Atomics.store(this.cells, 0, KILLED);
+    Atomics.notify(this.cells, 0);
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+// Every time limit holds and every actor has a memory cap: hitting one ends the actor with one
+// sentence and a chain that verifies.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
+import { verifyChain } from '../../src/runtime/chain/verify';
+import { capMemory, MemoryCapError } from '../../src/runtime/component/memoryCap';
+import { actorCopy, runToEnd } from '../helpers/actors';
+
+function verified(logPath: string): string[] {
+  const { events } = loadChainFile(logPath);
+  assert.ok(verifyChain(events).ok, `${logPath} must verify`);
+  return events.map((e) => e.eventType);
+}
+
+describe('time limits and the memory cap', () => {
+  test('a start function that never returns is stopped by the time limit before init', async () => {
+    const { outcome, session } = await runToEnd(await actorCopy('start-loop-actor'), { callTimeoutMs: 1000 });
+    assert.equal(outcome.status, 'failed');
+    assert.match(outcome.error ?? '', /did not finish starting .* within the 1000 ms time limit/);
+    assert.deepEqual(verified(session.logPath), ['wasm', 'shutdown']);
+  });
+
+  test('a guest growing its memory page by page hits the memory cap and traps with a sentence', async () => {
+    const manifest = await actorCopy('hostile-guest-actor', (m) => `init_state = "./state.json"\n${m}`);
+    fs.writeFileSync(path.join(path.dirname(manifest), 'state.json'), '3');
+    const { outcome, session } = await runToEnd(manifest, { maxMemoryMiB: 2, callTimeoutMs: 3000 });
+    assert.equal(outcome.status, 'failed');
+    // The guest loops on a failing grow, so the time limit ends it (on a loaded machine possibly while
+    // still starting); the chain says why and verifies.
+    assert.match(outcome.error ?? '', /time limit/);
+    const types = verified(session.logPath);
+    assert.deepEqual(types.slice(-2), ['wasm', 'shutdown']);
+  });
+
+  test('capMemory sets a maximum on a memory without one and refuses an initial size above the cap', () => {
+    // (module (memory 1)) and (module (memory 40))
+    const mod = (min: number) => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, min]);
+    assert.deepEqual([...capMemory(mod(1), 32).subarray(8)], [5, 4, 1, 1, 1, 32]);
+    assert.throws(() => capMemory(mod(40), 32), MemoryCapError);
+  });
+});
