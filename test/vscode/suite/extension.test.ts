@@ -45,6 +45,13 @@ function initDone(session: ActorSession): Promise<void> {
   });
 }
 
+/** A chain file's source (read by a worker): rows arrive after ready(). */
+interface ChainSourceLike {
+  marked: { index: number; note: string } | undefined;
+  ready(): Promise<void>;
+  ensureWindow(): Promise<void>;
+}
+
 /** Resolves when `session` has ended (an outcome, never a timer). */
 const ended = (session: ActorSession) => session.done();
 
@@ -297,7 +304,10 @@ suite('Theater in a real VS Code extension host', () => {
     await ended(replay);
     assert.strictEqual(replay.replayReport?.verdict, 'diverged', replay.replayReport?.message);
     assert.strictEqual(replay.replayReport?.divergence?.index, 3);
-    const recording = api.controller.chains.sources.find((s) => s.id === `file:${file}`)!;
+    // The recording is opened again; a file is read by a worker, so wait until its rows are in.
+    const recording = api.controller.chains.sources.find((s) => s.id === `file:${file}`)! as unknown as ChainSourceLike;
+    await recording.ready();
+    await recording.ensureWindow();
     assert.strictEqual(recording.marked?.index, 3);
     assert.match(String(api.controller.chains.getTreeItem(ev3()).description), /^✗ replay got .*hash mismatch/);
     const replayRoot = api.controller.chains.root(replay.id)!;
