@@ -82,7 +82,25 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
 
   /** "Earlier runs" changed (a run ended, a chain was removed): its children are read again when shown. */
   refreshHistory(): void {
-    this.changed.fire(this.historyNode);
+    this.changed.fire(undefined); // the top level too: "Earlier runs" appears only when there are some
+  }
+
+  private readonly childWaiters = new Map<string, Array<() => void>>();
+
+  /** Resolves the next time the workbench asks for a chain's rows (`''`: the top level), i.e. after a refresh reached it. */
+  nextChildren(id: string): Promise<void> {
+    return new Promise((resolve) => {
+      const list = this.childWaiters.get(id) ?? [];
+      list.push(resolve);
+      this.childWaiters.set(id, list);
+    });
+  }
+
+  private served(id: string): void {
+    const waiters = this.childWaiters.get(id);
+    if (!waiters) return;
+    this.childWaiters.delete(id);
+    for (const w of waiters) queueMicrotask(w);
   }
 
   root(id: string): ChainNode | undefined {
@@ -114,10 +132,16 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   }
 
   getChildren(node?: ChainNode): ChainNode[] {
-    if (!node) return [...this.sources.map((s) => this.roots.get(s.id)!), this.historyNode];
+    if (!node) {
+      this.served('');
+      const roots = this.sources.map((s) => this.roots.get(s.id)!);
+      // "Earlier runs" only when there are some: an empty view keeps its welcome (Open Chain File…).
+      return listPastRuns(this.historyDirs(), this.shownFiles(), 1).length > 0 ? [...roots, this.historyNode] : roots;
+    }
     if (node.kind === 'history') return listPastRuns(this.historyDirs(), this.shownFiles()).map((run) => ({ kind: 'past', run }));
     if (node.kind === 'source') {
       const s = node.source;
+      this.served(s.id);
       s.verifyNew();
       const v = s.visible();
       if (v.matching === 0 && isFiltered(s.filter)) return [{ kind: 'empty', source: s }];
@@ -226,7 +250,9 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
         const row = eventRowText(node.index, ev.eventType, d, shortHash(ev.hash));
         const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `event:${s.id}:${node.index}`;
-        item.description = broken ? `✗ ${integrity.reason}` : marked ? `✗ ${escapeControlChars(s.marked!.note)}` : row.description;
+        // A replay's mark and a broken hash can meet on one event (an edited recording): both are said.
+        const problems = [marked ? escapeControlChars(s.marked!.note) : '', broken ? integrity.reason : ''].filter(Boolean);
+        item.description = problems.length > 0 ? `✗ ${problems.join('; ')}` : row.description;
         item.iconPath =
           broken || marked
             ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))

@@ -27,6 +27,12 @@ function runtime(): Runtime {
 
 const OUTPUT_TAIL_CHARS = 65536;
 
+/** Waits for `p`, but no longer than `ms` (a view that is not fetching rows never answers). */
+function atMost(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]).then(() => clearTimeout(timer));
+}
+
 /** A message shown to the user (kept, the last 100, so tests can see what the user saw). */
 export interface Notice {
   level: 'info' | 'warning' | 'error' | 'status';
@@ -90,7 +96,7 @@ export class Controller implements vscode.Disposable {
   /** A short confirmation in the status bar (Copy Hash). */
   flash(text: string): void {
     this.remember({ level: 'status', text });
-    this.disposables.push(vscode.window.setStatusBarMessage(text, 4000));
+    vscode.window.setStatusBarMessage(text, 4000); // disposes itself after the timeout
   }
 
   private remember(n: Notice): void {
@@ -249,6 +255,9 @@ export class Controller implements vscode.Disposable {
     this.current = source;
     const root = this.chains.root(source.id);
     if (!root || !this.chainView?.visible) return;
+    // A new root is known to VS Code only once the workbench has fetched the top level again.
+    await atMost(this.chains.nextChildren(''), 1500);
+    await new Promise((r) => setImmediate(r));
     try {
       await this.chainView.reveal(root, { expand: true, select: false, focus: false });
     } catch (e) {
@@ -501,7 +510,15 @@ export class Controller implements vscode.Disposable {
     // A file's rows come from its worker: the window's rows must be here before the tree shows them.
     if (source instanceof FileChainSource) await source.ensureWindow();
     this.current = source;
+    // The workbench reveals only rows it has fetched: when the window moved, let the refresh reach it
+    // first (a collapsed chain is not fetched, so this waits at most a moment; reveal then expands it).
+    const served = this.chains.nextChildren(source.id);
     this.chains.refreshSource(source.id);
+    if (this.chainView?.visible) {
+      await atMost(served, 1500);
+      // VS Code registers the served rows in the same tick; reveal resolves rows only from that cache.
+      await new Promise((r) => setImmediate(r));
+    }
     try {
       await this.chainView?.reveal(this.chains.eventNode(source, index), { select: true, focus: false, expand: false });
     } catch (e) {

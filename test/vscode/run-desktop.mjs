@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'theater-desktop-'));
-for (const actor of ['wasi-random-test', 'infinite-loop-actor', 'unlisted-random-actor']) {
+for (const actor of ['wasi-random-test', 'infinite-loop-actor', 'unlisted-random-actor', 'loop-actor']) {
   fs.cpSync(path.join(root, 'test-actors', actor), path.join(ws, actor), { recursive: true, filter: (s) => !s.includes('.theater') });
 }
 fs.mkdirSync(path.join(ws, '.vscode'));

@@ -45,6 +45,38 @@ function initDone(session: ActorSession): Promise<void> {
   });
 }
 
+/** A chain file's source (read by a worker): rows arrive after ready(). */
+interface ChainSourceLike {
+  marked: { index: number; note: string } | undefined;
+  ready(): Promise<void>;
+  ensureWindow(): Promise<void>;
+}
+
+/** Resolves when `session` has ended (an outcome, never a timer). */
+const ended = (session: ActorSession) => session.done();
+
+/** Resolves on the first change of `provider`'s tree for which `check` holds. */
+function treeChangeUntil<T>(provider: vscode.TreeDataProvider<T>, check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = provider.onDidChangeTreeData!(() => {
+      if (check()) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+/** Theater's chain.json with the u64 output of event `at` changed (its stored hash no longer matches). */
+function tamperU64(chainJson: string, at: number): string {
+  const events = JSON.parse(chainJson) as Array<{ event_type: string; data: number[] }>;
+  const text = Buffer.from(events[at]!.data).toString('utf8');
+  const changed = text.replace(/"U64":(\d+)/, (_, n: string) => `"U64":${BigInt(n) ^ 1n}`);
+  assert.notStrictEqual(changed, text, `event ${at} holds a u64: ${text}`);
+  events[at]!.data = [...Buffer.from(changed, 'utf8')];
+  return JSON.stringify(events, null, 2);
+}
+
 suite('Theater in a real VS Code extension host', () => {
   suiteSetup(async () => {
     const ext = vscode.extensions.getExtension<TheaterApi>(EXT_ID);
@@ -67,6 +99,10 @@ suite('Theater in a real VS Code extension host', () => {
       'theater.chain.filter',
       'theater.chain.goToEvent',
       'theater.chain.copyHash',
+      'theater.chain.remove',
+      'theater.chain.clearFinished',
+      'theater.actors.remove',
+      'theater.actors.clearFinished',
     ]) {
       assert.ok(all.includes(c), `${c} registered`);
     }
@@ -103,10 +139,18 @@ suite('Theater in a real VS Code extension host', () => {
     );
     assert.strictEqual(api.controller.verifyChain(root), true);
     assert.ok(fs.existsSync(session.logPath));
+    // Rows lead with the function and its value; the interface goes to the description.
+    const row = api.controller.chains.getTreeItem(events[3]!);
+    assert.match(String(row.label), /^3 {2}get-random-u64\(\) → \d+$/);
+    assert.match(String(row.description), /^wasi:random\/random@0\.2\.3 · [0-9a-f]{7,}/);
     const json = await vscode.commands.executeCommand<vscode.TextDocument>('theater.chain.openEventJson', events[1]);
     assert.match(json.getText(), /"event_type": "wasi:random\/random@0\.2\.3\/get-random-bytes"/);
+    assert.ok(json.uri.path.endsWith('/wasi-random-test event 1 (get-random-bytes).json'), json.uri.path);
+    assert.strictEqual(json.isUntitled, false);
     const hash = await vscode.commands.executeCommand<string>('theater.chain.copyHash', events[0]);
     assert.strictEqual(hash, '584d8e1be21fed4367e60f8297f7c104cd377791');
+    assert.match(api.controller.notices.at(-1)?.text ?? '', /Copied the hash of event 0: 584d8e1be21f/);
+    assert.strictEqual(api.controller.notices.at(-1)?.level, 'status');
     const stopped = await vscode.commands.executeCommand<{ status: string }>(
       'theater.stopActor',
       api.controller.actors.entries.find((e) => e.session === session),
@@ -196,7 +240,7 @@ suite('Theater in a real VS Code extension host', () => {
     assert.strictEqual(juliaDoc.languageId, 'plaintext', 'Manifest.toml keeps its language');
   });
 
-  test('Stop Actor on the looping actor terminates it and its chain ends with the reason', async () => {
+  test('Stop Actor on the looping actor terminates it; a user stop is a normal end, not a failure', async () => {
     const session = await vscode.commands.executeCommand<ActorSession>('theater.startActor', manifestOf('infinite-loop-actor'));
     assert.ok(session);
     // Wait until the guest is inside init (its log line arrives), then stop it.
@@ -207,19 +251,24 @@ suite('Theater in a real VS Code extension host', () => {
           if (session.events.length >= 2) resolve();
         });
     });
-    const outcome = await vscode.commands.executeCommand<{ status: string; error?: string }>(
-      'theater.stopActor',
-      api.controller.actors.entries.find((e) => e.session === session),
-    );
-    assert.strictEqual(outcome.status, 'failed');
+    const noticesBefore = api.controller.notices.length;
+    const entry = api.controller.actors.entries.find((e) => e.session === session)!;
+    const outcome = await vscode.commands.executeCommand<{ status: string; error?: string }>('theater.stopActor', entry);
+    // The chain says why it ended (Theater's shape); the views say it was stopped, not that it failed.
     assert.match(outcome.error ?? '', /stopped from VS Code while a call was running/);
     const types = session.events.map((e) => e.eventType);
     assert.deepStrictEqual(types.slice(-2), ['wasm', 'shutdown']);
+    const item = api.controller.actors.getTreeItem(entry);
+    assert.match(String(item.description), /^stopped by you · /);
+    assert.notStrictEqual((item.iconPath as vscode.ThemeIcon).id, 'error');
+    assert.strictEqual((item.iconPath as vscode.ThemeIcon).color, undefined);
+    const errors = api.controller.notices.slice(noticesBefore).filter((n) => n.level === 'error');
+    assert.deepStrictEqual(errors, [], 'no error toast for a stop the user asked for');
     const root = api.controller.chains.root(session.id)!;
     assert.strictEqual(api.controller.verifyChain(root), true);
   });
 
-  test('Export Chain writes a Theater chain.json that Open Chain File shows and verifies; replay reproduces it', async () => {
+  test('Export Chain writes a Theater chain.json that Open Chain File shows and verifies; replay ends with its verdict', async () => {
     const root = api.controller.chains.root(randomSession.id)!;
     const target = vscode.Uri.file(path.join(ws(), 'exported.chain.json'));
     await vscode.commands.executeCommand('theater.exportChain', root, target);
@@ -229,9 +278,143 @@ suite('Theater in a real VS Code extension host', () => {
     assert.strictEqual(api.controller.verifyChain(opened), true);
     const replay = await vscode.commands.executeCommand<ActorSession>('theater.replayActor', vscode.Uri.file(randomSession.logPath));
     assert.ok(replay);
-    await initDone(replay);
-    await replay.stop();
+    // Nobody stops it: the replay ends by itself once init has answered from the recording.
+    const outcome = await ended(replay);
+    assert.strictEqual(outcome.status, 'stopped', outcome.error);
     assert.strictEqual(replay.replayReport?.verdict, 'replayed', replay.replayReport?.message);
+    const entry = api.controller.actors.entries.find((e) => e.session === replay)!;
+    assert.match(String(api.controller.actors.getTreeItem(entry).description), /stopped · 9 events · replayed/);
+    assert.ok(
+      api.controller.notices.some((n) => n.level === 'info' && /replay/i.test(n.text) && n.text.includes(replay.replayReport!.message)),
+      'the verdict was shown',
+    );
+
+    // Restart on a replay entry replays the same recording again.
+    const again = await vscode.commands.executeCommand<ActorSession>('theater.restartActor', entry);
+    assert.ok(again);
+    const againEntry = api.controller.actors.entries.find((e) => e.session === again)!;
+    assert.strictEqual(againEntry.replayOf, randomSession.logPath);
+    await ended(again);
+    assert.strictEqual(again.replayReport?.verdict, 'replayed', again.replayReport?.message);
+  });
+
+  test('a tampered file shows the bad event; a divergence marks the recording; the fixed file opened again is fresh', async () => {
+    const good = fs.readFileSync(path.join(ws(), 'exported.chain.json'), 'utf8');
+    const file = path.join(ws(), 'edited.chain.json');
+    fs.writeFileSync(file, tamperU64(good, 3));
+    const broken = await vscode.commands.executeCommand<import('../../../src/extension/model/chainSource').ChainSource>(
+      'theater.openChainFile',
+      vscode.Uri.file(file),
+    );
+    let root = api.controller.chains.root(broken.id)!;
+    assert.match(String(api.controller.chains.getTreeItem(root).description), /BROKEN at event 3/);
+    const ev3 = () =>
+      api.controller.chains.getChildren(api.controller.chains.root(broken.id)!).find((n) => n.kind === 'event' && n.index === 3)!;
+    assert.match(String(api.controller.chains.getTreeItem(ev3()).description), /^✗ hash mismatch/);
+
+    // Replaying the edited recording diverges at event 3: the recording (opened again) marks that event.
+    const replay = await api.controller.startActor(manifestOf('wasi-random-test'), file);
+    assert.ok(replay);
+    await ended(replay);
+    assert.strictEqual(replay.replayReport?.verdict, 'diverged', replay.replayReport?.message);
+    assert.strictEqual(replay.replayReport?.divergence?.index, 3);
+    // The recording is opened again; a file is read by a worker, so wait until its rows are in.
+    const recording = api.controller.chains.sources.find((s) => s.id === `file:${file}`)! as unknown as ChainSourceLike;
+    await recording.ready();
+    await recording.ensureWindow();
+    assert.strictEqual(recording.marked?.index, 3);
+    assert.match(String(api.controller.chains.getTreeItem(ev3()).description), /^✗ replay got .*hash mismatch/);
+    const replayRoot = api.controller.chains.root(replay.id)!;
+    const replayEv3 = api.controller.chains.getChildren(replayRoot).find((n) => n.kind === 'event' && n.index === 3)!;
+    assert.match(String(api.controller.chains.getTreeItem(replayEv3).description), /^✗ diverged: expected/);
+
+    // The file fixed and opened again: nothing of the earlier load is left.
+    fs.writeFileSync(file, good);
+    await vscode.commands.executeCommand('theater.openChainFile', vscode.Uri.file(file));
+    root = api.controller.chains.root(broken.id)!;
+    assert.match(String(api.controller.chains.getTreeItem(root).description), /8 events, verified/);
+    const fresh = api.controller.chains.getTreeItem(ev3());
+    assert.doesNotMatch(String(fresh.description), /✗/);
+    assert.notStrictEqual((fresh.iconPath as vscode.ThemeIcon).id, 'error');
+  });
+
+  test('a long live chain: Actors counts keep up while it runs; Go to Event shows one page around an index or a hash', async () => {
+    const dir = path.join(ws(), 'loop-actor');
+    fs.writeFileSync(path.join(dir, 'state.json'), '50000');
+    const manifest = path.join(dir, 'manifest.toml');
+    const text = fs.readFileSync(manifest, 'utf8');
+    if (!text.includes('init_state')) fs.writeFileSync(manifest, text.replace(/^(name = .*)$/m, '$1\ninit_state = "./state.json"'));
+    await vscode.commands.executeCommand('theater.actors.focus');
+    const session = await vscode.commands.executeCommand<ActorSession>('theater.startActor', vscode.Uri.file(manifest));
+    assert.ok(session);
+    const entry = api.controller.actors.entries.find((e) => e.session === session)!;
+    // The Actors view refreshes while the actor runs, with the count the chain has at that moment.
+    let seen = '';
+    await treeChangeUntil(api.controller.actors, () => {
+      if (session.status !== 'running' || session.events.length < 1500) return false;
+      seen = String(api.controller.actors.getTreeItem(entry).description);
+      return seen.includes(`${session.events.length.toLocaleString('en-US')} events`);
+    });
+    assert.match(seen, /^running · /);
+
+    // Go to Event on the live chain: the window stays one page, the event is selected.
+    await vscode.commands.executeCommand('theater.chain.focus');
+    const root = api.controller.chains.root(session.id)!;
+    // The workbench reports the selection it made (the view's own getter may lag while live rows refresh).
+    const view = api.controller.chainView!;
+    const selected = new Promise<void>((resolve) => {
+      const sub = view.onDidChangeSelection((e) => {
+        const sel = e.selection[0];
+        if (sel?.kind === 'event' && sel.source.id === session.id && sel.index === 5) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    const shown = await vscode.commands.executeCommand<number>('theater.chain.goToEvent', root, 5);
+    assert.strictEqual(shown, 5);
+    const rows = api.controller.chains.getChildren(root).filter((n) => n.kind === 'event');
+    assert.ok(rows.length <= 500, `${rows.length} rows shown`);
+    await selected;
+    const hex = Buffer.from(session.events[7]!.hash).toString('hex');
+    assert.strictEqual(await vscode.commands.executeCommand<number>('theater.chain.goToEvent', root, hex.slice(0, 10)), 7);
+
+    await vscode.commands.executeCommand('theater.stopActor', entry);
+    const done = String(api.controller.actors.getTreeItem(entry).description);
+    assert.ok(done.includes(`${session.events.length.toLocaleString('en-US')} events`), done);
+  });
+
+  test('the view-title Filter acts on the chain just revealed, and a chain filtered to nothing says so', async () => {
+    const chains = api.controller.chains;
+    const first = chains.root(randomSession.id)!;
+    await api.controller.chainView!.reveal(first, { select: true, expand: true });
+    // A chain opened afterwards is revealed and becomes the one view-title commands act on.
+    const opened = await vscode.commands.executeCommand<{ id: string }>(
+      'theater.openChainFile',
+      vscode.Uri.file(path.join(ws(), 'exported.chain.json')),
+    );
+    const filtered = await vscode.commands.executeCommand<{ id: string }>('theater.chain.filter', undefined, 'no-event-has-this');
+    assert.strictEqual(filtered.id, opened.id);
+    assert.deepStrictEqual(randomSession && chains.sources.find((s) => s.id === randomSession.id)!.filter, {});
+    const kids = chains.getChildren(chains.root(opened.id)!);
+    assert.strictEqual(kids.length, 1);
+    assert.strictEqual(kids[0]!.kind, 'empty');
+    assert.match(String(chains.getTreeItem(kids[0]!).label), /No event matches the filter "no-event-has-this"/);
+    await vscode.commands.executeCommand('theater.chain.clearFilter', kids[0]);
+    assert.strictEqual(chains.getChildren(chains.root(opened.id)!).filter((n) => n.kind === 'event').length, 8);
+  });
+
+  test('Show Registered Handlers opens a read-only document that never asks to be saved', async () => {
+    const r = await vscode.commands.executeCommand<{ document: vscode.TextDocument; handlers: Array<{ type: string }> }>(
+      'theater.showHandlers',
+    );
+    assert.strictEqual(r.document.uri.scheme, 'theater-handlers');
+    assert.strictEqual(r.document.isUntitled, false);
+    assert.strictEqual(r.document.isDirty, false);
+    assert.strictEqual(r.document.languageId, 'markdown');
+    assert.match(r.document.getText(), /^# Registered handlers/);
+    assert.ok(r.handlers.some((h) => h.type === 'random'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('a screenshot of the workbench with the Event Chain view filled', async function () {
@@ -252,5 +435,27 @@ suite('Theater in a real VS Code extension host', () => {
     fs.writeFileSync(path.join(signal!, 'screenshot.request'), 'event-chain');
     await taken;
     assert.ok(fs.statSync(fs.readFileSync(done, 'utf8').trim()).size > 10_000, 'the screenshot is a real image');
+  });
+
+  test('Remove and Clear Finished empty the views; earlier runs are listed from .theater/chains', async () => {
+    const entry = api.controller.actors.entries.find((e) => e.session === randomSession)!;
+    await vscode.commands.executeCommand('theater.actors.remove', entry);
+    assert.ok(!api.controller.actors.entries.includes(entry));
+    assert.strictEqual(api.controller.chains.root(randomSession.id), undefined);
+    const history = api.controller.chains.getChildren().find((n) => n.kind === 'history')!;
+    const past = api.controller.chains.getChildren(history);
+    assert.ok(
+      past.some((n) => n.kind === 'past' && n.run.file === randomSession.logPath && n.run.name === 'wasi-random-test'),
+      `the removed run is listed: ${past.map((n) => (n.kind === 'past' ? n.run.file : n.kind)).join(', ')}`,
+    );
+    const removed = await vscode.commands.executeCommand<number>('theater.actors.clearFinished');
+    assert.ok(removed >= 1);
+    assert.ok(api.controller.actors.entries.every((e) => ['starting', 'running', 'idle'].includes(e.session.status)));
+    await vscode.commands.executeCommand('theater.chain.clearFinished');
+    assert.deepStrictEqual(
+      api.controller.chains.sources.filter((s) => !api.controller.chains.isLive(s)),
+      [],
+      'only running actors keep their chains',
+    );
   });
 });
