@@ -361,10 +361,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.readLog();
         this.lastCallMs = m.ms;
         this.exitCode = m.code;
-        const call = this.inFlight;
-        this.inFlight = undefined;
+        const call = this.sent.shift();
         const why = `the actor exited with code ${m.code}`;
         call?.resolve({ ok: false, error: why });
+        for (const q of this.sent.splice(0)) q.resolve({ ok: false, error: why, refused: true });
         this.rejectQueued(why);
         this.setStatus('idle');
         void this.stop();

@@ -61,6 +61,8 @@ export interface SystemOptions {
   callTimeoutMs?: number;
   maxMemoryMiB?: number;
   activateByImports?: boolean;
+  /** Start-up progress of every actor (transpiling a component), for a CLI or a status bar. */
+  onProgress?: (message: string) => void;
 }
 
 const describe = (n: ActorNode) => `actor ${n.session.name} (${n.session.id})`;
@@ -99,6 +101,7 @@ export class ActorSystem extends EventEmitter {
       ...(this.options.callTimeoutMs ? { callTimeoutMs: this.options.callTimeoutMs } : {}),
       ...(this.options.maxMemoryMiB ? { maxMemoryMiB: this.options.maxMemoryMiB } : {}),
       ...(this.options.activateByImports ? { activateByImports: true } : {}),
+      ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
       ...options,
     };
     const session = await startActor(full);
