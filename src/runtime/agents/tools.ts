@@ -2,7 +2,6 @@
 // extension's language-model tools both register exactly these definitions. Read-only tools only read
 // files below the root; tools that run an actor (run, replay, fork, what-if) refuse to run unless
 // called with `confirm: true`, and say what would run so the agent can ask its user first.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeEvent } from '../chain/decode';
 import { diffChains } from '../chain/diff';
@@ -16,6 +15,7 @@ import { runToCompletion } from '../host/regressionTests';
 import { compareReplay, type ReplayReport } from '../host/replay';
 import { startActor, type ActorSession } from '../host/session';
 import { startFork, startWhatIf } from '../host/timeTravel';
+import { findFilesBelow } from '../files/findBelow';
 
 /** A JSON Schema for a tool's arguments (what MCP and package.json's languageModelTools both take). */
 export interface ToolSchema {
@@ -122,23 +122,12 @@ const CHAIN_FILE = /(\.chain\.jsonl|chain[^/]*\.json)$/;
 const SKIP = new Set(['node_modules', '.git', 'out', 'dist']);
 
 function listChainFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, depth: number) => {
-    if (depth > 10 || out.length >= MAX_LISTED) return;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory() && !SKIP.has(e.name)) walk(p, depth + 1);
-      else if (e.isFile() && CHAIN_FILE.test(e.name) && !e.name.endsWith('.theater-test.json')) out.push(p);
-    }
-  };
-  walk(root, 0);
-  return out.sort();
+  return findFilesBelow(root, {
+    match: (name) => CHAIN_FILE.test(name) && !name.endsWith('.theater-test.json'),
+    skipDirs: SKIP,
+    maxDepth: 10,
+    limit: MAX_LISTED,
+  });
 }
 
 function reportView(report: ReplayReport | undefined, session: ActorSession) {

@@ -15,6 +15,7 @@ import { FileReadError, readRegularFile } from '../files/readRegular';
 import { TheaterError, type StartOptions } from './api';
 import type { ReplayReport } from './replay';
 import { startActor, type ActorSession } from './session';
+import { findFilesBelow } from '../files/findBelow';
 
 export const TEST_FILE_SUFFIX = '.theater-test.json';
 const TEST_FILE_MAX_BYTES = 64 * 1024;
@@ -91,24 +92,7 @@ export function readRegressionTest(file: string): RegressionTest {
 
 /** Every `*.theater-test.json` below `dir` (sorted), without entering dependency or log folders. */
 export function findRegressionTests(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, depth: number) => {
-    if (depth > 12) return;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) walk(p, depth + 1);
-      } else if (e.isFile() && e.name.endsWith(TEST_FILE_SUFFIX)) out.push(p);
-    }
-  };
-  walk(path.resolve(dir), 0);
-  return out.sort();
+  return findFilesBelow(dir, { match: (name) => name.endsWith(TEST_FILE_SUFFIX), skipDirs: SKIPPED_DIRS, maxDepth: 12 });
 }
 
 export interface SaveOptions {
