@@ -365,7 +365,7 @@ export class Controller implements vscode.Disposable {
   }
 
   /** The entry of the argument, or a pick among `candidates` (none: a message; one: that one). */
-  private async pickEntry(arg: ActorEntry | undefined, candidates: ActorEntry[], what: string): Promise<ActorEntry | undefined> {
+  async pickEntry(arg: ActorEntry | undefined, candidates: ActorEntry[], what: string): Promise<ActorEntry | undefined> {
     if (arg?.session) return arg;
     if (candidates.length === 0) {
       void this.notify('info', `Theater: no actor to ${what}.`);
@@ -384,7 +384,7 @@ export class Controller implements vscode.Disposable {
     return pick?.entry;
   }
 
-  private running(): ActorEntry[] {
+  running(): ActorEntry[] {
     return this.actors.entries.filter((e) => isLive(e.session.status));
   }
 

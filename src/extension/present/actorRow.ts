@@ -24,7 +24,7 @@ export interface ActorRow {
   /** The icon is drawn in the error colour. */
   alarming: boolean;
   live: boolean;
-  contextValue: 'theaterActorRunning' | 'theaterActorDone';
+  contextValue: 'theaterActorRunning' | 'theaterActorPaused' | 'theaterActorDone';
 }
 
 export function isLive(status: ActorStatus): boolean {
@@ -72,7 +72,7 @@ export function actorRow(a: ActorRowInput): ActorRow {
           : 'circle-slash',
     alarming: failed || a.status === 'paused',
     live,
-    contextValue: live ? 'theaterActorRunning' : 'theaterActorDone',
+    contextValue: a.status === 'paused' ? 'theaterActorPaused' : live ? 'theaterActorRunning' : 'theaterActorDone',
   };
 }
 
