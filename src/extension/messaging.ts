@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { escapeControlChars } from '../runtime/text/escape';
 import type { ActorEntry } from './actorsTree';
 import type { Controller } from './controller';
-import { describeBytes, parseMessageInput } from './present/message';
+import { parseMessageInput } from './present/message';
+import { responseText } from '../runtime/text/response';
 
 export type MessageKind = 'send' | 'request';
 
@@ -62,7 +63,8 @@ export async function messageActor(
   }
   const r = await system.request(undefined, entry.session.id, bytes);
   if (r.tag === 'err') return failed(controller, name, r.val);
-  const answer = describeBytes(r.val);
+  // The CLI's rule (theater run), the hex shortened for a notification.
+  const answer = responseText(r.val, 64);
   controller.log(`[${name}] request ${shown} answered: ${answer}`);
   void controller.notify('info', `Theater: ${name} answered: ${answer}`);
   return { ok: true, text: answer };

@@ -1,7 +1,8 @@
-// Send Message / Send Request input and the answer's presentation (pure helpers of the extension).
+// Send Message / Send Request input and the answer's presentation (shared with `theater run`).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeBytes, parseMessageInput } from '../../src/extension/present/message';
+import { parseMessageInput } from '../../src/extension/present/message';
+import { responseText } from '../../src/runtime/text/response';
 
 test('typed text is sent as UTF-8; @path names a file', () => {
   assert.deepEqual(parseMessageInput('héllo'), { kind: 'text', bytes: new TextEncoder().encode('héllo') });
@@ -10,13 +11,10 @@ test('typed text is sent as UTF-8; @path names a file', () => {
   assert.deepEqual(parseMessageInput('@'), { kind: 'text', bytes: new TextEncoder().encode('@') });
 });
 
-test('an answer shows as text when it is text, else as counted hex', () => {
-  assert.equal(describeBytes(new TextEncoder().encode('42')), '42');
-  // Lines stay lines; a tab is shown escaped, as everywhere the extension shows guest text.
-  assert.equal(describeBytes(new TextEncoder().encode('a\nb\tc')), 'a\nb\\tc');
-  assert.equal(describeBytes(new Uint8Array([0xff, 0x00, 0x10])), '3 bytes: ff0010');
-  assert.equal(describeBytes(new Uint8Array([0x41, 0x00])), '2 bytes: 4100');
-  const long = describeBytes(new Uint8Array(100).fill(0xfe));
-  assert.ok(long.startsWith('100 bytes: fefe') && long.endsWith('…'), long);
-  assert.equal(long.length, '100 bytes: '.length + 128 + 1);
+test('an answer shows as its text when it is UTF-8, else as 0x hex, shortened on request', () => {
+  assert.equal(responseText(new TextEncoder().encode('42')), '42');
+  assert.equal(responseText(new Uint8Array([0xff, 0x00, 0x10])), '0xff0010');
+  assert.equal(responseText(new Uint8Array(100).fill(0xfe)).length, 2 + 200);
+  assert.equal(responseText(new Uint8Array(100).fill(0xfe), 4), '0xfefefefe… (100 bytes)');
+  assert.equal(responseText(new Uint8Array(4).fill(0xfe), 4), '0xfefefefe');
 });

@@ -66,4 +66,34 @@ suite('Theater messaging in a real VS Code extension host', () => {
     assert.strictEqual(api.controller.verifyChain(api.controller.chains.root(session.id)!), true);
     await vscode.commands.executeCommand('theater.stopActor', entry);
   });
+
+  test('a parent and the child it spawns: the child is under its parent, a request is forwarded, Stop stops both', async () => {
+    const manifest = vscode.Uri.file(path.join(ws(), 'parent-actor', 'manifest.toml'));
+    const parent = await vscode.commands.executeCommand<ActorSession>('theater.startActor', manifest);
+    assert.ok(parent, 'the parent started');
+    // Its init spawns the child and returns only once the child is there.
+    await initDone(parent);
+    const tree = api.controller.actors;
+    const parentEntry = tree.entries.find((e) => e.session === parent)!;
+    const children = tree.getChildren(parentEntry);
+    assert.deepStrictEqual(
+      children.map((c) => c.session.name),
+      ['counter-actor'],
+    );
+    const child = children[0]!;
+    assert.ok(!tree.getChildren().includes(child), 'the child is not at the top level');
+    assert.strictEqual(tree.getParent(child), parentEntry);
+    assert.strictEqual(tree.getTreeItem(parentEntry).collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    await initDone(child.session);
+
+    const answer = await vscode.commands.executeCommand<MessageResult>('theater.sendRequest', parentEntry, 'how many?');
+    assert.deepStrictEqual(answer, { ok: true, text: '0' });
+    // The forwarded request ran in the child: its handle-request is in the child's chain.
+    assert.ok(wasmCalls(child.session, 0).some((c) => /^WasmResult .*handle-request$/.test(c)));
+
+    await vscode.commands.executeCommand('theater.stopActor', parentEntry);
+    assert.strictEqual(child.session.status, 'stopped');
+    assert.match(String(tree.getTreeItem(child).description), /^stopped by you · /);
+    for (const s of [parent, child.session]) assert.strictEqual(api.controller.verifyChain(api.controller.chains.root(s.id)!), true);
+  });
 });
