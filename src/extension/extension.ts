@@ -6,6 +6,7 @@ import { stringifyLossless } from '../runtime/chain/json';
 import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/identify';
 import type { ChainNode } from './chainTree';
 import { Controller } from './controller';
+import { messageActor } from './messaging';
 import type { ActorEntry } from './actorsTree';
 import { registerLanguageModelTools } from './lmTools';
 import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
@@ -172,6 +173,9 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   cmd('theater.startActor', (uri?: vscode.Uri) => controller.startActor(uri));
   cmd('theater.stopActor', (e?: ActorEntry) => controller.stopActor(e));
   cmd('theater.restartActor', (e?: ActorEntry) => controller.restartActor(e));
+  cmd('theater.sendMessage', (e?: ActorEntry, text?: string) => messageActor(controller, 'send', e, text));
+  cmd('theater.sendRequest', (e?: ActorEntry, text?: string) => messageActor(controller, 'request', e, text));
+  cmd('theater.resumeActor', (e?: ActorEntry) => controller.resumeActor(e));
   cmd('theater.replayActor', (arg?: vscode.Uri | ChainNode) => controller.replay(arg));
   cmd('theater.openChainFile', (uri?: vscode.Uri) => controller.openChainFile(uri));
   cmd('theater.verifyChain', (n?: ChainNode) => controller.verifyChain(n));
