@@ -37,12 +37,15 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `theater-test-${prefix}-`));
 }
 
+/** Copies an actor's sources only: chains of earlier runs (.theater) and a user's saved regression tests (tests/) stay behind. */
+const leaveRunsBehind = (src: string) => !src.includes(`${path.sep}.theater`) && !/[\\/]tests([\\/]|$)/.test(src.slice(projectRoot.length));
+
 /** A temp copy of test-actors/<name>; `edit` may rewrite its manifest. Returns the manifest path. */
 export async function actorCopy(name: string, edit?: (manifest: string) => string): Promise<string> {
   await buildActors();
   const dir = tempDir(name);
   // Chains from earlier runs in the source folder stay behind.
-  fs.cpSync(path.join(projectRoot, 'test-actors', name), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.theater`) });
+  fs.cpSync(path.join(projectRoot, 'test-actors', name), dir, { recursive: true, filter: leaveRunsBehind });
   const manifest = path.join(dir, 'manifest.toml');
   if (edit) fs.writeFileSync(manifest, edit(fs.readFileSync(manifest, 'utf8')));
   return manifest;
@@ -81,7 +84,7 @@ export async function actorsCopy(
   const out: Record<string, string> = {};
   for (const name of names) {
     const dir = path.join(root, name);
-    fs.cpSync(path.join(projectRoot, 'test-actors', name), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.theater`) });
+    fs.cpSync(path.join(projectRoot, 'test-actors', name), dir, { recursive: true, filter: leaveRunsBehind });
     const manifest = path.join(dir, 'manifest.toml');
     const e = edit[name];
     if (e) fs.writeFileSync(manifest, e(fs.readFileSync(manifest, 'utf8')));
