@@ -7,6 +7,7 @@ import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/ident
 import type { ChainNode } from './chainTree';
 import { Controller } from './controller';
 import { messageActor } from './messaging';
+import { STATE_SCHEME, StateDocuments } from './stateDocument';
 import type { ActorEntry } from './actorsTree';
 import { registerLanguageModelTools } from './lmTools';
 import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
@@ -175,6 +176,9 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   cmd('theater.restartActor', (e?: ActorEntry) => controller.restartActor(e));
   cmd('theater.sendMessage', (e?: ActorEntry, text?: string) => messageActor(controller, 'send', e, text));
   cmd('theater.sendRequest', (e?: ActorEntry, text?: string) => messageActor(controller, 'request', e, text));
+  const states = new StateDocuments(controller);
+  context.subscriptions.push(states, vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, states));
+  cmd('theater.showState', (e?: ActorEntry) => states.show(e));
   cmd('theater.resumeActor', (e?: ActorEntry) => controller.resumeActor(e));
   cmd('theater.replayActor', (arg?: vscode.Uri | ChainNode) => controller.replay(arg));
   cmd('theater.openChainFile', (uri?: vscode.Uri) => controller.openChainFile(uri));

@@ -64,6 +64,20 @@ suite('Theater messaging in a real VS Code extension host', () => {
       'the answer was shown in a notification',
     );
     assert.strictEqual(api.controller.verifyChain(api.controller.chains.root(session.id)!), true);
+
+    // Show State: the count, and the document follows the next message.
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('theater.showState', entry);
+    assert.strictEqual(doc.getText(), '1\n');
+    const updated = new Promise<void>((resolve) => {
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === doc && doc.getText() === '2\n') {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    await vscode.commands.executeCommand<MessageResult>('theater.sendMessage', entry, 'add one');
+    await updated;
     await vscode.commands.executeCommand('theater.stopActor', entry);
   });
 
