@@ -24,12 +24,11 @@ export interface ActorRow {
   /** The icon is drawn in the error colour. */
   alarming: boolean;
   live: boolean;
-  contextValue: 'theaterActorRunning' | 'theaterActorPaused' | 'theaterActorDone';
+  contextValue: 'theaterActorRunning' | 'theaterActorDone';
 }
 
 export function isLive(status: ActorStatus): boolean {
-  // A paused actor (a call failed) still holds its state and can be resumed, stopped or restarted.
-  return status === 'starting' || status === 'running' || status === 'idle' || status === 'paused';
+  return status === 'starting' || status === 'running' || status === 'idle';
 }
 
 /** How the run ended, in the user's terms: `stopped by you`, `failed`, `stopped`, or the live status. */
@@ -62,17 +61,15 @@ export function actorRow(a: ActorRowInput): ActorRow {
     icon: live
       ? a.status === 'idle'
         ? 'debug-pause'
-        : a.status === 'paused'
-          ? 'warning'
-          : 'loading~spin'
+        : 'loading~spin'
       : failed
         ? 'error'
         : a.verdict && a.verdict !== 'replayed'
           ? 'warning'
           : 'circle-slash',
-    alarming: failed || a.status === 'paused',
+    alarming: failed,
     live,
-    contextValue: a.status === 'paused' ? 'theaterActorPaused' : live ? 'theaterActorRunning' : 'theaterActorDone',
+    contextValue: live ? 'theaterActorRunning' : 'theaterActorDone',
   };
 }
 
