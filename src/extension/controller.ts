@@ -12,6 +12,7 @@ import { ChainSource, RefreshCoalescer } from './model/chainSource';
 import { endState, isLive, outputLine } from './present/actorRow';
 import { filterPrompt, filterText, findByHashPrefix, isFiltered, parseEventTarget, parseFilter } from './present/chainQuery';
 import { FileChainSource } from './model/fileChainSource';
+import { pickChainFile } from './pickChain';
 
 type Runtime = typeof import('../runtime/host/session');
 let runtimeModule: Runtime | undefined;
@@ -131,6 +132,15 @@ export class Controller implements vscode.Disposable {
   }
 
   /** Resolves which manifest to start: the argument, the active editor, or a pick among the workspace's. */
+  /**
+   * The manifest a chain was recorded with (our log's header names it), else the user's pick. Only the
+   * header line is read: the chain itself is never read on this thread.
+   */
+  async manifestOfChain(chainFile: string): Promise<string | undefined> {
+    const { ChainFileReader } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
+    return ChainFileReader.recordedManifestPath(chainFile) ?? (await this.pickManifest())?.fsPath;
+  }
+
   async pickManifest(arg?: vscode.Uri): Promise<vscode.Uri | undefined> {
     if (arg instanceof vscode.Uri) return arg;
     const active = vscode.window.activeTextEditor?.document.uri;
@@ -424,17 +434,9 @@ export class Controller implements vscode.Disposable {
   }
 
   async openChainFile(arg?: vscode.Uri): Promise<ChainSource | undefined> {
-    const uri =
-      arg instanceof vscode.Uri
-        ? arg
-        : (
-            await vscode.window.showOpenDialog({
-              canSelectMany: false,
-              openLabel: 'Open Chain',
-              filters: { 'Theater chains': ['json', 'jsonl'] },
-            })
-          )?.[0];
-    if (!uri) return undefined;
+    const file = arg instanceof vscode.Uri ? arg.fsPath : await pickChainFile('Open Chain');
+    if (!file) return undefined;
+    const uri = vscode.Uri.file(file);
     let source: ChainSource;
     try {
       const opened = this.openChainSource(uri.fsPath);
@@ -456,6 +458,13 @@ export class Controller implements vscode.Disposable {
   }
 
   /** The node's chain; without one (palette, view title) the chain the user last looked at. */
+  /** The file behind a chain in the view: a running or finished actor's log (and its manifest), or an opened file. */
+  chainFileOf(source: ChainSource): { chain?: string; manifest?: string } {
+    const session = this.actors.entries.find((e) => e.session.id === source.id)?.session;
+    if (session) return { chain: session.logPath, manifest: session.manifestPath };
+    return source.id.startsWith('file:') ? { chain: source.id.slice(5) } : {};
+  }
+
   sourceOf(node?: ChainNode): ChainSource | undefined {
     if (node && 'source' in node) return node.source;
     if (this.current && this.chains.sources.includes(this.current)) return this.current;
@@ -618,31 +627,19 @@ export class Controller implements vscode.Disposable {
     let chainFile: string | undefined;
     let manifest: vscode.Uri | undefined;
     if (arg && !(arg instanceof vscode.Uri) && arg.kind === 'source') {
-      const session = this.actors.entries.find((e) => e.session.id === arg.source.id)?.session;
-      if (session) {
-        chainFile = session.logPath;
-        manifest = vscode.Uri.file(session.manifestPath);
-      } else if (arg.source.id.startsWith('file:')) chainFile = arg.source.id.slice(5);
+      const behind = this.chainFileOf(arg.source);
+      chainFile = behind.chain;
+      if (behind.manifest) manifest = vscode.Uri.file(behind.manifest);
     } else if (arg && !(arg instanceof vscode.Uri) && arg.kind === 'past') {
       chainFile = arg.run.file;
     } else if (arg instanceof vscode.Uri) {
       chainFile = arg.fsPath;
     }
-    chainFile ??= (
-      await vscode.window.showOpenDialog({
-        canSelectMany: false,
-        openLabel: 'Replay this chain',
-        filters: { 'Theater chains': ['json', 'jsonl'] },
-      })
-    )?.[0]?.fsPath;
+    chainFile ??= await pickChainFile('Replay this chain');
     if (!chainFile) return undefined;
     if (!manifest) {
-      // Only the header line: the chain itself is never read on this thread.
-      const { ChainFileReader } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
-      const reader = ChainFileReader.open(chainFile);
-      const header = reader.header;
-      reader.close();
-      manifest = header?.manifestPath ? vscode.Uri.file(header.manifestPath) : await this.pickManifest();
+      const recorded = await this.manifestOfChain(chainFile);
+      manifest = recorded ? vscode.Uri.file(recorded) : undefined;
     }
     if (!manifest) return undefined;
     return this.startActor(manifest, chainFile);

@@ -12,6 +12,7 @@ import type { LaunchArguments } from '../debug/session';
 import type { ChainNode } from './chainTree';
 import type { Controller } from './controller';
 import type { ActorEntry } from './actorsTree';
+import { pickChainFiles } from './pickChain';
 
 export const DEBUG_TYPE = 'theater';
 const CHAIN_FILE = /(\.chain\.jsonl|\.jsonl|chain[^/\\]*\.json)$/;
@@ -120,19 +121,7 @@ function chainFileOf(controller: Controller, arg: unknown): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;
   const sourceOf = (n: ChainNode | undefined) => (n && 'source' in n ? n.source : undefined);
   const source = sourceOf(arg as ChainNode | undefined) ?? sourceOf(controller.chainView?.selection[0]);
-  if (!source) return undefined;
-  const live = controller.actors.entries.find((e) => e.session.id === source.id)?.session;
-  if (live) return live.logPath;
-  return source.id.startsWith('file:') ? source.id.slice(5) : undefined;
-}
-
-async function pickChainFiles(count: number, label: string): Promise<string[] | undefined> {
-  const picked = await vscode.window.showOpenDialog({
-    canSelectMany: count > 1,
-    openLabel: label,
-    filters: { 'Theater chains': ['json', 'jsonl'] },
-  });
-  return picked?.map((u) => u.fsPath);
+  return source ? controller.chainFileOf(source).chain : undefined;
 }
 
 export function registerDebugging(context: vscode.ExtensionContext, controller: Controller): DebugApi {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChainNode } from './chainTree';
 import type { Controller } from './controller';
+import { pickChainFile } from './pickChain';
 
 type Tests = typeof import('../runtime/host/regressionTests');
 const tests = (): Tests => require('../runtime/host/regressionTests') as Tests;
@@ -24,29 +25,15 @@ export interface RegressionTestsApi {
 /** The chain file behind a command argument: an actor's log, an opened chain file, or a file in the explorer. */
 function chainFileOf(controller: Controller, arg: ChainNode | vscode.Uri | undefined): { chain?: string; manifest?: string } {
   if (arg instanceof vscode.Uri) return { chain: arg.fsPath };
-  if (arg && arg.kind === 'source') {
-    const session = controller.actors.entries.find((e) => e.session.id === arg.source.id)?.session;
-    if (session) return { chain: session.logPath, manifest: session.manifestPath };
-    if (arg.source.id.startsWith('file:')) return { chain: arg.source.id.slice(5) };
-  }
-  return {};
+  return arg && arg.kind === 'source' ? controller.chainFileOf(arg.source) : {};
 }
 
 async function saveCommand(controller: Controller, api: RegressionTestsApi, arg?: ChainNode | vscode.Uri, name?: string) {
   let { chain, manifest } = chainFileOf(controller, arg);
-  chain ??= (
-    await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      openLabel: 'Save as regression test',
-      filters: { 'Theater chains': ['json', 'jsonl'] },
-    })
-  )?.[0]?.fsPath;
+  chain ??= await pickChainFile('Save as regression test');
   if (!chain) return undefined;
   try {
-    if (!manifest) {
-      const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
-      manifest = loadChainFile(chain).header?.manifestPath ?? (await controller.pickManifest())?.fsPath;
-    }
+    manifest ??= await controller.manifestOfChain(chain);
     if (!manifest) return undefined;
     name ??= await vscode.window.showInputBox({
       prompt: 'Name of the regression test',

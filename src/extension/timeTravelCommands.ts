@@ -21,11 +21,10 @@ async function targetOf(controller: Controller, node: ChainNode | undefined): Pr
     void vscode.window.showInformationMessage('Theater: pick an event in the Event Chain view first.');
     return undefined;
   }
-  const session = controller.actors.entries.find((e) => e.session.id === node.source.id)?.session;
-  const chain = session?.logPath ?? (node.source.id.startsWith('file:') ? node.source.id.slice(5) : undefined);
+  const behind = controller.chainFileOf(node.source);
+  const chain = behind.chain;
   if (!chain) return undefined;
-  const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
-  const manifest = session?.manifestPath ?? loadChainFile(chain).header?.manifestPath ?? (await controller.pickManifest())?.fsPath;
+  const manifest = behind.manifest ?? (await controller.manifestOfChain(chain));
   return manifest ? { chain, manifest, index: node.index } : undefined;
 }
 

@@ -120,6 +120,16 @@ export class ChainFileReader {
     return this.inner instanceof ChainLogReader ? this.inner.header : undefined;
   }
 
+  /** The manifest our log's header names (Theater chain.json names none), read from the header alone. */
+  static recordedManifestPath(filePath: string): string | undefined {
+    const reader = ChainFileReader.open(filePath);
+    try {
+      return reader.header?.manifestPath || undefined;
+    } finally {
+      reader.close();
+    }
+  }
+
   /** The next event, or undefined at the end; throws a ChainFileError when the content is wrong. */
   next(): ChainEvent | undefined {
     try {
