@@ -164,7 +164,7 @@ export class Controller implements vscode.Disposable {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (doc?.isDirty) await doc.save();
     let session: ActorSession;
-    let busy: vscode.Disposable | undefined;
+    let busy: { dispose(): void } | undefined;
     try {
       session = await runtime().startActor({
         manifestPath: uri.fsPath,
@@ -177,11 +177,15 @@ export class Controller implements vscode.Disposable {
         activateByImports: this.config(uri).get<boolean>('activateByImports', false),
         dataDir: path.join(this.context.globalStorageUri.fsPath),
         ...(replayChain ? { replayChainPath: replayChain } : {}),
-        // A first start transpiles the component (seconds for a componentize-js one): say so while it runs.
+        // A first start transpiles the component (seconds for a componentize-js one): a progress
+        // notification says so until the start is over.
         onProgress: (m) => {
           this.output.appendLine(`[start] ${m}`);
           busy?.dispose();
-          busy = vscode.window.setStatusBarMessage(`$(sync~spin) Theater: ${m}…`);
+          let end!: () => void;
+          const over = new Promise<void>((resolve) => (end = resolve));
+          busy = { dispose: end };
+          void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Theater: ${m}…` }, () => over);
         },
       });
     } catch (e) {

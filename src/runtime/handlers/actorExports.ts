@@ -38,6 +38,7 @@ const witActorError = t.record('wit-actor-error', [
 
 export const MESSAGE_CLIENT = 'theater:simple/message-server-client';
 export const SUPERVISOR_HANDLERS = 'theater:simple/supervisor-handlers';
+export const PROCESS_HANDLERS = 'theater:simple/process-handlers';
 
 export const EXPORT_FUNCTIONS: readonly ExportFunction[] = [
   { iface: MESSAGE_CLIENT, name: 'handle-send', params: [bytes], result: null },
@@ -48,6 +49,9 @@ export const EXPORT_FUNCTIONS: readonly ExportFunction[] = [
   { iface: SUPERVISOR_HANDLERS, name: 'handle-child-error', params: [t.string, witActorError], result: null },
   { iface: SUPERVISOR_HANDLERS, name: 'handle-child-exit', params: [t.string, t.option(bytes)], result: null },
   { iface: SUPERVISOR_HANDLERS, name: 'handle-child-external-stop', params: [t.string], result: null },
+  { iface: PROCESS_HANDLERS, name: 'handle-stdout', params: [t.u64, bytes], result: null },
+  { iface: PROCESS_HANDLERS, name: 'handle-stderr', params: [t.u64, bytes], result: null },
+  { iface: PROCESS_HANDLERS, name: 'handle-exit', params: [t.u64, t.s32], result: null },
 ];
 
 /** `theater:simple/message-server-client.handle-send` → its declaration. */
@@ -80,6 +84,9 @@ export function serdeJson(ty: WitType, v: unknown): string {
       return `{${ty.fields.map(([n, ft]) => `${JSON.stringify(snake(n))}:${serdeJson(ft, (v as Record<string, unknown>)[camel(n)])}`).join(',')}}`;
     case 'enum':
       return JSON.stringify(pascal(v as string));
+    case 'u64':
+    case 's64':
+      return String(v);
     default:
       return JSON.stringify(v);
   }
@@ -99,6 +106,9 @@ export function fromSerde(ty: WitType, v: unknown): unknown {
       return Object.fromEntries(ty.fields.map(([n, ft]) => [camel(n), fromSerde(ft, (v as Record<string, unknown>)[snake(n)])]));
     case 'enum':
       return ty.cases.find((c) => pascal(c) === v) ?? v;
+    case 'u64':
+    case 's64':
+      return BigInt(v as number | string);
     default:
       return v;
   }

@@ -32,18 +32,6 @@ export const plannedHandlers: HandlerDefinition[] = [
     ['theater:simple/http-handlers'],
   ),
   planned(
-    'process',
-    'OS processes: theater:simple/process.',
-    [['theater:simple/process', null]],
-    ['theater:simple/process-handlers'],
-    [
-      { name: 'max_processes', type: 'integer', doc: 'Most processes at once.', default: 10, minimum: 0 },
-      { name: 'max_output_buffer', type: 'integer', doc: 'Output buffer size in bytes.', default: 1048576, minimum: 0 },
-      { name: 'allowed_programs', type: 'string-array', doc: 'Programs the actor may start.', permission: true },
-      { name: 'allowed_paths', type: 'string-array', doc: 'Working directories the actor may use.', permission: true },
-    ],
-  ),
-  planned(
     'wasi-http',
     'WASI HTTP: wasi:http types and outgoing-handler @0.2.0, incoming-handler export.',
     [

@@ -7,6 +7,7 @@ import { filesystemHandler } from './filesystem';
 import { wasiIoHandler } from './io';
 import { messageServerHandler } from './messageServer';
 import { plannedHandlers } from './planned';
+import { processHandler } from './process';
 import { randomHandler } from './random';
 import { runtimeHandler } from './runtime';
 import { storeHandler } from './store';
@@ -43,6 +44,7 @@ const registered: HandlerDefinition[] = [
   filesystemHandler,
   messageServerHandler,
   supervisorHandler,
+  processHandler,
   replayHandler,
   ...plannedHandlers,
 ];

@@ -18,6 +18,8 @@ import type { HandlerConfig } from '../handlers/types';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
+import { ProcessTable } from './processes';
+import { DEFAULT_MAX_OUTPUT_BUFFER, DEFAULT_MAX_PROCESSES, PROCESS, PROCESS_HANDLERS } from '../handlers/process';
 import { createKillSwitchBuffer, SessionKillSwitch } from './killSwitch';
 import { ACTOR_HEAP_MAX_MIB, ACTOR_MEMORY_MAX_MIB, TERMINATE_GRACE_MS } from '../limits';
 import { WASM_PAGE_BYTES } from '../component/memoryCap';
@@ -93,6 +95,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   /** runtime.shutdown was called: the actor ends after the current call. */
   exitRequested: { data: Uint8Array | undefined } | undefined;
   private rpc: { flag: Int32Array; port: import('node:worker_threads').MessagePort } | undefined;
+  /** The OS processes the actor started (`type = "process"`); created at its first os-* call. */
+  private processes: ProcessTable | undefined;
 
   constructor(
     readonly id: string,
@@ -190,7 +194,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
   /** A call is running or queued. */
   get busy(): boolean {
-    return this.sent.length > 0 || this.queue.length > 0 || (!this.ready && !this.outcome);
+    return this.sent.length > 0 || this.queue.length > 0 || (!this.ready && !this.outcome) || (!this.outcome && !!this.processes?.active);
   }
 
   /** Queues a call into an export (FIFO: one at a time, in the order queued). */
@@ -298,10 +302,13 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.emit('log', m.message);
         break;
       case 'rpc':
-        if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
+        // The actor's own processes are this session's; message-server and supervisor calls go to the system.
+        if (m.op.startsWith(`${PROCESS}/`)) this.answerRpc(this.processTable().handle(m.op.slice(PROCESS.length + 1), m.args));
+        else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
         else this.emit('rpc', m.op, m.args, m.after);
         break;
       case 'commit':
+        this.processes?.commit();
         this.emit('commit', m.hash);
         break;
       case 'call-done': {
@@ -401,6 +408,22 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     }
   }
 
+  private processTable(): ProcessTable {
+    if (!this.processes) {
+      const cfg = this.handlerConfigs.process ?? {};
+      const num = (v: unknown, d: number) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : d);
+      this.processes = new ProcessTable({
+        maxProcesses: num(cfg.max_processes, DEFAULT_MAX_PROCESSES),
+        maxOutputBuffer: num(cfg.max_output_buffer, DEFAULT_MAX_OUTPUT_BUFFER),
+        // Without the export the output has nowhere to go: it is neither delivered nor recorded.
+        deliver: this.exports.includes(PROCESS_HANDLERS) ? (fn, args) => this.call(`${PROCESS_HANDLERS}.${fn}`, args) : undefined,
+        // A process that ended without a delivery may leave the actor quiet (theater run waits for that).
+        changed: () => this.emit('status', this.status),
+      });
+    }
+    return this.processes;
+  }
+
   private failure: string | undefined;
   /** Kills a worker that does not close its chain within 2 s of a stop (cleared once it is finishing). */
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
@@ -418,6 +441,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
   private complete(o: ActorOutcome): void {
     if (this.outcome) return;
+    this.processes?.killAll();
     clearInterval(this.tailTimer);
     this.watcher?.close();
     liveLogs.delete(path.resolve(this.logPath));
