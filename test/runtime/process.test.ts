@@ -2,6 +2,7 @@
 // (/bin/cat, /bin/sh): output and exit delivered through the actor's queue in order, refusals
 // recorded, chains verify, replay identical and starting nothing, stopping the actor kills its processes.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -9,11 +10,12 @@ import { toHex } from '../../src/runtime/chain/hash';
 import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import { checkSpawn } from '../../src/runtime/handlers/process';
-import { OutputSplitter } from '../../src/runtime/host/processes';
+import { OutputSplitter, ProcessTable } from '../../src/runtime/host/processes';
 import type { ActorSession } from '../../src/runtime/host/session';
 import { startActor } from '../../src/runtime/host/session';
 import { ActorSystem } from '../../src/runtime/host/system';
 import { actorCopy, dataDir } from '../helpers/actors';
+import { projectRoot } from '../helpers/shared';
 
 const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : '');
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -222,6 +224,72 @@ describe('process handler', () => {
   });
 });
 
+describe('ProcessTable', () => {
+  test('os-status, os-signal and effects only at commit; exit after the output; unknown ids and ended processes get err', async () => {
+    const delivered: string[] = [];
+    let exited!: () => void;
+    const exit = new Promise<void>((r) => (exited = r));
+    const table = new ProcessTable({
+      maxProcesses: 1,
+      maxOutputBuffer: 1024,
+      deliver: (fn, args) => {
+        delivered.push(`${fn} ${args[0]} ${fn === 'handle-exit' ? args[1] : Buffer.from(args[1] as Uint8Array).toString()}`);
+        if (fn === 'handle-exit') exited();
+        return Promise.resolve();
+      },
+      changed: () => {},
+    });
+    const dir = fs.realpathSync(path.dirname(await actorCopy('process-actor')));
+    const req = {
+      program: '/bin/sh',
+      named: '/bin/sh',
+      args: ['-c', 'echo ready; read line; echo "got $line"; sleep 30'],
+      cwd: dir,
+      env: [] as Array<[string, string]>,
+      bufferSize: 0,
+      stdoutMode: 'line-by-line' as const,
+      stderrMode: 'raw' as const,
+      chunkSize: undefined,
+      executionTimeoutS: undefined,
+    };
+    assert.deepEqual(table.handle('os-spawn', [req]), { tag: 'ok', val: 1n });
+    assert.equal(table.handle('os-spawn', [req]).tag, 'err', 'max_processes = 1 counts a process not yet started');
+    table.handle('os-status', [1n]);
+    table.commit(); // os-status has no effect; the spawn's effect was replaced by the refusal's none
+    const status = table.handle('os-status', [1n]) as { tag: 'ok'; val: { running: boolean; exitCode?: number } };
+    assert.equal(status.val.running, true);
+    assert.deepEqual(table.handle('os-kill', [9n]), { tag: 'err', val: 'os-kill: this actor started no process 9' });
+    table.killAll();
+    assert.equal(delivered.length, 0, 'nothing started: every effect waits for its commit');
+
+    const live = new ProcessTable({
+      maxProcesses: 1,
+      maxOutputBuffer: 1024,
+      deliver: (fn, args) => {
+        delivered.push(`${fn} ${args[0]} ${fn === 'handle-exit' ? args[1] : Buffer.from(args[1] as Uint8Array).toString()}`);
+        if (fn === 'handle-exit') exited();
+        return Promise.resolve();
+      },
+      changed: () => {},
+    });
+    assert.deepEqual(live.handle('os-spawn', [req]), { tag: 'ok', val: 1n });
+    live.commit();
+    await within(10_000, () => delivered.includes('handle-stdout 1 ready\n'), 'the first line');
+    assert.deepEqual(live.handle('os-write-stdin', [1n, bytes('hi\n')]), { tag: 'ok', val: 3 });
+    live.commit();
+    await within(10_000, () => delivered.includes('handle-stdout 1 got hi\n'), 'the answer to stdin');
+    assert.deepEqual(live.handle('os-signal', [1n, 15]), { tag: 'ok', val: undefined });
+    live.commit();
+    await exit;
+    assert.equal(delivered.at(-1), 'handle-exit 1 143', 'SIGTERM: 128 + 15, after the output');
+    const ended = live.handle('os-status', [1n]) as { tag: 'ok'; val: { running: boolean; exitCode?: number } };
+    assert.equal(ended.val.running, false);
+    assert.equal(ended.val.exitCode, 143);
+    assert.match((live.handle('os-kill', [1n]) as { val: string }).val, /has exited with code 143/);
+    assert.equal(live.active, false);
+  });
+});
+
 describe('OutputSplitter', () => {
   const all = (s: OutputSplitter, parts: string[]) =>
     [...parts.flatMap((p) => s.push(Buffer.from(p))), ...s.end()].map((b) => b.toString());
@@ -244,3 +312,27 @@ describe('OutputSplitter', () => {
 
 /** The head of the cat scenario's chain (15 events); any change to what is recorded changes it. */
 const GOLDEN_CAT_HEAD = '3213c687c4795b317a1916a9a35fa3fd6c39f1e8';
+
+describe(
+  'process handler in `theater run`',
+  { skip: fs.existsSync(path.join(projectRoot, 'dist', 'cli.js')) ? false : 'run `npm run build` first' },
+  () => {
+    test('waits for the exit delivery, exits 0, and its chain.json verifies', async () => {
+      const manifest = await actorCopy('process-actor');
+      const out = path.join(path.dirname(manifest), 'chain.json');
+      const r = spawnSync(
+        process.execPath,
+        [path.join(projectRoot, 'bin', 'theater'), 'run', manifest, '--chain-out', out, '--data-dir', dataDir],
+        {
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const events = loadChainFile(out).events;
+      assert.ok(verifyChain(events).ok);
+      const calls = wasmCalls(events);
+      assert.equal(calls.at(-1), 'WasmResult process-handlers.handle-exit');
+      assert.equal(calls.filter((c) => c === 'WasmCall process-handlers.handle-stdout').length, 3);
+    });
+  },
+);

@@ -239,6 +239,8 @@ export class ProcessTable {
         this.ended(p, -1);
       }
     });
+    // What the program left running in its group would hold its pipes open (and the exit back): it goes too.
+    child.on('exit', () => killGroup(child));
     // 'close' comes after both output streams ended: the exit is delivered after all output.
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
       everyChild.delete(child);
