@@ -334,5 +334,15 @@ describe(
       assert.equal(calls.at(-1), 'WasmResult process-handlers.handle-exit');
       assert.equal(calls.filter((c) => c === 'WasmCall process-handlers.handle-stdout').length, 3);
     });
+
+    test('check: a process table without allowed_programs is told it grants no program (information, not an error)', async () => {
+      const manifest = await actorCopy('process-actor', (m) => m.replace(/^allowed_programs = .*$/m, ''));
+      const r = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'theater'), 'check', manifest], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(
+        r.stdout + r.stderr,
+        /:6:1: information: Without `allowed_programs` the `process` handler lets the actor start no program; add allowed_programs = \["\/path\/to\/program"\] to grant one\. \[config-grants-nothing\]/,
+      );
+    });
   },
 );

@@ -5,8 +5,8 @@ import type { ConfigKeySpec, HandlerConfig, HandlerDefinition } from './types';
 
 export interface ConfigProblem {
   key: string;
-  code: 'config-unknown-key' | 'config-wrong-type' | 'config-missing-key' | 'config-out-of-range';
-  severity: 'error' | 'warning';
+  code: 'config-unknown-key' | 'config-wrong-type' | 'config-missing-key' | 'config-out-of-range' | 'config-grants-nothing';
+  severity: 'error' | 'warning' | 'information';
   message: string;
   suggestion?: string;
 }
@@ -70,6 +70,8 @@ export function resolveHandlerConfig(
           severity: 'error',
           message: `The \`${def.type}\` handler needs \`${spec.name}\`: ${spec.doc}`,
         });
+      if (spec.absentGrantsNothing)
+        problems.push({ key: spec.name, code: 'config-grants-nothing', severity: 'information', message: spec.absentGrantsNothing });
       config[spec.name] = spec.default;
       continue;
     }

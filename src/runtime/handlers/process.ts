@@ -182,6 +182,8 @@ export const processHandler: HandlerDefinition = {
       type: 'string-array',
       doc: 'Programs the actor may start, as os-spawn names them (a bare name is looked up on PATH); absent or `[]` allows none.',
       permission: true,
+      absentGrantsNothing:
+        'Without `allowed_programs` the `process` handler lets the actor start no program; add allowed_programs = ["/path/to/program"] to grant one.',
     },
     {
       name: 'allowed_paths',

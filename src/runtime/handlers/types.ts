@@ -22,6 +22,11 @@ export interface ConfigKeySpec {
    * would otherwise silently fall back to the default), and two tables of its type are an error.
    */
   permission?: boolean;
+  /**
+   * Said (as information, on the table) when a listed table leaves this key out and so grants nothing:
+   * one sentence, what the actor gets without it and how to grant more.
+   */
+  absentGrantsNothing?: string;
 }
 
 /** One function of an interface, as the component model names it (`get-random-bytes`, `[method]pollable.ready`). */

@@ -155,7 +155,7 @@ export function validateManifestText(text: string, manifestPath: string, options
     const { problems } = resolveHandlerConfig(def, h.config);
     for (const p of problems) {
       const range =
-        p.code === 'config-missing-key'
+        p.code === 'config-missing-key' || p.code === 'config-grants-nothing'
           ? (h.headerRange ?? h.range)
           : ((p.code === 'config-unknown-key' ? h.keyRanges[p.key] : h.valueRanges[p.key]) ?? h.range);
       add(p.code, p.severity, p.message, range, p.suggestion ? { fix: 'replace-key', replacement: p.suggestion } : undefined);
