@@ -185,7 +185,9 @@ export class Controller implements vscode.Disposable {
           let end!: () => void;
           const over = new Promise<void>((resolve) => (end = resolve));
           busy = { dispose: end };
-          void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Theater: ${m}…` }, () => over);
+          const title = `Theater: ${m}…`;
+          this.remember({ level: 'status', text: title });
+          void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => over);
         },
       });
     } catch (e) {

@@ -115,6 +115,15 @@ suite('Theater in a real VS Code extension host', () => {
     assert.ok(session, 'the actor started');
     randomSession = session;
     await initDone(session);
+    // The extension's storage is fresh in this run, so some start transpiled it: a progress notification said so.
+    assert.ok(
+      api.controller.notices.some(
+        (n) =>
+          n.level === 'status' &&
+          n.text === "Theater: transpiling wasi-random-test's component (0.0 MB) for its first start; later starts use the cache…",
+      ),
+      api.controller.notices.map((n) => n.text).join(' | '),
+    );
     const root = api.controller.chains.root(session.id)!;
     const children = api.controller.chains.getChildren(root);
     const events = children.filter((n) => n.kind === 'event');
