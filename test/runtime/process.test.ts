@@ -290,6 +290,67 @@ describe('ProcessTable', () => {
   });
 });
 
+describe('ProcessTable limits', () => {
+  const base = (dir: string) => ({
+    named: '/bin/sh',
+    program: '/bin/sh',
+    cwd: dir,
+    env: [] as Array<[string, string]>,
+    bufferSize: 0,
+    stdoutMode: 'raw' as const,
+    stderrMode: 'raw' as const,
+    chunkSize: undefined,
+    executionTimeoutS: undefined as number | undefined,
+  });
+
+  test('max_output_buffer: 100 000 bytes arrive whole in chunks of at most the limit while the actor is slow (the pipe waits, then goes on)', async () => {
+    const dir = fs.realpathSync(path.dirname(await actorCopy('process-actor')));
+    const chunks: number[] = [];
+    let exitCode: number | undefined;
+    const table = new ProcessTable({
+      maxProcesses: 1,
+      maxOutputBuffer: 1000,
+      // A slow actor: each delivery is handled a moment later.
+      deliver: (fn, args) =>
+        new Promise((resolve) =>
+          setImmediate(() => {
+            if (fn === 'handle-exit') exitCode = args[1] as number;
+            else chunks.push((args[1] as Uint8Array).length);
+            resolve(undefined);
+          }),
+        ),
+      changed: () => {},
+    });
+    table.handle('os-spawn', [{ ...base(dir), args: ['-c', 'head -c 100000 /dev/zero'] }]);
+    table.commit();
+    await within(20_000, () => exitCode !== undefined, 'the exit');
+    assert.equal(exitCode, 0);
+    assert.equal(
+      chunks.reduce((a, b) => a + b, 0),
+      100_000,
+    );
+    assert.ok(Math.max(...chunks) <= 1000, `largest chunk ${Math.max(...chunks)}`);
+  });
+
+  test('execution-timeout kills a process that runs longer', async () => {
+    const dir = fs.realpathSync(path.dirname(await actorCopy('process-actor')));
+    let exitCode: number | undefined;
+    const table = new ProcessTable({
+      maxProcesses: 1,
+      maxOutputBuffer: 1000,
+      deliver: (fn, args) => {
+        if (fn === 'handle-exit') exitCode = args[1] as number;
+        return Promise.resolve();
+      },
+      changed: () => {},
+    });
+    table.handle('os-spawn', [{ ...base(dir), args: ['-c', 'sleep 30'], executionTimeoutS: 1 }]);
+    table.commit();
+    await within(15_000, () => exitCode !== undefined, 'the kill at the timeout');
+    assert.equal(exitCode, 137);
+  });
+});
+
 describe('OutputSplitter', () => {
   const all = (s: OutputSplitter, parts: string[]) =>
     [...parts.flatMap((p) => s.push(Buffer.from(p))), ...s.end()].map((b) => b.toString());

@@ -173,7 +173,7 @@ export const processHandler: HandlerDefinition = {
     {
       name: 'max_output_buffer',
       type: 'integer',
-      doc: 'Largest chunk of output delivered in one call, and most output bytes held for the actor before the process is made to wait.',
+      doc: 'Largest chunk of output delivered in one call, and most output bytes held for the actor (give or take one read of the pipe) before the process is made to wait.',
       default: DEFAULT_MAX_OUTPUT_BUFFER,
       minimum: 1,
     },
