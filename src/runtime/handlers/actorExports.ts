@@ -3,6 +3,7 @@
 // of the params tuple (bytes as number arrays, records with snake_case fields, enums by Rust variant
 // name); a WasmResult's result is the returned tuple the same way (`null` when there is none).
 import { t, type WitType } from '../wit/types';
+import { HTTP_HANDLERS, httpRequestType, httpResponseType, middlewareResultType } from './http/types';
 
 export interface ExportFunction {
   /** `theater:simple/message-server-client` */
@@ -48,6 +49,8 @@ export const EXPORT_FUNCTIONS: readonly ExportFunction[] = [
   { iface: SUPERVISOR_HANDLERS, name: 'handle-child-error', params: [t.string, witActorError], result: null },
   { iface: SUPERVISOR_HANDLERS, name: 'handle-child-exit', params: [t.string, t.option(bytes)], result: null },
   { iface: SUPERVISOR_HANDLERS, name: 'handle-child-external-stop', params: [t.string], result: null },
+  { iface: HTTP_HANDLERS, name: 'handle-request', params: [t.u64, httpRequestType], result: [httpResponseType] },
+  { iface: HTTP_HANDLERS, name: 'handle-middleware', params: [t.u64, httpRequestType], result: [middlewareResultType] },
 ];
 
 /** `theater:simple/message-server-client.handle-send` → its declaration. */
@@ -80,6 +83,9 @@ export function serdeJson(ty: WitType, v: unknown): string {
       return `{${ty.fields.map(([n, ft]) => `${JSON.stringify(snake(n))}:${serdeJson(ft, (v as Record<string, unknown>)[camel(n)])}`).join(',')}}`;
     case 'enum':
       return JSON.stringify(pascal(v as string));
+    case 'u64':
+    case 's64':
+      return String(v);
     default:
       return JSON.stringify(v);
   }
@@ -99,6 +105,9 @@ export function fromSerde(ty: WitType, v: unknown): unknown {
       return Object.fromEntries(ty.fields.map(([n, ft]) => [camel(n), fromSerde(ft, (v as Record<string, unknown>)[snake(n)])]));
     case 'enum':
       return ty.cases.find((c) => pascal(c) === v) ?? v;
+    case 'u64':
+    case 's64':
+      return BigInt(v as number | string);
     default:
       return v;
   }

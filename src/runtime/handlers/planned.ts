@@ -24,13 +24,6 @@ function planned(
 }
 
 export const plannedHandlers: HandlerDefinition[] = [
-  planned('http-client', 'Outgoing HTTP requests: theater:simple/http-client.', [['theater:simple/http-client', null]]),
-  planned(
-    'http-framework',
-    'HTTP servers and routes: theater:simple/http-framework.',
-    [['theater:simple/http-framework', null]],
-    ['theater:simple/http-handlers'],
-  ),
   planned(
     'process',
     'OS processes: theater:simple/process.',

@@ -4,6 +4,8 @@
 import { wasiCliHandler } from './cli';
 import { environmentHandler } from './environment';
 import { filesystemHandler } from './filesystem';
+import { httpClientHandler } from './http/client';
+import { httpFrameworkHandler } from './http/framework';
 import { wasiIoHandler } from './io';
 import { messageServerHandler } from './messageServer';
 import { plannedHandlers } from './planned';
@@ -43,6 +45,8 @@ const registered: HandlerDefinition[] = [
   filesystemHandler,
   messageServerHandler,
   supervisorHandler,
+  httpClientHandler,
+  httpFrameworkHandler,
   replayHandler,
   ...plannedHandlers,
 ];

@@ -15,6 +15,7 @@ import { shutdownPayload, wasmError } from '../chain/payload';
 import { transpileCached } from '../component/transpile';
 import { prepareRun, type PreparedRun } from './prepare';
 import type { HandlerConfig } from '../handlers/types';
+import { HttpHost, isHttpOp } from '../handlers/http/host';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
@@ -93,6 +94,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   /** runtime.shutdown was called: the actor ends after the current call. */
   exitRequested: { data: Uint8Array | undefined } | undefined;
   private rpc: { flag: Int32Array; port: import('node:worker_threads').MessagePort } | undefined;
+  /** The actor's http-client requests and http-framework servers (created on its first such call). */
+  private http: HttpHost | undefined;
 
   constructor(
     readonly id: string,
@@ -298,7 +301,14 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.emit('log', m.message);
         break;
       case 'rpc':
-        if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
+        if (isHttpOp(m.op)) {
+          // HTTP belongs to the actor itself, alone or in a system: its servers call it through its own queue.
+          this.http ??= new HttpHost(this);
+          void this.http.handle(m.op, m.args).then(
+            (value) => this.answerRpc(value),
+            (e: unknown) => this.answerRpc({ tag: 'err', val: `the runtime could not answer ${m.op}: ${(e as Error).message}` }),
+          );
+        } else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
         else this.emit('rpc', m.op, m.args, m.after);
         break;
       case 'commit':
@@ -418,6 +428,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
   private complete(o: ActorOutcome): void {
     if (this.outcome) return;
+    void this.http?.closeAll();
     clearInterval(this.tailTimer);
     this.watcher?.close();
     liveLogs.delete(path.resolve(this.logPath));

@@ -1,0 +1,220 @@
+// http-client and http-framework with a real actor (test-actors/http-actor, Rust for
+// wasm32-unknown-unknown, hand-written canonical ABI) and real HTTP clients and servers on loopback:
+// requests through middleware and routes, send-http to a server the test runs, allow-list denials,
+// the response only after its call is in the chain, servers closed on stop, and a replay that opens
+// no port and sends nothing, with identical hashes.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { describe, test, type TestContext } from 'node:test';
+import { decodeEvent } from '../../src/runtime/chain/decode';
+import { toHex } from '../../src/runtime/chain/hash';
+import { loadChainFile } from '../../src/runtime/chain/chainFile';
+import { verifyChain } from '../../src/runtime/chain/verify';
+import { checkHttpRequest } from '../../src/runtime/handlers/http/allowList';
+import { startActor } from '../../src/runtime/host/session';
+import { actorCopy, buildNativeActors, dataDir, runToEnd } from '../helpers/actors';
+
+async function native(t: TestContext): Promise<boolean> {
+  const s = await buildNativeActors();
+  if (!s.available) t.skip(s.reason);
+  return s.available;
+}
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** One request with node's http client; `onResponse` runs when the status line arrives. */
+function request(
+  port: number,
+  method: string,
+  path: string,
+  opts: { body?: string; headers?: Record<string, string>; onResponse?: () => void } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers: opts.headers ?? {}, agent: false }, (res) => {
+      opts.onResponse?.();
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** A loopback server that answers "pong <method> <url> from=<x-from>"; counts what it got. */
+async function upstream(): Promise<{ port: number; hits: string[]; close: () => Promise<void> }> {
+  const hits: string[] = [];
+  const server = http.createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'x-upstream': 'yes' });
+    res.end(`pong ${req.method} ${req.url} from=${String(req.headers['x-from'])}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    hits,
+    close: () => new Promise<void>((r) => (server.listening ? server.close(() => r()) : r())),
+  };
+}
+
+/** Resolves true once nothing listens on the port any more (a deadline, no fixed sleep). */
+async function closedWithin(port: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once('error', () => resolve(true));
+    });
+    if (refused) return true;
+    await new Promise((r) => setImmediate(r));
+  }
+  return false;
+}
+
+const text = (s: Uint8Array | null | undefined) => (s ? Buffer.from(s).toString('utf8') : '');
+
+function verified(logPath: string) {
+  const { events } = loadChainFile(logPath);
+  const v = verifyChain(events);
+  assert.ok(v.ok, `chain ${logPath} must verify: ${v.firstBad?.message}`);
+  return events;
+}
+
+describe('http-client allow-lists', () => {
+  test("upstream's sentences for a host or method not allowed; absent lists allow any", () => {
+    const cfg = { allowed_hosts: ['127.0.0.1', 'api.example.com:8443', '*.example.org'], allowed_methods: ['GET', 'post'] };
+    assert.equal(checkHttpRequest(cfg, 'GET', 'http://127.0.0.1:9/x').kind, 'allowed');
+    assert.equal(checkHttpRequest(cfg, 'POST', 'https://api.example.com:8443/').kind, 'allowed');
+    assert.equal(checkHttpRequest(cfg, 'GET', 'https://a.b.example.org/').kind, 'allowed');
+    assert.deepEqual(checkHttpRequest(cfg, 'GET', 'https://api.example.com/'), {
+      kind: 'denied',
+      message: "Host 'api.example.com' not in allowed hosts: 127.0.0.1, api.example.com:8443, *.example.org",
+    });
+    assert.deepEqual(checkHttpRequest(cfg, 'DELETE', 'http://127.0.0.1/'), {
+      kind: 'denied',
+      message: "Method 'DELETE' not in allowed methods: GET, post",
+    });
+    assert.equal(checkHttpRequest({ allowed_hosts: [] }, 'GET', 'http://127.0.0.1/').kind, 'denied');
+    assert.equal(checkHttpRequest({}, 'PATCH', 'https://anywhere.invalid/').kind, 'allowed');
+    assert.equal(checkHttpRequest({}, 'GET', 'ftp://x/').kind, 'invalid');
+    assert.equal(checkHttpRequest({}, 'GET', '/relative').kind, 'invalid');
+  });
+});
+
+describe('http-framework and http-client with a real actor', () => {
+  test('routes, middleware, send-http, denials; response after its call is in the chain; stop closes; replay identical without network', async (t) => {
+    if (!(await native(t))) return;
+    const up = await upstream();
+    const manifest = await actorCopy('http-actor');
+    const session = await startActor({ manifestPath: manifest, dataDir });
+    t.after(async () => {
+      await session.stop('test finished');
+      await up.close();
+    });
+    const state = await Promise.race([
+      new Promise<Uint8Array | null>((r) => session.once('init-done', r)),
+      session.done().then((o) => assert.fail(`init failed: ${o.error}`)),
+    ]);
+    const port = Number(text(state));
+    assert.ok(port > 0 && port < 65536, `init's state is the port (${text(state)})`);
+
+    // The response arrives only after handle-request's WasmResult is in the log on disk.
+    let lastWasmAtResponse = '';
+    const hello = await request(port, 'GET', '/hello', {
+      onResponse: () => {
+        const wasm = loadChainFile(session.logPath).events.filter((e) => e.eventType === 'wasm');
+        lastWasmAtResponse = decodeEvent(wasm.at(-1)!).summary;
+      },
+    });
+    assert.equal(hello.status, 200);
+    assert.equal(hello.body, 'hello from theater (middleware ran)');
+    assert.equal(hello.headers['content-type'], 'text/plain');
+    assert.match(lastWasmAtResponse, /handle-request/);
+
+    assert.deepEqual(await request(port, 'GET', '/items/42').then((r) => [r.status, r.body]), [200, 'item 42']);
+    assert.equal((await request(port, 'GET', '/hello', { headers: { 'x-block': '1' } })).status, 403, 'middleware refused it');
+    const fetched = await request(port, 'POST', '/fetch', { body: `GET http://127.0.0.1:${up.port}/ping?q=1` });
+    assert.deepEqual([fetched.status, fetched.body], [200, 'upstream 200: pong GET /ping?q=1 from=http-actor']);
+    const badHost = await request(port, 'POST', '/fetch', { body: `GET http://localhost:${up.port}/ping` });
+    assert.deepEqual([badHost.status, badHost.body], [502, `Host 'localhost:${up.port}' not in allowed hosts: 127.0.0.1`]);
+    const badMethod = await request(port, 'POST', '/fetch', { body: `POST http://127.0.0.1:${up.port}/ping` });
+    assert.deepEqual([badMethod.status, badMethod.body], [502, "Method 'POST' not in allowed methods: GET"]);
+    const refused = await request(port, 'POST', '/fetch', { body: `GET http://127.0.0.1:${await freePort()}/` });
+    assert.equal(refused.status, 502);
+    assert.match(refused.body, /failed: the connection was refused$/);
+    assert.equal((await request(port, 'GET', '/nope')).status, 404);
+    assert.equal((await request(port, 'DELETE', '/hello')).status, 405);
+    assert.deepEqual(up.hits, ['GET /ping?q=1'], 'only the allowed request went out');
+
+    const outcome = await session.stop('test finished');
+    assert.equal(outcome.status, 'stopped', outcome.error);
+    assert.ok(await closedWithin(port, 5000), 'stopping the actor closed its server');
+    const events = verified(session.logPath);
+    const types = events.map((e) => e.eventType);
+    assert.equal(types.filter((x) => x === 'theater:simple/http-client/permission-denied').length, 2);
+    assert.equal(types.filter((x) => x === 'theater:simple/http-client/send-http').length, 4);
+    for (const fn of ['create-server', 'register-handler', 'add-route', 'add-middleware', 'start-server'])
+      assert.ok(types.includes(`theater:simple/http-framework/${fn}`), fn);
+    const calls = events.map((e) => decodeEvent(e).summary).filter((s) => /handle-(request|middleware)/.test(s));
+    assert.ok(calls.length >= 2 * 7, 'every routed request is a recorded middleware call and (unless refused) a handle-request call');
+    // The send-http event holds the whole exchange: the request's header and the upstream's answer.
+    const sent = Buffer.from(events.find((e) => e.eventType === 'theater:simple/http-client/send-http')!.data).toString('utf8');
+    assert.match(sent, /x-from/);
+    assert.match(sent, /x-upstream/);
+
+    // Replay: no upstream, no port; every host call answered from the chain, every request re-driven.
+    await up.close();
+    const replay = await runToEnd(manifest, { replayChainPath: session.logPath });
+    assert.equal(replay.session.replayReport?.verdict, 'replayed', replay.session.replayReport?.message);
+    assert.equal(text(replay.outcome.state), text(state));
+    assert.ok(await closedWithin(port, 1000), 'the replay opened no server on the recorded port');
+    const replayed = verified(replay.session.logPath).filter((e) => e.eventType !== 'replay-summary');
+    assert.deepEqual(
+      replayed.map((e) => toHex(e.hash)),
+      events.map((e) => toHex(e.hash)),
+    );
+  });
+
+  test('a manifest port is used; a non-loopback host is refused, recorded, and init fails with the sentence', async (t) => {
+    if (!(await native(t))) return;
+    const wanted = await freePort();
+    const withPort = await actorCopy('http-actor', (m) =>
+      m.replace('type = "http-framework"', `type = "http-framework"\nport = ${wanted}`),
+    );
+    const s = await startActor({ manifestPath: withPort, dataDir });
+    t.after(() => s.stop('test finished'));
+    const state = await new Promise<Uint8Array | null>((r) => s.once('init-done', r));
+    assert.equal(Number(text(state)), wanted);
+    assert.equal((await request(wanted, 'GET', '/items/7')).body, 'item 7');
+    await s.stop('test finished');
+
+    const remote = await actorCopy('http-actor', (m) => m.replace('type = "http-framework"', 'type = "http-framework"\nhost = "0.0.0.0"'));
+    const r = await runToEnd(remote);
+    assert.equal(r.initOk, false);
+    assert.match(r.outcome.error ?? '', /Host '0\.0\.0\.0' is not a loopback address; set host = "127\.0\.0\.1"/);
+    const types = verified(r.session.logPath).map((e) => e.eventType);
+    assert.ok(types.includes('theater:simple/http-framework/permission-denied'));
+    assert.ok(fs.existsSync(r.session.logPath));
+  });
+});
+
+/** A port nothing listens on right now (bound to 0, then closed). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
