@@ -201,6 +201,15 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
       }
     }
     await system.whenQuiet();
+    // An actor serving HTTP (http-framework) lives until Ctrl-C, or until it ends itself.
+    const serving = system.list().flatMap((n) => n.session.httpServers);
+    if (serving.length > 0) {
+      process.stderr.write(`${escapeControlChars(root.name)} serves ${serving.join(', ')}; stop it with Ctrl-C\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        void root.done().then(() => resolve());
+      });
+    }
   }
   await system.stopAll('run finished');
   for (const o of outputs) o.end();

@@ -4,9 +4,11 @@
 // the response only after its call is in the chain, servers closed on stop, and a replay that opens
 // no port and sends nothing, with identical hashes.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { decodeEvent } from '../../src/runtime/chain/decode';
 import { toHex } from '../../src/runtime/chain/hash';
@@ -15,6 +17,7 @@ import { verifyChain } from '../../src/runtime/chain/verify';
 import { checkHttpRequest } from '../../src/runtime/handlers/http/allowList';
 import { startActor } from '../../src/runtime/host/session';
 import { actorCopy, buildNativeActors, dataDir, runToEnd } from '../helpers/actors';
+import { projectRoot } from '../helpers/shared';
 
 async function native(t: TestContext): Promise<boolean> {
   const s = await buildNativeActors();
@@ -206,6 +209,45 @@ describe('http-framework and http-client with a real actor', () => {
     assert.ok(types.includes('theater:simple/http-framework/permission-denied'));
     assert.ok(fs.existsSync(r.session.logPath));
   });
+});
+
+describe('theater run with an http-framework actor', () => {
+  const cli = path.join(projectRoot, 'dist', 'cli.js');
+  test(
+    'serves until Ctrl-C, answers a real client, then exits 0 with a chain that verifies',
+    { skip: !fs.existsSync(cli) && 'run `npm run build` first' },
+    async (t) => {
+      if (!(await native(t))) return;
+      const manifest = await actorCopy('http-actor');
+      const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'theater'), 'run', manifest, '--data-dir', dataDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      t.after(() => child.kill('SIGKILL'));
+      let stderr = '';
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "serves" line within 60 s; stderr: ${stderr}`)), 60_000);
+        child.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString('utf8');
+          const m = /http-actor serves (http:\/\/127\.0\.0\.1:\d+\/); stop it with Ctrl-C/.exec(stderr);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+        void exited.then((code) => reject(new Error(`theater run exited (${code}) before serving: ${stderr}`)));
+      });
+      const port = Number(new URL(url).port);
+      assert.equal((await request(port, 'GET', '/hello')).body, 'hello from theater (middleware ran)');
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, stderr);
+      const log = /events in (\S+\.chain\.jsonl)/.exec(stderr)?.[1];
+      assert.ok(log, stderr);
+      const types = verified(log).map((e) => e.eventType);
+      assert.equal(types.at(-1), 'shutdown');
+      assert.ok(await closedWithin(port, 5000));
+    },
+  );
 });
 
 /** A port nothing listens on right now (bound to 0, then closed). */

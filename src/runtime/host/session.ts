@@ -191,6 +191,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     }
   }
 
+  /** Where the actor's http-framework servers listen now (empty: none). */
+  get httpServers(): string[] {
+    return this.outcome ? [] : (this.http?.listening() ?? []);
+  }
+
   /** A call is running or queued. */
   get busy(): boolean {
     return this.sent.length > 0 || this.queue.length > 0 || (!this.ready && !this.outcome);

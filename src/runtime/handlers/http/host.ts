@@ -287,6 +287,13 @@ export class HttpHost {
     });
   }
 
+  /** The addresses the actor's servers listen on now (`http://127.0.0.1:8080/`). */
+  listening(): string[] {
+    return [...this.servers.values()]
+      .filter((s) => s.node)
+      .map((s) => `http://${s.settings.host.includes(':') ? `[${s.settings.host}]` : s.settings.host}:${s.port}/`);
+  }
+
   /** Closes every server (the actor stops). */
   async closeAll(): Promise<void> {
     this.closed = true;
