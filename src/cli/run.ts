@@ -201,6 +201,8 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
       }
     }
     await system.whenQuiet();
+    // An actor serving HTTP (wasi-http `port`) serves until Ctrl-C, which stops it.
+    if (root.serving) await root.done();
   }
   await system.stopAll('run finished');
   for (const o of outputs) o.end();

@@ -4,6 +4,7 @@
 // client calls on loopback. Each runs, its chain verifies, and its replay (no network, no port) has
 // the recorded hashes.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -206,5 +207,35 @@ describe('wasi-http incoming (wasi:http/incoming-handler export)', () => {
     const events = verified(session.logPath);
     assert.equal(events.filter((e) => e.eventType === 'wasm').length, 6, 'init, two handle calls, each with its result');
     await replayIdentical(manifest, session.logPath, events);
+  });
+});
+
+describe('theater run with an actor serving HTTP', () => {
+  test('serves until Ctrl-C, then stops with its chain written', async (t) => {
+    if (!(await built(t, 'js-http-server-actor'))) return;
+    if (!fs.existsSync(path.join(projectRoot, 'dist', 'cli.js'))) return t.skip('dist/cli.js is missing; run `npm run build` first');
+    const manifest = await actorCopy('js-http-server-actor');
+    const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'theater'), 'run', manifest, '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = /serving wasi:http\/incoming-handler@[0-9.]+ on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
+        if (m) resolve(m[1]!);
+      });
+      void exited.then((code) => reject(new Error(`theater run ended (${code}) before it served: ${stderr}`)));
+    });
+    const r = await fetch(`${url}cli`, { method: 'PUT', body: 'from the CLI test' });
+    assert.equal(await r.text(), 'you sent PUT /cli with 17 bytes: from the CLI test');
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+    assert.match(stdout, /wasm +wasi:http\/incoming-handler@0\.2\.10\/handle → \{status: 200/);
+    assert.match(stdout, /shutdown/);
+    assert.match(stderr, /\[js-http-server-actor\] PUT \/cli/);
   });
 });

@@ -100,6 +100,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   /** The wasi-http handler's loopback server, while the actor lives (`port` set, export present). */
   httpServer: IncomingServer | undefined;
   private httpStarting = false;
+  /** The actor serves (or is starting to serve) HTTP: `theater run` keeps it until Ctrl-C. */
+  get serving(): boolean {
+    return this.httpStarting && !this.outcome;
+  }
 
   constructor(
     readonly id: string,
@@ -452,7 +456,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.emit('log', `serving ${iface} on http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}/`);
         this.emit('http-listening', { host: server.host, port: server.port });
       },
-      (e: unknown) => this.emit('log', (e as Error).message),
+      (e: unknown) => {
+        this.httpStarting = false;
+        this.emit('log', (e as Error).message);
+        this.emit('http-failed', (e as Error).message);
+      },
     );
   }
 
