@@ -36,17 +36,4 @@ export const plannedHandlers: HandlerDefinition[] = [
       { name: 'allowed_paths', type: 'string-array', doc: 'Working directories the actor may use.', permission: true },
     ],
   ),
-  planned(
-    'wasi-http',
-    'WASI HTTP: wasi:http types and outgoing-handler @0.2.0, incoming-handler export.',
-    [
-      ['wasi:http/types', '0.2.0'],
-      ['wasi:http/outgoing-handler', '0.2.0'],
-    ],
-    ['wasi:http/incoming-handler@0.2.0'],
-    [
-      { name: 'port', type: 'integer', doc: 'Port of the incoming server (none: no server).', minimum: 0, maximum: 65535 },
-      { name: 'host', type: 'string', doc: 'Address of the incoming server.', default: '127.0.0.1' },
-    ],
-  ),
 ];

@@ -14,6 +14,7 @@ import { runtimeHandler } from './runtime';
 import { storeHandler } from './store';
 import { supervisorHandler } from './supervisor';
 import { timingHandler } from './timing';
+import { wasiHttpHandler } from './http/wasiHttp';
 import type { HandlerDefinition, InterfaceSpec } from './types';
 
 /** Replay answers every import from a recorded chain instead of a live handler (docs/replay.md). */
@@ -47,6 +48,7 @@ const registered: HandlerDefinition[] = [
   supervisorHandler,
   httpClientHandler,
   httpFrameworkHandler,
+  wasiHttpHandler,
   replayHandler,
   ...plannedHandlers,
 ];

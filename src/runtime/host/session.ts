@@ -16,6 +16,8 @@ import { transpileCached } from '../component/transpile';
 import { prepareRun, type PreparedRun } from './prepare';
 import type { HandlerConfig } from '../handlers/types';
 import { HttpHost, isHttpOp } from '../handlers/http/host';
+import { incomingHandleName } from '../handlers/http/incoming';
+import { startIncomingServer, type IncomingServer } from '../handlers/http/server';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
@@ -96,6 +98,15 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private rpc: { flag: Int32Array; port: import('node:worker_threads').MessagePort } | undefined;
   /** The actor's http-client requests and http-framework servers (created on its first such call). */
   private http: HttpHost | undefined;
+  /** A replay: no port is opened (recorded incoming requests are re-driven from the chain). */
+  replaying = false;
+  /** The wasi-http handler's loopback server, while the actor lives (`port` set, export present). */
+  httpServer: IncomingServer | undefined;
+  private httpStarting = false;
+  /** The actor serves (or is starting to serve) HTTP: `theater run` keeps it until Ctrl-C. */
+  get serving(): boolean {
+    return this.httpStarting && !this.outcome;
+  }
 
   constructor(
     readonly id: string,
@@ -296,6 +307,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           this.initDone = true;
           this.setStatus('idle');
           this.emit('init-done', initialState);
+          this.serveHttp();
         } else {
           // init goes first, ahead of anything queued while the worker started.
           this.queue.unshift({ msg: { cmd: 'init', state: initialState }, fn: INIT, resolve: () => {} });
@@ -337,6 +349,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           if (isInit && !this.initDone) {
             this.initDone = true;
             this.emit('init-done', m.state);
+            this.serveHttp();
           }
         } else if (m.refused) {
           if (this.sent.length === 0) this.setStatus(this.failure ? 'paused' : 'idle');
@@ -431,7 +444,44 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.worker?.postMessage(m);
   }
 
+  /**
+   * With the wasi-http handler's `port` set and the incoming-handler export present, serves on the
+   * loopback host:port: each request is one queued call (`http-listening` when it listens).
+   */
+  private serveHttp(): void {
+    const cfg = this.handlerConfigs['wasi-http'];
+    if (this.replaying || this.httpStarting || cfg?.port === undefined) return;
+    const iface = this.exports.find((e) => e.startsWith('wasi:http/incoming-handler@'));
+    if (!iface) {
+      this.emit('log', `the wasi-http handler has a port, but the actor does not export wasi:http/incoming-handler: nothing is served`);
+      return;
+    }
+    this.httpStarting = true;
+    const fn = incomingHandleName(iface);
+    startIncomingServer(String(cfg.host ?? '127.0.0.1'), Number(cfg.port), async (json) => {
+      const o = await this.call(fn, [json]);
+      return o.ok ? { ok: true, resultJson: String(o.result?.[0] ?? '{}') } : { ok: false, error: o.error };
+    }).then(
+      (server) => {
+        if (this.outcome) {
+          void server.close();
+          return;
+        }
+        this.httpServer = server;
+        this.emit('log', `serving ${iface} on http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}/`);
+        this.emit('http-listening', { host: server.host, port: server.port });
+      },
+      (e: unknown) => {
+        this.httpStarting = false;
+        this.emit('log', (e as Error).message);
+        this.emit('http-failed', (e as Error).message);
+      },
+    );
+  }
+
   private complete(o: ActorOutcome): void {
+    if (this.httpServer) void this.httpServer.close();
+    this.httpServer = undefined;
     if (this.outcome) return;
     void this.http?.closeAll();
     clearInterval(this.tailTimer);
@@ -657,6 +707,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
   };
   if (options.skipInit) session.skipInit = true;
   session.handlerConfigs = prepared.handlerConfigs;
+  session.replaying = !!prepared.replayChainPath;
   session.manifestInitialState = prepared.initialState;
   session.attach(takeWorker(input), options.initialState !== undefined ? options.initialState : prepared.initialState);
   return session;

@@ -25,13 +25,13 @@ export const httpClientHandler: HandlerDefinition = {
     {
       name: 'allowed_hosts',
       type: 'string-array',
-      doc: 'Hosts the actor may send to (`example.com`, `127.0.0.1:8080` for one port, `*.example.com` for subdomains); absent: any.',
+      doc: 'Hosts the actor may send to (`example.com`, `127.0.0.1:8080` for one port, `*.example.com` for subdomains, `*`); absent: any; `[]`: none.',
       permission: true,
     },
     {
       name: 'allowed_methods',
       type: 'string-array',
-      doc: 'HTTP methods the actor may use (`GET`, `POST`, …); absent: any.',
+      doc: 'HTTP methods the actor may use (`GET`, `POST`, …); absent: any; `[]`: none.',
       permission: true,
     },
     {
