@@ -5,7 +5,8 @@
 // its state. handle-middleware refuses requests with an `x-block` header and adds `x-mw: 1` to the
 // others; handle-request answers /hello ("hello from theater", "(middleware ran)" when x-mw is there),
 // /items/{id} ("item <id>" from x-route-param-id) and /fetch, whose body "METHOD URL" is sent with
-// send-http: 200 "upstream <status>: <body>", or 502 with the err sentence.
+// send-http: 200 "upstream <status>: <body>", or 502 with the err sentence. A WebSocket on /ws greets
+// each connection with send-websocket-message("welcome /ws") and answers each message "echo: <text>".
 #![no_std]
 
 #[panic_handler]
@@ -43,7 +44,18 @@ extern "C" {
     fn add_middleware(server: u64, pp: *const u8, pl: usize, handler: u64, ret: *mut u8);
     #[link_name = "start-server"]
     fn start_server(server: u64, ret: *mut u8);
+    #[link_name = "enable-websocket"]
+    fn enable_websocket(
+        server: u64, pp: *const u8, pl: usize, cd: u32, connect: u64, message: u64, dd: u32, disconnect: u64, ret: *mut u8,
+    );
+    #[link_name = "send-websocket-message"]
+    fn send_websocket_message(
+        server: u64, conn: u64, ty: u32, tp: *const u8, tl: usize, dd: u32, dp: *const u8, dl: usize,
+        xd: u32, xp: *const u8, xl: usize, ret: *mut u8,
+    );
 }
+
+static mut SERVER: u64 = 0;
 
 // A bump allocator, reset when the host calls in again after an export returned (the host has
 // read that export's results by then).
@@ -165,6 +177,12 @@ unsafe fn setup() -> Result<*const u8, *const u8> {
     let r = ret();
     add_middleware(server, b"/".as_ptr(), 1, mw, r);
     u64_or_fail(r)?;
+    let r = ret();
+    enable_websocket(server, b"/ws".as_ptr(), 3, 1, handler, handler, 1, handler, r);
+    if *r != 0 {
+        return Err(err_result(rd32(r, 4) as *const u8, rd32(r, 8) as usize));
+    }
+    SERVER = server;
     let r = ret();
     start_server(server, r);
     if *r != 0 {
@@ -301,21 +319,64 @@ pub unsafe extern "C" fn handle_middleware(
     out
 }
 
-const NO_WS: &[u8] = b"this actor serves no WebSocket";
-
-#[export_name = "theater:simple/http-handlers#handle-websocket-connect"]
-pub unsafe extern "C" fn ws_connect(_: u32, _: u32, _: u32, _: u64, _: u64, _: u32, _: u32, _: u32, _: u32, _: u32) -> *const u8 {
-    err_result(NO_WS.as_ptr(), NO_WS.len())
+/// ok((state)) for the exports without a result.
+unsafe fn ok_state(sd: u32, sp: *const u8, sl: usize) -> *const u8 {
+    let out = alloc(16);
+    wr32(out, 0, 0);
+    wr32(out, 4, sd);
+    wr32(out, 8, sp as u32);
+    wr32(out, 12, sl as u32);
+    RETURNED = true;
+    out
 }
 
+/// Greets every new connection with send-websocket-message("welcome <path>").
+#[export_name = "theater:simple/http-handlers#handle-websocket-connect"]
+pub unsafe extern "C" fn ws_connect(
+    sd: u32, sp: *const u8, sl: usize, _handler: u64, conn: u64, pp: *const u8, pl: usize, _qd: u32, _qp: u32, _ql: u32,
+) -> *const u8 {
+    let (tp, tl) = concat(&[b"welcome ", slice(pp, pl)]);
+    let r = ret();
+    send_websocket_message(SERVER, conn, 0, core::ptr::null(), 0, 0, core::ptr::null(), 0, 1, tp, tl, r);
+    if *r != 0 {
+        return err_result(rd32(r, 4) as *const u8, rd32(r, 8) as usize);
+    }
+    ok_state(sd, sp, sl)
+}
+
+/// Answers every message with one text message "echo: <its text>" (binary: "echo: <n> bytes").
 #[export_name = "theater:simple/http-handlers#handle-websocket-message"]
 pub unsafe extern "C" fn ws_message(
-    _: u32, _: u32, _: u32, _: u64, _: u64, _: u32, _: u32, _: u32, _: u32, _: u32, _: u32, _: u32, _: u32, _: u32,
+    sd: u32, sp: *const u8, sl: usize, _handler: u64, _conn: u64, _ty: u32, _tp: u32, _tl: u32,
+    dd: u32, _dp: *const u8, dl: usize, xd: u32, xp: *const u8, xl: usize,
 ) -> *const u8 {
-    err_result(NO_WS.as_ptr(), NO_WS.len())
+    let mut buf = [0u8; 10];
+    let (tp, tl) = if xd == 1 {
+        concat(&[b"echo: ", slice(xp, xl)])
+    } else {
+        let n = if dd == 1 { dl as u32 } else { 0 };
+        concat(&[b"echo: ", fmt_u32(n, &mut buf), b" bytes"])
+    };
+    let m = alloc(36);
+    for i in 0..9 {
+        wr32(m, i * 4, 0);
+    }
+    wr32(m, 24, 1);
+    wr32(m, 28, tp as u32);
+    wr32(m, 32, tl as u32);
+    let out = alloc(24);
+    wr32(out, 0, 0);
+    wr32(out, 4, sd);
+    wr32(out, 8, sp as u32);
+    wr32(out, 12, sl as u32);
+    wr32(out, 16, m as u32);
+    wr32(out, 20, 1);
+    RETURNED = true;
+    out
 }
 
 #[export_name = "theater:simple/http-handlers#handle-websocket-disconnect"]
-pub unsafe extern "C" fn ws_disconnect(_: u32, _: u32, _: u32, _: u64, _: u64) -> *const u8 {
-    err_result(NO_WS.as_ptr(), NO_WS.len())
+pub unsafe extern "C" fn ws_disconnect(sd: u32, sp: *const u8, sl: usize, _handler: u64, _conn: u64) -> *const u8 {
+    log(&[b"websocket closed"]);
+    ok_state(sd, sp, sl)
 }

@@ -211,6 +211,111 @@ describe('http-framework and http-client with a real actor', () => {
   });
 });
 
+/** A minimal WebSocket client on a raw socket (masked frames out, text frames in). */
+async function wsConnect(port: number, path: string) {
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise<void>((r, j) => socket.once('connect', () => r()).once('error', j));
+  const key = Buffer.from('0123456789abcdef').toString('base64');
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const texts: string[] = [];
+  const waiters: Array<() => void> = [];
+  let buf = Buffer.alloc(0);
+  let head = '';
+  const closed = new Promise<void>((r) => socket.once('close', () => r()));
+  socket.on('data', (c: Buffer) => {
+    buf = Buffer.concat([buf, c]);
+    if (!head) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      head = buf.subarray(0, end).toString('latin1');
+      buf = buf.subarray(end + 4);
+    }
+    while (buf.length >= 2) {
+      const op = buf[0]! & 0x0f;
+      let len = buf[1]! & 0x7f;
+      let at = 2;
+      if (len === 126) {
+        len = buf.readUInt16BE(2);
+        at = 4;
+      }
+      if (buf.length < at + len) break;
+      if (op === 1) texts.push(buf.subarray(at, at + len).toString('utf8'));
+      buf = buf.subarray(at + len);
+      for (const w of waiters.splice(0)) w();
+    }
+  });
+  const frame = (op: number, payload: Buffer) => {
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
+    socket.write(Buffer.concat([Buffer.from([0x80 | op, 0x80 | payload.length]), mask, masked]));
+  };
+  return {
+    head: () => head,
+    /** The n-th text message (0-based), waiting for it with a deadline. */
+    text: (n: number, ms = 10_000) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no WebSocket message #${n} within ${ms} ms (got ${JSON.stringify(texts)})`)), ms);
+        const check = () => {
+          if (texts.length > n) {
+            clearTimeout(timer);
+            resolve(texts[n]!);
+          } else waiters.push(check);
+        };
+        check();
+      }),
+    send: (text: string) => frame(1, Buffer.from(text, 'utf8')),
+    close: () => frame(8, Buffer.alloc(0)),
+    closed,
+  };
+}
+
+describe('http-framework WebSocket', () => {
+  test('connect greets through send-websocket-message, messages are echoed, disconnect is a call; replay identical', async (t) => {
+    if (!(await native(t))) return;
+    const manifest = await actorCopy('http-actor');
+    const session = await startActor({ manifestPath: manifest, dataDir });
+    t.after(() => session.stop('test finished'));
+    const port = Number(text(await new Promise<Uint8Array | null>((r) => session.once('init-done', r))));
+    const ws = await wsConnect(port, '/ws');
+    assert.equal(await ws.text(0), 'welcome /ws');
+    assert.match(ws.head(), /^HTTP\/1\.1 101 /);
+    ws.send('hi');
+    assert.equal(await ws.text(1), 'echo: hi');
+    ws.send('again');
+    assert.equal(await ws.text(2), 'echo: again');
+    ws.close();
+    await ws.closed;
+    // handle-websocket-disconnect follows the close: wait for its result in the log (deadline, no sleep).
+    const deadline = Date.now() + 10_000;
+    const summaries = () => loadChainFile(session.logPath).events.map((e) => decodeEvent(e).summary);
+    while (
+      !summaries().some((x) => /WasmResult.*handle-websocket-disconnect|handle-websocket-disconnect.*→/.test(x)) &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setImmediate(r));
+    const outcome = await session.stop('test finished');
+    assert.equal(outcome.status, 'stopped', outcome.error);
+    const events = verified(session.logPath);
+    const types = events.map((e) => e.eventType);
+    assert.ok(types.includes('theater:simple/http-framework/enable-websocket'));
+    assert.ok(types.includes('theater:simple/http-framework/send-websocket-message'));
+    const calls = events.map((e) => decodeEvent(e).summary).join('\n');
+    for (const fn of ['handle-websocket-connect', 'handle-websocket-message', 'handle-websocket-disconnect'])
+      assert.match(calls, new RegExp(fn), fn);
+    assert.ok(types.includes('theater:simple/runtime/log'), 'disconnect logged');
+    const replay = await runToEnd(manifest, { replayChainPath: session.logPath });
+    assert.equal(replay.session.replayReport?.verdict, 'replayed', replay.session.replayReport?.message);
+    assert.deepEqual(
+      verified(replay.session.logPath)
+        .filter((e) => e.eventType !== 'replay-summary')
+        .map((e) => toHex(e.hash)),
+      events.map((e) => toHex(e.hash)),
+    );
+  });
+});
+
 describe('theater run with an http-framework actor', () => {
   const cli = path.join(projectRoot, 'dist', 'cli.js');
   test(
@@ -235,7 +340,10 @@ describe('theater run with an http-framework actor', () => {
             resolve(m[1]!);
           }
         });
-        void exited.then((code) => reject(new Error(`theater run exited (${code}) before serving: ${stderr}`)));
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`theater run exited (${code}) before serving: ${stderr}`));
+        });
       });
       const port = Number(new URL(url).port);
       assert.equal((await request(port, 'GET', '/hello')).body, 'hello from theater (middleware ran)');

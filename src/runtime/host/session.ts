@@ -329,6 +329,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         else this.emit('rpc', m.op, m.args, m.after);
         break;
       case 'commit':
+        this.http?.commit();
         this.emit('commit', m.hash);
         break;
       case 'call-done': {

@@ -39,8 +39,8 @@ export const httpFrameworkHandler: HandlerDefinition = {
     '(`/hello`, `/items/{id}`, `/{*path}`; method or `*`), add-middleware (a path prefix). Servers bind to loopback ' +
     'only. Each request becomes a recorded call of handle-middleware (every matching middleware, in the order added; ' +
     '`proceed = false` answers 403) and then handle-request; the response is written once that call is in the chain. ' +
-    'Path parameters arrive as `x-route-param-<name>` headers. Stopping the actor closes its servers. WebSocket and TLS ' +
-    'are refused with err.',
+    'Path parameters arrive as `x-route-param-<name>` headers. enable-websocket serves WebSocket on a path through the ' +
+    'handle-websocket-* exports. Stopping the actor closes its servers. TLS is refused with err.',
   exports: ['theater:simple/http-handlers'],
   implemented: true,
   config: [
@@ -135,7 +135,7 @@ export const httpFrameworkHandler: HandlerDefinition = {
             ['disconnect-handler-id', t.option(id)],
           ],
           result: unitOrErr,
-          doc: 'Not supported by this runtime: answers err.',
+          doc: 'WebSocket on this exact path: handle-websocket-connect, -message (its answer is sent back), -disconnect.',
         },
         {
           name: 'send-websocket-message',
@@ -145,7 +145,7 @@ export const httpFrameworkHandler: HandlerDefinition = {
             ['message', websocketMessageType],
           ],
           result: unitOrErr,
-          doc: 'Not supported by this runtime: answers err.',
+          doc: 'Sends a message on an open connection (once this call is in the chain).',
         },
         {
           name: 'close-websocket',
@@ -154,7 +154,7 @@ export const httpFrameworkHandler: HandlerDefinition = {
             ['connection-id', t.u64],
           ],
           result: unitOrErr,
-          doc: 'Not supported by this runtime: answers err.',
+          doc: 'Closes a connection (once this call is in the chain); handle-websocket-disconnect follows.',
         },
       ],
     },
@@ -164,13 +164,9 @@ export const httpFrameworkHandler: HandlerDefinition = {
       (fn: string) =>
       (...args: unknown[]) =>
         ctx.hostCall(`${HTTP_FRAMEWORK}/${fn}`, args);
-    const noWebSocket = () => err('WebSocket is not supported by this runtime’s http-framework yet');
     const fns: Record<string, (...args: any[]) => unknown> = Object.fromEntries(
       httpFrameworkHandler.interfaces[0]!.functions.map((f) => [f.name, forward(f.name)]),
     );
-    fns['enable-websocket'] = noWebSocket;
-    fns['send-websocket-message'] = noWebSocket;
-    fns['close-websocket'] = noWebSocket;
     fns['create-server'] = (cfg: ServerConfig) => {
       if (cfg.tlsConfig)
         return err('TLS is not supported by this runtime’s http-framework; serve plain HTTP on loopback (tls-config = none)');

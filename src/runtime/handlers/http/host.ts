@@ -5,7 +5,9 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ServerSettings } from './framework';
+import { acceptUpgrade, encodeFrame, frameReader, OP, type WsFrame } from './websocket';
 import { err, HTTP_CLIENT, HTTP_FRAMEWORK, HTTP_HANDLERS, ok, type HttpRequest, type HttpResponse, type Result } from './types';
 
 /** How a queued call into the actor ended (the shape of host/session.ts's CallOutcome). */
@@ -35,11 +37,54 @@ interface Middleware {
   handlerId: bigint;
 }
 
+interface WsConfig {
+  connect: bigint | undefined;
+  message: bigint;
+  disconnect: bigint | undefined;
+}
+
 interface Server {
   id: bigint;
   settings: ServerSettings;
   port: number;
   node: http.Server | undefined;
+  websockets: Map<string, WsConfig>;
+}
+
+interface Connection {
+  serverId: bigint;
+  socket: Duplex;
+  open: boolean;
+}
+
+/** jco's shape of a websocket-message. */
+interface WsMessage {
+  ty: { tag: string; val?: string };
+  data: Uint8Array | undefined;
+  text: string | undefined;
+}
+
+function frameOf(m: WsMessage): Buffer | undefined {
+  switch (m.ty.tag) {
+    case 'text':
+      return encodeFrame(OP.text, m.text !== undefined ? Buffer.from(m.text, 'utf8') : (m.data ?? new Uint8Array()));
+    case 'binary':
+      return encodeFrame(OP.binary, m.data ?? Buffer.from(m.text ?? '', 'utf8'));
+    case 'ping':
+      return encodeFrame(OP.ping, m.data ?? new Uint8Array());
+    case 'pong':
+      return encodeFrame(OP.pong, m.data ?? new Uint8Array());
+    case 'close':
+      return encodeFrame(OP.close, new Uint8Array());
+    default:
+      return undefined;
+  }
+}
+
+function messageOf(f: Extract<WsFrame, { kind: 'text' | 'binary' }>): WsMessage {
+  return f.kind === 'text'
+    ? { ty: { tag: 'text' }, data: undefined, text: f.text }
+    : { ty: { tag: 'binary' }, data: f.data, text: undefined };
 }
 
 const MAX_RESPONSE_BYTES = 64 * 2 ** 20;
@@ -163,8 +208,11 @@ export class HttpHost {
   private readonly handlers = new Map<bigint, string>();
   private readonly routes = new Map<bigint, Route>();
   private readonly middlewares = new Map<bigint, Middleware>();
-  private nextId = { server: 1n, handler: 1n, route: 1n, middleware: 1n };
+  private readonly connections = new Map<bigint, Connection>();
+  private nextId = { server: 1n, handler: 1n, route: 1n, middleware: 1n, connection: 1n };
   private closed = false;
+  /** What the last host call does outside (a WebSocket frame), done once its event is on disk. */
+  private pendingEffect: (() => void) | undefined;
 
   constructor(private readonly actor: HttpActor) {}
 
@@ -188,7 +236,7 @@ export class HttpHost {
       case 'create-server': {
         const settings = args[0] as ServerSettings;
         const id = this.nextId.server++;
-        this.servers.set(id, { id, settings, port: settings.port, node: undefined });
+        this.servers.set(id, { id, settings, port: settings.port, node: undefined, websockets: new Map() });
         return ok(id);
       }
       case 'get-server-info': {
@@ -201,7 +249,7 @@ export class HttpHost {
           running: !!s.node,
           routesCount: [...this.routes.values()].filter((r) => r.serverId === s.id).length,
           middlewareCount: [...this.middlewares.values()].filter((m) => m.serverId === s.id).length,
-          websocketEnabled: false,
+          websocketEnabled: s.websockets.size > 0,
         });
       }
       case 'start-server': {
@@ -253,12 +301,40 @@ export class HttpHost {
       }
       case 'remove-middleware':
         return this.middlewares.delete(args[0] as bigint) ? ok(undefined) : err(`no middleware ${String(args[0])} exists`);
+      case 'enable-websocket': {
+        const [serverId, path, connect, message, disconnect] = args as [bigint, string, bigint | undefined, bigint, bigint | undefined];
+        const s = this.server(serverId);
+        if (typeof s === 'string') return err(s);
+        if (!path.startsWith('/')) return err(`the WebSocket path '${path}' must start with /`);
+        for (const h of [connect, message, disconnect])
+          if (h !== undefined && !this.handlers.has(h)) return err(`no handler ${h} was registered by this actor (register-handler)`);
+        s.websockets.set(path, { connect, message, disconnect });
+        return ok(undefined);
+      }
+      case 'send-websocket-message':
+      case 'close-websocket': {
+        const [serverId, connId, message] = args as [bigint, bigint, WsMessage | undefined];
+        const c = this.connections.get(connId);
+        if (!c || c.serverId !== serverId || !c.open) return err(`no open WebSocket connection ${connId} on server ${serverId}`);
+        if (fn === 'close-websocket') {
+          c.open = false;
+          this.pendingEffect = () => c.socket.end(encodeFrame(OP.close, new Uint8Array()));
+          return ok(undefined);
+        }
+        const frame = frameOf(message!);
+        if (!frame) return err(`a WebSocket message of type ${message!.ty.tag} cannot be sent`);
+        this.pendingEffect = () => {
+          if (c.open) c.socket.write(frame);
+        };
+        return ok(undefined);
+      }
     }
     return err(`${HTTP_FRAMEWORK}/${fn} is not served by this runtime`);
   }
 
   private listen(s: Server): Promise<Result<number>> {
     const node = http.createServer((req, res) => void this.serve(s, req, res));
+    node.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => void this.upgrade(s, req, socket));
     return new Promise((resolve) => {
       node.once('error', (e: NodeJS.ErrnoException) => {
         resolve(
@@ -294,9 +370,85 @@ export class HttpHost {
       .map((s) => `http://${s.settings.host.includes(':') ? `[${s.settings.host}]` : s.settings.host}:${s.port}/`);
   }
 
+  /** The event of the last host call is on disk: what it does outside happens now. */
+  commit(): void {
+    const effect = this.pendingEffect;
+    this.pendingEffect = undefined;
+    effect?.();
+  }
+
+  /**
+   * A WebSocket connection: handle-websocket-connect, then one handle-websocket-message per message
+   * (the messages it answers are sent back), handle-websocket-disconnect when it closes; all through
+   * the actor's queue, one after the other.
+   */
+  private async upgrade(s: Server, req: http.IncomingMessage, socket: Duplex): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const cfg = s.websockets.get(url.pathname);
+    if (!cfg) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!acceptUpgrade(req, socket)) return;
+    const id = this.nextId.connection++;
+    const conn: Connection = { serverId: s.id, socket, open: true };
+    this.connections.set(id, conn);
+    let turn: Promise<unknown> = Promise.resolve();
+    const queue = (f: () => Promise<unknown>) => (turn = turn.then(f, f));
+    const fail = () => {
+      conn.open = false;
+      socket.destroy();
+    };
+    socket.on('error', () => fail());
+    socket.once('close', () => {
+      conn.open = false;
+      this.connections.delete(id);
+      if (cfg.disconnect !== undefined)
+        void queue(() => this.actor.call(`${HTTP_HANDLERS}.handle-websocket-disconnect`, [cfg.disconnect, id]));
+    });
+    if (cfg.connect !== undefined) {
+      const query = url.search ? url.search.slice(1) : undefined;
+      void queue(async () => {
+        const o = await this.actor.call(`${HTTP_HANDLERS}.handle-websocket-connect`, [cfg.connect, id, url.pathname, query]);
+        if (!o.ok) fail();
+      });
+    }
+    socket.on(
+      'data',
+      frameReader(
+        (f) => {
+          if (f.kind === 'close') {
+            if (conn.open) socket.end(encodeFrame(OP.close, new Uint8Array()));
+            conn.open = false;
+            return;
+          }
+          if (f.kind === 'ping') {
+            socket.write(encodeFrame(OP.pong, f.data));
+            return;
+          }
+          if (f.kind !== 'text' && f.kind !== 'binary') return;
+          const message = messageOf(f);
+          void queue(async () => {
+            const o = await this.actor.call(`${HTTP_HANDLERS}.handle-websocket-message`, [cfg.message, id, message]);
+            if (!o.ok) return fail();
+            for (const m of (o.result?.[0] as WsMessage[] | undefined) ?? []) {
+              const frame = frameOf(m);
+              if (frame && conn.open) socket.write(frame);
+            }
+          });
+        },
+        () => {
+          if (conn.open) socket.end(encodeFrame(OP.close, new Uint8Array()));
+          conn.open = false;
+        },
+      ),
+    );
+  }
+
   /** Closes every server (the actor stops). */
   async closeAll(): Promise<void> {
     this.closed = true;
+    for (const c of this.connections.values()) c.socket.destroy();
     await Promise.all([...this.servers.values()].map((s) => this.close(s)));
   }
 
