@@ -188,6 +188,20 @@ describe('http-framework and http-client with a real actor', () => {
     );
   });
 
+  test('a restart closes the old servers and init serves again', async (t) => {
+    if (!(await native(t))) return;
+    const manifest = await actorCopy('http-actor');
+    const session = await startActor({ manifestPath: manifest, dataDir });
+    t.after(() => session.stop('test finished'));
+    const first = Number(text(await new Promise<Uint8Array | null>((r) => session.once('init-done', r))));
+    assert.equal((await request(first, 'GET', '/hello')).status, 200);
+    const o = await session.restart(null);
+    assert.ok(o.ok, o.ok ? '' : o.error);
+    const second = Number(text(o.state));
+    assert.ok(await closedWithin(first, 5000), 'the first server is closed');
+    assert.equal((await request(second, 'GET', '/items/9')).body, 'item 9');
+  });
+
   test('a manifest port is used; a non-loopback host is refused, recorded, and init fails with the sentence', async (t) => {
     if (!(await native(t))) return;
     const wanted = await freePort();

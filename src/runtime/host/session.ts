@@ -226,6 +226,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
   /** A fresh instance and init with `state` (the manifest's init state); same id, same chain. */
   restart(state: Uint8Array | null, cause?: EventCause): Promise<CallOutcome> {
+    // The fresh instance's init creates its servers again: the old ones close (their ports are free).
+    const http = this.http;
+    this.http = undefined;
+    void http?.closeAll();
     return this.enqueue({ cmd: 'reset', state, init: true, ...(cause ? { cause } : {}) }, INIT);
   }
 
