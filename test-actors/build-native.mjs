@@ -3,7 +3,10 @@
 //   actor.c  → clang --target=wasm32-wasi (reactor) → component with jco's preview1 reactor adapter
 //   actor.rs → /usr/bin/rustc --target wasm32-wasi (std; preview1 adapter) when world.wit imports no
 //              WASI itself, or --target wasm32-unknown-unknown when the actor says `// target: bare`
-//   actor.js → componentize-js (StarlingMonkey; features http and fetch-event disabled), needs no apt
+//   actor.js → componentize-js (StarlingMonkey), needs no apt; features http and fetch-event disabled
+//              unless the actor says `// features: default` (then its component imports wasi:http too)
+//              A world.wit line `// wasi-wit: wasi:http@0.2.10` appends that WASI package (and the
+//              wasi:io and wasi:clocks it uses, at the same version) from jco's bundled WIT.
 // The componentization uses jco's JS API (componentEmbed → componentNew), with the actor's world.wit
 // followed by wit/deps.wit as one WIT source (build.mjs's witSourceFor).
 //
@@ -104,7 +107,9 @@ function recipe(name) {
   const dir = join(here, name);
   const out = join(dir, `.${name}.${process.pid}.core.wasm`);
   if (isJs(name)) {
-    return { source: join(dir, 'actor.js'), tool: 'componentize-js', args: ['--disable', 'http', 'fetch-event'], out, adapter: false };
+    const source = join(dir, 'actor.js');
+    const all = /^\/\/ features: default$/m.test(readFileSync(source, 'utf8'));
+    return { source, tool: 'componentize-js', args: all ? [] : ['--disable', 'http', 'fetch-event'], out, adapter: false };
   }
   if (existsSync(join(dir, 'actor.c'))) {
     return {
@@ -152,7 +157,7 @@ export async function buildNativeActor(name) {
   const world = worldName(worldText);
   if (!world) throw new Error('its world.wit declares no world');
   const r = recipe(name);
-  if (isJs(name)) return componentizeJs(r.source, worldText, world);
+  if (isJs(name)) return componentizeJs(r.source, withWasiWit(worldText), world, r.args.length ? ['http', 'fetch-event'] : []);
   const compiled = spawnSync(r.tool, r.args, { encoding: 'utf8' });
   if (compiled.status !== 0) {
     throw new Error(`${r.tool} failed: ${(compiled.stderr || compiled.error?.message || '').trim().split('\n').slice(0, 6).join(' | ')}`);
@@ -168,7 +173,7 @@ export async function buildNativeActor(name) {
 }
 
 /** componentize-js from its JS API; the WIT (world.wit + deps.wit) goes through a temp file. */
-async function componentizeJs(sourcePath, worldText, world) {
+async function componentizeJs(sourcePath, worldText, world, disableFeatures) {
   // preview2-shim ≥0.26 preopens nothing, so componentize-js's splicer (run through it) could not read
   // the actor's source: give it the real root, for this build process only.
   const { _setPreopens } = await import('@bytecodealliance/preview2-shim/filesystem');
@@ -177,11 +182,32 @@ async function componentizeJs(sourcePath, worldText, world) {
   const witPath = join(tmpdir(), `theater-${world}-${process.pid}.wit`);
   writeFileSync(witPath, witSourceFor(worldText));
   try {
-    const { component } = await componentize({ sourcePath, witPath, worldName: world, disableFeatures: ['http', 'fetch-event'] });
+    const { component } = await componentize({ sourcePath, witPath, worldName: world, disableFeatures });
     return component;
   } finally {
     rmSync(witPath, { force: true });
   }
+}
+
+/** jco's bundled WIT for one WASI package at `version` (0.2.10 has no wasi-http: 0.2.12's, renumbered). */
+function wasiPackage(pkg, version) {
+  const require = createRequire(import.meta.url);
+  const builtin = join(dirname(dirname(require.resolve('@bytecodealliance/jco'))), 'lib', 'wit', 'builtin');
+  const folder = existsSync(join(builtin, version, `wasi-${pkg}`)) ? version : '0.2.12';
+  const text = readFileSync(join(builtin, folder, `wasi-${pkg}`, 'package.wit'), 'utf8').replaceAll(`@${folder}`, `@${version}`);
+  // The file form `package x;` … becomes a nested block without its worlds (only interfaces are used).
+  const body = text.replace(/^package [^;]+;\s*/m, '').replace(/^world [a-z-]+ \{[^}]*\}\s*/gm, '');
+  return `package wasi:${pkg}@${version} {\n${body.trimEnd()}\n}`;
+}
+
+/** world.wit plus the WASI packages its `// wasi-wit: wasi:http@0.2.10` lines ask for. */
+function withWasiWit(worldText) {
+  const extra = [];
+  for (const m of worldText.matchAll(/^\/\/ wasi-wit: wasi:([a-z]+)@([0-9.]+)$/gm)) {
+    const [, pkg, version] = m;
+    for (const p of pkg === 'http' ? ['io', 'clocks', 'http'] : [pkg]) extra.push(wasiPackage(p, version));
+  }
+  return extra.length ? `${worldText.trimEnd()}\n\n${extra.join('\n\n')}\n` : worldText;
 }
 
 function inputHash(name) {

@@ -201,6 +201,10 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
       }
     }
     await system.whenQuiet();
+    // An actor serving HTTP (an http-framework server, or wasi-http's `port`) serves until Ctrl-C, which stops it.
+    const serving = system.list().flatMap((n) => n.session.httpServers);
+    if (serving.length > 0) process.stderr.write(`${escapeControlChars(root.name)} serves ${serving.join(', ')}; stop it with Ctrl-C\n`);
+    if (root.serving || serving.length > 0) await root.done();
   }
   await system.stopAll('run finished');
   for (const o of outputs) o.end();

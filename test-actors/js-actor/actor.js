@@ -1,6 +1,6 @@
 // A JavaScript actor built with componentize-js (StarlingMonkey) as a new user builds one: console.log
 // and console.error go through wasi:cli stdout/stderr. Built with the http and fetch-event features
-// disabled: with them the component also imports wasi:http, which this runtime does not serve yet.
+// disabled, so its component imports no wasi:http (js-fetch-actor is built with them).
 export const actor = {
   init(state) {
     console.log('hello from JavaScript');

@@ -49,8 +49,8 @@ describe('manifest.toml', () => {
 
   test('an unknown type lists the registered ones; the runtime handler says it is always available', () => {
     const t = text(hoverAt(doc, find(doc, '"nonesuch"', 2)));
-    for (const type of ['runtime', 'random', 'timing', 'store', 'http-client']) assert.ok(t.includes(`\`${type}\``), type);
-    assert.match(t, /http-client` \(not implemented here\)/);
+    for (const type of ['runtime', 'random', 'timing', 'store', 'http-client', 'process']) assert.ok(t.includes(`\`${type}\``), type);
+    assert.match(t, /process` \(not implemented here\)/);
     assert.match(text(hoverAt(doc, find(doc, '"runtime"', 2))), /Always available/);
   });
 
@@ -108,7 +108,7 @@ describe('world.wit', () => {
       at('theater:simple/runtime'),
       /`runtime` handler \(exact version\)[\s\S]*log: func\(msg: string\);[\s\S]*Always available/,
     );
-    assert.match(at('theater:simple/http-client'), /belongs to Theater's `http-client` handler, which this runtime does not implement yet/);
+    assert.match(at('theater:simple/process'), /belongs to Theater's `process` handler, which this runtime does not implement yet/);
     assert.match(at('theater:simple/actor'), /called by the `runtime` handler/);
     assert.match(at('acme:widgets/callback'), /no registered handler calls this export/);
   });

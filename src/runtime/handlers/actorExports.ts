@@ -3,6 +3,7 @@
 // of the params tuple (bytes as number arrays, records with snake_case fields, enums by Rust variant
 // name); a WasmResult's result is the returned tuple the same way (`null` when there is none).
 import { t, type WitType } from '../wit/types';
+import { HTTP_HANDLERS, httpRequestType, httpResponseType, middlewareResultType, websocketMessageType } from './http/types';
 
 export interface ExportFunction {
   /** `theater:simple/message-server-client` */
@@ -52,6 +53,16 @@ export const EXPORT_FUNCTIONS: readonly ExportFunction[] = [
   { iface: PROCESS_HANDLERS, name: 'handle-stdout', params: [t.u64, bytes], result: null },
   { iface: PROCESS_HANDLERS, name: 'handle-stderr', params: [t.u64, bytes], result: null },
   { iface: PROCESS_HANDLERS, name: 'handle-exit', params: [t.u64, t.s32], result: null },
+  { iface: HTTP_HANDLERS, name: 'handle-request', params: [t.u64, httpRequestType], result: [httpResponseType] },
+  { iface: HTTP_HANDLERS, name: 'handle-middleware', params: [t.u64, httpRequestType], result: [middlewareResultType] },
+  { iface: HTTP_HANDLERS, name: 'handle-websocket-connect', params: [t.u64, t.u64, t.string, t.option(t.string)], result: null },
+  {
+    iface: HTTP_HANDLERS,
+    name: 'handle-websocket-message',
+    params: [t.u64, t.u64, websocketMessageType],
+    result: [t.list(websocketMessageType)],
+  },
+  { iface: HTTP_HANDLERS, name: 'handle-websocket-disconnect', params: [t.u64, t.u64], result: null },
 ];
 
 /** `theater:simple/message-server-client.handle-send` → its declaration. */
@@ -87,6 +98,12 @@ export function serdeJson(ty: WitType, v: unknown): string {
     case 'u64':
     case 's64':
       return String(v);
+    case 'variant': {
+      // serde's externally tagged enum: `"Text"`, `{"Other":"…"}`.
+      const x = v as { tag: string; val?: unknown };
+      const payload = ty.cases.find(([n]) => n === x.tag)?.[1];
+      return payload ? `{${JSON.stringify(pascal(x.tag))}:${serdeJson(payload, x.val)}}` : JSON.stringify(pascal(x.tag));
+    }
     default:
       return JSON.stringify(v);
   }
@@ -109,6 +126,12 @@ export function fromSerde(ty: WitType, v: unknown): unknown {
     case 'u64':
     case 's64':
       return BigInt(v as number | string);
+    case 'variant': {
+      const name = typeof v === 'string' ? v : Object.keys(v as object)[0]!;
+      const c = ty.cases.find(([n]) => pascal(n) === name);
+      if (!c) return v;
+      return c[1] ? { tag: c[0], val: fromSerde(c[1], (v as Record<string, unknown>)[name]) } : { tag: c[0] };
+    }
     default:
       return v;
   }

@@ -4,15 +4,17 @@
 import { wasiCliHandler } from './cli';
 import { environmentHandler } from './environment';
 import { filesystemHandler } from './filesystem';
+import { httpClientHandler } from './http/client';
+import { httpFrameworkHandler } from './http/framework';
 import { wasiIoHandler } from './io';
 import { messageServerHandler } from './messageServer';
-import { plannedHandlers } from './planned';
 import { processHandler } from './process';
 import { randomHandler } from './random';
 import { runtimeHandler } from './runtime';
 import { storeHandler } from './store';
 import { supervisorHandler } from './supervisor';
 import { timingHandler } from './timing';
+import { wasiHttpHandler } from './http/wasiHttp';
 import type { HandlerDefinition, InterfaceSpec } from './types';
 
 /** Replay answers every import from a recorded chain instead of a live handler (docs/replay.md). */
@@ -45,8 +47,10 @@ const registered: HandlerDefinition[] = [
   messageServerHandler,
   supervisorHandler,
   processHandler,
+  httpClientHandler,
+  httpFrameworkHandler,
+  wasiHttpHandler,
   replayHandler,
-  ...plannedHandlers,
 ];
 
 export function listHandlers(): readonly HandlerDefinition[] {

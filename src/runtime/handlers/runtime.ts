@@ -2,6 +2,7 @@
 import type { ChainEvent } from '../chain/event';
 import { withChainReference } from '../chain/reference';
 import { t } from '../wit/types';
+import { HTTP_TYPES, WEBSOCKET_TYPES } from './http/types';
 import type { HandlerDefinition } from './types';
 
 const eventRecord = t.record('event', [
@@ -34,7 +35,7 @@ export const runtimeHandler: HandlerDefinition = {
   type: 'runtime',
   summary: "Logging, the actor's state and chain, and shutdown: theater:simple/runtime. Always available.",
   doc:
-    "Serves `theater:simple/runtime` (and the types-only `theater:simple/types`) and drives the actor's " +
+    "Serves `theater:simple/runtime` (and the types-only `theater:simple/types`, `http-types` and `websocket-types`) and drives the actor's " +
     '`theater:simple/actor.init` export. Every actor gets it, listed in the manifest or not.',
   exports: ['theater:simple/actor'],
   implemented: true,
@@ -69,6 +70,9 @@ export const runtimeHandler: HandlerDefinition = {
       ],
     },
     { name: 'theater:simple/types', version: null, resources: [], doc: 'Shared types (no functions).', functions: [] },
+    // Types-only, used by http-client and http-framework: here so either handler alone is enough.
+    { name: HTTP_TYPES, version: null, resources: [], doc: 'HTTP request, response and server types (no functions).', functions: [] },
+    { name: WEBSOCKET_TYPES, version: null, resources: [], doc: 'WebSocket message types (no functions).', functions: [] },
   ],
   create(ctx) {
     const runtime = {

@@ -42,6 +42,12 @@ export interface FunctionSpec {
   exitCode?: (args: unknown[]) => number;
 }
 
+/**
+ * Events a handler records next to a call (not calls themselves): a replay re-records them from the
+ * recording as they are and answers only the call.
+ */
+export const NOTE_FUNCTIONS: ReadonlySet<string> = new Set(['permission-denied', 'http-exchange']);
+
 /** Thrown through the guest by a call that ends the actor (wasi:cli/exit); carries the exit code. */
 export class ActorExit extends Error {
   constructor(readonly code: number) {
@@ -90,6 +96,12 @@ export interface HandlerContext {
    * just before the call's event; the guest still gets a benign value.
    */
   recordDenial(interfaceName: string, operation: string, subject: string, message: string): void;
+  /**
+   * Records a note as its own event `<interface>/<name>` just before the call's event (the whole HTTP
+   * exchange a call performed); `inputJson` and `outputJson` are typed-value JSON. `name` must be one
+   * of NOTE_FUNCTIONS: a replay re-records these events as they are, like denials.
+   */
+  recordNote(interfaceName: string, name: string, inputJson: string, outputJson: string): void;
   /** Blocks the worker thread (Atomics.wait); used by sleep and pollable.block. */
   blockFor(ms: number): void;
   /**

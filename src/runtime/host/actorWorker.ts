@@ -14,6 +14,7 @@ import { hostFunctionPayload, replaySummary, shutdownPayload, wasmCall, wasmErro
 import { findHandler } from '../handlers/registry';
 import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpec } from '../handlers/types';
 import { bindInterface, ResourceTable, type CallAnswerer } from './binder';
+import { incomingResources, isIncomingHandle, responseJson } from '../handlers/http/incoming';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
@@ -84,6 +85,9 @@ function runActor(input: WorkerInput): void {
         hostFunctionPayload(iface, 'permission-denied', inputJson, `{"String":${quoteJsonString(message)}}`),
       );
     },
+    recordNote: (iface, name, inputJson, outputJson) => {
+      recorder.record(`${iface}/${name}`, hostFunctionPayload(iface, name, inputJson, outputJson));
+    },
     blockFor: (ms) => {
       if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
     },
@@ -120,7 +124,7 @@ function runActor(input: WorkerInput): void {
       const def = findHandler(b.handlerType)!;
       specs.push(def.interfaces.find((i) => i.name === b.interfaceName)!);
     }
-    const resources = new ResourceTable();
+    resources = new ResourceTable();
     const imports: Record<string, unknown> = {};
     for (const b of input.bindings) {
       const def = findHandler(b.handlerType)!;
@@ -201,6 +205,7 @@ function runActor(input: WorkerInput): void {
 
   let actorExports: any;
   let instance: any;
+  let resources = new ResourceTable();
   // A replay re-drives every recorded call before it answers the main thread's init once.
   let replaying = false;
   let lastDone: Extract<WorkerToMain, { kind: 'call-done' }> | undefined;
@@ -230,7 +235,11 @@ function runActor(input: WorkerInput): void {
   const exportNames = () => Object.keys(instance ?? {}).filter((k) => k.includes(':'));
 
   /** One call into an export other than init: recorded like init; the returned state replaces the stored one. */
-  function callExport(fn: string, args: unknown[], cause: EventCause | undefined): void {
+  function callExport(fn: string, args: unknown[], cause: EventCause | undefined, recordedResult?: string): void {
+    if (isIncomingHandle(fn)) {
+      callIncoming(fn, String(args[0]), cause, recordedResult);
+      return;
+    }
     const spec = findExportFunction(fn);
     const camel = spec?.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const f = spec && camel ? instance?.[spec.iface]?.[camel] : undefined;
@@ -257,6 +266,35 @@ function runActor(input: WorkerInput): void {
       });
     } catch (e) {
       dead = describeFailure(e, spec.name);
+      recorder.record('wasm', wasmError(fn, dead), undefined, PHASE_IDLE);
+      callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
+    }
+  }
+
+  /**
+   * wasi:http/incoming-handler.handle: the request (WasmCall params, as recorded) becomes the guest's
+   * incoming-request, and what it sets on the response-outparam the WasmResult. A replay answers the
+   * guest's calls from the chain, so it records the recorded response.
+   */
+  function callIncoming(fn: string, requestJson: string, cause: EventCause | undefined, recordedResult?: string): void {
+    const iface = fn.slice(0, fn.lastIndexOf('/'));
+    const exported = instance?.[iface] ?? instance?.incomingHandler;
+    if (!exported || typeof exported.handle !== 'function') {
+      callDone({ kind: 'call-done', ok: false, error: `the actor does not export ${iface}`, ms: 0, refused: true });
+      return;
+    }
+    recorder.record('wasm', wasmCall(fn, utf8(requestJson)), cause);
+    const t0 = performance.now();
+    const c0 = threadCpuMs();
+    try {
+      const { request, outparam } = incomingResources(requestJson);
+      const owner = 'wasi:http/types';
+      exported.handle(resources.wrap('incoming-request', owner, request), resources.wrap('response-outparam', owner, outparam));
+      const result = replay && recordedResult !== undefined ? recordedResult : responseJson(outparam);
+      recorder.record('wasm', wasmResult(fn, state, utf8(result)), undefined, PHASE_IDLE);
+      callDone({ kind: 'call-done', ok: true, state, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0, result: [result] });
+    } catch (e) {
+      dead = describeFailure(e, 'handle');
       recorder.record('wasm', wasmError(fn, dead), undefined, PHASE_IDLE);
       callDone({ kind: 'call-done', ok: false, error: dead, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 });
     }
@@ -306,6 +344,10 @@ function runActor(input: WorkerInput): void {
         if (dead || call.fn === INIT) await freshInstance();
         if (call.fn === INIT) {
           callInit(initial);
+          continue;
+        }
+        if (isIncomingHandle(call.fn)) {
+          callExport(call.fn, [call.paramsJson], undefined, call.resultJson);
           continue;
         }
         const spec = findExportFunction(call.fn);

@@ -9,7 +9,7 @@ import { ChainFileReader } from '../chain/chainFile';
 import { type ChainReference, parseChainReference, withChainReference } from '../chain/reference';
 import { decodeTyped, decodeUntyped, typedToPlain } from '../chain/typedValue';
 import { chainValue } from '../handlers/runtime';
-import type { FunctionSpec } from '../handlers/types';
+import { NOTE_FUNCTIONS, type FunctionSpec } from '../handlers/types';
 import { ANSWER_LIVE, type CallAnswerer } from './binder';
 
 export interface ReplaySide {
@@ -64,7 +64,7 @@ export interface ReplaySession {
   /** The recorded WasmCall params of init (so an actor id in them replays identically). */
   recordedInitParams: string | undefined;
   /** Every recorded call into the actor (WasmCall), in order: a replay re-drives them all. */
-  recordedCalls: Array<{ fn: string; paramsJson: string }>;
+  recordedCalls: Array<{ fn: string; paramsJson: string; resultJson?: string }>;
   /** Compares what was recorded during the replay with the expected chain. */
   finish(recorded: readonly ChainEvent[]): ReplayReport;
 }
@@ -207,7 +207,7 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       if (payload?.category !== 'HostFunction') continue;
       // Denials are recorded by the handler just before the call's own event; a replay re-records them
       // (same hashes) and re-answers only the call itself.
-      if (payload.function === 'permission-denied') {
+      if (NOTE_FUNCTIONS.has(String(payload.function))) {
         options.rerecord?.(event.eventType, event.data);
         continue;
       }
@@ -267,7 +267,7 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
   };
 
   // Every call into the actor, re-driven in order (held in memory: one entry per recorded call).
-  const recordedCalls: Array<{ fn: string; paramsJson: string }> = [];
+  const recordedCalls: Array<{ fn: string; paramsJson: string; resultJson?: string }> = [];
   {
     const all = recordingStream(chainPath);
     try {
@@ -279,6 +279,11 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
             fn: String(p.WasmCall.function_name),
             paramsJson: Buffer.from(p.WasmCall.params as number[]).toString('utf8'),
           });
+        else if (p?.category === 'Wasm' && p.WasmResult && recordedCalls.at(-1)?.fn === p.WasmResult.function_name) {
+          // The export's answer (wasi:http's incoming handle re-records the recorded response).
+          const out = (p.WasmResult.result as unknown[])[1];
+          if (Array.isArray(out)) recordedCalls.at(-1)!.resultJson = Buffer.from(out as number[]).toString('utf8');
+        }
       }
     } finally {
       all.close();

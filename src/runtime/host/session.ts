@@ -15,6 +15,9 @@ import { shutdownPayload, wasmError } from '../chain/payload';
 import { transpileCached } from '../component/transpile';
 import { prepareRun, type PreparedRun } from './prepare';
 import type { HandlerConfig } from '../handlers/types';
+import { HttpHost, isHttpOp } from '../handlers/http/host';
+import { incomingHandleName } from '../handlers/http/incoming';
+import { startIncomingServer, type IncomingServer } from '../handlers/http/server';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
@@ -97,6 +100,17 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private rpc: { flag: Int32Array; port: import('node:worker_threads').MessagePort } | undefined;
   /** The OS processes the actor started (`type = "process"`); created at its first os-* call. */
   private processes: ProcessTable | undefined;
+  /** The actor's http-client requests and http-framework servers (created on its first such call). */
+  private http: HttpHost | undefined;
+  /** A replay: no port is opened (recorded incoming requests are re-driven from the chain). */
+  replaying = false;
+  /** The wasi-http handler's loopback server, while the actor lives (`port` set, export present). */
+  httpServer: IncomingServer | undefined;
+  private httpStarting = false;
+  /** The actor serves (or is starting to serve) HTTP: `theater run` keeps it until Ctrl-C. */
+  get serving(): boolean {
+    return this.httpStarting && !this.outcome;
+  }
 
   constructor(
     readonly id: string,
@@ -192,6 +206,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     }
   }
 
+  /** Where the actor's http-framework servers listen now (empty: none). */
+  get httpServers(): string[] {
+    return this.outcome ? [] : (this.http?.listening() ?? []);
+  }
+
   /** A call is running or queued. */
   get busy(): boolean {
     return this.sent.length > 0 || this.queue.length > 0 || (!this.ready && !this.outcome) || (!this.outcome && !!this.processes?.active);
@@ -211,6 +230,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
   /** A fresh instance and init with `state` (the manifest's init state); same id, same chain. */
   restart(state: Uint8Array | null, cause?: EventCause): Promise<CallOutcome> {
+    // The fresh instance's init creates its servers again: the old ones close (their ports are free).
+    const http = this.http;
+    this.http = undefined;
+    void http?.closeAll();
     return this.enqueue({ cmd: 'reset', state, init: true, ...(cause ? { cause } : {}) }, INIT);
   }
 
@@ -292,6 +315,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           this.initDone = true;
           this.setStatus('idle');
           this.emit('init-done', initialState);
+          this.serveHttp();
         } else {
           // init goes first, ahead of anything queued while the worker started.
           this.queue.unshift({ msg: { cmd: 'init', state: initialState }, fn: INIT, resolve: () => {} });
@@ -302,13 +326,21 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.emit('log', m.message);
         break;
       case 'rpc':
-        // The actor's own processes are this session's; message-server and supervisor calls go to the system.
+        // The actor's own processes and HTTP are this session's; message-server and supervisor calls go to the system.
         if (m.op.startsWith(`${PROCESS}/`)) this.answerRpc(this.processTable().handle(m.op.slice(PROCESS.length + 1), m.args));
-        else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
+        else if (isHttpOp(m.op)) {
+          // HTTP belongs to the actor itself, alone or in a system: its servers call it through its own queue.
+          this.http ??= new HttpHost(this);
+          void this.http.handle(m.op, m.args).then(
+            (value) => this.answerRpc(value),
+            (e: unknown) => this.answerRpc({ tag: 'err', val: `the runtime could not answer ${m.op}: ${(e as Error).message}` }),
+          );
+        } else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
         else this.emit('rpc', m.op, m.args, m.after);
         break;
       case 'commit':
         this.processes?.commit();
+        this.http?.commit();
         this.emit('commit', m.hash);
         break;
       case 'call-done': {
@@ -329,6 +361,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           if (isInit && !this.initDone) {
             this.initDone = true;
             this.emit('init-done', m.state);
+            this.serveHttp();
           }
         } else if (m.refused) {
           if (this.sent.length === 0) this.setStatus(this.failure ? 'paused' : 'idle');
@@ -439,9 +472,47 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.worker?.postMessage(m);
   }
 
+  /**
+   * With the wasi-http handler's `port` set and the incoming-handler export present, serves on the
+   * loopback host:port: each request is one queued call (`http-listening` when it listens).
+   */
+  private serveHttp(): void {
+    const cfg = this.handlerConfigs['wasi-http'];
+    if (this.replaying || this.httpStarting || cfg?.port === undefined) return;
+    const iface = this.exports.find((e) => e.startsWith('wasi:http/incoming-handler@'));
+    if (!iface) {
+      this.emit('log', `the wasi-http handler has a port, but the actor does not export wasi:http/incoming-handler: nothing is served`);
+      return;
+    }
+    this.httpStarting = true;
+    const fn = incomingHandleName(iface);
+    startIncomingServer(String(cfg.host ?? '127.0.0.1'), Number(cfg.port), async (json) => {
+      const o = await this.call(fn, [json]);
+      return o.ok ? { ok: true, resultJson: String(o.result?.[0] ?? '{}') } : { ok: false, error: o.error };
+    }).then(
+      (server) => {
+        if (this.outcome) {
+          void server.close();
+          return;
+        }
+        this.httpServer = server;
+        this.emit('log', `serving ${iface} on http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}/`);
+        this.emit('http-listening', { host: server.host, port: server.port });
+      },
+      (e: unknown) => {
+        this.httpStarting = false;
+        this.emit('log', (e as Error).message);
+        this.emit('http-failed', (e as Error).message);
+      },
+    );
+  }
+
   private complete(o: ActorOutcome): void {
+    if (this.httpServer) void this.httpServer.close();
+    this.httpServer = undefined;
     if (this.outcome) return;
     this.processes?.killAll();
+    void this.http?.closeAll();
     clearInterval(this.tailTimer);
     this.watcher?.close();
     liveLogs.delete(path.resolve(this.logPath));
@@ -665,6 +736,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
   };
   if (options.skipInit) session.skipInit = true;
   session.handlerConfigs = prepared.handlerConfigs;
+  session.replaying = !!prepared.replayChainPath;
   session.manifestInitialState = prepared.initialState;
   session.attach(takeWorker(input), options.initialState !== undefined ? options.initialState : prepared.initialState);
   return session;

@@ -1,0 +1,554 @@
+// The main-thread side of http-client and http-framework for one actor (host/session.ts routes the
+// worker's host calls here). Outgoing requests use node's http/https; servers are node http servers
+// on loopback whose requests become calls of the actor's http-handlers exports, queued like every
+// other call, and whose responses are written only after that call is in the chain.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { ServerSettings } from './framework';
+import { acceptUpgrade, encodeFrame, frameReader, OP, type WsFrame } from './websocket';
+import { err, HTTP_CLIENT, HTTP_FRAMEWORK, HTTP_HANDLERS, ok, type HttpRequest, type HttpResponse, type Result } from './types';
+
+/** How a queued call into the actor ended (the shape of host/session.ts's CallOutcome). */
+export type HttpCallOutcome = { ok: true; result?: unknown[] } | { ok: false; error: string; refused?: boolean };
+
+/** What the host needs of the actor: its call queue. */
+export interface HttpActor {
+  readonly name: string;
+  call(fn: string, args: unknown[]): Promise<HttpCallOutcome>;
+}
+
+export const isHttpOp = (op: string): boolean => op.startsWith(`${HTTP_CLIENT}/`) || op.startsWith(`${HTTP_FRAMEWORK}/`);
+
+interface Route {
+  id: bigint;
+  serverId: bigint;
+  path: string;
+  segments: string[];
+  method: string;
+  handlerId: bigint;
+}
+
+interface Middleware {
+  id: bigint;
+  serverId: bigint;
+  path: string;
+  handlerId: bigint;
+}
+
+interface WsConfig {
+  connect: bigint | undefined;
+  message: bigint;
+  disconnect: bigint | undefined;
+}
+
+interface Server {
+  id: bigint;
+  settings: ServerSettings;
+  port: number;
+  node: http.Server | undefined;
+  websockets: Map<string, WsConfig>;
+}
+
+interface Connection {
+  serverId: bigint;
+  socket: Duplex;
+  open: boolean;
+}
+
+/** jco's shape of a websocket-message. */
+interface WsMessage {
+  ty: { tag: string; val?: string };
+  data: Uint8Array | undefined;
+  text: string | undefined;
+}
+
+function frameOf(m: WsMessage): Buffer | undefined {
+  switch (m.ty.tag) {
+    case 'text':
+      return encodeFrame(OP.text, m.text !== undefined ? Buffer.from(m.text, 'utf8') : (m.data ?? new Uint8Array()));
+    case 'binary':
+      return encodeFrame(OP.binary, m.data ?? Buffer.from(m.text ?? '', 'utf8'));
+    case 'ping':
+      return encodeFrame(OP.ping, m.data ?? new Uint8Array());
+    case 'pong':
+      return encodeFrame(OP.pong, m.data ?? new Uint8Array());
+    case 'close':
+      return encodeFrame(OP.close, new Uint8Array());
+    default:
+      return undefined;
+  }
+}
+
+function messageOf(f: Extract<WsFrame, { kind: 'text' | 'binary' }>): WsMessage {
+  return f.kind === 'text'
+    ? { ty: { tag: 'text' }, data: undefined, text: f.text }
+    : { ty: { tag: 'binary' }, data: f.data, text: undefined };
+}
+
+const MAX_RESPONSE_BYTES = 64 * 2 ** 20;
+
+/** Sends one request; every failure is one sentence. */
+export function sendHttp(req: HttpRequest, timeoutMs: number): Promise<Result<HttpResponse>> {
+  return new Promise((resolve) => {
+    let url: URL;
+    try {
+      url = new URL(req.uri);
+    } catch {
+      resolve(err(`'${req.uri}' is not an absolute URL`));
+      return;
+    }
+    const lib = url.protocol === 'https:' ? https : http;
+    // Repeated headers stay repeated (an array value); names are case-insensitive.
+    const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+    for (const [k, v] of req.headers) {
+      const name = k.toLowerCase();
+      const had = headers[name];
+      headers[name] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+    }
+    const what = `${req.method} ${req.uri}`;
+    let done = false;
+    const finish = (r: Result<HttpResponse>) => {
+      if (done) return;
+      done = true;
+      resolve(r);
+    };
+    let outgoing: http.ClientRequest;
+    try {
+      outgoing = lib.request(url, { method: req.method, headers, timeout: timeoutMs, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_RESPONSE_BYTES) {
+            res.destroy();
+            finish(err(`${what} failed: the response body is larger than ${MAX_RESPONSE_BYTES / 2 ** 20} MiB`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => {
+          const raw = res.rawHeaders;
+          const pairs: Array<[string, string]> = [];
+          for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
+          finish(ok({ status: res.statusCode ?? 0, headers: pairs, body: new Uint8Array(Buffer.concat(chunks)) }));
+        });
+        res.on('error', (e) => finish(err(`${what} failed while reading the response: ${e.message}`)));
+      });
+    } catch (e) {
+      finish(err(`${what} could not be sent: ${(e as Error).message}`));
+      return;
+    }
+    outgoing.on('timeout', () => {
+      outgoing.destroy();
+      finish(err(`${what} got no answer within ${timeoutMs} ms (the http-client handler's timeout)`));
+    });
+    outgoing.on('error', (e: NodeJS.ErrnoException) =>
+      finish(err(`${what} failed: ${e.code === 'ECONNREFUSED' ? 'the connection was refused' : e.message}`)),
+    );
+    if (req.body && req.body.length > 0) outgoing.end(Buffer.from(req.body));
+    else outgoing.end();
+  });
+}
+
+/** `/items/{id}` → ['items', '{id}']; `:id` and `*rest` (axum 0.7) are read as `{id}` and `{*rest}`. */
+function splitPattern(path: string): string[] {
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => (s.startsWith(':') ? `{${s.slice(1)}}` : s.startsWith('*') ? `{*${s.slice(1)}}` : s));
+}
+
+/** The route's parameters when `pathname` matches it, else undefined. */
+function matchRoute(route: Route, pathname: string): Array<[string, string]> | undefined {
+  const parts = pathname.split('/').filter((s) => s !== '');
+  const params: Array<[string, string]> = [];
+  for (let i = 0; i < route.segments.length; i++) {
+    const seg = route.segments[i]!;
+    const rest = /^\{\*([^}]*)\}$/.exec(seg);
+    if (rest) {
+      params.push([rest[1]!, parts.slice(i).map(decode).join('/')]);
+      return params;
+    }
+    const part = parts[i];
+    if (part === undefined) return undefined;
+    const param = /^\{([^}*]+)\}$/.exec(seg);
+    if (param) params.push([param[1]!, decode(part)]);
+    else if (seg !== part) return undefined;
+  }
+  return parts.length === route.segments.length ? params : undefined;
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function validPattern(path: string): string | undefined {
+  if (!path.startsWith('/')) return `the route path '${path}' must start with /`;
+  const segs = splitPattern(path);
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i]!;
+    if ((s.includes('{') || s.includes('}')) && !/^\{\*?[A-Za-z0-9_-]+\}$/.test(s))
+      return `the route path '${path}' has an invalid segment '${s}'; use {name} for one segment or {*name} for the rest`;
+    if (s.startsWith('{*') && i !== segs.length - 1) return `the route path '${path}' has {*…} before its end; it must be the last segment`;
+  }
+  return undefined;
+}
+
+const isStatic = (r: Route) => !r.segments.some((s) => s.startsWith('{'));
+
+/** One actor's http-client and http-framework on the main thread. */
+export class HttpHost {
+  private readonly servers = new Map<bigint, Server>();
+  private readonly handlers = new Map<bigint, string>();
+  private readonly routes = new Map<bigint, Route>();
+  private readonly middlewares = new Map<bigint, Middleware>();
+  private readonly connections = new Map<bigint, Connection>();
+  private nextId = { server: 1n, handler: 1n, route: 1n, middleware: 1n, connection: 1n };
+  private closed = false;
+  /** What the last host call does outside (a WebSocket frame), done once its event is on disk. */
+  private pendingEffect: (() => void) | undefined;
+
+  constructor(private readonly actor: HttpActor) {}
+
+  /** Answers one host call of the worker (`theater:simple/http-client/send-http`, …). */
+  async handle(op: string, args: unknown[]): Promise<unknown> {
+    const fn = op.slice(op.lastIndexOf('/') + 1);
+    if (op.startsWith(`${HTTP_CLIENT}/`)) {
+      if (fn !== 'send-http') return err(`${op} is not an http-client function`);
+      return sendHttp(args[0] as HttpRequest, args[1] as number);
+    }
+    if (this.closed) return err(`actor ${this.actor.name} is stopping; its servers are closed`);
+    return this.framework(fn, args);
+  }
+
+  private server(id: bigint): Server | string {
+    return this.servers.get(id) ?? `no server ${id} was created by this actor`;
+  }
+
+  private async framework(fn: string, args: unknown[]): Promise<unknown> {
+    switch (fn) {
+      case 'create-server': {
+        const settings = args[0] as ServerSettings;
+        const id = this.nextId.server++;
+        this.servers.set(id, { id, settings, port: settings.port, node: undefined, websockets: new Map() });
+        return ok(id);
+      }
+      case 'get-server-info': {
+        const s = this.server(args[0] as bigint);
+        if (typeof s === 'string') return err(s);
+        return ok({
+          id: s.id,
+          port: s.port,
+          host: s.settings.host,
+          running: !!s.node,
+          routesCount: [...this.routes.values()].filter((r) => r.serverId === s.id).length,
+          middlewareCount: [...this.middlewares.values()].filter((m) => m.serverId === s.id).length,
+          websocketEnabled: s.websockets.size > 0,
+        });
+      }
+      case 'start-server': {
+        const s = this.server(args[0] as bigint);
+        if (typeof s === 'string') return err(s);
+        if (s.node) return err(`server ${s.id} is already running on port ${s.port}`);
+        return this.listen(s);
+      }
+      case 'stop-server':
+      case 'destroy-server': {
+        const s = this.server(args[0] as bigint);
+        if (typeof s === 'string') return err(s);
+        await this.close(s);
+        if (fn === 'destroy-server') {
+          this.servers.delete(s.id);
+          for (const [k, r] of this.routes) if (r.serverId === s.id) this.routes.delete(k);
+          for (const [k, m] of this.middlewares) if (m.serverId === s.id) this.middlewares.delete(k);
+        }
+        return ok(undefined);
+      }
+      case 'register-handler': {
+        const id = this.nextId.handler++;
+        this.handlers.set(id, String(args[0]));
+        return ok(id);
+      }
+      case 'add-route': {
+        const [serverId, path, method, handlerId] = args as [bigint, string, string, bigint];
+        const s = this.server(serverId);
+        if (typeof s === 'string') return err(s);
+        if (!this.handlers.has(handlerId)) return err(`no handler ${handlerId} was registered by this actor (register-handler)`);
+        const bad = validPattern(path);
+        if (bad) return err(bad);
+        const m = method.toUpperCase();
+        if (m !== '*' && !/^[A-Z]+$/.test(m)) return err(`'${method}' is not an HTTP method (or * for any)`);
+        const id = this.nextId.route++;
+        this.routes.set(id, { id, serverId, path, segments: splitPattern(path), method: m, handlerId });
+        return ok(id);
+      }
+      case 'remove-route':
+        return this.routes.delete(args[0] as bigint) ? ok(undefined) : err(`no route ${String(args[0])} exists`);
+      case 'add-middleware': {
+        const [serverId, path, handlerId] = args as [bigint, string, bigint];
+        const s = this.server(serverId);
+        if (typeof s === 'string') return err(s);
+        if (!this.handlers.has(handlerId)) return err(`no handler ${handlerId} was registered by this actor (register-handler)`);
+        const id = this.nextId.middleware++;
+        this.middlewares.set(id, { id, serverId, path, handlerId });
+        return ok(id);
+      }
+      case 'remove-middleware':
+        return this.middlewares.delete(args[0] as bigint) ? ok(undefined) : err(`no middleware ${String(args[0])} exists`);
+      case 'enable-websocket': {
+        const [serverId, path, connect, message, disconnect] = args as [bigint, string, bigint | undefined, bigint, bigint | undefined];
+        const s = this.server(serverId);
+        if (typeof s === 'string') return err(s);
+        if (!path.startsWith('/')) return err(`the WebSocket path '${path}' must start with /`);
+        for (const h of [connect, message, disconnect])
+          if (h !== undefined && !this.handlers.has(h)) return err(`no handler ${h} was registered by this actor (register-handler)`);
+        s.websockets.set(path, { connect, message, disconnect });
+        return ok(undefined);
+      }
+      case 'send-websocket-message':
+      case 'close-websocket': {
+        const [serverId, connId, message] = args as [bigint, bigint, WsMessage | undefined];
+        const c = this.connections.get(connId);
+        if (!c || c.serverId !== serverId || !c.open) return err(`no open WebSocket connection ${connId} on server ${serverId}`);
+        if (fn === 'close-websocket') {
+          c.open = false;
+          this.pendingEffect = () => c.socket.end(encodeFrame(OP.close, new Uint8Array()));
+          return ok(undefined);
+        }
+        const frame = frameOf(message!);
+        if (!frame) return err(`a WebSocket message of type ${message!.ty.tag} cannot be sent`);
+        this.pendingEffect = () => {
+          if (c.open) c.socket.write(frame);
+        };
+        return ok(undefined);
+      }
+    }
+    return err(`${HTTP_FRAMEWORK}/${fn} is not served by this runtime`);
+  }
+
+  private listen(s: Server): Promise<Result<number>> {
+    const node = http.createServer((req, res) => void this.serve(s, req, res));
+    node.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => void this.upgrade(s, req, socket));
+    return new Promise((resolve) => {
+      node.once('error', (e: NodeJS.ErrnoException) => {
+        resolve(
+          err(
+            e.code === 'EADDRINUSE'
+              ? `port ${s.settings.port} on ${s.settings.host} is already in use; pick another port (0 for a free one)`
+              : `server ${s.id} could not listen on ${s.settings.host}:${s.settings.port}: ${e.message}`,
+          ),
+        );
+      });
+      node.listen(s.settings.port, s.settings.host, () => {
+        s.node = node;
+        s.port = (node.address() as AddressInfo).port;
+        resolve(ok(s.port));
+      });
+    });
+  }
+
+  private close(s: Server): Promise<void> {
+    const node = s.node;
+    s.node = undefined;
+    if (!node) return Promise.resolve();
+    return new Promise((resolve) => {
+      node.close(() => resolve());
+      node.closeAllConnections();
+    });
+  }
+
+  /** The addresses the actor's servers listen on now (`http://127.0.0.1:8080/`). */
+  listening(): string[] {
+    return [...this.servers.values()]
+      .filter((s) => s.node)
+      .map((s) => `http://${s.settings.host.includes(':') ? `[${s.settings.host}]` : s.settings.host}:${s.port}/`);
+  }
+
+  /** The event of the last host call is on disk: what it does outside happens now. */
+  commit(): void {
+    const effect = this.pendingEffect;
+    this.pendingEffect = undefined;
+    effect?.();
+  }
+
+  /**
+   * A WebSocket connection: handle-websocket-connect, then one handle-websocket-message per message
+   * (the messages it answers are sent back), handle-websocket-disconnect when it closes; all through
+   * the actor's queue, one after the other.
+   */
+  private async upgrade(s: Server, req: http.IncomingMessage, socket: Duplex): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const cfg = s.websockets.get(url.pathname);
+    if (!cfg) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!acceptUpgrade(req, socket)) return;
+    const id = this.nextId.connection++;
+    const conn: Connection = { serverId: s.id, socket, open: true };
+    this.connections.set(id, conn);
+    let turn: Promise<unknown> = Promise.resolve();
+    const queue = (f: () => Promise<unknown>) => (turn = turn.then(f, f));
+    const fail = () => {
+      conn.open = false;
+      socket.destroy();
+    };
+    socket.on('error', () => fail());
+    socket.once('close', () => {
+      conn.open = false;
+      this.connections.delete(id);
+      if (cfg.disconnect !== undefined)
+        void queue(() => this.actor.call(`${HTTP_HANDLERS}.handle-websocket-disconnect`, [cfg.disconnect, id]));
+    });
+    if (cfg.connect !== undefined) {
+      const query = url.search ? url.search.slice(1) : undefined;
+      void queue(async () => {
+        const o = await this.actor.call(`${HTTP_HANDLERS}.handle-websocket-connect`, [cfg.connect, id, url.pathname, query]);
+        if (!o.ok) fail();
+      });
+    }
+    socket.on(
+      'data',
+      frameReader(
+        (f) => {
+          if (f.kind === 'close') {
+            if (conn.open) socket.end(encodeFrame(OP.close, new Uint8Array()));
+            conn.open = false;
+            return;
+          }
+          if (f.kind === 'ping') {
+            socket.write(encodeFrame(OP.pong, f.data));
+            return;
+          }
+          if (f.kind !== 'text' && f.kind !== 'binary') return;
+          const message = messageOf(f);
+          void queue(async () => {
+            const o = await this.actor.call(`${HTTP_HANDLERS}.handle-websocket-message`, [cfg.message, id, message]);
+            if (!o.ok) return fail();
+            for (const m of (o.result?.[0] as WsMessage[] | undefined) ?? []) {
+              const frame = frameOf(m);
+              if (frame && conn.open) socket.write(frame);
+            }
+          });
+        },
+        () => {
+          if (conn.open) socket.end(encodeFrame(OP.close, new Uint8Array()));
+          conn.open = false;
+        },
+      ),
+    );
+  }
+
+  /** Closes every server (the actor stops). */
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    for (const c of this.connections.values()) c.socket.destroy();
+    await Promise.all([...this.servers.values()].map((s) => this.close(s)));
+  }
+
+  /** One incoming request: middleware calls, then handle-request, each through the actor's queue. */
+  private async serve(s: Server, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const reply = (status: number, body: string) => {
+      if (res.headersSent) return;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(body);
+    };
+    try {
+      const body = await readBody(req, s.settings.maxRequestSize);
+      if (body === undefined) {
+        reply(413, `the request body is larger than ${s.settings.maxRequestSize} bytes (max_request_size)`);
+        return;
+      }
+      const method = (req.method ?? 'GET').toUpperCase();
+      const target = req.url ?? '/';
+      const pathname = new URL(target, 'http://localhost').pathname;
+      const own = [...this.routes.values()].filter((r) => r.serverId === s.id);
+      const candidates = [...own.filter(isStatic), ...own.filter((r) => !isStatic(r))];
+      let route: Route | undefined;
+      let params: Array<[string, string]> = [];
+      let pathMatched = false;
+      for (const r of candidates) {
+        const p = matchRoute(r, pathname);
+        if (!p) continue;
+        pathMatched = true;
+        if (r.method === '*' || r.method === method || (method === 'HEAD' && r.method === 'GET')) {
+          route = r;
+          params = p;
+          break;
+        }
+      }
+      if (!route) {
+        reply(pathMatched ? 405 : 404, pathMatched ? `no route for ${method} ${pathname}` : `no route for ${pathname}`);
+        return;
+      }
+      const raw = req.rawHeaders;
+      const headers: Array<[string, string]> = [];
+      for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
+      for (const [k, v] of params) headers.push([`x-route-param-${k.toLowerCase()}`, v]);
+      let request: HttpRequest = { method, uri: target, headers, body };
+      const mws = [...this.middlewares.values()].filter((m) => m.serverId === s.id && (pathname.startsWith(m.path) || m.path === '/*'));
+      for (const mw of mws) {
+        const o = await this.actor.call(`${HTTP_HANDLERS}.handle-middleware`, [mw.handlerId, request]);
+        if (!o.ok) {
+          reply(o.refused ? 503 : 500, o.refused ? o.error : `Middleware error: ${o.error}`);
+          return;
+        }
+        const result = o.result?.[0] as { proceed: boolean; request: HttpRequest } | undefined;
+        if (!result?.proceed) {
+          if (!res.headersSent) res.writeHead(403).end();
+          return;
+        }
+        request = result.request;
+      }
+      const o = await this.actor.call(`${HTTP_HANDLERS}.handle-request`, [route.handlerId, request]);
+      if (!o.ok) {
+        reply(o.refused ? 503 : 500, o.refused ? o.error : `Handler error: ${o.error}`);
+        return;
+      }
+      const response = o.result?.[0] as HttpResponse | undefined;
+      if (!response) {
+        reply(500, 'Handler error: handle-request answered no response');
+        return;
+      }
+      writeResponse(res, response);
+    } catch (e) {
+      reply(500, `the runtime could not serve the request: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** The whole body, or undefined when it is larger than `max` bytes. */
+function readBody(req: http.IncomingMessage, max: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) over = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? undefined : new Uint8Array(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
+}
+
+function writeResponse(res: http.ServerResponse, r: HttpResponse): void {
+  if (res.headersSent) return;
+  const status = r.status >= 100 && r.status <= 999 ? r.status : 500;
+  for (const [k, v] of r.headers) {
+    try {
+      res.appendHeader(k, v);
+    } catch {
+      // A header node refuses (invalid name or value) is left out, as upstream does.
+    }
+  }
+  res.writeHead(status);
+  res.end(r.body ? Buffer.from(r.body) : undefined);
+}

@@ -1,0 +1,44 @@
+// The HTTP allow-lists (src/runtime/handlers/http/permissions.ts): absent key → allowed, `[]` → none,
+// no HTTP handler granted → nothing.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { httpPermissionsFromConfig, NO_HTTP, refusalFor } from '../../src/runtime/handlers/http/permissions';
+
+test('a table without allow-lists allows every host and method (as upstream)', () => {
+  const p = httpPermissionsFromConfig({});
+  assert.equal(refusalFor(p, 'DELETE', 'https://example.com/x'), undefined);
+  assert.equal(refusalFor(p, 'get', 'http://127.0.0.1:8080/'), undefined);
+});
+
+test('an empty list allows none; no HTTP handler at all refuses everything', () => {
+  assert.equal(
+    refusalFor(httpPermissionsFromConfig({ allowed_hosts: [] }), 'GET', 'http://127.0.0.1/'),
+    "Host '127.0.0.1' not in allowed hosts: <none configured>",
+  );
+  assert.equal(
+    refusalFor(httpPermissionsFromConfig({ allowed_methods: [] }), 'GET', 'http://127.0.0.1/'),
+    "Method 'GET' not in allowed methods: <none configured>",
+  );
+  assert.match(refusalFor(NO_HTTP, 'GET', 'http://127.0.0.1/') ?? '', /not in allowed methods/);
+  assert.match(refusalFor(httpPermissionsFromConfig(undefined), 'GET', 'http://127.0.0.1/') ?? '', /not in allowed/);
+});
+
+test('hosts: exact (any port), host:port, *.domain (subdomains only), *; case-insensitive', () => {
+  const p = httpPermissionsFromConfig({
+    allowed_hosts: ['Example.com', 'localhost:8080', '*.test.org', '[::1]:9000'],
+    allowed_methods: ['get', 'POST'],
+  });
+  assert.equal(refusalFor(p, 'GET', 'https://EXAMPLE.com:444/a'), undefined);
+  assert.equal(refusalFor(p, 'post', 'http://localhost:8080/'), undefined);
+  assert.equal(
+    refusalFor(p, 'GET', 'http://localhost:8081/'),
+    "Host 'localhost' not in allowed hosts: example.com, localhost:8080, *.test.org, [::1]:9000",
+  );
+  assert.equal(refusalFor(p, 'GET', 'http://a.b.test.org/'), undefined);
+  assert.notEqual(refusalFor(p, 'GET', 'http://test.org/'), undefined);
+  assert.notEqual(refusalFor(p, 'GET', 'http://eviltest.org/'), undefined);
+  assert.equal(refusalFor(p, 'GET', 'http://[::1]:9000/'), undefined);
+  assert.equal(refusalFor(p, 'PUT', 'https://example.com/'), "Method 'PUT' not in allowed methods: GET, POST");
+  assert.equal(refusalFor(httpPermissionsFromConfig({ allowed_hosts: ['*'] }), 'GET', 'http://anything.example/'), undefined);
+  assert.equal(refusalFor(p, 'GET', 'not a url'), "Request URI 'not a url' has no host");
+});
