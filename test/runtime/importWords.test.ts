@@ -10,7 +10,6 @@ import { importMarkdown } from '../../src/server/hover';
 
 const CASES: Array<[string, string]> = [
   ['acme:widgets/gizmo@1.0.0', 'unresolved'],
-  ['theater:simple/process', 'unimplemented'],
   ['wasi:random/random@0.3.0', 'version-mismatch'],
   ['wasi:random/random@0.2.0', 'compatible'],
   ['wasi:random/random@0.2.3', 'exact'],

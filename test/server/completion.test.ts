@@ -112,13 +112,11 @@ describe('.wit', () => {
   const { doc, at } = withMarkers('completion.wit');
   const imports = [...new Set(listHandlers().flatMap((h) => h.interfaces.map(qualifiedName)))];
 
-  test('after `import `: every registered interface with its version, implemented handlers first', () => {
+  test('after `import `: every registered interface with its version', () => {
     const items = completionsAt(doc, at('import'));
     assert.deepEqual(new Set(labels(items)), new Set(imports));
     assert.ok(labels(items).includes('wasi:random/random@0.2.3') && labels(items).includes('wasi:clocks/monotonic-clock@0.2.3'));
-    const first = sorted(items)[0]!;
-    assert.ok(listHandlers().find((h) => h.interfaces.some((i) => qualifiedName(i) === first.label))!.implemented);
-    assert.match(sorted(items).at(-1)!.detail!, /not implemented/);
+    assert.ok(items.every((i) => !/not implemented/.test(i.detail ?? '')), 'every handler type Theater accepts is implemented');
     assert.equal(accept(doc, items, 'wasi:random/random@0.2.3', at('import').line), '  import wasi:random/random@0.2.3;');
   });
 

@@ -42,7 +42,6 @@ describe('diagnostics', () => {
     assert.deepEqual(Object.fromEntries(byLine), {
       'import wasi:random/random@0.3.0;': 'wit-import-version-mismatch',
       'import acme:widgets/gizmo@1.0.0;': 'wit-import-unresolved',
-      'import theater:simple/process;': 'wit-import-unresolved',
       'export acme:widgets/callback;': 'wit-export-undriven',
     });
     assert.ok(
