@@ -389,6 +389,12 @@ export const wasiHttpHandler: HandlerDefinition = {
       patternHint: 'a loopback address (`127.0.0.1`, `::1` or `localhost`): the server never listens beyond this machine',
     },
     {
+      name: 'instance_per_request',
+      type: 'boolean',
+      doc: "Each incoming request gets a fresh instance of the component, as `wasmtime serve` does (StarlingMonkey's fetch event answers one request per instance); the actor's state bytes carry over, guest globals do not.",
+      default: false,
+    },
+    {
       name: 'allowed_hosts',
       type: 'string-array',
       doc: 'Hosts outgoing requests may go to (`example.com`, `example.com:8080`, `*.example.com`, `*`); absent: any; `[]`: none.',
