@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { resolveHandlerConfig } from '../../src/runtime/handlers/config';
 import { httpPermissionsFromConfig, NO_HTTP, refusalFor } from '../../src/runtime/handlers/http/permissions';
 import { wasiHttpHandler } from '../../src/runtime/handlers/http/wasiHttp';
+import { planActor } from '../../src/runtime/handlers/plan';
 
 test('a table without allow-lists allows every host and method (as upstream)', () => {
   const p = httpPermissionsFromConfig({});
@@ -60,4 +61,15 @@ test('the wasi-http table: host must be loopback; a misspelt allow-list is an er
   const unlisted = resolveHandlerConfig(wasiHttpHandler, wasiHttpHandler.unlistedConfig!).config;
   assert.notEqual(refusalFor(httpPermissionsFromConfig(unlisted), 'GET', 'http://127.0.0.1/'), undefined);
   assert.equal(refusalFor(httpPermissionsFromConfig(resolveHandlerConfig(wasiHttpHandler, {}).config), 'GET', 'http://a/'), undefined);
+});
+
+test('a wasi-http table is used when the component only exports wasi:http/incoming-handler', () => {
+  const world = (exports: string[]) => ({
+    imports: [],
+    exports: ['theater:simple/actor', ...exports].map((name) => ({ name, kind: 'instance' })),
+  });
+  const unused = (w: ReturnType<typeof world>) =>
+    planActor(w, ['wasi-http']).problems.filter((p) => p.code === 'handler-unused' && p.handlerType === 'wasi-http');
+  assert.deepEqual(unused(world(['wasi:http/incoming-handler@0.2.0'])), []);
+  assert.equal(unused(world([])).length, 1);
 });
