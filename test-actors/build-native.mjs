@@ -15,7 +15,8 @@
 //   // r.available === false → r.reason says why (no apt, not root): tests of these actors skip with it.
 //
 // Cached by input hash: a build is skipped when <name>/.build-hash holds the SHA-256 of the source,
-// world.wit, wit/deps.wit, this script, the adapter and the compiler's version line.
+// world.wit (with the WASI WIT it asks for), wit/deps.wit, this script, the adapter and the compiler's
+// version line.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -217,6 +218,8 @@ function inputHash(name) {
     h.update(readFileSync(f));
   }
   h.update(r.args.filter((a) => a !== r.out).join(' '));
+  // The WASI WIT a world.wit asks for comes from jco's bundle: its text is an input too.
+  if (isJs(name)) h.update(withWasiWit(readFileSync(join(here, name, 'world.wit'), 'utf8')));
   h.update(isJs(name) ? componentizeVersion() : versionOf(r.tool));
   if (r.adapter) h.update(adapterBytes());
   return h.digest('hex');

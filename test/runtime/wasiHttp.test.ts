@@ -210,6 +210,29 @@ describe('wasi-http incoming (wasi:http/incoming-handler export)', () => {
   });
 });
 
+describe('wasi-http incoming with the fetch event (instance_per_request)', () => {
+  test("StarlingMonkey's fetch event answers every request, each on a fresh instance; replay identical", async (t) => {
+    if (!(await built(t, 'js-fetch-event-actor'))) return;
+    const manifest = await actorCopy('js-fetch-event-actor');
+    const session = await startActor({ manifestPath: manifest, dataDir });
+    const listening = await Promise.race([
+      new Promise<{ host: string; port: number }>((r) => session.once('http-listening', r)),
+      session.done().then(() => undefined),
+    ]);
+    assert.ok(listening, `the actor ended before it listened: ${session.lastError}`);
+    for (const [i, p] of ['/one', '/two', '/three'].entries()) {
+      const r = await fetch(`http://127.0.0.1:${listening.port}${p}`, { method: 'POST', body: `#${i}` });
+      assert.equal(r.status, 200, p);
+      assert.equal(r.headers.get('x-served-by'), 'js-fetch-event-actor');
+      assert.equal(await r.text(), `fetch event: POST ${p} with 2 bytes: #${i}`);
+    }
+    const outcome = await session.stop('test finished');
+    assert.equal(outcome.status, 'stopped', outcome.error);
+    const events = verified(session.logPath);
+    await replayIdentical(manifest, session.logPath, events);
+  });
+});
+
 describe('theater run with an actor serving HTTP', () => {
   test('serves until Ctrl-C, then stops with its chain written', async (t) => {
     if (!(await built(t, 'js-http-server-actor'))) return;

@@ -5,7 +5,13 @@ import type { ConfigKeySpec, HandlerConfig, HandlerDefinition } from './types';
 
 export interface ConfigProblem {
   key: string;
-  code: 'config-unknown-key' | 'config-wrong-type' | 'config-missing-key' | 'config-out-of-range' | 'config-grants-nothing';
+  code:
+    | 'config-unknown-key'
+    | 'config-wrong-type'
+    | 'config-missing-key'
+    | 'config-out-of-range'
+    | 'config-invalid-value'
+    | 'config-grants-nothing';
   severity: 'error' | 'warning' | 'information';
   message: string;
   suggestion?: string;
@@ -98,6 +104,16 @@ export function resolveHandlerConfig(
         config[spec.name] = spec.default;
         continue;
       }
+    }
+    if (spec.pattern !== undefined && typeof v === 'string' && !new RegExp(`^(?:${spec.pattern})$`).test(v)) {
+      problems.push({
+        key: spec.name,
+        code: 'config-invalid-value',
+        severity: 'error',
+        message: `\`${spec.name}\` of the \`${def.type}\` handler must be ${spec.patternHint ?? `of the form ${spec.pattern}`}; \`${v}\` is not.`,
+      });
+      config[spec.name] = spec.default;
+      continue;
     }
     config[spec.name] = v as HandlerConfig[string];
   }

@@ -55,6 +55,10 @@ export interface PlanOptions {
   handlers?: readonly HandlerDefinition[];
 }
 
+/** The component exports an interface the handler drives (wasi-http: wasi:http/incoming-handler). */
+const drivesAnExport = (def: HandlerDefinition, world: ComponentWorld): boolean =>
+  def.exports.some((e) => world.exports.some((x) => x.name.replace(/@.*$/, '') === e.replace(/@.*$/, '')));
+
 export function planActor(world: ComponentWorld, listedTypes: string[], options: PlanOptions = {}): ActorPlan {
   const handlers = options.handlers ?? listHandlers();
   const listed = new Set(listedTypes);
@@ -140,7 +144,7 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
         handlerType: type,
         message: `The \`${type}\` handler is not implemented by this runtime yet; it is ignored.`,
       });
-    } else if (!used.has(type) && !def.alwaysAvailable) {
+    } else if (!used.has(type) && !def.alwaysAvailable && !drivesAnExport(def, world)) {
       problems.push({
         code: 'handler-unused',
         severity: 'hint',

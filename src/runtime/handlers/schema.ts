@@ -13,6 +13,7 @@ function configSchema(c: ConfigKeySpec): Record<string, unknown> {
   else if (c.default !== undefined) s.default = typeof c.default === 'bigint' ? Number(c.default) : c.default;
   if (c.minimum !== undefined) s.minimum = Number(c.minimum);
   if (c.maximum !== undefined) s.maximum = Number(c.maximum);
+  if (c.pattern !== undefined) s.pattern = `^(?:${c.pattern})$`;
   return s;
 }
 

@@ -17,6 +17,12 @@ export interface ConfigKeySpec {
   /** Paths resolve against the manifest's folder. */
   isPath?: boolean;
   /**
+   * A string value must match this regular expression (whole value); `patternHint` completes the
+   * sentence "… must be <patternHint>" of the diagnostic. The JSON Schema carries it as `pattern`.
+   */
+  pattern?: string;
+  patternHint?: string;
+  /**
    * The key grants or limits a permission (what the actor may read, where it may write). A handler
    * with such keys fails closed: an unknown key in its table is an error (a misspelt permission
    * would otherwise silently fall back to the default), and two tables of its type are an error.

@@ -206,6 +206,7 @@ function runActor(input: WorkerInput): void {
   let actorExports: any;
   let instance: any;
   let resources = new ResourceTable();
+  const instancePerRequest = input.handlerConfigs['wasi-http']?.instance_per_request === true;
   // A replay re-drives every recorded call before it answers the main thread's init once.
   let replaying = false;
   let lastDone: Extract<WorkerToMain, { kind: 'call-done' }> | undefined;
@@ -341,7 +342,8 @@ function runActor(input: WorkerInput): void {
     try {
       if (!first || first.fn === INIT) callInit(initial);
       for (const call of rest) {
-        if (dead || call.fn === INIT) await freshInstance();
+        // (wasi-http `instance_per_request`: each recorded request on a fresh instance, as live.)
+        if (dead || call.fn === INIT || (instancePerRequest && isIncomingHandle(call.fn))) await freshInstance();
         if (call.fn === INIT) {
           callInit(initial);
           continue;
@@ -412,7 +414,14 @@ function runActor(input: WorkerInput): void {
     }
     if (m.cmd === 'init' && replay) void replayAll(replay, m.state);
     else if (m.cmd === 'init') callInit(m.state, m.cause);
-    else callExport(m.fn, m.args, m.cause);
+    else if (instancePerRequest && isIncomingHandle(m.fn)) {
+      // wasi-http `instance_per_request`: a fresh instance for each request, as `wasmtime serve` makes.
+      freshInstance().then(
+        () => callExport(m.fn, m.args, m.cause),
+        (e: unknown) =>
+          callDone({ kind: 'call-done', ok: false, error: `the actor could not be instantiated for the request: ${String(e)}`, ms: 0 }),
+      );
+    } else callExport(m.fn, m.args, m.cause);
   });
 
   setUp().then(

@@ -4,6 +4,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseResponseJson, requestJson } from './incoming';
+import { isLoopback } from './loopback';
 
 /** The outcome of one call of the export: the recorded result JSON, or why there is none. */
 export type HandleOutcome = { ok: true; resultJson: string } | { ok: false; error: string };
@@ -13,10 +14,6 @@ export interface IncomingServer {
   port: number;
   close(): Promise<void>;
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-
-export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
 
 /** Serves on host:port (loopback only); `handle` queues one call with the request JSON. */
 export function startIncomingServer(

@@ -8,6 +8,7 @@ import { encodeTyped } from '../../chain/typedValue';
 import { readyPollable } from '../poll';
 import { bytesInput, ok, toBytes, type InputStream, type OutputStream } from '../streams';
 import type { HandlerConfig, HandlerContext, HandlerDefinition } from '../types';
+import { LOOPBACK_PATTERN } from './loopback';
 import { httpPermissionsFromConfig, refusalFor, type HttpPermissions } from './permissions';
 import { syncFetch, type SyncAnswer } from './syncFetch';
 import { exchangeRequest, exchangeResponse, OUTGOING, outgoingInterface, TYPES, typesInterface } from './wit';
@@ -379,7 +380,20 @@ export const wasiHttpHandler: HandlerDefinition = {
       minimum: 0,
       maximum: 65535,
     },
-    { name: 'host', type: 'string', doc: 'Address of the incoming server (loopback only).', default: '127.0.0.1' },
+    {
+      name: 'host',
+      type: 'string',
+      doc: 'Address of the incoming server (loopback only: `127.x.x.x`, `::1`, `localhost`).',
+      default: '127.0.0.1',
+      pattern: LOOPBACK_PATTERN,
+      patternHint: 'a loopback address (`127.0.0.1`, `::1` or `localhost`): the server never listens beyond this machine',
+    },
+    {
+      name: 'instance_per_request',
+      type: 'boolean',
+      doc: "Each incoming request gets a fresh instance of the component, as `wasmtime serve` does (StarlingMonkey's fetch event answers one request per instance); the actor's state bytes carry over, guest globals do not.",
+      default: false,
+    },
     {
       name: 'allowed_hosts',
       type: 'string-array',
