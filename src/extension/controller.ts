@@ -1,9 +1,11 @@
 // What the commands do: start/stop/restart actors, open/verify/export chains, replay. The runtime is
 // loaded on the first start (it brings jco with it), so activation stays cheap.
+import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../runtime/chain/event';
 import type { ActorSession } from '../runtime/host/session';
+import type { ActorSystem } from '../runtime/host/system';
 import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/identify';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { ActorsTreeProvider, type ActorEntry } from './actorsTree';
@@ -166,7 +168,11 @@ export class Controller implements vscode.Disposable {
     let session: ActorSession;
     let busy: vscode.Disposable | undefined;
     try {
-      session = await runtime().startActor({
+      // Through the extension's one actor system: actors can spawn children and message each other.
+      const actorId = crypto.randomUUID();
+      if (replayChain) this.pendingReplays.set(actorId, replayChain);
+      session = await this.actorSystem().start({
+        actorId,
         manifestPath: uri.fsPath,
         callTimeoutMs: this.config(uri).get<number>('callTimeoutMs', 30000),
         maxMemoryMiB: this.config(uri).get<number>('maxMemoryMiB', 256),
@@ -197,12 +203,65 @@ export class Controller implements vscode.Disposable {
     } finally {
       busy?.dispose();
     }
-    this.track(session, replayChain);
+    // Tracked already: the system announced it ('actor') before start resolved.
+    if (!this.actors.entries.some((e) => e.session === session)) this.track(session, replayChain);
     return session;
   }
 
-  private track(session: ActorSession, replayOf?: string): void {
-    const entry: ActorEntry = { session, ...(replayOf ? { replayOf } : {}) };
+  /** Replays being started, by the actor id they were given (the system announces the actor before start resolves). */
+  private readonly pendingReplays = new Map<string, string>();
+  private system: ActorSystem | undefined;
+
+  /** The extension's one actor system, created on the first start. */
+  actorSystem(): ActorSystem {
+    if (!this.system) {
+      runtime();
+      const { ActorSystem: System } = require('../runtime/host/system') as typeof import('../runtime/host/system');
+      const system = new System({
+        dataDir: this.context.globalStorageUri.fsPath,
+        // Children get these; a started actor's own options come from its manifest's folder settings.
+        callTimeoutMs: this.config().get<number>('callTimeoutMs', 30000),
+        maxMemoryMiB: this.config().get<number>('maxMemoryMiB', 256),
+        onProgress: (m) => this.output.appendLine(`[start] ${m}`),
+      });
+      system.on('actor', (session: ActorSession, parent: ActorSession | undefined) => {
+        const replayOf = this.pendingReplays.get(session.id);
+        this.pendingReplays.delete(session.id);
+        const parentEntry = parent ? this.actors.entries.find((e) => e.session === parent) : undefined;
+        this.track(session, replayOf, parentEntry);
+      });
+      system.on('failure', (session: ActorSession, fn: string, error: string, handled: boolean) => {
+        if (handled) return;
+        const name = escapeControlChars(session.name);
+        void this.notify(
+          'warning',
+          `Theater: ${name} is paused: ${escapeControlChars(fn)} failed: ${escapeControlChars(error)}`,
+          'Resume',
+        ).then((b) => {
+          if (b) void this.resumeActor(this.actors.entries.find((e) => e.session === session));
+        });
+      });
+      this.system = system;
+    }
+    return this.system;
+  }
+
+  /** Resumes a paused actor (a fresh instance with its last good state). */
+  async resumeActor(arg?: ActorEntry): Promise<boolean> {
+    const entry = await this.pickEntry(
+      arg,
+      this.actors.entries.filter((e) => e.session.status === 'paused'),
+      'resume',
+    );
+    if (!entry) return false;
+    const r = await this.actorSystem().resume(entry.session.id);
+    if (r.tag === 'err') void this.notify('error', `Theater: ${escapeControlChars(r.val)}`);
+    else this.log(`[${escapeControlChars(entry.session.name)}] resumed`);
+    return r.tag === 'ok';
+  }
+
+  private track(session: ActorSession, replayOf?: string, parent?: ActorEntry): void {
+    const entry: ActorEntry = { session, ...(replayOf ? { replayOf } : {}), ...(parent ? { parent } : {}) };
     const name = escapeControlChars(session.name);
     this.manifestDirs.add(path.dirname(session.manifestPath));
     const source = this.sourceForSession(entry);
@@ -316,7 +375,7 @@ export class Controller implements vscode.Disposable {
   }
 
   /** The entry of the argument, or a pick among `candidates` (none: a message; one: that one). */
-  private async pickEntry(arg: ActorEntry | undefined, candidates: ActorEntry[], what: string): Promise<ActorEntry | undefined> {
+  async pickEntry(arg: ActorEntry | undefined, candidates: ActorEntry[], what: string): Promise<ActorEntry | undefined> {
     if (arg?.session) return arg;
     if (candidates.length === 0) {
       void this.notify('info', `Theater: no actor to ${what}.`);
@@ -335,16 +394,23 @@ export class Controller implements vscode.Disposable {
     return pick?.entry;
   }
 
-  private running(): ActorEntry[] {
+  running(): ActorEntry[] {
     return this.actors.entries.filter((e) => isLive(e.session.status));
   }
 
   /** Stops an actor by the user's wish: a normal end, never reported as a failure. */
   private async stopByUser(entry: ActorEntry, reason: string) {
-    if (isLive(entry.session.status)) {
-      entry.stoppedByUser = true;
-      this.actors.update(entry);
-    }
+    // Its children stop with it (children first), by the same wish.
+    const mark = (e: ActorEntry) => {
+      if (isLive(e.session.status)) {
+        e.stoppedByUser = true;
+        this.actors.update(e);
+      }
+      for (const c of this.actors.entries.filter((x) => x.parent === e)) mark(c);
+    };
+    mark(entry);
+    if (this.system?.get(entry.session.id)) await this.system.stop(entry.session.id, reason);
+    // Its outcome (kept by the session once it has ended).
     return entry.session.stop(reason);
   }
 
@@ -666,6 +732,7 @@ export class Controller implements vscode.Disposable {
 
   dispose(): void {
     runtimeModule?.setPrewarm(false);
+    if (this.system) void this.system.stopAll('VS Code is closing');
     for (const e of this.actors.entries) void e.session.stop('VS Code is closing');
     for (const d of this.disposables) d.dispose();
   }
