@@ -203,6 +203,8 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   });
   cmd('theater.chain.filter', (n?: ChainNode, text?: string) => controller.filter(n, text));
   cmd('theater.chain.clearFilter', (n?: ChainNode) => controller.clearFilter(n));
+  cmd('theater.chain.goToCause', (n?: ChainNode) => controller.goToCause(n));
+  cmd('theater.chain.goToEffect', (n?: ChainNode) => controller.goToEffect(n));
   cmd('theater.chain.goToEvent', (n?: ChainNode, target?: number | string) => controller.goToEvent(n, target));
   cmd('theater.chain.copyHash', async (n?: ChainNode) => {
     if (!n || (n.kind !== 'event' && n.kind !== 'detail')) return undefined;

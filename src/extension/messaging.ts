@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { escapeControlChars } from '../runtime/text/escape';
 import type { ActorEntry } from './actorsTree';
 import type { Controller } from './controller';
-import { parseMessageInput } from './present/message';
+import { jsonMessage, parseMessageInput, type MessageForm } from './present/message';
 import { responseText } from '../runtime/text/response';
 
 export type MessageKind = 'send' | 'request';
@@ -29,6 +29,41 @@ async function messageBytes(text: string, entry: ActorEntry): Promise<Uint8Array
   }
 }
 
+/** Asks for the message: text, JSON (checked as it is typed) or a file; `@path` for a file, as typed text would. */
+async function askMessage(kind: MessageKind, name: string, entry: ActorEntry): Promise<string | undefined> {
+  const title = `Theater: ${kind === 'send' ? 'Send Message to' : 'Send Request to'} ${name}`;
+  const forms: Array<vscode.QuickPickItem & { form: MessageForm }> = [
+    { label: 'Text', description: 'sent as UTF-8 (@path for the bytes of a file)', form: 'text' },
+    { label: 'JSON', description: 'checked as you type, sent as its UTF-8 text', form: 'json' },
+    { label: 'File…', description: "the file's bytes", form: 'file' },
+  ];
+  const pick = await vscode.window.showQuickPick(forms, { title, placeHolder: 'What do you want to send?' });
+  if (!pick) return undefined;
+  if (pick.form === 'file') {
+    const files = await vscode.window.showOpenDialog({
+      title,
+      canSelectMany: false,
+      defaultUri: vscode.Uri.file(path.dirname(entry.session.manifestPath)),
+      openLabel: kind === 'send' ? 'Send' : 'Send Request',
+    });
+    return files?.[0] ? `@${files[0].fsPath}` : undefined;
+  }
+  return vscode.window.showInputBox({
+    title,
+    prompt:
+      pick.form === 'json' ? 'The message as JSON' : 'The message as text, or @path for the bytes of a file (relative to the manifest)',
+    ignoreFocusOut: true,
+    ...(pick.form === 'json'
+      ? {
+          validateInput: (v: string) => {
+            const r = jsonMessage(v);
+            return 'error' in r ? r.error : null;
+          },
+        }
+      : {}),
+  });
+}
+
 export async function messageActor(
   controller: Controller,
   kind: MessageKind,
@@ -39,13 +74,7 @@ export async function messageActor(
   const entry = await controller.pickEntry(arg, controller.running(), what);
   if (!entry) return undefined;
   const name = escapeControlChars(entry.session.name);
-  const typed =
-    text ??
-    (await vscode.window.showInputBox({
-      title: `Theater: ${kind === 'send' ? 'Send Message to' : 'Send Request to'} ${name}`,
-      prompt: 'The message as text, or @path for the bytes of a file (relative to the manifest)',
-      ignoreFocusOut: true,
-    }));
+  const typed = text ?? (await askMessage(kind, name, entry));
   if (typed === undefined) return undefined;
   const bytes = await messageBytes(typed, entry);
   if (typeof bytes === 'string') {

@@ -28,8 +28,9 @@ export class StateDocuments implements vscode.TextDocumentContentProvider, vscod
     const uri = StateDocuments.uriOf(entry);
     if (!this.watched.has(entry.session.id)) {
       this.watched.add(entry.session.id);
-      // A state change is a WasmResult event: the document follows the chain.
-      entry.session.on('event', () => this.changed.fire(uri));
+      // The session says 'state' once a call's result is the stored state. Not on 'event': VS Code asks
+      // for the content while the listener runs, and the WasmResult event is read before the state is set.
+      entry.session.on('state', () => this.changed.fire(uri));
     }
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: false });

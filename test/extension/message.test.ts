@@ -1,7 +1,7 @@
 // Send Message / Send Request input and the answer's presentation (shared with `theater run`).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseMessageInput, stateDocument } from '../../src/extension/present/message';
+import { jsonMessage, parseMessageInput, stateDocument } from '../../src/extension/present/message';
 import { responseText } from '../../src/runtime/text/response';
 
 test('typed text is sent as UTF-8; @path names a file', () => {
@@ -26,4 +26,11 @@ test('Show State: JSON pretty-printed, text as text, bytes as hex lines', () => 
   assert.equal(stateDocument(enc('7')), '7\n');
   assert.equal(stateDocument(enc('hello')), 'hello\n');
   assert.equal(stateDocument(new Uint8Array(40).fill(0xff)), `40 bytes (hex):\n${'ff'.repeat(32)}\n${'ff'.repeat(8)}\n`);
+});
+
+test('a JSON message is sent as typed once it parses; otherwise the input box says why', () => {
+  assert.deepEqual(jsonMessage('{"n": 1}'), { bytes: new TextEncoder().encode('{"n": 1}') });
+  const bad = jsonMessage('{n: 1}');
+  assert.ok('error' in bad);
+  assert.match(bad.error, /^not valid JSON: /);
 });

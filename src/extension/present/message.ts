@@ -8,6 +8,19 @@ export function parseMessageInput(text: string): MessageInput {
   return { kind: 'text', bytes: new TextEncoder().encode(text) };
 }
 
+/** How the user gives a message when no text came with the command. */
+export type MessageForm = 'text' | 'json' | 'file';
+
+/** A message typed as JSON: sent as its UTF-8 text when it parses, else the sentence why not (for the input box). */
+export function jsonMessage(text: string): { bytes: Uint8Array } | { error: string } {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    return { error: `not valid JSON: ${(e as Error).message}` };
+  }
+  return { bytes: new TextEncoder().encode(text) };
+}
+
 /** An actor's state as a document: pretty JSON when it is JSON, its text when it is UTF-8, else hex lines. */
 export function stateDocument(state: Uint8Array | null): string {
   if (state === null) return '(no state)\n';

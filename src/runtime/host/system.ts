@@ -186,6 +186,19 @@ export class ActorSystem extends EventEmitter {
     return o.ok ? ok(undefined) : err(o.error);
   }
 
+  /**
+   * Restarts a child as its parent's `restart-child` does: the same id and chain, a fresh instance and
+   * init with its initial state (queued behind a running call). Asked by the user, it does not count
+   * towards the parent's restart limit. err for an actor that is not a running child.
+   */
+  async restartChild(id: string): Promise<Result<undefined>> {
+    const c = this.actors.get(id);
+    if (!c) return err(`no actor with id ${id} is running in this runtime`);
+    if (!c.parent) return err(`${describe(c)} has no parent in this runtime, so it has no supervisor to restart it`);
+    const o = await c.session.restart(c.initialState);
+    return o.ok ? ok(undefined) : err(`${describe(c)} could not be restarted: ${o.error}`);
+  }
+
   /** Stops an actor and its children, children first. */
   async stop(id: string, reason = 'stopped by the user'): Promise<void> {
     const node = this.actors.get(id);
@@ -389,7 +402,11 @@ export class ActorSystem extends EventEmitter {
         let c: ActorNode;
         try {
           c = await this.spawnNode(
-            { manifestPath, ...(bytes ? { initialState: new Uint8Array(bytes) } : {}), ...(fn === 'resume' ? { skipInit: true } : {}) },
+            {
+              manifestPath,
+              ...(bytes ? { initialState: new Uint8Array(bytes) } : {}),
+              ...(fn === 'resume' ? { skipInit: true } : { initCause: causeAfter }),
+            },
             node,
           );
         } catch (e) {
@@ -444,8 +461,9 @@ export class ActorSystem extends EventEmitter {
             parentHash: ev.parentHash ?? undefined,
             eventType: ev.eventType,
             data: ev.data,
-            timestamp: 0n,
-            description: undefined,
+            // Only Theater's legacy events carry a time; ours record none in the hashed data.
+            timestamp: ev.legacy ? BigInt(ev.legacy.timestamp) : 0n,
+            description: ev.legacy?.description ?? undefined,
           })),
         );
       }
