@@ -189,3 +189,35 @@ describe('causality of a real parent and child', () => {
     assert.equal(events.at(-1)!.eventType, 'shutdown');
   });
 });
+
+describe('channel open answers', () => {
+  test('a rejected open gives the opener err and no channel; an accepted one a channel id', async () => {
+    const manifests = await actorsCopy(['counter-actor', 'parent-actor']);
+    const system = new ActorSystem({ dataDir });
+    const counter = await system.start({ manifestPath: manifests['counter-actor']! });
+    const opener = await system.start({ manifestPath: manifests['counter-actor']! });
+    await Promise.all([initDone(counter), initDone(opener)]);
+    // The router's answer to the opener's open-channel host call (what its message-server handler returns).
+    const router = system as unknown as {
+      messageCall(node: unknown, fn: string, args: unknown[], cause: { actor: string }): Promise<{ tag: string; val: unknown }>;
+    };
+    const open = (msg: string) => router.messageCall(system.get(opener.id), 'open-channel', [counter.id, bytes(msg)], { actor: opener.id });
+    const refused = await open('no');
+    assert.equal(refused.tag, 'err');
+    assert.match(refused.val as string, /^actor counter-actor \(.*\) did not accept the channel$/);
+    const accepted = await open('hi');
+    assert.equal(accepted.tag, 'ok');
+    assert.equal(typeof accepted.val, 'string');
+    const channels = (system as unknown as { channels: Map<string, unknown> }).channels;
+    assert.deepEqual([...channels.keys()], [accepted.val], 'only the accepted open made a channel');
+    await system.stopAll();
+    const events = await readAll(counter.logPath);
+    const results = events
+      .filter((e) => wasmCall(e) === 'WasmResult theater:simple/message-server-client.handle-channel-open')
+      .map((e) => {
+        const r = (JSON.parse(Buffer.from(e.data).toString('utf8')) as { WasmResult: { result: [number[], number[]] } }).WasmResult.result;
+        return (JSON.parse(Buffer.from(r[1]).toString('utf8')) as [{ accepted: boolean }])[0].accepted;
+      });
+    assert.deepEqual(results, [false, true], 'both answers are in the chain');
+  });
+});

@@ -9,6 +9,7 @@ import { fromHex } from '../chain/hash';
 import { MESSAGE_CLIENT, SUPERVISOR_HANDLERS } from '../handlers/actorExports';
 import { MESSAGE_HOST } from '../handlers/messageServer';
 import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW_S, SUPERVISOR } from '../handlers/supervisor';
+import { responseText } from '../text/response';
 import type { StartOptions } from './api';
 import { startActor, type ActorSession, type CallOutcome } from './session';
 
@@ -348,8 +349,12 @@ export class ActorSystem extends EventEmitter {
         const o = await to.session.call(`${MESSAGE_CLIENT}.handle-channel-open`, [channelId, initial], causeAfter);
         if (node.waitingOn === to) node.waitingOn = undefined;
         if (!o.ok) return err(o.refused ? o.error : `${describe(to)} failed opening the channel: ${o.error}`);
-        const accept = o.result?.[0] as { accepted?: boolean } | undefined;
-        if (!accept?.accepted) return err(`${describe(to)} did not accept the channel`);
+        const accept = o.result?.[0] as { accepted?: boolean; message?: Uint8Array } | undefined;
+        // A rejected open gives the opener err (with the receiver's reason when it gave one); no channel exists.
+        if (!accept?.accepted)
+          return err(
+            `${describe(to)} did not accept the channel${accept?.message?.length ? `: ${responseText(new Uint8Array(accept.message), 200)}` : ''}`,
+          );
         this.channels.set(channelId, { id: channelId, a: node, b: to, open: true });
         return ok(channelId);
       }
