@@ -221,3 +221,32 @@ describe('channel open answers', () => {
     assert.deepEqual(results, [false, true], 'both answers are in the chain');
   });
 });
+
+describe('supervisor get-child-events', () => {
+  test("the child's real chain, each event with the time it was recorded", async () => {
+    const t0 = Date.now();
+    const manifests = await actorsCopy(['parent-actor', 'counter-actor']);
+    const system = new ActorSystem({ dataDir });
+    const root = await system.start({ manifestPath: manifests['parent-actor']! });
+    await initDone(root);
+    const child = [...system.get(root.id)!.children][0]!.session;
+    assert.equal(system.send(root.id, bytes('a')).tag, 'ok');
+    await system.request(undefined, root.id, bytes('get'));
+    const router = system as unknown as {
+      supervisorCall(node: unknown, fn: string, args: unknown[], cause: { actor: string }): Promise<{ tag: string; val: unknown }>;
+    };
+    const r = await router.supervisorCall(system.get(root.id), 'get-child-events', [child.id], { actor: root.id });
+    const t1 = Date.now();
+    await system.stopAll();
+    assert.equal(r.tag, 'ok');
+    const got = r.val as Array<{ hash: Uint8Array; eventType: string; timestamp: bigint }>;
+    const chain = await readAll(child.logPath);
+    assert.deepEqual(
+      got.map((e) => toHex(e.hash)),
+      chain.slice(0, got.length).map((e) => toHex(e.hash)),
+    );
+    assert.ok(got.length >= 6, 'init, the send and the request');
+    for (const e of got) assert.ok(e.timestamp >= BigInt(t0) && e.timestamp <= BigInt(t1), `${e.timestamp} within the run`);
+    for (let i = 1; i < got.length; i++) assert.ok(got[i]!.timestamp >= got[i - 1]!.timestamp, 'in recording order');
+  });
+});

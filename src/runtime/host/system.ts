@@ -466,8 +466,8 @@ export class ActorSystem extends EventEmitter {
             parentHash: ev.parentHash ?? undefined,
             eventType: ev.eventType,
             data: ev.data,
-            // Only Theater's legacy events carry a time; ours record none in the hashed data.
-            timestamp: ev.legacy ? BigInt(ev.legacy.timestamp) : 0n,
+            // Theater's legacy events carry their time; ours have it in our log, outside the hashed data.
+            timestamp: ev.legacy ? BigInt(ev.legacy.timestamp) : BigInt(ev.at ?? 0),
             description: ev.legacy?.description ?? undefined,
           })),
         );
