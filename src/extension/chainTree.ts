@@ -259,7 +259,9 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
             ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
             : new vscode.ThemeIcon(ICONS[d.category] ?? 'circle-outline');
         // A delivered call can go to its cause, a send/request/spawn to the call it caused (menus by suffix).
-        item.contextValue = ev.cause ? 'theaterEventCaused' : causesCalls(ev.eventType) ? 'theaterEventCauses' : 'theaterEvent';
+        // A failed call (WasmError) of a child causes its parent's handle-child-error.
+        const causes = causesCalls(ev.eventType) || d.category === 'wasm-error';
+        item.contextValue = ev.cause ? 'theaterEventCaused' : causes ? 'theaterEventCauses' : 'theaterEvent';
         return item;
       }
       case 'detail': {

@@ -689,8 +689,11 @@ export class Controller implements vscode.Disposable {
     const ev = node.source.event(node.index);
     const from = this.entryOfSource(node.source);
     const { causesCalls, findEffects } = require('../runtime/chain/causality') as typeof import('../runtime/chain/causality');
-    if (!ev || !causesCalls(ev.eventType)) {
-      void this.notify('info', `Theater: event ${node.index} is not a send, request, channel or spawn call, so it caused no call.`);
+    if (!ev || !(causesCalls(ev.eventType) || node.source.decode(node.index).category === 'wasm-error')) {
+      void this.notify(
+        'info',
+        `Theater: event ${node.index} is not a send, request, channel or spawn call, nor a failed call, so it caused no call.`,
+      );
       return undefined;
     }
     if (!from) {

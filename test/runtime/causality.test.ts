@@ -164,6 +164,27 @@ describe('causality of a real parent and child', () => {
     assert.equal(parentEvents[outside]!.cause, undefined);
   });
 
+  test("a child's failed call is the cause of its parent's handle-child-error", async () => {
+    const manifests = await actorsCopy(['parent-actor', 'counter-actor']);
+    const system = new ActorSystem({ dataDir });
+    const root = await system.start({ manifestPath: manifests['parent-actor']! });
+    await initDone(root);
+    const child = [...system.get(root.id)!.children][0]!.session;
+    const restarted = new Promise<void>((resolve) => root.on('log', (m: string) => m === 'child failed; restarting it' && resolve()));
+    await system.request(undefined, root.id, bytes('trap'));
+    await restarted;
+    await system.whenQuiet();
+    await system.stopAll();
+    const parentEvents = await readAll(root.logPath);
+    const childEvents = await readAll(child.logPath);
+    const handler = parentEvents.findIndex((e) => wasmCall(e) === 'WasmCall theater:simple/supervisor-handlers.handle-child-error');
+    assert.ok(handler >= 0, 'the parent was told');
+    const failed = await findCause(parentEvents[handler]!.cause!, { actorId: child.id, logPath: child.logPath });
+    assert.equal(wasmCall(childEvents[failed!.index]!), 'WasmError theater:simple/message-server-client.handle-request');
+    const chains = [root, child].map((s) => ({ actorId: s.id, logPath: s.logPath }));
+    assert.deepEqual(await findEffects(child.id, childEvents[failed!.index]!, chains), [{ actorId: root.id, index: handler }]);
+  });
+
   test("the user's restart of a child goes through its parent: same id, the chain goes on, a root is refused", async () => {
     const manifests = await actorsCopy(['parent-actor', 'counter-actor']);
     const system = new ActorSystem({ dataDir });

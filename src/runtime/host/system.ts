@@ -5,7 +5,7 @@ import * as crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { EventCause } from '../chain/event';
-import { fromHex } from '../chain/hash';
+import { fromHex, toHex } from '../chain/hash';
 import { MESSAGE_CLIENT, SUPERVISOR_HANDLERS } from '../handlers/actorExports';
 import { MESSAGE_HOST } from '../handlers/messageServer';
 import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW_S, SUPERVISOR } from '../handlers/supervisor';
@@ -152,7 +152,11 @@ export class ActorSystem extends EventEmitter {
     const parent = node.parent;
     if (parent && parent.session.exports.includes(SUPERVISOR_HANDLERS)) {
       const witError = { errorType: 'internal', data: new TextEncoder().encode(error) };
-      void this.notifyParent(parent, 'handle-child-error', [node.session.id, witError]).then((o) => {
+      // Its cause: the child's event that ended the failed call (a WasmError), on disk by now.
+      node.session.readLog();
+      const last = node.session.events.at(-1);
+      const cause: EventCause | undefined = last ? { actor: node.session.id, event: toHex(last.hash) } : undefined;
+      void this.notifyParent(parent, 'handle-child-error', [node.session.id, witError], cause).then((o) => {
         if (!o.ok) this.unhandled.push({ actor: node.session, fn, error });
         this.emit('failure', node.session, fn, error, o.ok);
       });
@@ -162,9 +166,9 @@ export class ActorSystem extends EventEmitter {
     this.emit('failure', node.session, fn, error, false);
   }
 
-  private notifyParent(parent: ActorNode, fn: string, args: unknown[]): Promise<CallOutcome> {
+  private notifyParent(parent: ActorNode, fn: string, args: unknown[], cause?: EventCause): Promise<CallOutcome> {
     if (!parent.session.exports.includes(SUPERVISOR_HANDLERS)) return Promise.resolve({ ok: true, state: parent.session.state });
-    return parent.session.call(`${SUPERVISOR_HANDLERS}.${fn}`, args);
+    return parent.session.call(`${SUPERVISOR_HANDLERS}.${fn}`, args, cause);
   }
 
   private failOutstanding(node: ActorNode, why: string): void {
