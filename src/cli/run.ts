@@ -14,6 +14,7 @@ import { isTheaterManifestName, notAManifestMessage } from '../runtime/manifest/
 import { startFork, startWhatIf } from '../runtime/host/timeTravel';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { numberOption, requirePositional, UsageError, type ParsedArgs } from './args';
+import { responseText } from '../runtime/text/response';
 
 export function eventLine(ev: ChainEvent, index: number): string {
   const d = decodeEvent(ev);
@@ -125,15 +126,6 @@ function deliveryData(value: string): Uint8Array {
     return new Uint8Array(fs.readFileSync(file));
   } catch (e) {
     throw new UsageError(`cannot read ${file} for ${value}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
-/** A response as one line: its UTF-8 text, or 0x<hex> when it is not valid UTF-8. */
-export function responseText(bytes: Uint8Array): string {
-  try {
-    return escapeControlChars(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    return `0x${Buffer.from(bytes).toString('hex')}`;
   }
 }
 

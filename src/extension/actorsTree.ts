@@ -9,6 +9,8 @@ export interface ActorEntry {
   replayOf?: string;
   /** The user stopped it (Stop, Restart, Remove): its end is a normal end, not a failure. */
   stoppedByUser?: boolean;
+  /** The actor that spawned this one (the supervision tree); undefined for an actor started by the user. */
+  parent?: ActorEntry;
 }
 
 export class ActorsTreeProvider implements vscode.TreeDataProvider<ActorEntry>, vscode.Disposable {
@@ -32,7 +34,13 @@ export class ActorsTreeProvider implements vscode.TreeDataProvider<ActorEntry>, 
   }
 
   getChildren(entry?: ActorEntry): ActorEntry[] {
-    return entry ? [] : this.entries;
+    // Children under their parent; a child whose parent left the view shows at the top level.
+    if (entry) return this.entries.filter((e) => e.parent === entry);
+    return this.entries.filter((e) => !e.parent || !this.entries.includes(e.parent));
+  }
+
+  getParent(entry: ActorEntry): ActorEntry | undefined {
+    return entry.parent && this.entries.includes(entry.parent) ? entry.parent : undefined;
   }
 
   getTreeItem(entry: ActorEntry): vscode.TreeItem {
@@ -47,7 +55,11 @@ export class ActorsTreeProvider implements vscode.TreeDataProvider<ActorEntry>, 
       replayOf: entry.replayOf,
       verdict: s.replayReport?.verdict,
     });
-    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+    const hasChildren = this.entries.some((e) => e.parent === entry);
+    const item = new vscode.TreeItem(
+      row.label,
+      hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `actor:${s.id}`;
     item.description = row.description;
     item.iconPath = new vscode.ThemeIcon(row.icon, row.alarming ? new vscode.ThemeColor('errorForeground') : undefined);

@@ -1,6 +1,7 @@
 // The Event Chain explorer: one root per chain (a running actor or an opened file), paged event
 // rows, decoded details on expansion, integrity on the root and on the exact bad event.
 import * as vscode from 'vscode';
+import { causesCalls } from '../runtime/chain/cause';
 import { formatValue } from '../runtime/chain/decode';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { escapeControlChars } from '../runtime/text/escape';
@@ -257,7 +258,10 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
           broken || marked
             ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
             : new vscode.ThemeIcon(ICONS[d.category] ?? 'circle-outline');
-        item.contextValue = 'theaterEvent';
+        // A delivered call can go to its cause, a send/request/spawn to the call it caused (menus by suffix).
+        // A failed call (WasmError) of a child causes its parent's handle-child-error.
+        const causes = causesCalls(ev.eventType) || d.category === 'wasm-error';
+        item.contextValue = ev.cause ? 'theaterEventCaused' : causes ? 'theaterEventCauses' : 'theaterEvent';
         return item;
       }
       case 'detail': {

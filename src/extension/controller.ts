@@ -1,9 +1,12 @@
 // What the commands do: start/stop/restart actors, open/verify/export chains, replay. The runtime is
 // loaded on the first start (it brings jco with it), so activation stays cheap.
+import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChainEvent } from '../runtime/chain/event';
 import type { ActorSession } from '../runtime/host/session';
+import type { ActorSystem } from '../runtime/host/system';
+import type { EventPlace } from '../runtime/chain/causality';
 import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/identify';
 import { escapeControlChars, escapeControlCharsKeepLines } from '../runtime/text/escape';
 import { ActorsTreeProvider, type ActorEntry } from './actorsTree';
@@ -100,9 +103,19 @@ export class Controller implements vscode.Disposable {
     vscode.window.setStatusBarMessage(text, 4000); // disposes itself after the timeout
   }
 
+  /** How many notices were shown since activation (the list keeps only the last 100). */
+  noticeCount = 0;
+
   private remember(n: Notice): void {
+    this.noticeCount++;
     this.notices.push(n);
     if (this.notices.length > 100) this.notices.shift();
+  }
+
+  /** The notices shown after the first `count` (from `noticeCount` taken earlier), as far as the last 100 reach. */
+  noticesSince(count: number): Notice[] {
+    const n = this.noticeCount - count;
+    return n <= 0 ? [] : this.notices.slice(-Math.min(n, this.notices.length));
   }
 
   /** The workspace's Theater manifests, by the one manifest rule. */
@@ -166,7 +179,11 @@ export class Controller implements vscode.Disposable {
     let session: ActorSession;
     let busy: { dispose(): void } | undefined;
     try {
-      session = await runtime().startActor({
+      // Through the extension's one actor system: actors can spawn children and message each other.
+      const actorId = crypto.randomUUID();
+      if (replayChain) this.pendingReplays.set(actorId, replayChain);
+      session = await this.actorSystem().start({
+        actorId,
         manifestPath: uri.fsPath,
         callTimeoutMs: this.config(uri).get<number>('callTimeoutMs', 30000),
         maxMemoryMiB: this.config(uri).get<number>('maxMemoryMiB', 256),
@@ -203,12 +220,65 @@ export class Controller implements vscode.Disposable {
     } finally {
       busy?.dispose();
     }
-    this.track(session, replayChain);
+    // Tracked already: the system announced it ('actor') before start resolved.
+    if (!this.actors.entries.some((e) => e.session === session)) this.track(session, replayChain);
     return session;
   }
 
-  private track(session: ActorSession, replayOf?: string): void {
-    const entry: ActorEntry = { session, ...(replayOf ? { replayOf } : {}) };
+  /** Replays being started, by the actor id they were given (the system announces the actor before start resolves). */
+  private readonly pendingReplays = new Map<string, string>();
+  private system: ActorSystem | undefined;
+
+  /** The extension's one actor system, created on the first start. */
+  actorSystem(): ActorSystem {
+    if (!this.system) {
+      runtime();
+      const { ActorSystem: System } = require('../runtime/host/system') as typeof import('../runtime/host/system');
+      const system = new System({
+        dataDir: this.context.globalStorageUri.fsPath,
+        // Children get these; a started actor's own options come from its manifest's folder settings.
+        callTimeoutMs: this.config().get<number>('callTimeoutMs', 30000),
+        maxMemoryMiB: this.config().get<number>('maxMemoryMiB', 256),
+        onProgress: (m) => this.output.appendLine(`[start] ${m}`),
+      });
+      system.on('actor', (session: ActorSession, parent: ActorSession | undefined) => {
+        const replayOf = this.pendingReplays.get(session.id);
+        this.pendingReplays.delete(session.id);
+        const parentEntry = parent ? this.actors.entries.find((e) => e.session === parent) : undefined;
+        this.track(session, replayOf, parentEntry);
+      });
+      system.on('failure', (session: ActorSession, fn: string, error: string, handled: boolean) => {
+        if (handled) return;
+        const name = escapeControlChars(session.name);
+        void this.notify(
+          'warning',
+          `Theater: ${name} is paused: ${escapeControlChars(fn)} failed: ${escapeControlChars(error)}`,
+          'Resume',
+        ).then((b) => {
+          if (b) void this.resumeActor(this.actors.entries.find((e) => e.session === session));
+        });
+      });
+      this.system = system;
+    }
+    return this.system;
+  }
+
+  /** Resumes a paused actor (a fresh instance with its last good state). */
+  async resumeActor(arg?: ActorEntry): Promise<boolean> {
+    const entry = await this.pickEntry(
+      arg,
+      this.actors.entries.filter((e) => e.session.status === 'paused'),
+      'resume',
+    );
+    if (!entry) return false;
+    const r = await this.actorSystem().resume(entry.session.id);
+    if (r.tag === 'err') void this.notify('error', `Theater: ${escapeControlChars(r.val)}`);
+    else this.log(`[${escapeControlChars(entry.session.name)}] resumed`);
+    return r.tag === 'ok';
+  }
+
+  private track(session: ActorSession, replayOf?: string, parent?: ActorEntry): void {
+    const entry: ActorEntry = { session, ...(replayOf ? { replayOf } : {}), ...(parent ? { parent } : {}) };
     const name = escapeControlChars(session.name);
     this.manifestDirs.add(path.dirname(session.manifestPath));
     const source = this.sourceForSession(entry);
@@ -322,7 +392,7 @@ export class Controller implements vscode.Disposable {
   }
 
   /** The entry of the argument, or a pick among `candidates` (none: a message; one: that one). */
-  private async pickEntry(arg: ActorEntry | undefined, candidates: ActorEntry[], what: string): Promise<ActorEntry | undefined> {
+  async pickEntry(arg: ActorEntry | undefined, candidates: ActorEntry[], what: string): Promise<ActorEntry | undefined> {
     if (arg?.session) return arg;
     if (candidates.length === 0) {
       void this.notify('info', `Theater: no actor to ${what}.`);
@@ -341,16 +411,23 @@ export class Controller implements vscode.Disposable {
     return pick?.entry;
   }
 
-  private running(): ActorEntry[] {
+  running(): ActorEntry[] {
     return this.actors.entries.filter((e) => isLive(e.session.status));
   }
 
   /** Stops an actor by the user's wish: a normal end, never reported as a failure. */
   private async stopByUser(entry: ActorEntry, reason: string) {
-    if (isLive(entry.session.status)) {
-      entry.stoppedByUser = true;
-      this.actors.update(entry);
-    }
+    // Its children stop with it (children first), by the same wish.
+    const mark = (e: ActorEntry) => {
+      if (isLive(e.session.status)) {
+        e.stoppedByUser = true;
+        this.actors.update(e);
+      }
+      for (const c of this.actors.entries.filter((x) => x.parent === e)) mark(c);
+    };
+    mark(entry);
+    if (this.system?.get(entry.session.id)) await this.system.stop(entry.session.id, reason);
+    // Its outcome (kept by the session once it has ended).
     return entry.session.stop(reason);
   }
 
@@ -363,6 +440,37 @@ export class Controller implements vscode.Disposable {
   async restartActor(arg?: ActorEntry): Promise<ActorSession | undefined> {
     const entry = await this.pickEntry(arg, this.actors.entries, 'restart');
     if (!entry) return undefined;
+    const node = this.system?.get(entry.session.id);
+    if (node?.parent) {
+      // A child restarts under its parent's supervision, as restart-child does: same id, its chain goes on.
+      const r = await this.system!.restartChild(entry.session.id);
+      if (r.tag === 'err') {
+        void this.notify('error', `Theater: ${escapeControlChars(r.val)}`);
+        return undefined;
+      }
+      entry.stoppedByUser = false;
+      this.actors.update(entry);
+      this.log(
+        `[${escapeControlChars(entry.session.name)}] restarted by its parent ${escapeControlChars(node.parent.session.name)}'s supervision`,
+      );
+      return entry.session;
+    }
+    let root = entry;
+    while (root.parent) root = root.parent;
+    if (root !== entry && isLive(root.session.status)) {
+      void this.notify(
+        'error',
+        `Theater: ${escapeControlChars(entry.session.name)} has stopped while ${escapeControlChars(root.session.name)}, which supervises it, runs; restart ${escapeControlChars(root.session.name)} to spawn it again.`,
+      );
+      return undefined;
+    }
+    if (root !== entry) {
+      // A child of a tree that has ended: the tree starts again from its root (which spawns the child).
+      this.log(
+        `[${escapeControlChars(entry.session.name)}] its tree has ended; restarting it from ${escapeControlChars(root.session.name)}`,
+      );
+      return this.restartActor(root);
+    }
     await this.stopByUser(entry, 'restarted from VS Code');
     // A replay restarts as a replay of the same recording.
     return this.startActor(vscode.Uri.file(entry.session.manifestPath), entry.replayOf);
@@ -543,6 +651,89 @@ export class Controller implements vscode.Disposable {
     return true;
   }
 
+  /** The actor a chain in the view belongs to (a run of this window), if any. */
+  private entryOfSource(source: ChainSource): ActorEntry | undefined {
+    return this.actors.entries.find((e) => e.session.id === source.id);
+  }
+
+  /**
+   * "Go to its cause" on a delivered call (a WasmCall another actor caused: handle-send, handle-request,
+   * a channel call, a child's init after spawn or restart-child): shows the sender's event. Resolves to
+   * where it is, or undefined (with a message saying why).
+   */
+  async goToCause(node?: ChainNode): Promise<EventPlace | undefined> {
+    if (!node || (node.kind !== 'event' && node.kind !== 'detail')) return undefined;
+    const ev = node.source.event(node.index);
+    const cause = ev?.cause;
+    if (!ev || !cause) {
+      void this.notify('info', `Theater: event ${node.index} was not caused by another actor (only delivered calls carry a cause).`);
+      return undefined;
+    }
+    const sender = this.actors.entries.find((e) => e.session.id === cause.actor);
+    if (!sender) {
+      void this.notify('warning', `Theater: the actor ${cause.actor} that caused event ${node.index} is not in the Actors view any more.`);
+      return undefined;
+    }
+    const { findCause } = require('../runtime/chain/causality') as typeof import('../runtime/chain/causality');
+    const place = await findCause(cause, { actorId: sender.session.id, logPath: sender.session.logPath });
+    if (!place) {
+      void this.notify(
+        'warning',
+        `Theater: the event that caused event ${node.index} is not in ${escapeControlChars(sender.session.name)}'s chain yet.`,
+      );
+      return undefined;
+    }
+    return this.showPlace(sender, place);
+  }
+
+  /**
+   * "Go to the call it caused" on a send, request, channel or spawn event: shows the WasmCall it
+   * delivered in the other actor's chain (searched in every run of the Actors view).
+   */
+  async goToEffect(node?: ChainNode): Promise<EventPlace | undefined> {
+    if (!node || (node.kind !== 'event' && node.kind !== 'detail')) return undefined;
+    const ev = node.source.event(node.index);
+    const from = this.entryOfSource(node.source);
+    const { causesCalls, findEffects } = require('../runtime/chain/causality') as typeof import('../runtime/chain/causality');
+    if (!ev || !(causesCalls(ev.eventType) || node.source.decode(node.index).category === 'wasm-error')) {
+      void this.notify(
+        'info',
+        `Theater: event ${node.index} is not a send, request, channel or spawn call, nor a failed call, so it caused no call.`,
+      );
+      return undefined;
+    }
+    if (!from) {
+      void this.notify(
+        'info',
+        `Theater: ${escapeControlChars(node.source.label)} is not a run of this window; its receivers are not known.`,
+      );
+      return undefined;
+    }
+    const chains = this.actors.entries.map((e) => ({ actorId: e.session.id, logPath: e.session.logPath }));
+    const [place] = await findEffects(from.session.id, ev, chains);
+    if (!place) {
+      void this.notify('info', `Theater: no actor in the Actors view received a call from event ${node.index} (it may have been refused).`);
+      return undefined;
+    }
+    return this.showPlace(
+      this.actors.entries.find((e) => e.session.id === place.actorId)!,
+      place,
+    );
+  }
+
+  private async showPlace(entry: ActorEntry, place: EventPlace): Promise<EventPlace> {
+    entry.session.readLog(); // the log may be ahead of the events the view has
+    const source = this.sourceForSession(entry);
+    this.current = source;
+    await vscode.commands.executeCommand('theater.chain.focus');
+    if (!(await this.reveal(source, place.index)))
+      void this.notify(
+        'info',
+        `Theater: event ${place.index} of ${escapeControlChars(source.label)} is hidden by its filter; clear it to see it.`,
+      );
+    return place;
+  }
+
   /** Go to Event: an event number or a hash prefix (typed, or given by a caller). Resolves to the index shown. */
   async goToEvent(node?: ChainNode, target?: number | string): Promise<number | undefined> {
     const source = this.sourceOf(node);
@@ -672,6 +863,7 @@ export class Controller implements vscode.Disposable {
 
   dispose(): void {
     runtimeModule?.setPrewarm(false);
+    if (this.system) void this.system.stopAll('VS Code is closing');
     for (const e of this.actors.entries) void e.session.stop('VS Code is closing');
     for (const d of this.disposables) d.dispose();
   }

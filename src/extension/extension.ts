@@ -6,6 +6,8 @@ import { stringifyLossless } from '../runtime/chain/json';
 import { isTheaterManifestName, MANIFEST_GLOBS } from '../runtime/manifest/identify';
 import type { ChainNode } from './chainTree';
 import { Controller } from './controller';
+import { messageActor } from './messaging';
+import { STATE_SCHEME, StateDocuments } from './stateDocument';
 import type { ActorEntry } from './actorsTree';
 import { registerLanguageModelTools } from './lmTools';
 import { registerRegressionTests, type RegressionTestsApi } from './regressionTests';
@@ -172,6 +174,12 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   cmd('theater.startActor', (uri?: vscode.Uri) => controller.startActor(uri));
   cmd('theater.stopActor', (e?: ActorEntry) => controller.stopActor(e));
   cmd('theater.restartActor', (e?: ActorEntry) => controller.restartActor(e));
+  cmd('theater.sendMessage', (e?: ActorEntry, text?: string) => messageActor(controller, 'send', e, text));
+  cmd('theater.sendRequest', (e?: ActorEntry, text?: string) => messageActor(controller, 'request', e, text));
+  const states = new StateDocuments(controller);
+  context.subscriptions.push(states, vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, states));
+  cmd('theater.showState', (e?: ActorEntry) => states.show(e));
+  cmd('theater.resumeActor', (e?: ActorEntry) => controller.resumeActor(e));
   cmd('theater.replayActor', (arg?: vscode.Uri | ChainNode) => controller.replay(arg));
   cmd('theater.openChainFile', (uri?: vscode.Uri) => controller.openChainFile(uri));
   cmd('theater.verifyChain', (n?: ChainNode) => controller.verifyChain(n));
@@ -195,6 +203,8 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   });
   cmd('theater.chain.filter', (n?: ChainNode, text?: string) => controller.filter(n, text));
   cmd('theater.chain.clearFilter', (n?: ChainNode) => controller.clearFilter(n));
+  cmd('theater.chain.goToCause', (n?: ChainNode) => controller.goToCause(n));
+  cmd('theater.chain.goToEffect', (n?: ChainNode) => controller.goToEffect(n));
   cmd('theater.chain.goToEvent', (n?: ChainNode, target?: number | string) => controller.goToEvent(n, target));
   cmd('theater.chain.copyHash', async (n?: ChainNode) => {
     if (!n || (n.kind !== 'event' && n.kind !== 'detail')) return undefined;

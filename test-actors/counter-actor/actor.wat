@@ -2,7 +2,7 @@
 ;; handle-send(msg): msg "trap" traps; "stop" calls runtime.shutdown(some(count)); otherwise count + 1. handle-channel-message: count + 1.
 ;; handle-request(id, msg): "trap" traps; "ask:<36-char actor id>:<rest>" requests <rest> from that actor
 ;; and answers its response (or "err: <its error>"); anything else answers the count.
-;; handle-channel-open accepts; handle-channel-close keeps the state.
+;; handle-channel-open accepts, except an open whose message is "no"; handle-channel-close keeps the state.
 (module
   (import "theater:simple/runtime" "log" (func $log (param i32 i32)))
   (import "theater:simple/runtime" "shutdown" (func $shutdown (param i32 i32 i32 i32)))
@@ -13,6 +13,7 @@
   ;; @string stop "stop"
   ;; @string ask "ask:"
   ;; @string errp "err: "
+  ;; @string no "no"
 
   (func $count (param $d i32) (param $p i32) (param $l i32) (result i32)
     (if (result i32) (local.get $d) (then (call $parse_u32 (local.get $p) (local.get $l))) (else (i32.const 0))))
@@ -60,7 +61,8 @@
 
   (func (export "theater:simple/message-server-client#handle-channel-open")
     (param $d i32) (param $p i32) (param $l i32) (param $cp i32) (param $cl i32) (param $mp i32) (param $ml i32) (result i32)
-    (call $ok_accept (local.get $d) (local.get $p) (local.get $l) (i32.const 1)))
+    (call $ok_accept (local.get $d) (local.get $p) (local.get $l)
+      (i32.eqz (call $memeq (local.get $mp) (local.get $ml) {{no}}))))
 
   (func (export "theater:simple/message-server-client#handle-channel-message")
     (param $d i32) (param $p i32) (param $l i32) (param $cp i32) (param $cl i32) (param $mp i32) (param $ml i32) (result i32)

@@ -33,7 +33,15 @@ const ws = path.join(tmp, 'workspace');
 // rust-wasi-actor (real toolchain) only where it could be built; its test skips otherwise.
 const nativeActor = 'rust-wasi-actor';
 const optional = fs.existsSync(path.join(root, 'test-actors', nativeActor, `${nativeActor}.wasm`)) ? [nativeActor] : [];
-for (const actor of ['wasi-random-test', 'infinite-loop-actor', 'unlisted-random-actor', 'loop-actor', ...optional]) {
+for (const actor of [
+  'wasi-random-test',
+  'infinite-loop-actor',
+  'unlisted-random-actor',
+  'loop-actor',
+  'counter-actor',
+  'parent-actor',
+  ...optional,
+]) {
   const from = path.join(root, 'test-actors', actor);
   if (!fs.existsSync(path.join(from, `${actor}.wasm`))) {
     console.error(`[runner] ${actor}.wasm is missing; run npm run build first`);

@@ -24,11 +24,12 @@ export interface ActorRow {
   /** The icon is drawn in the error colour. */
   alarming: boolean;
   live: boolean;
-  contextValue: 'theaterActorRunning' | 'theaterActorDone';
+  contextValue: 'theaterActorRunning' | 'theaterActorPaused' | 'theaterActorDone';
 }
 
 export function isLive(status: ActorStatus): boolean {
-  return status === 'starting' || status === 'running' || status === 'idle';
+  // A paused actor (a call failed) still holds its state and can be resumed, stopped or restarted.
+  return status === 'starting' || status === 'running' || status === 'idle' || status === 'paused';
 }
 
 /** How the run ended, in the user's terms: `stopped by you`, `failed`, `stopped`, or the live status. */
@@ -61,15 +62,17 @@ export function actorRow(a: ActorRowInput): ActorRow {
     icon: live
       ? a.status === 'idle'
         ? 'debug-pause'
-        : 'loading~spin'
+        : a.status === 'paused'
+          ? 'warning'
+          : 'loading~spin'
       : failed
         ? 'error'
         : a.verdict && a.verdict !== 'replayed'
           ? 'warning'
           : 'circle-slash',
-    alarming: failed,
+    alarming: failed || a.status === 'paused',
     live,
-    contextValue: live ? 'theaterActorRunning' : 'theaterActorDone',
+    contextValue: a.status === 'paused' ? 'theaterActorPaused' : live ? 'theaterActorRunning' : 'theaterActorDone',
   };
 }
 

@@ -18,6 +18,8 @@ export interface ChainEvent {
    * open is recorded only once it returns, after the call it caused).
    */
   cause?: EventCause;
+  /** Our log only, outside the hashed data: when the event was recorded (milliseconds since the epoch). */
+  at?: number;
 }
 
 export interface EventCause {

@@ -54,6 +54,7 @@ export function encodeChainLogLine(ev: ChainEvent, index: number): string {
     s += `,"timestamp":${BigInt(ev.legacy.timestamp).toString()},"description":${d === null ? 'null' : quoteJsonString(d)}`;
   }
   if (ev.cause) s += `,"cause":${JSON.stringify(ev.cause)}`;
+  if (ev.at !== undefined) s += `,"at":${ev.at}`;
   return `${s}}\n`;
 }
 
@@ -264,6 +265,7 @@ function parseEventLine(line: string, lineNo: number): { ev: ChainEvent; i: numb
     if (typeof cause.event === 'string' && HEX40.test(cause.event)) ev.cause.event = cause.event;
     if (typeof cause.after === 'string' && HEX40.test(cause.after)) ev.cause.after = cause.after;
   }
+  if (typeof o.at === 'number' && Number.isSafeInteger(o.at) && o.at >= 0) ev.at = o.at;
   return { ev, i };
 }
 

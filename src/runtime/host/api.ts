@@ -47,6 +47,8 @@ export interface StartOptions {
   initialState?: Uint8Array | null;
   /** Start without calling init, with `initialState` as the state (supervisor resume). */
   skipInit?: boolean;
+  /** What caused this actor's init (a parent's spawn), recorded on its WasmCall in our log. */
+  initCause?: import('../chain/event').EventCause;
 }
 
 export interface ActorSessionEvents {

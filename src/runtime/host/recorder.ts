@@ -41,7 +41,7 @@ export class Recorder {
   /** Writes one event; `endPhase` (killSwitch.ts) is set with it when the event ends a call. */
   record(eventType: string, data: Uint8Array, cause?: EventCause, endPhase?: number): ChainEvent {
     const hash = chainHash(this.last, eventType, data);
-    const ev: ChainEvent = { hash, parentHash: this.last, eventType, data, ...(cause ? { cause } : {}) };
+    const ev: ChainEvent = { hash, parentHash: this.last, eventType, data, ...(cause ? { cause } : {}), at: Date.now() };
     const index = this.next;
     this.lock?.acquire();
     let line: string;

@@ -74,6 +74,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   pauseOnFailure = false;
   /** Start without calling init (supervisor resume: the state is given). */
   skipInit = false;
+  /** What caused init (a parent's spawn): recorded on init's WasmCall in our log. */
+  initCause: EventCause | undefined;
   /** The manifest's handler tables after defaults (the supervisor's restart limit). */
   handlerConfigs: Record<string, HandlerConfig> = {};
   /** The manifest's init_state (what a restart's init gets). */
@@ -318,7 +320,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           this.serveHttp();
         } else {
           // init goes first, ahead of anything queued while the worker started.
-          this.queue.unshift({ msg: { cmd: 'init', state: initialState }, fn: INIT, resolve: () => {} });
+          this.queue.unshift({
+            msg: { cmd: 'init', state: initialState, ...(this.initCause ? { cause: this.initCause } : {}) },
+            fn: INIT,
+            resolve: () => {},
+          });
         }
         this.pump();
         break;
@@ -354,6 +360,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         const isInit = call?.fn === INIT;
         if (m.ok) {
           this.state = m.state;
+          // After the call's events: a listener that reads `state` on 'event' would see the old one.
+          this.emit('state', m.state);
           if (isInit) this.initState = m.state;
           if (call?.msg.cmd === 'reset') this.failure = undefined;
           if (this.sent.length === 0) this.setStatus('idle');
@@ -735,6 +743,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     ...(options.debugControl ? { debugControl: options.debugControl } : {}),
   };
   if (options.skipInit) session.skipInit = true;
+  if (options.initCause) session.initCause = options.initCause;
   session.handlerConfigs = prepared.handlerConfigs;
   session.replaying = !!prepared.replayChainPath;
   session.manifestInitialState = prepared.initialState;

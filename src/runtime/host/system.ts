@@ -5,10 +5,11 @@ import * as crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { EventCause } from '../chain/event';
-import { fromHex } from '../chain/hash';
+import { fromHex, toHex } from '../chain/hash';
 import { MESSAGE_CLIENT, SUPERVISOR_HANDLERS } from '../handlers/actorExports';
 import { MESSAGE_HOST } from '../handlers/messageServer';
 import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW_S, SUPERVISOR } from '../handlers/supervisor';
+import { responseText } from '../text/response';
 import type { StartOptions } from './api';
 import { startActor, type ActorSession, type CallOutcome } from './session';
 
@@ -151,7 +152,11 @@ export class ActorSystem extends EventEmitter {
     const parent = node.parent;
     if (parent && parent.session.exports.includes(SUPERVISOR_HANDLERS)) {
       const witError = { errorType: 'internal', data: new TextEncoder().encode(error) };
-      void this.notifyParent(parent, 'handle-child-error', [node.session.id, witError]).then((o) => {
+      // Its cause: the child's event that ended the failed call (a WasmError), on disk by now.
+      node.session.readLog();
+      const last = node.session.events.at(-1);
+      const cause: EventCause | undefined = last ? { actor: node.session.id, event: toHex(last.hash) } : undefined;
+      void this.notifyParent(parent, 'handle-child-error', [node.session.id, witError], cause).then((o) => {
         if (!o.ok) this.unhandled.push({ actor: node.session, fn, error });
         this.emit('failure', node.session, fn, error, o.ok);
       });
@@ -161,9 +166,9 @@ export class ActorSystem extends EventEmitter {
     this.emit('failure', node.session, fn, error, false);
   }
 
-  private notifyParent(parent: ActorNode, fn: string, args: unknown[]): Promise<CallOutcome> {
+  private notifyParent(parent: ActorNode, fn: string, args: unknown[], cause?: EventCause): Promise<CallOutcome> {
     if (!parent.session.exports.includes(SUPERVISOR_HANDLERS)) return Promise.resolve({ ok: true, state: parent.session.state });
-    return parent.session.call(`${SUPERVISOR_HANDLERS}.${fn}`, args);
+    return parent.session.call(`${SUPERVISOR_HANDLERS}.${fn}`, args, cause);
   }
 
   private failOutstanding(node: ActorNode, why: string): void {
@@ -184,6 +189,19 @@ export class ActorSystem extends EventEmitter {
     if (!node) return err(`no actor with id ${id} is running in this runtime`);
     const o = await node.session.resume();
     return o.ok ? ok(undefined) : err(o.error);
+  }
+
+  /**
+   * Restarts a child as its parent's `restart-child` does: the same id and chain, a fresh instance and
+   * init with its initial state (queued behind a running call). Asked by the user, it does not count
+   * towards the parent's restart limit. err for an actor that is not a running child.
+   */
+  async restartChild(id: string): Promise<Result<undefined>> {
+    const c = this.actors.get(id);
+    if (!c) return err(`no actor with id ${id} is running in this runtime`);
+    if (!c.parent) return err(`${describe(c)} has no parent in this runtime, so it has no supervisor to restart it`);
+    const o = await c.session.restart(c.initialState);
+    return o.ok ? ok(undefined) : err(`${describe(c)} could not be restarted: ${o.error}`);
   }
 
   /** Stops an actor and its children, children first. */
@@ -335,8 +353,12 @@ export class ActorSystem extends EventEmitter {
         const o = await to.session.call(`${MESSAGE_CLIENT}.handle-channel-open`, [channelId, initial], causeAfter);
         if (node.waitingOn === to) node.waitingOn = undefined;
         if (!o.ok) return err(o.refused ? o.error : `${describe(to)} failed opening the channel: ${o.error}`);
-        const accept = o.result?.[0] as { accepted?: boolean } | undefined;
-        if (!accept?.accepted) return err(`${describe(to)} did not accept the channel`);
+        const accept = o.result?.[0] as { accepted?: boolean; message?: Uint8Array } | undefined;
+        // A rejected open gives the opener err (with the receiver's reason when it gave one); no channel exists.
+        if (!accept?.accepted)
+          return err(
+            `${describe(to)} did not accept the channel${accept?.message?.length ? `: ${responseText(new Uint8Array(accept.message), 200)}` : ''}`,
+          );
         this.channels.set(channelId, { id: channelId, a: node, b: to, open: true });
         return ok(channelId);
       }
@@ -389,7 +411,11 @@ export class ActorSystem extends EventEmitter {
         let c: ActorNode;
         try {
           c = await this.spawnNode(
-            { manifestPath, ...(bytes ? { initialState: new Uint8Array(bytes) } : {}), ...(fn === 'resume' ? { skipInit: true } : {}) },
+            {
+              manifestPath,
+              ...(bytes ? { initialState: new Uint8Array(bytes) } : {}),
+              ...(fn === 'resume' ? { skipInit: true } : { initCause: causeAfter }),
+            },
             node,
           );
         } catch (e) {
@@ -444,8 +470,9 @@ export class ActorSystem extends EventEmitter {
             parentHash: ev.parentHash ?? undefined,
             eventType: ev.eventType,
             data: ev.data,
-            timestamp: 0n,
-            description: undefined,
+            // Theater's legacy events carry their time; ours have it in our log, outside the hashed data.
+            timestamp: ev.legacy ? BigInt(ev.legacy.timestamp) : BigInt(ev.at ?? 0),
+            description: ev.legacy?.description ?? undefined,
           })),
         );
       }

@@ -260,7 +260,7 @@ suite('Theater in a real VS Code extension host', () => {
           if (session.events.length >= 2) resolve();
         });
     });
-    const noticesBefore = api.controller.notices.length;
+    const noticesBefore = api.controller.noticeCount;
     const entry = api.controller.actors.entries.find((e) => e.session === session)!;
     const outcome = await vscode.commands.executeCommand<{ status: string; error?: string }>('theater.stopActor', entry);
     // The chain says why it ended (Theater's shape); the views say it was stopped, not that it failed.
@@ -271,7 +271,7 @@ suite('Theater in a real VS Code extension host', () => {
     assert.match(String(item.description), /^stopped by you · /);
     assert.notStrictEqual((item.iconPath as vscode.ThemeIcon).id, 'error');
     assert.strictEqual((item.iconPath as vscode.ThemeIcon).color, undefined);
-    const errors = api.controller.notices.slice(noticesBefore).filter((n) => n.level === 'error');
+    const errors = api.controller.noticesSince(noticesBefore).filter((n) => n.level === 'error');
     assert.deepStrictEqual(errors, [], 'no error toast for a stop the user asked for');
     const root = api.controller.chains.root(session.id)!;
     assert.strictEqual(api.controller.verifyChain(root), true);
