@@ -100,7 +100,7 @@ function warnIfLarge(session: ActorSession): void {
   } catch {
     /* no log to measure */
   }
-  const warning = largeChainWarning(session.logPath, session.events.length, size);
+  const warning = largeChainWarning(session.logPath, session.eventCount, size);
   if (warning) process.stderr.write(`warning: ${escapeControlChars(warning)}\n`);
 }
 
@@ -217,7 +217,7 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
   const exitCode = root.exitCode;
   const how = error ? `failed: ${error}` : exitCode !== undefined ? `exited with code ${exitCode}` : 'init returned Ok';
   const summary = escapeControlChars(
-    `${who}: ${how}; ${root.events.length} events in ${root.logPath}${started.length > 1 ? ` (${started.length} actors)` : ''}`,
+    `${who}: ${how}; ${root.eventCount} events in ${root.logPath}${started.length > 1 ? ` (${started.length} actors)` : ''}`,
   );
   if (json)
     process.stdout.write(
@@ -227,7 +227,7 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
         error: error ?? null,
         ...(exitCode !== undefined ? { exitCode } : {}),
         actor: root.id,
-        events: root.events.length,
+        events: root.eventCount,
         log: root.logPath,
       }) + '\n',
     );

@@ -38,6 +38,17 @@ describe('time limits and the memory cap', () => {
     assert.deepEqual(types.slice(-2), ['wasm', 'shutdown']);
   });
 
+  test('the manifest key max_memory_mib sets the cap; --max-memory (StartOptions.maxMemoryMiB) takes precedence', async () => {
+    const manifest = await actorCopy('loop-actor', (m) => `max_memory_mib = 2\n${m}`);
+    const fromManifest = await runToEnd(manifest);
+    assert.ok(fromManifest.initOk, fromManifest.outcome.error);
+    assert.equal(fromManifest.session.memoryCapMiB, 2);
+    const overridden = await runToEnd(manifest, { maxMemoryMiB: 64 });
+    assert.equal(overridden.session.memoryCapMiB, 64);
+    const unset = await runToEnd(await actorCopy('loop-actor'));
+    assert.equal(unset.session.memoryCapMiB, 256);
+  });
+
   test('capMemory sets a maximum on a memory without one and refuses an initial size above the cap', () => {
     // (module (memory 1)) and (module (memory 40))
     const mod = (min: number) => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, min]);

@@ -329,7 +329,7 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
       if (ask) return ask;
       const session = await startActor({ manifestPath, ...(ctx.dataDir ? { dataDir: ctx.dataDir } : {}) });
       await runToCompletion(session);
-      return { chain: session.logPath, status: session.status, events: session.events.length, error: session.lastError ?? null };
+      return { chain: session.logPath, status: session.status, events: session.eventCount, error: session.lastError ?? null };
     },
   },
   {

@@ -179,7 +179,7 @@ function runActor(input: WorkerInput): void {
     const capBytes = input.maxMemoryPages * WASM_PAGE_BYTES;
     if (memories.some((m) => m.buffer.byteLength + WASM_PAGE_BYTES > capBytes)) {
       const detail = e instanceof Error ? e.message : String(e);
-      return `the actor reached its memory cap of ${capBytes / 2 ** 20} MiB and trapped (${detail}); raise it with --max-memory (CLI) or theater.maxMemoryMiB (settings)`;
+      return `the actor reached its memory cap of ${capBytes / 2 ** 20} MiB and trapped (${detail}); raise it with max_memory_mib (manifest), --max-memory (CLI) or theater.maxMemoryMiB (settings)`;
     }
     if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
     // A guest recursing too deep exhausts the worker's stack inside Wasm: the guest's stack overflow, not a host failure.

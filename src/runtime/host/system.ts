@@ -438,16 +438,19 @@ export class ActorSystem extends EventEmitter {
         const c = child(args[0] as string);
         if (typeof c === 'string') return err(c);
         c.session.readLog();
-        return ok(
-          c.session.events.map((ev) => ({
+        // The answer is the whole chain (upstream's API); it is read from the child's log, not kept.
+        const events: unknown[] = [];
+        c.session.forEachEvent((ev) =>
+          events.push({
             hash: ev.hash,
             parentHash: ev.parentHash ?? undefined,
             eventType: ev.eventType,
             data: ev.data,
             timestamp: 0n,
             description: undefined,
-          })),
+          }),
         );
+        return ok(events);
       }
     }
     return err(`${SUPERVISOR}/${fn} is not a supervisor function`);
