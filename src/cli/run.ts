@@ -211,7 +211,13 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
     for (const s of started) exportChain(s.logPath, path.join(chainsDir, `${safeName(s.name)}-${s.id.slice(0, 8)}.chain.json`));
   }
   const failure = system.unhandled[0];
-  const error = failure ? `${failure.error} (actor ${failure.actor.name} ${failure.actor.id}, call ${failure.fn})` : undefined;
+  // A root that never finished init (a time limit, a crash) failed even when no call's failure was reported.
+  const rootOutcome = await root.done();
+  const error = failure
+    ? `${failure.error} (actor ${failure.actor.name} ${failure.actor.id}, call ${failure.fn})`
+    : !initOk && rootOutcome.status === 'failed'
+      ? rootOutcome.error
+      : undefined;
   const who = failure ? failure.actor.name : root.name;
   // An actor that called wasi:cli/exit ends `theater run` with its code, as a program would.
   const exitCode = root.exitCode;

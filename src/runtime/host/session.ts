@@ -148,8 +148,18 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     worker.on('message', (m: WorkerToMain) => this.onMessage(m, initialState));
     worker.on('error', (e) => this.terminateWith(`the actor's worker crashed: ${e.message}`));
     worker.on('exit', () => {
+      this.workerGone();
       if (!this.outcome) this.terminateWith("the actor's worker exited unexpectedly");
     });
+  }
+
+  private workerGone!: () => void;
+  /** Resolves when the actor's worker thread has ended (after a stop, it may outlive done() by a moment). */
+  readonly workerExited: Promise<void> = new Promise((resolve) => (this.workerGone = resolve));
+
+  /** The largest memory (MiB) the guest asked memory.grow for so far; 0 before any grow. */
+  get guestMemoryMiB(): number {
+    return (this.killSwitch.memoryPages * WASM_PAGE_BYTES) / 2 ** 20;
   }
 
   private setStatus(s: ActorStatus): void {
