@@ -41,12 +41,18 @@ export class ChainEventIndex implements EventAccess {
   ) {}
 
   /** Indexes a whole chain file in one streaming pass (no event is kept). */
-  static scan(file: string): { index: ChainEventIndex; summary: ChainFileSummary; header: ChainLogHeader | undefined } {
+  static scan(
+    file: string,
+    onEvent?: (ev: ChainEvent, index: number) => void,
+  ): { index: ChainEventIndex; summary: ChainFileSummary; header: ChainLogHeader | undefined } {
     const r = ChainFileReader.open(file);
     try {
       const index = new ChainEventIndex(file, r.format);
       let i = 0;
-      for (let ev = r.next(); ev; ev = r.next()) index.note(i++, r.lastRange.start);
+      for (let ev = r.next(); ev; ev = r.next()) {
+        onEvent?.(ev, i);
+        index.note(i++, r.lastRange.start);
+      }
       return { index, summary: r.summary(), header: r.header };
     } finally {
       r.close();
@@ -101,4 +107,20 @@ export class ChainEventIndex implements EventAccess {
   forEach(onEvent: (ev: ChainEvent, index: number) => void, from = 0): void {
     for (let i = Math.max(0, from); i < this.total; i++) onEvent(this.at(i)!, i);
   }
+}
+
+/** `events` without the events at `skip` (ascending file indexes), renumbered as a filter would. */
+export function withoutEvents(events: EventAccess, skip: readonly number[]): EventAccess {
+  if (skip.length === 0) return events;
+  return {
+    get count() {
+      return events.count - skip.length;
+    },
+    at(i) {
+      if (!Number.isInteger(i) || i < 0 || i >= events.count - skip.length) return undefined;
+      let j = i;
+      for (const s of skip) if (s <= j) j++;
+      return events.at(j);
+    },
+  };
 }
