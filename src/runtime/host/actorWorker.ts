@@ -38,7 +38,7 @@ function runActor(input: WorkerInput): void {
   const gate = input.debugControl ? createDebugGate(input.debugControl, post, () => state) : undefined;
   const lock = new WorkerWriteLock(input.killSwitch);
   // A live run keeps no events in memory (get-chain reads the log); a replay compares whole chains.
-  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count }, { keepEvents: !!input.replayChainPath, lock });
+  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count }, { keepEvents: false, lock });
   // runtime.log output is posted only after the event of its call is on disk: nothing the guest did
   // is visible outside before it is in the chain.
   let pendingLogs: string[] = [];
@@ -74,7 +74,7 @@ function runActor(input: WorkerInput): void {
     log: (message) => {
       pendingLogs.push(message);
     },
-    chain: () => (input.replayChainPath ? recorder.events : readChainLog(input.logPath).events),
+    chain: () => readChainLog(input.logPath).events,
     currentState: () => state,
     requestShutdown: (data) => {
       shutdownRequested = { data };
@@ -338,7 +338,7 @@ function runActor(input: WorkerInput): void {
     if (replay) {
       // Comparing a big recording takes a while: the session must not take it for a stuck guest.
       post({ kind: 'finishing' });
-      const report = replay.finish(recorder.events);
+      const report = replay.finish(input.logPath);
       // A fork's chain is a live chain from its fork point on: no replay summary in it.
       if (!replay.forking)
         recorder.record(
