@@ -271,7 +271,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         let start = 0;
         while (start <= last) {
           const nl = buf.indexOf(0x0a, start);
-          if (nl > start && !(buf[start] === 0x7b && buf.toString('latin1', start, start + 10) === '{"format"')) {
+          if (nl > start && !(buf[start] === 0x7b && buf.toString('latin1', start, start + 9) === '{"format"')) {
             const r = decodeChainLogLine(buf.toString('utf8', start, nl));
             if (typeof r !== 'string') {
               this.index.note(r.i, this.tailOffset + start);
