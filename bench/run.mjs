@@ -7,7 +7,7 @@ import os from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const sections = ['runtime', 'actors', 'replay', 'timetravel', 'lsp', 'explorer', 'debug', 'toolchains', 'http'].filter(
+const sections = ['runtime', 'actors', 'replay', 'timetravel', 'lsp', 'explorer', 'debug', 'toolchains', 'http', 'memory'].filter(
   (s) => only.length === 0 || only.includes(s),
 );
 

@@ -101,7 +101,7 @@ function warnIfLarge(session: ActorSession): void {
   } catch {
     /* no log to measure */
   }
-  const warning = largeChainWarning(session.logPath, session.events.length, size);
+  const warning = largeChainWarning(session.logPath, session.eventCount, size);
   if (warning) process.stderr.write(`warning: ${escapeControlChars(warning)}\n`);
 }
 
@@ -207,13 +207,19 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
     for (const s of started) exportChain(s.logPath, path.join(chainsDir, `${safeName(s.name)}-${s.id.slice(0, 8)}.chain.json`));
   }
   const failure = system.unhandled[0];
-  const error = failure ? `${failure.error} (actor ${failure.actor.name} ${failure.actor.id}, call ${failure.fn})` : undefined;
+  // A root that never finished init (a time limit, a crash) failed even when no call's failure was reported.
+  const rootOutcome = await root.done();
+  const error = failure
+    ? `${failure.error} (actor ${failure.actor.name} ${failure.actor.id}, call ${failure.fn})`
+    : !initOk && rootOutcome.status === 'failed'
+      ? rootOutcome.error
+      : undefined;
   const who = failure ? failure.actor.name : root.name;
   // An actor that called wasi:cli/exit ends `theater run` with its code, as a program would.
   const exitCode = root.exitCode;
   const how = error ? `failed: ${error}` : exitCode !== undefined ? `exited with code ${exitCode}` : 'init returned Ok';
   const summary = escapeControlChars(
-    `${who}: ${how}; ${root.events.length} events in ${root.logPath}${started.length > 1 ? ` (${started.length} actors)` : ''}`,
+    `${who}: ${how}; ${root.eventCount} events in ${root.logPath}${started.length > 1 ? ` (${started.length} actors)` : ''}`,
   );
   if (json)
     process.stdout.write(
@@ -223,7 +229,7 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
         error: error ?? null,
         ...(exitCode !== undefined ? { exitCode } : {}),
         actor: root.id,
-        events: root.events.length,
+        events: root.eventCount,
         log: root.logPath,
       }) + '\n',
     );

@@ -8,7 +8,7 @@
 //   the chain), and the cursor walks the replay's chain with the first divergence as an exception.
 import * as path from 'node:path';
 import { toHex } from '../runtime/chain/hash';
-import { loadChainFile } from '../runtime/chain/chainFile';
+import { ChainEventIndex } from '../runtime/chain/eventIndex';
 import { escapeControlChars } from '../runtime/text/escape';
 import {
   classifyFailure,
@@ -187,14 +187,15 @@ export class TheaterDebugSession {
   private async launch(req: Request, a: LaunchArguments): Promise<void> {
     this.launchArgs = a;
     if (a.chain) {
-      const loaded = loadChainFile(path.resolve(a.chain));
-      if (loaded.events.length === 0) throw new Error(`${a.chain} holds no events; pick a chain with at least one event.`);
+      // Indexed in one streaming pass: the timeline reads events from the file as it shows them.
+      const loaded = ChainEventIndex.scan(path.resolve(a.chain));
+      if (loaded.index.count === 0) throw new Error(`${a.chain} holds no events; pick a chain with at least one event.`);
       this.mode = 'chain';
       this.chainPath = path.resolve(a.chain);
       this.actorName = loaded.header?.actorName ?? path.basename(a.chain);
       // With the component, the timeline is the replay's chain (configurationDone runs the replay).
       if (!a.manifest) {
-        this.timeline = new Timeline(loaded.events, loaded.format === 'jsonl');
+        this.timeline = new Timeline(loaded.index, loaded.summary.format === 'jsonl');
         this.divergenceAt = recordedDivergence(this.timeline);
       }
       return this.respond(req);
@@ -233,7 +234,7 @@ export class TheaterDebugSession {
     const actor = this.actor;
     this.actorName = actor.name;
     this.chainPath = actor.logPath;
-    this.timeline = new Timeline(actor.events, true);
+    this.timeline = new Timeline(actor.eventAccess, true);
     this.event('process', { name: escapeControlChars(actor.name), startMethod: 'launch', isLocalProcess: true });
     this.event('thread', { reason: 'started', threadId: THREAD_ID });
     actor.on('log', (m) => this.output(`${m}\n`, 'stdout'));
@@ -294,7 +295,7 @@ export class TheaterDebugSession {
     if (this.closed) return false; // the client disconnected while the replay ran
     this.actorName = actor.name;
     this.chainPath = actor.logPath;
-    this.timeline = new Timeline(actor.events, true);
+    this.timeline = new Timeline(actor.eventAccess, true);
     const report = actor.replayReport;
     this.replayReport = report;
     this.divergenceAt = report && report.verdict !== 'replayed' ? report.divergence?.index : undefined;
@@ -321,7 +322,7 @@ export class TheaterDebugSession {
   }
 
   private describe(i: number): string {
-    return `event ${i}: ${escapeControlChars(this.timeline!.events[i]!.eventType)}`;
+    return `event ${i}: ${escapeControlChars(this.timeline!.event(i)!.eventType)}`;
   }
 
   private stop(reason: string, detail?: string): void {
@@ -348,7 +349,7 @@ export class TheaterDebugSession {
         this.current = i;
         return this.stop('step');
       }
-      const ev = t.events[i]!;
+      const ev = t.event(i)!;
       const failure = classifyFailure(ev) & this.exceptionFlags;
       if (failure) {
         this.current = i;
@@ -393,7 +394,7 @@ export class TheaterDebugSession {
 
   private eventVariables(i: number): Variable[] {
     const t = this.timeline!;
-    const ev = t.events[i]!;
+    const ev = t.event(i)!;
     const d = t.decode(i);
     const v = (name: string, value: unknown) => this.vars.variable(name, value);
     const out: Variable[] = [
@@ -442,7 +443,7 @@ const DIVERGENCE = 4;
  */
 function recordedDivergence(t: Timeline): number | undefined {
   for (let i = t.length - 1; i >= 0 && i >= t.length - 3; i--) {
-    if (t.events[i]!.eventType !== 'replay-summary') continue;
+    if (t.event(i)!.eventType !== 'replay-summary') continue;
     const o = t.decode(i).output as { success?: unknown; eventsReplayed?: unknown } | undefined;
     const n = Number(o?.eventsReplayed);
     return o?.success === false && Number.isInteger(n) && n >= 0 && n < t.length ? n : undefined;

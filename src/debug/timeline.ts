@@ -4,6 +4,7 @@
 // checkpoints every CHECKPOINT_EVERY events keep any lookup to one short scan.
 import { decodeEvent, type DecodedEvent } from '../runtime/chain/decode';
 import type { ChainEvent } from '../runtime/chain/event';
+import { asEventAccess, type EventAccess } from '../runtime/chain/eventIndex';
 
 export const CHECKPOINT_EVERY = 256;
 
@@ -24,19 +25,28 @@ export class Timeline {
   /** checkpoints[k]: the last WasmResult / WasmCall index before event k·CHECKPOINT_EVERY (-1: none). */
   private readonly checkpoints: Checkpoint[] = [{ lastResult: -1, lastCall: -1 }];
 
+  /** Where the events are: a session's window and log, or a chain file's index (never all in memory). */
+  private readonly events: EventAccess;
+
   constructor(
-    readonly events: readonly ChainEvent[],
+    events: readonly ChainEvent[] | EventAccess,
     private readonly ours: boolean,
-  ) {}
+  ) {
+    this.events = asEventAccess(events);
+  }
 
   get length(): number {
-    return this.events.length;
+    return this.events.count;
+  }
+
+  event(i: number): ChainEvent | undefined {
+    return this.events.at(i);
   }
 
   decode(i: number): DecodedEvent {
     let d = this.decoded.get(i);
     if (!d) {
-      d = decodeEvent(this.events[i]!, { ours: this.ours });
+      d = decodeEvent(this.events.at(i)!, { ours: this.ours });
       if (this.decoded.size > 4096) this.decoded.clear(); // bounded memory on long chains
       this.decoded.set(i, d);
     }
@@ -44,7 +54,7 @@ export class Timeline {
   }
 
   private kind(i: number): 'result' | 'call' | undefined {
-    const ev = this.events[i]!;
+    const ev = this.events.at(i)!;
     if (ev.eventType !== 'wasm') return undefined;
     if (contains(ev.data, WASM_RESULT)) return 'result';
     return contains(ev.data, WASM_CALL) ? 'call' : undefined;

@@ -77,6 +77,12 @@ export class Controller implements vscode.Disposable {
   }
 
   /** Settings as they apply to `resource` (folder settings win), the same answer the language server pulls. */
+  private maxMemoryOption(uri: vscode.Uri): { maxMemoryMiB?: number } {
+    const i = this.config(uri).inspect<number>('maxMemoryMiB');
+    const set = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+    return set !== undefined ? { maxMemoryMiB: set } : {};
+  }
+
   private config(resource?: vscode.Uri) {
     return vscode.workspace.getConfiguration('theater', resource);
   }
@@ -186,7 +192,8 @@ export class Controller implements vscode.Disposable {
         actorId,
         manifestPath: uri.fsPath,
         callTimeoutMs: this.config(uri).get<number>('callTimeoutMs', 30000),
-        maxMemoryMiB: this.config(uri).get<number>('maxMemoryMiB', 256),
+        // The setting, when the user set it, over the manifest's max_memory_mib (else that, else 256 MiB).
+        ...this.maxMemoryOption(uri),
         retention: {
           keep: this.config(uri).get<number>('chainRetention.keep', 200),
           maxBytes: this.config(uri).get<number>('chainRetention.maxMB', 1024) * 2 ** 20,
@@ -330,7 +337,7 @@ export class Controller implements vscode.Disposable {
     const s = entry.session;
     const existing = this.chains.sources.find((c) => c.id === s.id);
     if (existing) return existing;
-    const source = new ChainSource(s.id, `${entry.replayOf ? 'replay: ' : ''}${s.name} · ${s.id.slice(0, 8)}`, s.events, true);
+    const source = new ChainSource(s.id, `${entry.replayOf ? 'replay: ' : ''}${s.name} · ${s.id.slice(0, 8)}`, s.eventAccess, true);
     this.chains.add(source);
     this.updateState();
     return source;
@@ -402,7 +409,7 @@ export class Controller implements vscode.Disposable {
     const pick = await vscode.window.showQuickPick(
       candidates.map((e) => ({
         label: `${e.replayOf ? 'replay: ' : ''}${escapeControlChars(e.session.name)}`,
-        description: `${e.session.id.slice(0, 8)} · ${e.session.status} · ${e.session.events.length} events`,
+        description: `${e.session.id.slice(0, 8)} · ${e.session.status} · ${e.session.eventCount} events`,
         detail: vscode.workspace.asRelativePath(e.session.manifestPath),
         entry: e,
       })),

@@ -61,11 +61,11 @@ async function whatIf(controller: Controller, context: vscode.ExtensionContext, 
   const t = await targetOf(controller, node);
   if (!t) return undefined;
   try {
-    const { loadChainFile } = require('../runtime/chain/chainFile') as typeof import('../runtime/chain/chainFile');
     const { decodeEvent } = require('../runtime/chain/decode') as typeof import('../runtime/chain/decode');
     const { stringifyLossless } = require('../runtime/chain/json') as typeof import('../runtime/chain/json');
-    const events = loadChainFile(t.chain).events.filter((e) => e.eventType !== 'replay-summary');
-    const ev = events[t.index];
+    // Indexed, not loaded: the check below reads back only the event being edited.
+    const events = timeTravel().recordedEvents(t.chain);
+    const ev = events.at(t.index);
     const fn = ev && timeTravel().functionOfEvent(ev);
     if (!ev || !fn?.spec.result) {
       void vscode.window.showErrorMessage(

@@ -58,7 +58,8 @@ export function configKeyMarkdown(h: HandlerDefinition, c: ConfigKeySpec): strin
 }
 
 export function topLevelKeyMarkdown(k: TopLevelKey): string {
-  const type = k.type === 'array-of-tables' ? 'array of tables' : k.type;
+  const type =
+    k.type === 'array-of-tables' ? 'array of tables' : k.minimum !== undefined ? `${k.type} (${k.minimum}–${k.maximum})` : k.type;
   return `**\`${k.key}\`** — ${type}${k.required ? ', required' : ''}\n\n${k.doc}`;
 }
 

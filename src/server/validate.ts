@@ -61,7 +61,11 @@ export function checkDocument(doc: TextDocument, settings: CheckSettings = {}): 
     dependencies.push(pathKey(p));
     return readCached(p, limits);
   };
-  const r = validateManifestText(doc.getText(), file, { readFile, ...(settings.activateByImports ? { activateByImports: true } : {}) });
+  const r = validateManifestText(doc.getText(), file, {
+    readFile,
+    dependsOn: (p) => dependencies.push(pathKey(p)),
+    ...(settings.activateByImports ? { activateByImports: true } : {}),
+  });
   return { diagnostics: r.diagnostics, dependencies };
 }
 

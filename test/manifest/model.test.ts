@@ -84,3 +84,19 @@ test('`handler = [{…}]` and `[[handler]]` tables give the same entries and the
     problems: ['handler-missing-type', 'wrong-type'],
   });
 });
+
+test('max_memory_mib: a whole number of MiB in 1..4096; other values are one sentence each', () => {
+  const base = 'name = "a"\nversion = "1"\ncomponent = "./a.wasm"\n';
+  const ok = parseManifest(`${base}max_memory_mib = 64\n`, '/tmp/x/manifest.toml');
+  assert.equal(ok.maxMemoryMiB, 64);
+  assert.deepEqual(ok.problems, []);
+  const text = parseManifest(`${base}max_memory_mib = "64"\n`, '/tmp/x/manifest.toml');
+  assert.equal(text.maxMemoryMiB, undefined);
+  assert.match(text.problems[0]!.message, /`max_memory_mib` must be an integer \(MiB\), not a string/);
+  for (const n of [0, 4097]) {
+    const out = parseManifest(`${base}max_memory_mib = ${n}\n`, '/tmp/x/manifest.toml');
+    assert.equal(out.maxMemoryMiB, undefined);
+    assert.equal(out.problems[0]!.code, 'out-of-range');
+    assert.match(out.problems[0]!.message, new RegExp(`must be between 1 and 4096 \\(MiB\\), not ${n}`));
+  }
+});

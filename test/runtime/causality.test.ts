@@ -193,7 +193,7 @@ describe('causality of a real parent and child', () => {
     const child = [...system.get(root.id)!.children][0]!.session;
     system.send(root.id, bytes('a'));
     assert.equal(text((await system.request(undefined, root.id, bytes('get'))).val as Uint8Array), '1');
-    const before = child.events.length;
+    const before = child.eventCount;
     assert.deepEqual(await system.restartChild(child.id), { tag: 'ok', val: undefined });
     assert.equal(system.get(child.id)?.parent, system.get(root.id), 'still its parent’s child');
     assert.equal(text((await system.request(undefined, root.id, bytes('get'))).val as Uint8Array), '0', 'init ran again');

@@ -63,6 +63,24 @@ describe('theater CLI', { skip }, () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
+  test('run --timeout on a guest growing its memory page by page: exit 1, the chain ends with the time limit', async () => {
+    const manifest = await actorCopy('hostile-guest-actor', (m) => `init_state = "./state.json"\n${m}`);
+    fs.writeFileSync(path.join(path.dirname(manifest), 'state.json'), '3');
+    // A 1 GiB cap: before the grow hook this run took minutes (the worker outlived the time limit until the cap).
+    const r = theater(['run', manifest, '--timeout', '1000', '--max-memory', '1024', '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { category?: string; error?: string; ok?: boolean });
+    assert.equal(lines.at(-1)!.ok, false);
+    assert.match(lines.at(-1)!.error ?? '', /init did not finish within the 1000 ms time limit/);
+    assert.deepEqual(
+      lines.slice(-3, -1).map((l) => l.category),
+      ['wasm-error', 'shutdown'],
+    );
+  });
+
   test('run: an unusable manifest or bad arguments exit 2 without a stack trace', async () => {
     const r = theater(['run', await actorCopy('random-030-actor')]);
     assert.equal(r.code, 2);

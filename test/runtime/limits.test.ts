@@ -38,6 +38,33 @@ describe('time limits and the memory cap', () => {
     assert.deepEqual(types.slice(-2), ['wasm', 'shutdown']);
   });
 
+  test('a stopped guest that keeps growing its memory page by page: its worker ends long before the cap', async () => {
+    // V8 defers a worker's terminate while memory.grow keeps succeeding (a 1 GiB cap took 3.5 minutes
+    // to stop); every grow now asks the kill switch first and waits for terminate once the actor is stopped.
+    const manifest = await actorCopy('hostile-guest-actor', (m) => `init_state = "./state.json"\n${m}`);
+    fs.writeFileSync(path.join(path.dirname(manifest), 'state.json'), '3');
+    const session = await startActor({ manifestPath: manifest, dataDir, maxMemoryMiB: 1024, callTimeoutMs: 1000 });
+    const outcome = await session.done();
+    assert.equal(outcome.status, 'failed');
+    assert.match(outcome.error ?? '', /time limit/);
+    await session.workerExited;
+    // Measured as memory, not time: the worker is gone and the guest never got near its cap.
+    assert.ok(session.guestMemoryMiB > 0, 'the grow hook saw the guest grow');
+    assert.ok(session.guestMemoryMiB < 512, `the guest's memory reached ${session.guestMemoryMiB} MiB of its 1024 MiB cap`);
+    assert.deepEqual(verified(session.logPath).slice(-2), ['wasm', 'shutdown']);
+  });
+
+  test('the manifest key max_memory_mib sets the cap; --max-memory (StartOptions.maxMemoryMiB) takes precedence', async () => {
+    const manifest = await actorCopy('loop-actor', (m) => `max_memory_mib = 2\n${m}`);
+    const fromManifest = await runToEnd(manifest);
+    assert.ok(fromManifest.initOk, fromManifest.outcome.error);
+    assert.equal(fromManifest.session.memoryCapMiB, 2);
+    const overridden = await runToEnd(manifest, { maxMemoryMiB: 64 });
+    assert.equal(overridden.session.memoryCapMiB, 64);
+    const unset = await runToEnd(await actorCopy('loop-actor'));
+    assert.equal(unset.session.memoryCapMiB, 256);
+  });
+
   test('capMemory sets a maximum on a memory without one and refuses an initial size above the cap', () => {
     // (module (memory 1)) and (module (memory 40))
     const mod = (min: number) => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, min]);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import type { ChainEvent } from '../../src/runtime/chain/event';
 import { toHex } from '../../src/runtime/chain/hash';
 import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
@@ -12,6 +13,14 @@ import { actorsCopy, dataDir, runToEnd } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
 
 /** The export each wasm event names, with its kind: `WasmCall theater:simple/actor.init`. */
+/** Every event of a session so far (read from its log: the session keeps only a window). */
+function allEvents(s: ActorSession): ChainEvent[] {
+  const out: ChainEvent[] = [];
+  s.readLog();
+  s.forEachEvent((ev) => out.push(ev));
+  return out;
+}
+
 function wasmCalls(events: readonly { eventType: string; data: Uint8Array }[]): string[] {
   return events
     .filter((e) => e.eventType === 'wasm')
@@ -177,9 +186,9 @@ describe('living actors', () => {
     await system.sendAndWait(child.id, bytes('tick'));
     await system.sendAndWait(root.id, bytes('stop'));
     await child.done();
-    await until(() => wasmCalls(root.events).includes('WasmResult theater:simple/supervisor-handlers.handle-child-exit'));
+    await until(() => wasmCalls(allEvents(root)).includes('WasmResult theater:simple/supervisor-handlers.handle-child-exit'));
     assert.equal(system.get(child.id), undefined);
-    const exit = root.events
+    const exit = allEvents(root)
       .map((e) => JSON.parse(Buffer.from(e.data).toString()) as { WasmCall?: { function_name: string; params: number[] } })
       .find((p) => p.WasmCall?.function_name === 'theater:simple/supervisor-handlers.handle-child-exit')!;
     // params (child id, some(the count "1" as bytes)), as serde_json writes the tuple
@@ -193,7 +202,7 @@ describe('living actors', () => {
     const child = [...system.get(root.id)!.children][0]!.session;
     await system.stop(child.id, 'stopped by the test');
     assert.equal(child.status, 'stopped');
-    await until(() => wasmCalls(root.events).includes('WasmResult theater:simple/supervisor-handlers.handle-child-external-stop'));
+    await until(() => wasmCalls(allEvents(root)).includes('WasmResult theater:simple/supervisor-handlers.handle-child-external-stop'));
     const { system: s2, root: r2 } = await startTree(['parent-actor', 'counter-actor']);
     const c2 = [...s2.get(r2.id)!.children][0]!.session;
     const order: string[] = [];

@@ -6,6 +6,7 @@ import type { Hover } from 'vscode-languageserver/node';
 import { findHandler, qualifiedName } from '../../src/runtime/handlers/registry';
 import { TOP_LEVEL_KEYS } from '../../src/runtime/manifest/keys';
 import { witTypeToString } from '../../src/runtime/wit/types';
+import { completionsAt } from '../../src/server/completion';
 import { hoverAt } from '../../src/server/hover';
 import { find, fixture } from './support';
 
@@ -118,5 +119,16 @@ describe('world.wit', () => {
     const h = hoverAt(doc, p)!;
     assert.deepEqual(h.range, { start: { line: p.line, character: 9 }, end: { line: p.line, character: 9 + 'wasi:io/poll@0.2.3'.length } });
     assert.equal(hoverAt(doc, find(doc, 'package', 2)), null);
+  });
+});
+
+describe('max_memory_mib (declared once in the key table)', () => {
+  test('hover shows its doc and bounds; completion offers it at the top level', () => {
+    const doc = fixture('hover.manifest.toml', 'name = "a"\nmax_memory_mib = 64\n');
+    const h = text(hoverAt(doc, find(doc, /^max_memory_mib/m, 1)));
+    assert.ok(h.includes(TOP_LEVEL_KEYS.find((k) => k.key === 'max_memory_mib')!.doc));
+    assert.match(h, /integer \(1–4096\)/);
+    const top = fixture('hover.manifest.toml', 'name = "a"\n\n');
+    assert.ok(completionsAt(top, { line: 1, character: 0 }).some((i) => i.label === 'max_memory_mib'));
   });
 });

@@ -25,6 +25,10 @@ test('draft-07; top-level keys documented, unknown ones allowed; each handler ty
   assert.equal(s.$schema, 'http://json-schema.org/draft-07/schema#');
   assert.equal(s.additionalProperties, true, 'Theater ignores unknown top-level keys');
   for (const k of TOP_LEVEL_KEYS) assert.equal(s.properties[k.key].description, k.doc, k.key);
+  assert.deepEqual(
+    [s.properties.max_memory_mib.type, s.properties.max_memory_mib.minimum, s.properties.max_memory_mib.maximum],
+    ['integer', 1, 4096],
+  );
   const items = s.properties.handler.items as Schema;
   assert.deepEqual(
     items.properties.type.enum,

@@ -3,6 +3,7 @@
 // The runtime never waits for this: it only appends; the view decides what to show.
 import { decodeEvent, type DecodedEvent } from '../../runtime/chain/decode';
 import type { ChainEvent } from '../../runtime/chain/event';
+import { asEventAccess, type EventAccess } from '../../runtime/chain/eventIndex';
 import { bytesEqual, chainHash, shortHash } from '../../runtime/chain/hash';
 
 export const PAGE = 500;
@@ -26,15 +27,20 @@ export class ChainSource {
   /** Index of an event to highlight (replay divergence). */
   marked: { index: number; note: string } | undefined;
 
+  /** A live actor's events come from its session (a window in memory, older ones from the log). */
+  private readonly events: EventAccess;
+
   constructor(
     readonly id: string,
     readonly label: string,
-    private readonly events: readonly ChainEvent[],
+    events: readonly ChainEvent[] | EventAccess,
     readonly follow: boolean,
-  ) {}
+  ) {
+    this.events = asEventAccess(events);
+  }
 
   get total(): number {
-    return this.events.length;
+    return this.events.count;
   }
 
   /** The events are still being read (a file opened in the explorer): count and verdict not final. */
@@ -43,13 +49,14 @@ export class ChainSource {
   }
 
   event(i: number): ChainEvent | undefined {
-    return this.events[i];
+    return this.events.at(i);
   }
 
   decode(i: number): DecodedEvent {
     let d = this.decoded.get(i);
     if (!d) {
-      d = decodeEvent(this.events[i]!);
+      d = decodeEvent(this.events.at(i)!);
+      if (this.decoded.size > 4096) this.decoded.clear(); // bounded memory on long chains
       this.decoded.set(i, d);
     }
     return d;
@@ -58,10 +65,12 @@ export class ChainSource {
   /** Verifies the events appended since the last call (cheap: one hash per new event). */
   verifyNew(): Integrity {
     if (this.integrity.state === 'broken') return this.integrity;
-    for (let i = this.integrity.checked; i < this.events.length; i++) {
-      const ev = this.events[i];
+    let prev = this.integrity.checked === 0 ? undefined : this.events.at(this.integrity.checked - 1);
+    for (let i = this.integrity.checked; i < this.events.count; i++) {
+      const ev = this.events.at(i);
       if (!ev) return this.integrity; // a gap while live events arrive out of order
-      const parent = i === 0 ? null : this.events[i - 1]!.hash;
+      const parent = i === 0 ? null : prev!.hash;
+      prev = ev;
       if (!bytesEqual(ev.parentHash, parent)) {
         this.integrity = {
           state: 'broken',
@@ -97,7 +106,7 @@ export class ChainSource {
 
   private matches(i: number): boolean {
     const { type, text } = this.filter;
-    const ev = this.events[i];
+    const ev = this.events.at(i);
     if (!ev) return false;
     if (type && !ev.eventType.toLowerCase().includes(type.toLowerCase())) return false;
     if (text && !`${ev.eventType} ${this.decode(i).summary}`.toLowerCase().includes(text.toLowerCase())) return false;
@@ -106,11 +115,11 @@ export class ChainSource {
 
   /** Indexes that pass the filter (all of them without one). */
   private candidates(): { count: number; at: (k: number) => number } {
-    if (!this.filter.type && !this.filter.text) return { count: this.events.length, at: (k) => k };
-    if (!this.filtered || this.filtered.length === 0 || this.filtered[this.filtered.length - 1]! < this.events.length - 1) {
+    if (!this.filter.type && !this.filter.text) return { count: this.events.count, at: (k) => k };
+    if (!this.filtered || this.filtered.length === 0 || this.filtered[this.filtered.length - 1]! < this.events.count - 1) {
       const from = this.filtered && this.filtered.length ? this.filtered[this.filtered.length - 1]! + 1 : 0;
       this.filtered ??= [];
-      for (let i = from; i < this.events.length; i++) if (this.matches(i)) this.filtered.push(i);
+      for (let i = from; i < this.events.count; i++) if (this.matches(i)) this.filtered.push(i);
     }
     const list = this.filtered;
     return { count: list.length, at: (k) => list[k]! };
@@ -147,7 +156,7 @@ export class ChainSource {
    * false when the filter hides it.
    */
   reveal(index: number): boolean {
-    if (index < 0 || index >= this.events.length) return false;
+    if (index < 0 || index >= this.events.count) return false;
     if ((this.filter.type || this.filter.text) && !this.matches(index)) return false;
     if (this.visible().indexes.includes(index)) return true;
     const c = this.candidates();

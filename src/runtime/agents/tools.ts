@@ -4,15 +4,15 @@
 // called with `confirm: true`, and say what would run so the agent can ask its user first.
 import * as path from 'node:path';
 import { decodeEvent } from '../chain/decode';
-import { diffChains } from '../chain/diff';
+import { diffChainStreams } from '../chain/diff';
 import type { ChainEvent } from '../chain/event';
 import { toHex } from '../chain/hash';
 import { stringifyLossless } from '../chain/json';
-import { loadChainFile, type LoadedChain } from '../chain/chainFile';
-import { verifyLoadedChain } from '../chain/verify';
+import { ChainFileReader, forEachChainEvent, verifyChainFile, type ChainFileSummary } from '../chain/chainFile';
+import { ChainVerifier, withBrokenLine } from '../chain/verify';
 import { TheaterError } from '../host/api';
 import { runToCompletion } from '../host/regressionTests';
-import { compareReplay, type ReplayReport } from '../host/replay';
+import { compareReplayStreams, type ReplayReport } from '../host/replay';
 import { startActor, type ActorSession } from '../host/session';
 import { startFork, startWhatIf } from '../host/timeTravel';
 import { findFilesBelow } from '../files/findBelow';
@@ -72,8 +72,18 @@ export function insideRoot(ctx: ToolContext, p: string): string {
   return abs;
 }
 
-function load(ctx: ToolContext, p: string): LoadedChain {
-  return loadChainFile(insideRoot(ctx, p));
+/** A chain read one event at a time (a file of any size: nothing is loaded whole). */
+function open(ctx: ToolContext, p: string, skipSummaries = false): { reader: ChainFileReader; next: () => ChainEvent | undefined } {
+  const reader = ChainFileReader.open(insideRoot(ctx, p));
+  const next = () => {
+    for (let ev = reader.next(); ev; ev = reader.next()) if (!skipSummaries || ev.eventType !== 'replay-summary') return ev;
+    return undefined;
+  };
+  return { reader, next };
+}
+
+function forEachEvent(ctx: ToolContext, p: string, onEvent: (ev: ChainEvent, i: number) => void): ChainFileSummary {
+  return forEachChainEvent(insideRoot(ctx, p), onEvent);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -161,11 +171,11 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
       return listChainFiles(dir).map((file) => {
         const rel = path.relative(path.resolve(ctx.root), file);
         try {
-          const c = loadChainFile(file);
+          const c = forEachChainEvent(file, () => {});
           return {
             path: rel,
             format: c.format,
-            events: c.events.length,
+            events: c.count,
             actor: c.header?.actorName ?? null,
             replay_of: c.header?.replayOf ?? null,
           };
@@ -183,23 +193,28 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
     inputSchema: { type: 'object', properties: { chain: chainArg }, required: ['chain'], additionalProperties: false },
     runsActor: false,
     async run(args, ctx) {
-      const c = load(ctx, str(args, 'chain')!);
       const byType: Record<string, number> = {};
-      for (const e of c.events) byType[e.eventType] = (byType[e.eventType] ?? 0) + 1;
-      const verified = verifyLoadedChain(c);
-      const wasm = c.events.map((e, i) => [e, i] as const).filter(([e]) => e.eventType === 'wasm');
-      const last = wasm.at(-1);
+      const verifier = new ChainVerifier();
+      let last: readonly [ChainEvent, number] | undefined;
+      let head: ChainEvent | undefined;
+      const c = forEachEvent(ctx, str(args, 'chain')!, (e, i) => {
+        byType[e.eventType] = (byType[e.eventType] ?? 0) + 1;
+        verifier.add(e);
+        if (e.eventType === 'wasm') last = [e, i];
+        head = e;
+      });
+      const verified = withBrokenLine(verifier.result(), c.broken);
       return {
         format: c.format,
         actor: c.header?.actorName ?? null,
         manifest: c.header?.manifestPath ?? null,
         replay_of: c.header?.replayOf ?? null,
         fork_at: c.header?.forkAt ?? null,
-        events: c.events.length,
+        events: c.count,
         intact: verified.ok,
         first_bad: verified.firstBad?.message ?? null,
         event_types: byType,
-        head: c.events.length ? toHex(c.events[c.events.length - 1]!.hash) : null,
+        head: head ? toHex(head.hash) : null,
         last_wasm_event: last ? eventView(last[0], last[1]) : null,
       };
     },
@@ -222,21 +237,20 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
     },
     runsActor: false,
     async run(args, ctx) {
-      const c = load(ctx, str(args, 'chain')!);
+      const chain = str(args, 'chain')!;
       const type = str(args, 'type', false);
       const value = str(args, 'value', false)?.toLowerCase();
       const limit = Math.min(MAX_FOUND, typeof args.limit === 'number' && args.limit >= 1 ? Math.floor(args.limit) : MAX_FOUND);
       const re = type ? globRegExp(type) : undefined;
-      const found = [];
+      const found: Array<ReturnType<typeof eventView>> = [];
       let matches = 0;
-      for (let i = 0; i < c.events.length; i++) {
-        const ev = c.events[i]!;
-        if (re && !re.test(ev.eventType)) continue;
+      forEachEvent(ctx, chain, (ev, i) => {
+        if (re && !re.test(ev.eventType)) return;
         const view = eventView(ev, i);
-        if (value && !stringifyLossless(view).toLowerCase().includes(value)) continue;
+        if (value && !stringifyLossless(view).toLowerCase().includes(value)) return;
         matches++;
         if (found.length < limit) found.push(view);
-      }
+      });
       return { matches, shown: found.length, events: found };
     },
   },
@@ -247,9 +261,8 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
     inputSchema: { type: 'object', properties: { chain: chainArg }, required: ['chain'], additionalProperties: false },
     runsActor: false,
     async run(args, ctx) {
-      const c = load(ctx, str(args, 'chain')!);
-      const r = verifyLoadedChain(c);
-      return { intact: r.ok, events: c.events.length, checked: r.checked, first_bad: r.firstBad ?? null, problems: c.problems };
+      const { result: r, summary } = verifyChainFile(insideRoot(ctx, str(args, 'chain')!));
+      return { intact: r.ok, events: summary.count, checked: r.checked, first_bad: r.firstBad ?? null, problems: summary.problems };
     },
   },
   {
@@ -268,9 +281,21 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
     },
     runsActor: false,
     async run(args, ctx) {
-      const a = load(ctx, str(args, 'a')!).events;
-      const b = load(ctx, str(args, 'b')!).events;
-      const d = diffChains(a, b);
+      const a = open(ctx, str(args, 'a')!);
+      let b: ReturnType<typeof open>;
+      try {
+        b = open(ctx, str(args, 'b')!);
+      } catch (e) {
+        a.reader.close();
+        throw e;
+      }
+      let d: ReturnType<typeof diffChainStreams>;
+      try {
+        d = diffChainStreams(a.next, b.next);
+      } finally {
+        a.reader.close();
+        b.reader.close();
+      }
       const f = d.firstDivergence;
       return {
         identical: d.identical,
@@ -304,12 +329,19 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
     },
     runsActor: false,
     async run(args, ctx) {
-      const replay = load(ctx, str(args, 'replay')!);
-      const recordingPath = str(args, 'recording', false) ?? replay.header?.replayOf;
-      if (!recordingPath) throw new ToolInputError('The replay\'s chain does not name its recording; pass "recording" too.');
-      const recording = load(ctx, recordingPath);
-      const drop = (es: readonly ChainEvent[]) => es.filter((e) => e.eventType !== 'replay-summary');
-      return compareReplay(drop(recording.events), drop(replay.events));
+      const replay = open(ctx, str(args, 'replay')!, true);
+      try {
+        const recordingPath = str(args, 'recording', false) ?? replay.reader.header?.replayOf;
+        if (!recordingPath) throw new ToolInputError('The replay\'s chain does not name its recording; pass "recording" too.');
+        const recording = open(ctx, recordingPath, true);
+        try {
+          return compareReplayStreams(recording.next, replay.next);
+        } finally {
+          recording.reader.close();
+        }
+      } finally {
+        replay.reader.close();
+      }
     },
   },
   {
@@ -329,7 +361,7 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
       if (ask) return ask;
       const session = await startActor({ manifestPath, ...(ctx.dataDir ? { dataDir: ctx.dataDir } : {}) });
       await runToCompletion(session);
-      return { chain: session.logPath, status: session.status, events: session.events.length, error: session.lastError ?? null };
+      return { chain: session.logPath, status: session.status, events: session.eventCount, error: session.lastError ?? null };
     },
   },
   {

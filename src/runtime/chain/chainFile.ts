@@ -212,7 +212,11 @@ export function verifyChainFile(filePath: string): ChainFileVerdict {
 }
 
 /** Copies a chain file of any size to Theater's chain.json, event by event; returns the count and head. */
-export function exportChainFile(filePath: string, out: string): { count: number; head: Uint8Array | null } {
+export function exportChainFile(
+  filePath: string,
+  out: string,
+  options: { skip?: (ev: ChainEvent) => boolean } = {},
+): { count: number; head: Uint8Array | null } {
   const r = ChainFileReader.open(filePath);
   let head: Uint8Array | null = null;
   try {
@@ -222,6 +226,7 @@ export function exportChainFile(filePath: string, out: string): { count: number;
     try {
       const w = TheaterJsonWriter.toFd(fd);
       for (let ev = r.next(); ev; ev = r.next()) {
+        if (options.skip?.(ev)) continue;
         w.add(ev);
         head = ev.hash;
       }

@@ -57,7 +57,7 @@ export function capMemory(module: Uint8Array, maxPages: number, what = 'the comp
       if (flags & 0x01) [max, q] = readU32(module, q);
       if (min > maxPages) {
         throw new MemoryCapError(
-          `${what} declares ${(min * WASM_PAGE_BYTES) / 2 ** 20} MiB of initial memory, above the actor's ${(maxPages * WASM_PAGE_BYTES) / 2 ** 20} MiB memory cap; raise the cap (--max-memory, theater.maxMemoryMiB).`,
+          `${what} declares ${(min * WASM_PAGE_BYTES) / 2 ** 20} MiB of initial memory, above the actor's ${(maxPages * WASM_PAGE_BYTES) / 2 ** 20} MiB memory cap; raise the cap (max_memory_mib in the manifest, --max-memory, theater.maxMemoryMiB).`,
         );
       }
       const capped = max === undefined ? maxPages : Math.min(max, maxPages);

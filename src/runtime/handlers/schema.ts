@@ -22,7 +22,12 @@ export function manifestJsonSchema(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const k of TOP_LEVEL_KEYS) {
     if (k.key === 'handler') continue;
-    properties[k.key] = { description: k.doc, type: k.type === 'table' ? 'object' : k.type };
+    properties[k.key] = {
+      description: k.doc,
+      type: k.type === 'table' ? 'object' : k.type,
+      ...(k.minimum !== undefined ? { minimum: k.minimum } : {}),
+      ...(k.maximum !== undefined ? { maximum: k.maximum } : {}),
+    };
   }
   properties.handler = {
     description: TOP_LEVEL_KEYS.find((k) => k.key === 'handler')!.doc,

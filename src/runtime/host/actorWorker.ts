@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { MessageChannel, parentPort, receiveMessageOnPort, threadId, workerData } from 'node:worker_threads';
 import type { EventCause } from '../chain/event';
 import { toHex } from '../chain/hash';
 import { findExportFunction, fromSerde, paramsJson, resultJson } from '../handlers/actorExports';
@@ -22,6 +22,7 @@ import { createReplayAnswerer, type ReplaySession } from './replay';
 import { threadCpuMs } from './threadCpu';
 import { PHASE_IDLE, WorkerWriteLock } from './killSwitch';
 import { capMemory, WASM_PAGE_BYTES } from '../component/memoryCap';
+import { addGrowHook, GROW_HOOK_MODULE, GROW_HOOK_NAME, GROW_HOOK_VERSION } from '../component/growHook';
 import { readChainLog } from '../chain/log';
 
 const INIT = 'theater:simple/actor.init';
@@ -38,7 +39,7 @@ function runActor(input: WorkerInput): void {
   const gate = input.debugControl ? createDebugGate(input.debugControl, post, () => state) : undefined;
   const lock = new WorkerWriteLock(input.killSwitch);
   // A live run keeps no events in memory (get-chain reads the log); a replay compares whole chains.
-  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count }, { keepEvents: !!input.replayChainPath, lock });
+  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count }, { keepEvents: false, lock });
   // runtime.log output is posted only after the event of its call is on disk: nothing the guest did
   // is visible outside before it is in the chain.
   let pendingLogs: string[] = [];
@@ -54,6 +55,7 @@ function runActor(input: WorkerInput): void {
   const wasm = WebAssembly as unknown as {
     instantiate(m: unknown, i: unknown): Promise<{ exports: Record<string, unknown> }>;
     Memory: new (...a: never[]) => { buffer: ArrayBuffer };
+    Module: { imports(m: unknown): Array<{ module: string; name: string }> };
   };
   let shutdownRequested: { data: Uint8Array | undefined } | undefined;
   // After runtime.shutdown, calls already waiting in this worker are refused (the actor ends after its call).
@@ -73,7 +75,7 @@ function runActor(input: WorkerInput): void {
     log: (message) => {
       pendingLogs.push(message);
     },
-    chain: () => (input.replayChainPath ? recorder.events : readChainLog(input.logPath).events),
+    chain: () => readChainLog(input.logPath).events,
     currentState: () => state,
     requestShutdown: (data) => {
       shutdownRequested = { data };
@@ -148,10 +150,22 @@ function runActor(input: WorkerInput): void {
     // The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
     const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
     const bindings = await importEsm(pathToFileURL(path.join(input.bindingsDir, 'actor.js')).href);
-    const compile = (file: string) =>
-      WebAssembly.compile(capMemory(fs.readFileSync(path.join(input.bindingsDir, file)), input.maxMemoryPages));
+    const compile = (file: string) => WebAssembly.compile(capMemory(hookedModule(input.bindingsDir, file), input.maxMemoryPages));
     memories.length = 0;
+    // Every memory.grow asks first: once the actor is stopped, the grow waits for terminate (V8 defers
+    // a terminate while a guest keeps growing its memory).
+    const growHook = {
+      [GROW_HOOK_NAME]: (pages: number) => {
+        lock.stopIfKilled();
+        let now = 0;
+        for (const mem of memories) now = Math.max(now, mem.buffer.byteLength / WASM_PAGE_BYTES);
+        lock.noteMemoryPages(now + (pages >>> 0));
+        return pages;
+      },
+    };
     const instantiateCore = async (m: unknown, i: unknown) => {
+      const hooked = wasm.Module.imports(m).some((x) => x.module === GROW_HOOK_MODULE);
+      if (hooked) i = { ...(i as object), [GROW_HOOK_MODULE]: growHook };
       const inst = await wasm.instantiate(m, i);
       for (const v of Object.values(inst.exports)) if (v instanceof wasm.Memory) memories.push(v);
       return inst;
@@ -183,7 +197,7 @@ function runActor(input: WorkerInput): void {
     const capBytes = input.maxMemoryPages * WASM_PAGE_BYTES;
     if (memories.some((m) => m.buffer.byteLength + WASM_PAGE_BYTES > capBytes)) {
       const detail = e instanceof Error ? e.message : String(e);
-      return `the actor reached its memory cap of ${capBytes / 2 ** 20} MiB and trapped (${detail}); raise it with --max-memory (CLI) or theater.maxMemoryMiB (settings)`;
+      return `the actor reached its memory cap of ${capBytes / 2 ** 20} MiB and trapped (${detail}); raise it with max_memory_mib (manifest), --max-memory (CLI) or theater.maxMemoryMiB (settings)`;
     }
     if (e instanceof WebAssembly.RuntimeError) return `the actor trapped: ${(e as Error).message}`;
     // A guest recursing too deep exhausts the worker's stack inside Wasm: the guest's stack overflow, not a host failure.
@@ -368,7 +382,7 @@ function runActor(input: WorkerInput): void {
     if (replay) {
       // Comparing a big recording takes a while: the session must not take it for a stuck guest.
       post({ kind: 'finishing' });
-      const report = replay.finish(recorder.events);
+      const report = replay.finish(input.logPath);
       // A fork's chain is a live chain from its fork point on: no replay summary in it.
       if (!replay.forking)
         recorder.record(
@@ -443,4 +457,27 @@ if (workerData) runActor(workerData as WorkerInput);
 else {
   port.once('message', (m: { cmd: 'setup'; input: WorkerInput }) => runActor(m.input));
   post({ kind: 'spare-ready' });
+}
+
+/**
+ * A core module of the transpiled component with the grow hook (growHook.ts), kept beside it: the
+ * rewrite takes about half a second on a 12 MB module, so it is done once per transpiled component.
+ */
+function hookedModule(dir: string, file: string): Uint8Array {
+  const cached = path.join(dir, `${file}.grow-hook-v${GROW_HOOK_VERSION}`);
+  try {
+    return fs.readFileSync(cached);
+  } catch {
+    /* not made yet */
+  }
+  const original = fs.readFileSync(path.join(dir, file));
+  const hooked = addGrowHook(original);
+  try {
+    const tmp = `${cached}.${process.pid}.${threadId}.tmp`;
+    fs.writeFileSync(tmp, hooked);
+    fs.renameSync(tmp, cached);
+  } catch {
+    /* a read-only cache: rewrite again next time */
+  }
+  return hooked;
 }

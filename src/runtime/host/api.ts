@@ -68,8 +68,10 @@ export interface ActorSessionLike {
   readonly manifestPath: string;
   readonly logPath: string;
   readonly status: ActorStatus;
-  /** Events received so far (the view may lag the disk by a few events while running). */
-  readonly events: readonly ChainEvent[];
+  /** Number of events received so far (the view may lag the disk by a few events while running). */
+  readonly eventCount: number;
+  /** Event i: recent ones from memory, older ones read from the log (memory stays bounded). */
+  event(i: number): ChainEvent | undefined;
   on<K extends keyof ActorSessionEvents>(name: K, listener: ActorSessionEvents[K]): this;
   off<K extends keyof ActorSessionEvents>(name: K, listener: ActorSessionEvents[K]): this;
   /** Terminates the worker; the chain ends with an event saying why. */

@@ -15,7 +15,8 @@ export const PHASE_IDLE = 0;
 export const PHASE_BUSY = 1;
 
 export function createKillSwitchBuffer(): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(8);
+  // [0] who may write, [1] phase, [2] the largest size in pages the guest's memory.grow reached.
+  const sab = new SharedArrayBuffer(12);
   new Int32Array(sab)[1] = PHASE_BUSY; // instantiation (start functions included) counts as a call
   return sab;
 }
@@ -35,6 +36,16 @@ export class WorkerWriteLock {
       if (was === KILLED) for (;;) Atomics.wait(this.cells, 0, KILLED);
       Atomics.wait(this.cells, 0, was, 1); // the session holds it for a moment
     }
+  }
+
+  /** Never returns once the session has killed this worker (it waits for terminate); else returns at once. */
+  stopIfKilled(): void {
+    if (Atomics.load(this.cells, 0) === KILLED) for (;;) Atomics.wait(this.cells, 0, KILLED);
+  }
+
+  /** The guest's memory is about to be `pages` pages (if the grow succeeds). */
+  noteMemoryPages(pages: number): void {
+    if (pages > Atomics.load(this.cells, 2)) Atomics.store(this.cells, 2, Math.min(pages, 0x7fffffff));
   }
 
   /** Releases the lock, setting the phase first when given. */
@@ -60,6 +71,11 @@ export class SessionKillSwitch {
 
   get killed(): boolean {
     return Atomics.load(this.cells, 0) === KILLED;
+  }
+
+  /** The largest size (in 64 KiB pages) the guest asked memory.grow for, 0 before any grow. */
+  get memoryPages(): number {
+    return Atomics.load(this.cells, 2);
   }
 
   /** A call is about to be sent to the worker. */

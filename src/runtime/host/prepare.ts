@@ -16,6 +16,8 @@ export interface PreparedRun {
   /** init_state re-serialized compactly (as Theater does), or null. */
   initialState: Uint8Array | null;
   replayChainPath?: string;
+  /** The manifest's `max_memory_mib`, if it has one. */
+  maxMemoryMiB?: number;
 }
 
 export function prepareRun(options: StartOptions): PreparedRun {
@@ -51,5 +53,6 @@ export function prepareRun(options: StartOptions): PreparedRun {
     handlerConfigs,
     initialState: result.initialState ?? null,
     ...(result.replayChainPath ? { replayChainPath: result.replayChainPath } : {}),
+    ...(manifest.maxMemoryMiB !== undefined ? { maxMemoryMiB: manifest.maxMemoryMiB } : {}),
   };
 }

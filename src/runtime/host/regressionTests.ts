@@ -8,8 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadChainFile } from '../chain/chainFile';
-import { writeTheaterChainJson } from '../chain/theaterJson';
+import { ChainFileReader, exportChainFile } from '../chain/chainFile';
 import { ChainFileError } from '../chain/errors';
 import { FileReadError, readRegularFile } from '../files/readRegular';
 import { TheaterError, type StartOptions } from './api';
@@ -108,8 +107,12 @@ export interface SaveOptions {
  * beside it; never overwrites: a taken name gets `-2`, `-3`, ….
  */
 export function saveRegressionTest(options: SaveOptions): RegressionTest {
-  const loaded = loadChainFile(options.chainPath);
-  const manifestPath = options.manifestPath ?? loaded.header?.manifestPath ?? undefined;
+  // Streamed: the header names the actor, and the events are copied into the test's chain.json one
+  // at a time (a chain of any size; nothing is loaded whole).
+  const reader = ChainFileReader.open(options.chainPath);
+  const header = reader.header;
+  reader.close();
+  const manifestPath = options.manifestPath ?? header?.manifestPath ?? undefined;
   if (!manifestPath) {
     throw new TheaterError(
       `${options.chainPath} does not say which actor recorded it (a Theater chain.json has no header); pass the actor's manifest.toml too.`,
@@ -120,12 +123,9 @@ export function saveRegressionTest(options: SaveOptions): RegressionTest {
   if (!fs.existsSync(manifestPath)) {
     throw new TheaterError(`The actor's manifest ${manifestPath} does not exist; pass the manifest the chain belongs to.`, 'test-manifest');
   }
-  // A replay's own chain ends with its summary; the test replays the run, not the summary.
-  const events = loaded.events.filter((e) => e.eventType !== 'replay-summary');
-  if (events.length === 0) throw new TheaterError(`${options.chainPath} has no events to save as a test.`, 'test-chain');
   const dir = path.join(path.dirname(manifestPath), 'tests');
   fs.mkdirSync(dir, { recursive: true });
-  const base = testFileStem(options.name ?? `${loaded.header?.actorName ?? 'actor'}-${new Date().toISOString().slice(0, 10)}`);
+  const base = testFileStem(options.name ?? `${header?.actorName ?? 'actor'}-${new Date().toISOString().slice(0, 10)}`);
   for (let n = 1; ; n++) {
     const stem = n === 1 ? base : `${base}-${n}`;
     const testFile = path.join(dir, `${stem}${TEST_FILE_SUFFIX}`);
@@ -138,7 +138,12 @@ export function saveRegressionTest(options: SaveOptions): RegressionTest {
       manifest: path.relative(dir, manifestPath).split(path.sep).join('/'),
       chain: `./${stem}.chain.json`,
     };
-    fs.writeFileSync(chainFile, writeTheaterChainJson(events), { flag: 'wx' });
+    // A replay's own chain ends with its summary; the test replays the run, not the summary.
+    const { count } = exportChainFile(options.chainPath, chainFile, { skip: (e) => e.eventType === 'replay-summary' });
+    if (count === 0) {
+      fs.rmSync(chainFile, { force: true });
+      throw new TheaterError(`${options.chainPath} has no events to save as a test.`, 'test-chain');
+    }
     fs.writeFileSync(testFile, JSON.stringify(body, null, 2) + '\n', { flag: 'wx' });
     return { file: testFile, name: body.name, manifestPath: path.resolve(manifestPath), chainPath: chainFile };
   }

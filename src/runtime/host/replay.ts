@@ -6,6 +6,7 @@ import { decodeEvent, formatValue } from '../chain/decode';
 import { bytesEqual, shortHash, toHex } from '../chain/hash';
 import { parseLossless, stringifyLossless } from '../chain/json';
 import { ChainFileReader } from '../chain/chainFile';
+import { ChainEventIndex, withoutEvents, type EventAccess } from '../chain/eventIndex';
 import { type ChainReference, parseChainReference, withChainReference } from '../chain/reference';
 import { decodeTyped, decodeUntyped, typedToPlain } from '../chain/typedValue';
 import { chainValue } from '../handlers/runtime';
@@ -65,8 +66,8 @@ export interface ReplaySession {
   recordedInitParams: string | undefined;
   /** Every recorded call into the actor (WasmCall), in order: a replay re-drives them all. */
   recordedCalls: Array<{ fn: string; paramsJson: string; resultJson?: string }>;
-  /** Compares what was recorded during the replay with the expected chain. */
-  finish(recorded: readonly ChainEvent[]): ReplayReport;
+  /** Compares what was recorded during the replay (the run's own log, read back from disk) with the expected chain. */
+  finish(recordedLog: string): ReplayReport;
 }
 
 interface Expected {
@@ -295,14 +296,13 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     forking: options.liveAfter !== undefined,
     recordedInitParams: initParams,
     recordedCalls,
-    finish(recordedAll) {
+    finish(recordedLog) {
       calls.close();
       if (options.liveAfter !== undefined || overrides.size > 0) {
-        // Forks and what-ifs are interactive and read the recording whole.
-        const recorded = recordedAll.filter((e) => e.eventType !== 'replay-summary');
-        const recording: ChainEvent[] = [];
-        const all = recordingStream(chainPath);
-        for (let ev = all.next(); ev; ev = all.next()) recording.push(ev);
+        // Forks and what-ifs compare by index: both chains are indexed (one streaming pass each) and
+        // read back block by block, never held whole.
+        const recorded = indexedWithoutSummaries(recordedLog);
+        const recording = indexedWithoutSummaries(chainPath);
         if (options.liveAfter !== undefined) return forkReport(recording, recorded, options.liveAfter);
         return whatIfReport(
           recording,
@@ -312,24 +312,39 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
         );
       }
       const expected = recordingStream(chainPath);
-      let i = 0;
+      const actual = recordingStream(recordedLog);
       try {
-        return compareReplayStreams(expected.next, () => {
-          while (i < recordedAll.length && recordedAll[i]!.eventType === 'replay-summary') i++;
-          return recordedAll[i++];
-        });
+        return compareReplayStreams(expected.next, actual.next);
       } finally {
         expected.close();
+        actual.close();
       }
     },
   };
 }
 
+/** A chain file's events without replay summaries, by index (the file is indexed, not loaded). */
+function indexedWithoutSummaries(file: string): EventAccess {
+  const summaries: number[] = [];
+  const { index } = ChainEventIndex.scan(file, (ev, i) => {
+    if (ev.eventType === 'replay-summary') summaries.push(i);
+  });
+  return withoutEvents(index, summaries);
+}
+
+/** The first `n` events of `events`, one at a time. */
+function firstEvents(events: EventAccess, n: number): () => ChainEvent | undefined {
+  let i = 0;
+  return () => (i < n ? events.at(i++) : undefined);
+}
+
 /** A fork matches when its first `at + 1` events have exactly the recording's hashes. */
-function forkReport(recording: readonly ChainEvent[], recorded: readonly ChainEvent[], at: number): ReplayReport {
-  const prefix = compareReplay(recording.slice(0, at + 1), recorded.slice(0, at + 1));
-  const sameHashes = recorded.length > at && recording.slice(0, at + 1).every((e, i) => bytesEqual(e.hash, recorded[i]!.hash));
-  const liveEvents = Math.max(0, recorded.length - (at + 1));
+function forkReport(recording: EventAccess, recorded: EventAccess, at: number): ReplayReport {
+  const prefix = compareReplayStreams(firstEvents(recording, at + 1), firstEvents(recorded, at + 1));
+  let sameHashes = recorded.count > at;
+  for (let i = 0; sameHashes && i < Math.min(recording.count, at + 1); i++)
+    sameHashes = bytesEqual(recording.at(i)!.hash, recorded.at(i)!.hash);
+  const liveEvents = Math.max(0, recorded.count - (at + 1));
   if (prefix.verdict !== 'replayed' || !sameHashes) {
     return {
       ...prefix,
@@ -359,16 +374,14 @@ function sameInput(a: ChainEvent, b: ChainEvent): boolean {
  * first event whose type or data differs (an edited event only by its input) is where the run went
  * differently. Hashes differ from the first edit on by construction and are not compared.
  */
-function whatIfReport(
-  recording: readonly ChainEvent[],
-  recorded: readonly ChainEvent[],
-  edited: number[],
-  attempt: Attempt | undefined,
-): ReplayReport {
+function whatIfReport(recording: EventAccess, recorded: EventAccess, edited: number[], attempt: Attempt | undefined): ReplayReport {
   const first = edited[0]!;
-  const total = recording.length;
-  const overridesOut = edited.map((index) => ({ index, output: recorded[index] ? decodeEvent(recorded[index]).output : undefined }));
-  const prefix = compareReplay(recording.slice(0, first), recorded.slice(0, first));
+  const total = recording.count;
+  const overridesOut = edited.map((index) => {
+    const ev = recorded.at(index);
+    return { index, output: ev ? decodeEvent(ev).output : undefined };
+  });
+  const prefix = compareReplayStreams(firstEvents(recording, first), firstEvents(recorded, first));
   if (prefix.verdict !== 'replayed' && first > 0) {
     return {
       ...prefix,
@@ -378,9 +391,9 @@ function whatIfReport(
   }
   const editedSet = new Set(edited);
   const what = edited.length === 1 ? `event ${first}'s output` : `the outputs of events ${edited.join(', ')}`;
-  for (let i = first; i < Math.max(recording.length, recorded.length); i++) {
-    const exp = recording[i],
-      act = recorded[i];
+  for (let i = first; i < Math.max(recording.count, recorded.count); i++) {
+    const exp = recording.at(i),
+      act = recorded.at(i);
     const same =
       exp !== undefined &&
       act !== undefined &&
@@ -388,7 +401,7 @@ function whatIfReport(
       (editedSet.has(i) ? sameInput(exp, act) : bytesEqual(exp.data, act.data) || sameCall(exp, act));
     if (same) continue;
     // Upstream recordings often end without a shutdown event; ours always records one.
-    if (!exp && i === recorded.length - 1 && act?.eventType === 'shutdown') break;
+    if (!exp && i === recorded.count - 1 && act?.eventType === 'shutdown') break;
     const actual = attempt && attempt.index === i ? attemptedSide(attempt) : act ? side(act) : undefined;
     const divergence = { index: i, ...(exp ? { expected: side(exp) } : {}), ...(actual ? { actual } : {}) };
     const theirs = exp ? `${exp.eventType} ${decodeEvent(exp).summary}` : 'no event';

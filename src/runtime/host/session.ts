@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ChainEvent, ChainLogHeader, EventCause } from '../chain/event';
 import { ChainLogWriter, decodeChainLogLine } from '../chain/log';
+import { ChainEventIndex, type EventAccess } from '../chain/eventIndex';
 import { createChainLogExclusive } from '../chain/logName';
 import { diskWriteError } from '../files/diskErrors';
 import { shutdownPayload, wasmError } from '../chain/payload';
@@ -53,10 +54,24 @@ interface QueuedCall {
 
 // One call at a time in the worker: the kill switch's busy phase (time limits) is per call.
 const PIPELINE = 1;
+/** How much of the log readLog takes in at a time. */
+const READ_CHUNK = 4 * 2 ** 20;
 const shortFn = (fn: string) => fn.slice(fn.lastIndexOf('.') + 1);
 
+/** Events a session keeps in memory: the newest ones, up to this many… */
+export const SESSION_WINDOW_EVENTS = 1024;
+/** …and up to this many bytes of event data (at least the newest event is kept). */
+export const SESSION_WINDOW_BYTES = 16 * 2 ** 20;
+
 export class ActorSession extends EventEmitter implements ActorSessionLike {
-  readonly events: ChainEvent[] = [];
+  /**
+   * The newest events (a bounded window, see SESSION_WINDOW_*); `windowStart` is the index of the
+   * first. Older events are on disk: event(i) reads them from the log through a sparse index.
+   */
+  private window: ChainEvent[] = [];
+  private windowBytes = 0;
+  private windowFirst = 0;
+  private readonly index: ChainEventIndex;
   status: ActorStatus = 'starting';
   replayReport: ReplayReport | undefined;
   /** Time spent inside the last guest call (measured in the worker). */
@@ -78,6 +93,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   initCause: EventCause | undefined;
   /** The manifest's handler tables after defaults (the supervisor's restart limit). */
   handlerConfigs: Record<string, HandlerConfig> = {};
+  /** The cap on the guest's linear memory this run has, in MiB. */
+  memoryCapMiB = ACTOR_MEMORY_MAX_MIB;
   /** The manifest's init_state (what a restart's init gets). */
   manifestInitialState: Uint8Array | null = null;
   private worker: Worker | undefined;
@@ -123,6 +140,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     private readonly killSwitch: SessionKillSwitch = new SessionKillSwitch(createKillSwitchBuffer()),
   ) {
     super();
+    this.index = new ChainEventIndex(logPath, 'jsonl');
     this.finished = new Promise((resolve) => {
       this.finish = resolve;
     });
@@ -150,8 +168,18 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     worker.on('message', (m: WorkerToMain) => this.onMessage(m, initialState));
     worker.on('error', (e) => this.terminateWith(`the actor's worker crashed: ${e.message}`));
     worker.on('exit', () => {
+      this.workerGone();
       if (!this.outcome) this.terminateWith("the actor's worker exited unexpectedly");
     });
+  }
+
+  private workerGone!: () => void;
+  /** Resolves when the actor's worker thread has ended (after a stop, it may outlive done() by a moment). */
+  readonly workerExited: Promise<void> = new Promise((resolve) => (this.workerGone = resolve));
+
+  /** The largest memory (MiB) the guest asked memory.grow for so far; 0 before any grow. */
+  get guestMemoryMiB(): number {
+    return (this.killSwitch.memoryPages * WASM_PAGE_BYTES) / 2 ** 20;
   }
 
   private setStatus(s: ActorStatus): void {
@@ -160,16 +188,70 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.emit('status', s);
   }
 
+  /** Number of events in the chain so far (the view may lag the disk by a few events while running). */
+  get eventCount(): number {
+    return this.windowFirst + this.window.length;
+  }
+
+  /** Index of the oldest event kept in memory (older ones are read from the log). */
+  get windowStart(): number {
+    return this.windowFirst;
+  }
+
+  /** The newest events kept in memory, oldest first (at most SESSION_WINDOW_EVENTS). */
+  get recentEvents(): readonly ChainEvent[] {
+    return this.window;
+  }
+
+  /** Event i: from memory when recent, else read from the log on disk. */
+  event(i: number): ChainEvent | undefined {
+    if (i >= this.windowFirst) return this.window[i - this.windowFirst];
+    return this.index.at(i);
+  }
+
+  /** The chain so far as an EventAccess (for views and the debugger: bounded memory). */
+  readonly eventAccess: EventAccess = ((s: ActorSession): EventAccess => ({
+    get count() {
+      return s.eventCount;
+    },
+    at: (i) => s.event(i),
+  }))(this);
+
+  /** Calls `onEvent` for events from..eventCount-1, reading older ones from the log one block at a time. */
+  forEachEvent(onEvent: (ev: ChainEvent, index: number) => void, from = 0): void {
+    const end = this.eventCount;
+    for (let i = Math.max(0, from); i < end; i++) onEvent(this.event(i)!, i);
+  }
+
   private pushEvent(ev: ChainEvent, index: number): void {
-    if (this.events[index]) return;
-    this.events[index] = ev;
+    if (index < this.eventCount) return;
+    if (index > this.eventCount) {
+      // Not expected (the log is read in order); keep the window contiguous.
+      this.window = [];
+      this.windowBytes = 0;
+      this.windowFirst = index;
+    }
+    this.window.push(ev);
+    this.windowBytes += ev.data.length;
+    if (this.window.length > SESSION_WINDOW_EVENTS + 256 || this.windowBytes > SESSION_WINDOW_BYTES) this.trimWindow();
     this.emit('event', ev, index);
+  }
+
+  private trimWindow(): void {
+    let drop = Math.max(0, this.window.length - SESSION_WINDOW_EVENTS);
+    let bytes = this.windowBytes;
+    for (let k = 0; k < drop; k++) bytes -= this.window[k]!.data.length;
+    while (bytes > SESSION_WINDOW_BYTES && drop < this.window.length - 1) bytes -= this.window[drop++]!.data.length;
+    if (drop === 0) return;
+    this.window = this.window.slice(drop);
+    this.windowBytes = bytes;
+    this.windowFirst += drop;
   }
 
   // The worker writes the log; this side follows the file (the one source of truth), so events
   // show up even while the guest is busy, and a terminated worker can never hold any back.
+  /** Offset of the first byte not yet consumed (the start of a line still being written). */
   private tailOffset = 0;
-  private tailRest = '';
   private tailTimer: NodeJS.Timeout | undefined;
   private watcher: fs.FSWatcher | undefined;
 
@@ -191,17 +273,34 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       return;
     }
     try {
-      const size = fs.fstatSync(fd).size;
-      if (size <= this.tailOffset) return;
-      const buf = Buffer.alloc(size - this.tailOffset);
-      const n = fs.readSync(fd, buf, 0, buf.length, this.tailOffset);
-      this.tailOffset += n;
-      const lines = (this.tailRest + buf.toString('utf8', 0, n)).split('\n');
-      this.tailRest = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === '' || line.startsWith('{"format"')) continue;
-        const r = decodeChainLogLine(line);
-        if (typeof r !== 'string') this.pushEvent(r.ev, r.i);
+      for (;;) {
+        const size = fs.fstatSync(fd).size;
+        if (size <= this.tailOffset) return;
+        // Read in bounded chunks (a line longer than a chunk grows the buffer to hold it).
+        let want = Math.min(size - this.tailOffset, READ_CHUNK);
+        let buf = Buffer.allocUnsafe(want);
+        let n = fs.readSync(fd, buf, 0, want, this.tailOffset);
+        let last = buf.lastIndexOf(0x0a, n - 1);
+        while (last < 0 && this.tailOffset + n < size) {
+          want = Math.min(size - this.tailOffset, buf.length * 2);
+          buf = Buffer.allocUnsafe(want);
+          n = fs.readSync(fd, buf, 0, want, this.tailOffset);
+          last = buf.lastIndexOf(0x0a, n - 1);
+        }
+        if (last < 0) return; // only a line still being written
+        let start = 0;
+        while (start <= last) {
+          const nl = buf.indexOf(0x0a, start);
+          if (nl > start && !(buf[start] === 0x7b && buf.toString('latin1', start, start + 9) === '{"format"')) {
+            const r = decodeChainLogLine(buf.toString('utf8', start, nl));
+            if (typeof r !== 'string') {
+              this.index.note(r.i, this.tailOffset + start);
+              this.pushEvent(r.ev, r.i);
+            }
+          }
+          start = nl + 1;
+        }
+        this.tailOffset += last + 1;
       }
     } finally {
       fs.closeSync(fd);
@@ -427,7 +526,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         break;
       case 'fatal':
         clearTimeout(this.callTimer);
-        this.complete({ status: 'failed', error: m.error, eventCount: this.events.length });
+        this.complete({ status: 'failed', error: m.error, eventCount: this.eventCount });
         void this.worker?.terminate();
         break;
       case 'debug-stopped':
@@ -437,11 +536,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       case 'closed':
         this.complete(
           this.failure
-            ? { status: 'failed', error: this.failure, eventCount: this.events.length }
+            ? { status: 'failed', error: this.failure, eventCount: this.eventCount }
             : {
                 status: 'stopped',
                 state: this.state ?? this.initState ?? null,
-                eventCount: this.events.length,
+                eventCount: this.eventCount,
                 ...(this.exitCode !== undefined ? { exitCode: this.exitCode } : {}),
               },
         );
@@ -525,7 +624,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.watcher?.close();
     liveLogs.delete(path.resolve(this.logPath));
     this.readLog();
-    o.eventCount = this.events.length;
+    o.eventCount = this.eventCount;
     this.outcome = o;
     const gone = `actor ${this.name} (${this.id}) has stopped`;
     for (const c of this.sent.splice(0)) c.resolve({ ok: false, error: o.error ?? gone });
@@ -563,8 +662,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     const failed = inCall || this.status === 'failed' || this.status === 'paused' || this.status === 'starting';
     this.complete(
       failed
-        ? { status: 'failed', error: this.failure ?? reason, eventCount: this.events.length }
-        : { status: 'stopped', state: this.state ?? this.initState ?? null, eventCount: this.events.length },
+        ? { status: 'failed', error: this.failure ?? reason, eventCount: this.eventCount }
+        : { status: 'stopped', state: this.state ?? this.initState ?? null, eventCount: this.eventCount },
     );
     return this.outcome!;
   }
@@ -719,7 +818,8 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     killSwitch,
   );
-  const maxMemoryMiB = options.maxMemoryMiB ?? ACTOR_MEMORY_MAX_MIB;
+  // --max-memory / theater.maxMemoryMiB (when given) over the manifest's max_memory_mib over the default.
+  const maxMemoryMiB = options.maxMemoryMiB ?? prepared.maxMemoryMiB ?? ACTOR_MEMORY_MAX_MIB;
   const input: WorkerInput = {
     actorId: id,
     actorName: prepared.name,
@@ -744,6 +844,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
   };
   if (options.skipInit) session.skipInit = true;
   if (options.initCause) session.initCause = options.initCause;
+  session.memoryCapMiB = maxMemoryMiB;
   session.handlerConfigs = prepared.handlerConfigs;
   session.replaying = !!prepared.replayChainPath;
   session.manifestInitialState = prepared.initialState;

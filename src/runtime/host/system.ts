@@ -154,7 +154,7 @@ export class ActorSystem extends EventEmitter {
       const witError = { errorType: 'internal', data: new TextEncoder().encode(error) };
       // Its cause: the child's event that ended the failed call (a WasmError), on disk by now.
       node.session.readLog();
-      const last = node.session.events.at(-1);
+      const last = node.session.recentEvents.at(-1);
       const cause: EventCause | undefined = last ? { actor: node.session.id, event: toHex(last.hash) } : undefined;
       void this.notifyParent(parent, 'handle-child-error', [node.session.id, witError], cause).then((o) => {
         if (!o.ok) this.unhandled.push({ actor: node.session, fn, error });
@@ -464,8 +464,10 @@ export class ActorSystem extends EventEmitter {
         const c = child(args[0] as string);
         if (typeof c === 'string') return err(c);
         c.session.readLog();
-        return ok(
-          c.session.events.map((ev) => ({
+        // The answer is the whole chain (upstream's API); it is read from the child's log, not kept.
+        const events: unknown[] = [];
+        c.session.forEachEvent((ev) =>
+          events.push({
             hash: ev.hash,
             parentHash: ev.parentHash ?? undefined,
             eventType: ev.eventType,
@@ -473,8 +475,9 @@ export class ActorSystem extends EventEmitter {
             // Theater's legacy events carry their time; ours have it in our log, outside the hashed data.
             timestamp: ev.legacy ? BigInt(ev.legacy.timestamp) : BigInt(ev.at ?? 0),
             description: ev.legacy?.description ?? undefined,
-          })),
+          }),
         );
+        return ok(events);
       }
     }
     return err(`${SUPERVISOR}/${fn} is not a supervisor function`);

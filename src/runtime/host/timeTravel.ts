@@ -4,7 +4,7 @@
 import { decodeEvent } from '../chain/decode';
 import type { ChainEvent } from '../chain/event';
 import { parseLossless } from '../chain/json';
-import { loadChainFile } from '../chain/chainFile';
+import { asEventAccess, ChainEventIndex, withoutEvents, type EventAccess } from '../chain/eventIndex';
 import { decodeUserValue, encodeTyped, TypedValueError } from '../chain/typedValue';
 import { resolveImport } from '../handlers/registry';
 import type { FunctionSpec } from '../handlers/types';
@@ -13,16 +13,24 @@ import { TheaterError, type StartOptions } from './api';
 import type { ReplayOverride } from './replay';
 import { startActor, type ActorSession } from './session';
 
-/** The recording's events a replay compares with (a trailing replay-summary is not part of the run). */
-function recordedEvents(chainPath: string): ChainEvent[] {
-  return loadChainFile(chainPath).events.filter((e) => e.eventType !== 'replay-summary');
+/**
+ * The recording's events a replay compares with (a trailing replay-summary is not part of the run),
+ * indexed in one streaming pass: only the events asked for are read back (a chain of any size).
+ */
+export function recordedEvents(chainPath: string): EventAccess {
+  const summaries: number[] = [];
+  const { index } = ChainEventIndex.scan(chainPath, (ev, i) => {
+    if (ev.eventType === 'replay-summary') summaries.push(i);
+  });
+  return withoutEvents(index, summaries);
 }
 
 /** Refuses a fork point outside the recording, in one sentence. */
-export function checkForkPoint(events: readonly ChainEvent[], at: number, chainPath: string): void {
-  if (!Number.isInteger(at) || at < 0 || at >= events.length) {
+export function checkForkPoint(chain: readonly ChainEvent[] | EventAccess, at: number, chainPath: string): void {
+  const events = asEventAccess(chain);
+  if (!Number.isInteger(at) || at < 0 || at >= events.count) {
     throw new TheaterError(
-      `Cannot fork at event ${at}: ${chainPath} has events 0..${events.length - 1}; pass an index in that range.`,
+      `Cannot fork at event ${at}: ${chainPath} has events 0..${events.count - 1}; pass an index in that range.`,
       'fork-point',
       chainPath,
     );
@@ -50,7 +58,8 @@ export function functionOfEvent(ev: ChainEvent): { importName: string; spec: Fun
  * number of any size, list<u8> as an array of bytes, result as {"Ok": …} / {"Err": …}, option as
  * null or the value, records as objects), turned into the typed value the replay answers with.
  */
-export function parseOverride(text: string, events: readonly ChainEvent[], chainPath: string): ReplayOverride {
+export function parseOverride(text: string, chain: readonly ChainEvent[] | EventAccess, chainPath: string): ReplayOverride {
+  const events = asEventAccess(chain);
   const eq = text.indexOf('=');
   const index = Number(text.slice(0, eq));
   if (eq <= 0 || !Number.isInteger(index) || index < 0) {
@@ -59,13 +68,13 @@ export function parseOverride(text: string, events: readonly ChainEvent[], chain
       'override-form',
     );
   }
-  if (index >= events.length) {
+  if (index >= events.count) {
     throw new TheaterError(
-      `--override ${index}: ${chainPath} has events 0..${events.length - 1}; pass an index in that range.`,
+      `--override ${index}: ${chainPath} has events 0..${events.count - 1}; pass an index in that range.`,
       'override-index',
     );
   }
-  const ev = events[index]!;
+  const ev = events.at(index)!;
   const fn = functionOfEvent(ev);
   if (!fn) {
     throw new TheaterError(

@@ -3,8 +3,11 @@
 
 export interface TopLevelKey {
   key: string;
-  type: 'string' | 'boolean' | 'table' | 'array-of-tables';
+  type: 'string' | 'boolean' | 'integer' | 'table' | 'array-of-tables';
   required?: boolean;
+  /** Bounds of an integer key (inclusive). */
+  minimum?: number;
+  maximum?: number;
   doc: string;
   /** Text inserted by completion after `key = `. */
   snippet?: string;
@@ -45,6 +48,14 @@ export const TOP_LEVEL_KEYS: readonly TopLevelKey[] = [
     type: 'string',
     doc: 'Path of a JSON document (relative to this manifest) passed to `init` as the initial state, re-serialized compactly as Theater does.',
     snippet: '"./${1:state.json}"',
+  },
+  {
+    key: 'max_memory_mib',
+    type: 'integer',
+    minimum: 1,
+    maximum: 4096,
+    doc: "Theater for VS Code: cap on the actor's WebAssembly linear memory, in MiB (default 256; a 32-bit memory holds at most 4096). A guest growing past it traps and its chain ends with the reason. `--max-memory` (CLI) and the `theater.maxMemoryMiB` setting, when set, take precedence. Theater ignores this key.",
+    snippet: '${1:256}',
   },
   {
     key: 'permission_policy',

@@ -34,6 +34,8 @@ export interface Manifest {
   component?: StringField;
   initState?: StringField;
   saveChain?: boolean;
+  /** `max_memory_mib`, when it is a whole number in range. */
+  maxMemoryMiB?: number;
   /** Every top-level key (including table headers such as `[permission_policy]`) with its range. */
   topLevelKeys: Array<{ key: string; range: Range }>;
   handlers: HandlerEntry[];
@@ -165,6 +167,21 @@ export function parseManifest(text: string, manifestPath: string): Manifest {
   if (save) {
     if (save.type === 'boolean') m.saveChain = save.value as boolean;
     else wrongType(save, 'a boolean');
+  }
+  const mem = top.get('max_memory_mib');
+  if (mem) {
+    const spec = TOP_LEVEL_KEYS.find((k) => k.key === 'max_memory_mib')!;
+    const n = mem.type === 'integer' ? Number(mem.value as number | bigint) : undefined;
+    if (n === undefined) wrongType(mem, 'an integer (MiB)');
+    else if (n < spec.minimum! || n > spec.maximum!)
+      problems.push({
+        code: 'out-of-range',
+        severity: 'error',
+        range: mem.valueRange,
+        file,
+        message: `\`max_memory_mib\` must be between ${spec.minimum} and ${spec.maximum} (MiB), not ${n}; a 32-bit WebAssembly memory holds at most 4096 MiB.`,
+      });
+    else m.maxMemoryMiB = n;
   }
   const policy = top.get('permission_policy');
   if (policy && policy.type !== 'table') wrongType(policy, 'a table');

@@ -2,16 +2,17 @@
 // handler config (from the registry), the component and its imports (from the binary, resolved by
 // the same plan the runtime uses). `theater check`, the language server and `theater run` all call
 // this, so they give the same answer with the same codes and ranges.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseLossless, stringifyLossless } from '../chain/json';
-import { loadChainFile } from '../chain/chainFile';
+import { ChainFileReader } from '../chain/chainFile';
 import { readComponentWorld, type ComponentWorld } from '../component/world';
 import { FileReadError, readRegularFile, readRegularOrUndefined, type ReadRegularOptions } from '../files/readRegular';
 import { hasPermissionKeys, resolveHandlerConfig } from '../handlers/config';
 import { planActor, type ActorPlan } from '../handlers/plan';
 import { findHandler, handlerTypes } from '../handlers/registry';
 import type { HandlerConfig } from '../handlers/types';
-import { CHAIN_FILE_MAX_BYTES, COMPONENT_MAX_BYTES, INIT_STATE_MAX_BYTES, MANIFEST_MAX_BYTES, MAX_REPEATED_DIAGNOSTICS } from '../limits';
+import { COMPONENT_MAX_BYTES, INIT_STATE_MAX_BYTES, MANIFEST_MAX_BYTES, MAX_REPEATED_DIAGNOSTICS } from '../limits';
 import { didYouMeanOne } from '../handlers/suggestKey';
 import { TheaterError } from '../host/api';
 import { TOP_LEVEL_KEY_NAMES } from '../manifest/keys';
@@ -25,6 +26,8 @@ export interface ValidateOptions {
    * over its cap); the default is readRegularOrUndefined.
    */
   readFile?: (p: string, limits: ReadRegularOptions) => Uint8Array | undefined;
+  /** Told of a file the result depends on that is checked without readFile (the replay chain: only its start is read). */
+  dependsOn?: (p: string) => void;
   activateByImports?: boolean;
   /** A replay chain given outside the manifest (`theater replay --chain`). */
   replayChainPath?: string;
@@ -196,10 +199,11 @@ export function validateManifestText(text: string, manifestPath: string, options
   if (replayEntry && typeof replayEntry.config.chain === 'string') {
     const p = path.resolve(dir, replayEntry.config.chain);
     const range = replayEntry.valueRanges.chain ?? replayEntry.range;
-    const bytes = read(p, { maxBytes: CHAIN_FILE_MAX_BYTES, what: 'replay chain' }, 'replay-chain-unreadable', range);
-    if (bytes === null) {
-      /* reported */
-    } else if (!bytes) {
+    options.dependsOn?.(p);
+    // Only what a start needs to know: the file is there, is a chain, and its first event reads. The
+    // replay streams the rest (and reports a broken line where it finds one): a chain of any size
+    // costs a header and one event here, on every keystroke in the editor too.
+    if (!fs.existsSync(p)) {
       add(
         'replay-chain-missing',
         'error',
@@ -207,15 +211,21 @@ export function validateManifestText(text: string, manifestPath: string, options
         range,
       );
     } else {
+      let reader: ChainFileReader | undefined;
       try {
-        loadChainFile(p);
+        reader = ChainFileReader.open(p);
+        reader.next();
       } catch (e) {
-        add(
-          'replay-chain-invalid',
-          'error',
-          `The replay chain ${replayEntry.config.chain} is not a valid chain: ${(e as Error).message}`,
-          range,
-        );
+        if (/not a regular file/.test((e as Error).message)) add('replay-chain-unreadable', 'error', (e as Error).message, range);
+        else
+          add(
+            'replay-chain-invalid',
+            'error',
+            `The replay chain ${replayEntry.config.chain} is not a valid chain: ${(e as Error).message}`,
+            range,
+          );
+      } finally {
+        reader?.close();
       }
     }
   }

@@ -178,7 +178,7 @@ suite('Theater in a real VS Code extension host', () => {
     await session.stop();
     // Output is posted after its write is in the chain, and before init's result: all there now.
     assert.match(api.controller.actorOutput('rust-wasi-actor'), /hello from Rust std\n[\s\S]*Rust writes to stderr\n/);
-    assert.ok(session.events.some((e) => e.eventType === 'wasi:io/streams@0.2.12/[method]output-stream.blocking-write-and-flush'));
+    assert.ok(session.recentEvents.some((e) => e.eventType === 'wasi:io/streams@0.2.12/[method]output-stream.blocking-write-and-flush'));
   });
 
   test('a manifest whose component imports an unlisted handler shows the diagnostic, and the quick fix removes it', async () => {
@@ -254,10 +254,10 @@ suite('Theater in a real VS Code extension host', () => {
     assert.ok(session);
     // Wait until the guest is inside init (its log line arrives), then stop it.
     await new Promise<void>((resolve) => {
-      if (session.events.length >= 2) resolve();
+      if (session.eventCount >= 2) resolve();
       else
         session.on('event', () => {
-          if (session.events.length >= 2) resolve();
+          if (session.eventCount >= 2) resolve();
         });
     });
     const noticesBefore = api.controller.noticeCount;
@@ -265,7 +265,7 @@ suite('Theater in a real VS Code extension host', () => {
     const outcome = await vscode.commands.executeCommand<{ status: string; error?: string }>('theater.stopActor', entry);
     // The chain says why it ended (Theater's shape); the views say it was stopped, not that it failed.
     assert.match(outcome.error ?? '', /stopped from VS Code while a call was running/);
-    const types = session.events.map((e) => e.eventType);
+    const types = session.recentEvents.map((e) => e.eventType);
     assert.deepStrictEqual(types.slice(-2), ['wasm', 'shutdown']);
     const item = api.controller.actors.getTreeItem(entry);
     assert.match(String(item.description), /^stopped by you · /);
@@ -360,9 +360,9 @@ suite('Theater in a real VS Code extension host', () => {
     // The Actors view refreshes while the actor runs, with the count the chain has at that moment.
     let seen = '';
     await treeChangeUntil(api.controller.actors, () => {
-      if (session.status !== 'running' || session.events.length < 1500) return false;
+      if (session.status !== 'running' || session.eventCount < 1500) return false;
       seen = String(api.controller.actors.getTreeItem(entry).description);
-      return seen.includes(`${session.events.length.toLocaleString('en-US')} events`);
+      return seen.includes(`${session.eventCount.toLocaleString('en-US')} events`);
     });
     assert.match(seen, /^running · /);
 
@@ -385,12 +385,12 @@ suite('Theater in a real VS Code extension host', () => {
     const rows = api.controller.chains.getChildren(root).filter((n) => n.kind === 'event');
     assert.ok(rows.length <= 500, `${rows.length} rows shown`);
     await selected;
-    const hex = Buffer.from(session.events[7]!.hash).toString('hex');
+    const hex = Buffer.from(session.event(7)!.hash).toString('hex');
     assert.strictEqual(await vscode.commands.executeCommand<number>('theater.chain.goToEvent', root, hex.slice(0, 10)), 7);
 
     await vscode.commands.executeCommand('theater.stopActor', entry);
     const done = String(api.controller.actors.getTreeItem(entry).description);
-    assert.ok(done.includes(`${session.events.length.toLocaleString('en-US')} events`), done);
+    assert.ok(done.includes(`${session.eventCount.toLocaleString('en-US')} events`), done);
   });
 
   test('the view-title Filter acts on the chain just revealed, and a chain filtered to nothing says so', async () => {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { TheaterApi } from '../../../src/extension/extension';
 import type { MessageResult } from '../../../src/extension/messaging';
 import type { EventPlace } from '../../../src/runtime/chain/causality';
+import type { ChainEvent } from '../../../src/runtime/chain/event';
 import type { ActorSession } from '../../../src/runtime/host/session';
 import { onEmitter, onEvent, waitUntil, within } from './wait';
 
@@ -23,7 +24,7 @@ function idle(session: ActorSession, what = `${session.name} to finish init`): P
       return false;
     },
     [onEmitter(session, 'status', 'exit')],
-    { seen: () => `status ${session.status}, ${session.events.length} events` },
+    { seen: () => `status ${session.status}, ${session.eventCount} events` },
   );
 }
 
@@ -31,7 +32,9 @@ const isLiveStatus = (s: string) => s === 'starting' || s === 'running' || s ===
 
 /** The WasmCall / WasmResult function names of the chain's export-call events from index `from` on. */
 function wasmCalls(session: ActorSession, from: number): string[] {
-  return session.events.slice(from).flatMap((e) => {
+  const events: ChainEvent[] = [];
+  session.forEachEvent((e) => events.push(e), from);
+  return events.flatMap((e) => {
     if (e.eventType !== 'wasm') return [];
     const payload = JSON.parse(new TextDecoder().decode(e.data)) as Record<string, { function_name?: string }>;
     const kind = payload.WasmCall ? 'WasmCall' : payload.WasmResult ? 'WasmResult' : '?';
@@ -56,7 +59,7 @@ suite('Theater messaging in a real VS Code extension host', () => {
     const entry = api.controller.actors.entries.find((e) => e.session === session)!;
     assert.ok(entry, 'the counter is in the Actors view');
 
-    const beforeSend = session.events.length;
+    const beforeSend = session.eventCount;
     const sent = await within(
       'Send Message to the counter',
       vscode.commands.executeCommand<MessageResult>('theater.sendMessage', entry, 'add one'),
@@ -67,7 +70,7 @@ suite('Theater messaging in a real VS Code extension host', () => {
     assert.match(sendCalls[0]!, /^WasmCall .*handle-send$/);
     assert.match(sendCalls[1]!, /^WasmResult .*handle-send$/);
 
-    const beforeRequest = session.events.length;
+    const beforeRequest = session.eventCount;
     const noticesBefore = api.controller.noticeCount;
     const answer = await within(
       'Send Request to the counter',
@@ -170,7 +173,7 @@ suite('Theater messaging in a real VS Code extension host', () => {
       vscode.commands.executeCommand<MessageResult>('theater.sendRequest', parentEntry, 'how many?'),
     );
     assert.deepStrictEqual(counted, { ok: true, text: '1' });
-    const beforeRestart = child.session.events.length;
+    const beforeRestart = child.session.eventCount;
     const restarted = await within('Restart (the child)', vscode.commands.executeCommand<ActorSession>('theater.restartActor', child));
     assert.strictEqual(restarted, child.session, 'the same actor, not a new one');
     assert.strictEqual(child.session.status, 'idle');
