@@ -116,7 +116,10 @@ describe('.wit', () => {
     const items = completionsAt(doc, at('import'));
     assert.deepEqual(new Set(labels(items)), new Set(imports));
     assert.ok(labels(items).includes('wasi:random/random@0.2.3') && labels(items).includes('wasi:clocks/monotonic-clock@0.2.3'));
-    assert.ok(items.every((i) => !/not implemented/.test(i.detail ?? '')), 'every handler type Theater accepts is implemented');
+    assert.ok(
+      items.every((i) => !/not implemented/.test(i.detail ?? '')),
+      'every handler type Theater accepts is implemented',
+    );
     assert.equal(accept(doc, items, 'wasi:random/random@0.2.3', at('import').line), '  import wasi:random/random@0.2.3;');
   });
 
