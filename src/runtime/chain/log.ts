@@ -193,6 +193,27 @@ export class ChainLogWriter {
     return line;
   }
 
+  /**
+   * Writes an event line already encoded (EventEncoder, newline included) with one synchronous write
+   * from the caller's buffer. `index` must be the next index; the encoder linked the line to this
+   * log's last hash, which becomes `hash`.
+   */
+  appendLine(line: Uint8Array, length: number, index: number, hash: Uint8Array): void {
+    if (this.fd === null) {
+      throw new Error(`The chain log ${this.path} is closed; reopen it with ChainLogWriter.openForAppend before appending.`);
+    }
+    if (index !== this.next) {
+      throw new Error(
+        `Cannot append event ${index} to ${this.path}: it holds ${this.next} events, so the next index must be ${this.next}.`,
+      );
+    }
+    let off = fs.writeSync(this.fd, line, 0, length);
+    // Regular files take the whole line in one write; the loop only guards against a short write.
+    while (off < length) off += fs.writeSync(this.fd, line, off, length - off);
+    this.next++;
+    this.last = hash;
+  }
+
   /** Idempotent. */
   close(): void {
     if (this.fd === null) return;

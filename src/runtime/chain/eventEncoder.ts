@@ -1,0 +1,376 @@
+// The recorder's hot path: one event's hash preimage and its log line are written straight into
+// reused buffers, with no intermediate strings for the byte renderings. The output is byte for byte
+// what chainPreimage (hash.ts) and encodeChainLogLine (log.ts) produce — those stay as the reference,
+// and test/chain/eventEncoder.test.ts compares the two on seeded random events.
+//
+// A host call's payload starts with a part that is the same on every call of one function
+// (`{"category":"HostFunction","interface":…,"function":…,"input":`); a HostCallTemplate holds that
+// part as bytes, as its decimal rendering for the preimage and as base64 for the line, so each call
+// renders only what varies.
+import * as crypto from 'node:crypto';
+import type { EventCause } from './event';
+import { quoteJsonString } from './json';
+import { packData } from './packedData';
+
+// Renderings are table-driven and written as whole little-endian words through a DataView: a byte's
+// `b,` (padded to four bytes, then the position moves by its real length), a byte's two hex digits,
+// and the four base64 characters of three bytes.
+const DEC = new Uint32Array(256);
+const DEC_LEN = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const s = `${b},`;
+  let w = 0;
+  for (let k = 0; k < s.length; k++) w |= s.charCodeAt(k) << (8 * k);
+  DEC[b] = w >>> 0;
+  DEC_LEN[b] = s.length;
+}
+const B64_CHARS = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (c) => c.charCodeAt(0));
+/** The two base64 characters of every 12-bit value. */
+const B64_PAIR = new Uint16Array(4096);
+for (let v = 0; v < 4096; v++) B64_PAIR[v] = B64_CHARS[v >>> 6]! | (B64_CHARS[v & 63]! << 8);
+const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const HEX_PAIR = new Uint16Array(256);
+for (let b = 0; b < 256; b++) HEX_PAIR[b] = HEX_CHARS[b >>> 4]! | (HEX_CHARS[b & 15]! << 8);
+/** Value of a lowercase hex digit by char code (the hashes we produce are lowercase). */
+const HEX_VALUE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) HEX_VALUE[HEX_CHARS[i]!] = i;
+
+/** A DataView over a whole Buffer. */
+export const dataViewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
+const PRE_HEAD = latin1('{"hash":[],"parent_hash":');
+const PRE_TYPE = latin1(',"event_type":');
+const PRE_DATA = latin1(',"data":[');
+const LINE_I = latin1('{"i":');
+const LINE_HASH = latin1(',"hash":"');
+const LINE_PARENT = latin1('","parent_hash":');
+const LINE_TYPE = latin1(',"event_type":');
+const LINE_DATA = latin1(',"data":"');
+const LINE_PACKED = latin1(',"data_packed":"');
+const LINE_CAUSE = latin1(',"cause":');
+const NULL = latin1('null');
+
+/** Data at least this long may be stored packed (the same rule as encodeChainLogLine). */
+const PACK_FROM = 256;
+
+function put(buf: Buffer, p: number, src: Uint8Array): number {
+  const n = src.length;
+  if (n < 32) for (let i = 0; i < n; i++) buf[p + i] = src[i]!;
+  else buf.set(src, p);
+  return p + n;
+}
+
+/** Writes `b,` for each byte of `bytes[from..to)` (a trailing comma included); needs 4 bytes of slack. */
+export function putDecimals(dv: DataView, p: number, bytes: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]!;
+    dv.setUint32(p, DEC[b]!, true);
+    p += DEC_LEN[b]!;
+  }
+  return p;
+}
+
+/** Base64 (standard alphabet, padded) of `bytes[from..to)`. */
+function putBase64(dv: DataView, p: number, bytes: Uint8Array, from: number, to: number): number {
+  let i = from;
+  const whole = to - ((to - from) % 3);
+  for (; i < whole; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    dv.setUint32(p, B64_PAIR[n >>> 12]! | (B64_PAIR[n & 4095]! << 16), true);
+    p += 4;
+  }
+  const rest = to - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    dv.setUint32(p, B64_PAIR[n >>> 12]! | (0x3d3d << 16), true);
+    p += 4;
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    dv.setUint32(p, (B64_PAIR[n >>> 12]! | (B64_CHARS[(n >>> 6) & 63]! << 16) | (0x3d << 24)) >>> 0, true);
+    p += 4;
+  }
+  return p;
+}
+
+function putHex(dv: DataView, p: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) {
+    dv.setUint16(p, HEX_PAIR[bytes[i]!]!, true);
+    p += 2;
+  }
+  return p;
+}
+
+/** Writes an ASCII string as its bytes. */
+function putAscii(buf: Buffer, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
+  return p;
+}
+
+/** UTF-8 of `s` at `p` (lone surrogates become U+FFFD, as Buffer.from does); needs 3 bytes per char. */
+function putUtf8(buf: Buffer, p: number, s: string): number {
+  const n = s.length;
+  if (n < 64) {
+    let q = p;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return p + buf.write(s, p, 'utf8');
+      buf[q++] = c;
+    }
+    return q;
+  }
+  return p + buf.write(s, p, 'utf8');
+}
+
+function putIndex(buf: Buffer, p: number, n: number): number {
+  if (n < 10) {
+    buf[p] = 48 + n;
+    return p + 1;
+  }
+  return putAscii(buf, p, String(n));
+}
+
+/** Bytes of a lowercase 40-digit hex hash. */
+export function hashBytesOfHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >>> 1);
+  for (let i = 0; i < out.length; i++) out[i] = (HEX_VALUE[hex.charCodeAt(2 * i)]! << 4) | HEX_VALUE[hex.charCodeAt(2 * i + 1)]!;
+  return out;
+}
+
+type OneShot = (alg: string, data: Uint8Array, enc: 'hex' | 'binary') => string;
+const oneShot = (crypto as { hash?: OneShot }).hash;
+
+/** SHA-1 of `view` as lowercase hex (the one-shot hash where Node has it: no Hash object, no Buffer). */
+export function sha1Hex(view: Uint8Array): string {
+  return oneShot ? oneShot('sha1', view, 'hex') : crypto.createHash('sha1').update(view).digest('hex');
+}
+
+/** SHA-1 of `view` as 20 bytes in a plain Uint8Array (digested to a latin1 string: cheaper than a Buffer). */
+export function sha1Bytes(view: Uint8Array): Uint8Array {
+  const s = oneShot ? oneShot('sha1', view, 'binary') : crypto.createHash('sha1').update(view).digest('binary');
+  const out = new Uint8Array(20);
+  for (let i = 0; i < 20; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+const OUTPUT = latin1(',"output":');
+
+/** The parts of one host function's events that never change between its calls. */
+export class HostCallTemplate {
+  readonly eventType: string;
+  /** `{"category":"HostFunction","interface":…,"function":…,"input":` as UTF-8. */
+  readonly head: Buffer;
+  /** Preimage after the parent hash: `,"event_type":<type>,"data":[` and `b,` for every byte of `head`. */
+  readonly preimageMiddle: Buffer;
+  /** Line after the parent hash: `,"event_type":<type>,"data":"` and the base64 of `head` up to a multiple of 3 bytes. */
+  readonly lineMiddle: Buffer;
+  /** The 0-2 bytes of `head` that base64 has not covered yet: they lead the varying part. */
+  readonly headRest: Buffer;
+
+  constructor(
+    readonly interfaceWithVersion: string,
+    readonly fn: string,
+  ) {
+    this.eventType = `${interfaceWithVersion}/${fn}`;
+    const typeJson = Buffer.from(quoteJsonString(this.eventType), 'utf8');
+    const head = Buffer.from(
+      `{"category":"HostFunction","interface":${quoteJsonString(interfaceWithVersion)},"function":${quoteJsonString(fn)},"input":`,
+      'utf8',
+    );
+    this.head = head;
+    const dec = Buffer.allocUnsafe(head.length * 4 + 4);
+    const headDecimal = dec.subarray(0, putDecimals(dataViewOf(dec), 0, head, 0, head.length));
+    this.preimageMiddle = Buffer.concat([PRE_TYPE, typeJson, PRE_DATA, headDecimal]);
+    const b64Bytes = head.length - (head.length % 3);
+    this.lineMiddle = Buffer.concat([LINE_TYPE, typeJson, LINE_DATA, latin1(head.subarray(0, b64Bytes).toString('base64'))]);
+    this.headRest = Buffer.from(head.subarray(b64Bytes));
+  }
+}
+
+// Event types repeat (one per host function), so their JSON is cached; bounded in case a caller
+// invents types freely.
+const typeJsonCache = new Map<string, Buffer>();
+function typeJsonOf(eventType: string): Buffer {
+  let b = typeJsonCache.get(eventType);
+  if (b === undefined) {
+    b = Buffer.from(quoteJsonString(eventType), 'utf8');
+    if (typeJsonCache.size >= 4096) typeJsonCache.clear();
+    typeJsonCache.set(eventType, b);
+  }
+  return b;
+}
+
+/** A view of `buf[0..n)` (the Uint8Array constructor is cheaper than Buffer#subarray). */
+const view = (buf: Buffer, n: number): Uint8Array => new Uint8Array(buf.buffer, buf.byteOffset, n);
+
+/**
+ * Encodes the events of one chain in order. `encode`/`encodeHostCall` return the event's hash and
+ * leave its log line in `line[0..lineLength)`; `advance` makes that event the parent of the next
+ * (call it once the line is written).
+ */
+export class EventEncoder {
+  private pre = Buffer.allocUnsafe(8 * 1024);
+  private preView = dataViewOf(this.pre);
+  /** The log line of the last encode (newline included), valid up to `lineLength`. */
+  line = Buffer.allocUnsafe(4 * 1024);
+  private lineView = dataViewOf(this.line);
+  lineLength = 0;
+  /** A host call's varying bytes: the rest of the template's head, then input, output and `}`. */
+  private varying = Buffer.allocUnsafe(1024);
+  private varyingLength = 0;
+  private lastTemplate: HostCallTemplate | undefined;
+  private lastData: Uint8Array | undefined;
+  private parent: Uint8Array | null;
+
+  constructor(parent: Uint8Array | null) {
+    this.parent = parent;
+  }
+
+  get parentHash(): Uint8Array | null {
+    return this.parent;
+  }
+
+  /** Makes the event just encoded (hash `hash`) the parent of the next one. */
+  advance(hash: Uint8Array): void {
+    this.parent = hash;
+  }
+
+  /** Encodes event `index` (the next one after the current parent) with any payload. */
+  encode(eventType: string, data: Uint8Array, index: number, cause?: EventCause): Uint8Array {
+    this.lastTemplate = undefined;
+    this.lastData = data;
+    const typeJson = typeJsonOf(eventType);
+    const need = PRE_HEAD.length + 82 + PRE_TYPE.length + typeJson.length + PRE_DATA.length + data.length * 4 + 8;
+    if (this.pre.length < need) {
+      this.pre = Buffer.allocUnsafe(Math.max(need, this.pre.length * 2));
+      this.preView = dataViewOf(this.pre);
+    }
+    const b = this.pre;
+    const bv = this.preView;
+    let p = this.putPreimageParent(b, bv);
+    p = put(b, p, PRE_TYPE);
+    p = put(b, p, typeJson);
+    p = put(b, p, PRE_DATA);
+    p = putDecimals(bv, p, data, 0, data.length);
+    if (data.length > 0) p--; // the last comma
+    b[p++] = 93; // ]
+    b[p++] = 125; // }
+    const hash = sha1Bytes(view(b, p));
+
+    const packed = data.length >= PACK_FROM ? packData(data) : undefined;
+    const body = packed ?? data;
+    const causeText = cause ? JSON.stringify(cause) : undefined;
+    const size = 200 + typeJson.length + Math.ceil(body.length / 3) * 4 + (causeText ? 3 * causeText.length + 12 : 0);
+    if (this.line.length < size) {
+      this.line = Buffer.allocUnsafe(Math.max(size, this.line.length * 2));
+      this.lineView = dataViewOf(this.line);
+    }
+    const l = this.line;
+    const lv = this.lineView;
+    let q = this.putLineStart(l, lv, index, hash);
+    q = put(l, q, LINE_TYPE);
+    q = put(l, q, typeJson);
+    q = put(l, q, packed ? LINE_PACKED : LINE_DATA);
+    q = putBase64(lv, q, body, 0, body.length);
+    l[q++] = 34; // "
+    if (causeText !== undefined) {
+      q = put(l, q, LINE_CAUSE);
+      q = putUtf8(l, q, causeText);
+    }
+    l[q++] = 125; // }
+    l[q++] = 10; // \n
+    this.lineLength = q;
+    return hash;
+  }
+
+  /**
+   * Encodes event `index` as a call of `t`'s function: the payload is exactly
+   * hostFunctionPayload(interface, fn, inputJson, outputJson); only the varying part is rendered.
+   */
+  encodeHostCall(t: HostCallTemplate, index: number, inputJson: string, outputJson: string): Uint8Array {
+    const rest = t.headRest;
+    const cap = rest.length + OUTPUT.length + 3 * (inputJson.length + outputJson.length) + 1;
+    if (this.varying.length < cap) this.varying = Buffer.allocUnsafe(Math.max(cap, this.varying.length * 2));
+    const v = this.varying;
+    let n = put(v, 0, rest);
+    n = putUtf8(v, n, inputJson);
+    n = put(v, n, OUTPUT);
+    n = putUtf8(v, n, outputJson);
+    v[n++] = 125; // }
+    this.varyingLength = n;
+    // Long payloads may be stored packed: the general path decides.
+    if (t.head.length - rest.length + n >= PACK_FROM) return this.encode(t.eventType, this.materialize(t), index);
+    this.lastTemplate = t;
+    this.lastData = undefined;
+
+    const need = PRE_HEAD.length + 82 + t.preimageMiddle.length + n * 4 + 8;
+    if (this.pre.length < need) {
+      this.pre = Buffer.allocUnsafe(Math.max(need, this.pre.length * 2));
+      this.preView = dataViewOf(this.pre);
+    }
+    const b = this.pre;
+    const bv = this.preView;
+    let p = this.putPreimageParent(b, bv);
+    p = put(b, p, t.preimageMiddle);
+    p = putDecimals(bv, p, v, rest.length, n) - 1; // without the last comma
+    b[p++] = 93; // ]
+    b[p++] = 125; // }
+    const hash = sha1Bytes(view(b, p));
+
+    const size = 160 + t.lineMiddle.length + Math.ceil(n / 3) * 4;
+    if (this.line.length < size) {
+      this.line = Buffer.allocUnsafe(Math.max(size, this.line.length * 2));
+      this.lineView = dataViewOf(this.line);
+    }
+    const l = this.line;
+    const lv = this.lineView;
+    let q = this.putLineStart(l, lv, index, hash);
+    q = put(l, q, t.lineMiddle);
+    q = putBase64(lv, q, v, 0, n);
+    l[q] = 34; // "
+    l[q + 1] = 125; // }
+    l[q + 2] = 10; // \n
+    this.lineLength = q + 3;
+    return hash;
+  }
+
+  /** The payload of the event encoded last (a fresh array for a host call, built only when asked for). */
+  data(): Uint8Array {
+    if (this.lastData === undefined) this.lastData = this.materialize(this.lastTemplate!);
+    return this.lastData;
+  }
+
+  private materialize(t: HostCallTemplate): Uint8Array {
+    const headLen = t.head.length - t.headRest.length;
+    const out = new Uint8Array(headLen + this.varyingLength);
+    out.set(t.head.subarray(0, headLen));
+    out.set(this.varying.subarray(0, this.varyingLength), headLen);
+    return out;
+  }
+
+  /** `{"hash":[],"parent_hash":null` or `…:[b,…]`; returns the position after it. */
+  private putPreimageParent(b: Buffer, bv: DataView): number {
+    let p = put(b, 0, PRE_HEAD);
+    const parent = this.parent;
+    if (parent === null) return put(b, p, NULL);
+    b[p++] = 91; // [
+    p = putDecimals(bv, p, parent, 0, parent.length) - 1;
+    b[p++] = 93; // ]
+    return p;
+  }
+
+  /** `{"i":N,"hash":"…","parent_hash":null` or `…:"…"`; returns the position after it. */
+  private putLineStart(l: Buffer, lv: DataView, index: number, hash: Uint8Array): number {
+    let q = put(l, 0, LINE_I);
+    q = putIndex(l, q, index);
+    q = put(l, q, LINE_HASH);
+    q = putHex(lv, q, hash);
+    q = put(l, q, LINE_PARENT);
+    const parent = this.parent;
+    if (parent === null) return put(l, q, NULL);
+    l[q++] = 34; // "
+    q = putHex(lv, q, parent);
+    l[q++] = 34;
+    return q;
+  }
+}
