@@ -51,6 +51,8 @@ const LINE_PACKED = latin1(',"data_packed":"');
 const LINE_CAUSE = latin1(',"cause":');
 const NULL = latin1('null');
 
+const SLAB_BYTES = 64 * 1024;
+
 /** Data at least this long may be stored packed (the same rule as encodeChainLogLine). */
 const PACK_FROM = 256;
 
@@ -342,9 +344,25 @@ export class EventEncoder {
 
   private materialize(t: HostCallTemplate): Uint8Array {
     const headLen = t.head.length - t.headRest.length;
-    const out = new Uint8Array(headLen + this.varyingLength);
+    const out = this.allocate(headLen + this.varyingLength);
     out.set(t.head.subarray(0, headLen));
     out.set(this.varying.subarray(0, this.varyingLength), headLen);
+    return out;
+  }
+
+  // Kept payloads (a replay keeps every event) are views into 64 KiB slabs: a typed array with its
+  // own buffer costs several times more to allocate and collect than the bytes it holds. They stay
+  // in the worker (what leaves it is decoded), so no slab is ever copied along with a view.
+  private slab = new ArrayBuffer(0);
+  private slabUsed = 0;
+  private allocate(n: number): Uint8Array {
+    if (n > SLAB_BYTES / 8) return new Uint8Array(n);
+    if (this.slabUsed + n > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(SLAB_BYTES);
+      this.slabUsed = 0;
+    }
+    const out = new Uint8Array(this.slab, this.slabUsed, n);
+    this.slabUsed += n;
     return out;
   }
 
