@@ -234,8 +234,17 @@ export function writeChainLog(filePath: string, header: ChainLogHeader, events: 
 const HEX40 = /^[0-9a-f]{40}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Parses one event line; returns the event and its `i`, or a problem sentence. */
+/**
+ * Parses one event line; returns the event and its `i`, or a problem sentence. A line exactly as the
+ * writer writes it takes the fast path (see fastEventLine); any other the general parser.
+ */
 export function decodeChainLogLine(line: string, lineNo = 0): { ev: ChainEvent; i: number } | string {
+  const b = Buffer.from(line, 'utf8');
+  return fastEventLine(b, 0, b.length) ?? parseEventLine(line, lineNo);
+}
+
+/** The general parser alone (the reference the fast path is tested against). */
+export function decodeChainLogLineGeneral(line: string, lineNo = 0): { ev: ChainEvent; i: number } | string {
   return parseEventLine(line, lineNo);
 }
 
