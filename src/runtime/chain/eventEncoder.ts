@@ -4,9 +4,9 @@
 // and test/chain/eventEncoder.test.ts compares the two on seeded random events.
 //
 // A host call's payload starts with a part that is the same on every call of one function
-// (`{"category":"HostFunction","interface":…,"function":…,"input":`); a HostCallTemplate holds that
-// part as bytes, as its decimal rendering for the preimage and as base64 for the line, so each call
-// renders only what varies.
+// (`{"category":"HostFunction","interface":…,"function":…,"input":`, and the input too when it repeats);
+// a HostCallTemplate holds that part as bytes, as its decimal rendering for the preimage and as base64
+// for the line, so each call renders only what varies.
 import * as crypto from 'node:crypto';
 import type { EventCause } from './event';
 import { quoteJsonString } from './json';
@@ -31,9 +31,6 @@ for (let v = 0; v < 4096; v++) B64_PAIR[v] = B64_CHARS[v >>> 6]! | (B64_CHARS[v 
 const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const HEX_PAIR = new Uint16Array(256);
 for (let b = 0; b < 256; b++) HEX_PAIR[b] = HEX_CHARS[b >>> 4]! | (HEX_CHARS[b & 15]! << 8);
-/** Value of a lowercase hex digit by char code (the hashes we produce are lowercase). */
-const HEX_VALUE = new Uint8Array(128);
-for (let i = 0; i < 16; i++) HEX_VALUE[HEX_CHARS[i]!] = i;
 
 /** A DataView over a whole Buffer. */
 export const dataViewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -132,20 +129,8 @@ function putIndex(buf: Buffer, p: number, n: number): number {
   return putAscii(buf, p, String(n));
 }
 
-/** Bytes of a lowercase 40-digit hex hash. */
-export function hashBytesOfHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = (HEX_VALUE[hex.charCodeAt(2 * i)]! << 4) | HEX_VALUE[hex.charCodeAt(2 * i + 1)]!;
-  return out;
-}
-
-type OneShot = (alg: string, data: Uint8Array, enc: 'hex' | 'binary') => string;
+type OneShot = (alg: string, data: Uint8Array, enc: 'binary') => string;
 const oneShot = (crypto as { hash?: OneShot }).hash;
-
-/** SHA-1 of `view` as lowercase hex (the one-shot hash where Node has it: no Hash object, no Buffer). */
-export function sha1Hex(view: Uint8Array): string {
-  return oneShot ? oneShot('sha1', view, 'hex') : crypto.createHash('sha1').update(view).digest('hex');
-}
 
 /** SHA-1 of `view` as 20 bytes in a plain Uint8Array (digested to a latin1 string: cheaper than a Buffer). */
 export function sha1Bytes(view: Uint8Array): Uint8Array {
@@ -157,35 +142,69 @@ export function sha1Bytes(view: Uint8Array): Uint8Array {
 
 const OUTPUT = latin1(',"output":');
 
-/** The parts of one host function's events that never change between its calls. */
+/** A payload's leading bytes pre-rendered: as decimals for the preimage and as base64 for the line. */
+class PayloadHead {
+  /** Preimage after the parent hash: `,"event_type":<type>,"data":[` and `b,` for every byte of the head. */
+  readonly preimageMiddle: Buffer;
+  /** Line after the parent hash: `,"event_type":<type>,"data":"` and the base64 of the head up to a multiple of 3 bytes. */
+  readonly lineMiddle: Buffer;
+  /** The 0-2 bytes of the head that base64 has not covered yet: they lead the varying part. */
+  readonly rest: Buffer;
+
+  constructor(
+    typeJson: Buffer,
+    /** The head itself. */
+    readonly bytes: Buffer,
+    /** For a head that includes the input: that input's JSON text. */
+    readonly input?: string,
+  ) {
+    const dec = Buffer.allocUnsafe(bytes.length * 4 + 4);
+    const decimals = dec.subarray(0, putDecimals(dataViewOf(dec), 0, bytes, 0, bytes.length));
+    this.preimageMiddle = Buffer.concat([PRE_TYPE, typeJson, PRE_DATA, decimals]);
+    const b64Bytes = bytes.length - (bytes.length % 3);
+    this.lineMiddle = Buffer.concat([LINE_TYPE, typeJson, LINE_DATA, latin1(bytes.subarray(0, b64Bytes).toString('base64'))]);
+    this.rest = Buffer.from(bytes.subarray(b64Bytes));
+  }
+}
+
+/**
+ * The parts of one host function's events that never change between its calls: the payload up to its
+ * input and, once the same input JSON came twice in a row (a function without parameters, or called
+ * with the same ones), the payload up to its output.
+ */
 export class HostCallTemplate {
   readonly eventType: string;
   /** `{"category":"HostFunction","interface":…,"function":…,"input":` as UTF-8. */
   readonly head: Buffer;
-  /** Preimage after the parent hash: `,"event_type":<type>,"data":[` and `b,` for every byte of `head`. */
-  readonly preimageMiddle: Buffer;
-  /** Line after the parent hash: `,"event_type":<type>,"data":"` and the base64 of `head` up to a multiple of 3 bytes. */
-  readonly lineMiddle: Buffer;
-  /** The 0-2 bytes of `head` that base64 has not covered yet: they lead the varying part. */
-  readonly headRest: Buffer;
+  readonly typeJson: Buffer;
+  readonly plain: PayloadHead;
+  /** The head through `"input":<input>,"output":` for the input last seen twice in a row. */
+  withInput: PayloadHead | undefined;
+  lastInput: string | undefined;
 
   constructor(
     readonly interfaceWithVersion: string,
     readonly fn: string,
   ) {
     this.eventType = `${interfaceWithVersion}/${fn}`;
-    const typeJson = Buffer.from(quoteJsonString(this.eventType), 'utf8');
-    const head = Buffer.from(
+    this.typeJson = Buffer.from(quoteJsonString(this.eventType), 'utf8');
+    this.head = Buffer.from(
       `{"category":"HostFunction","interface":${quoteJsonString(interfaceWithVersion)},"function":${quoteJsonString(fn)},"input":`,
       'utf8',
     );
-    this.head = head;
-    const dec = Buffer.allocUnsafe(head.length * 4 + 4);
-    const headDecimal = dec.subarray(0, putDecimals(dataViewOf(dec), 0, head, 0, head.length));
-    this.preimageMiddle = Buffer.concat([PRE_TYPE, typeJson, PRE_DATA, headDecimal]);
-    const b64Bytes = head.length - (head.length % 3);
-    this.lineMiddle = Buffer.concat([LINE_TYPE, typeJson, LINE_DATA, latin1(head.subarray(0, b64Bytes).toString('base64'))]);
-    this.headRest = Buffer.from(head.subarray(b64Bytes));
+    this.plain = new PayloadHead(this.typeJson, this.head);
+  }
+
+  /** The head to encode a call with `inputJson` from (and whether it already holds the input). */
+  headFor(inputJson: string): PayloadHead {
+    const w = this.withInput;
+    if (w !== undefined && w.input === inputJson) return w;
+    if (this.lastInput === inputJson && inputJson.length <= 4096) {
+      this.withInput = new PayloadHead(this.typeJson, Buffer.concat([this.head, Buffer.from(inputJson, 'utf8'), OUTPUT]), inputJson);
+      return this.withInput;
+    }
+    this.lastInput = inputJson;
+    return this.plain;
   }
 }
 
@@ -220,7 +239,7 @@ export class EventEncoder {
   /** A host call's varying bytes: the rest of the template's head, then input, output and `}`. */
   private varying = Buffer.allocUnsafe(1024);
   private varyingLength = 0;
-  private lastTemplate: HostCallTemplate | undefined;
+  private lastHead: PayloadHead | undefined;
   private lastData: Uint8Array | undefined;
   private parent: Uint8Array | null;
 
@@ -239,7 +258,7 @@ export class EventEncoder {
 
   /** Encodes event `index` (the next one after the current parent) with any payload. */
   encode(eventType: string, data: Uint8Array, index: number, cause?: EventCause): Uint8Array {
-    this.lastTemplate = undefined;
+    this.lastHead = undefined;
     this.lastData = data;
     const typeJson = typeJsonOf(eventType);
     const need = PRE_HEAD.length + 82 + PRE_TYPE.length + typeJson.length + PRE_DATA.length + data.length * 4 + 8;
@@ -290,22 +309,26 @@ export class EventEncoder {
    * hostFunctionPayload(interface, fn, inputJson, outputJson); only the varying part is rendered.
    */
   encodeHostCall(t: HostCallTemplate, index: number, inputJson: string, outputJson: string): Uint8Array {
-    const rest = t.headRest;
-    const cap = rest.length + OUTPUT.length + 3 * (inputJson.length + outputJson.length) + 1;
+    const h = t.headFor(inputJson);
+    const rest = h.rest;
+    const withInput = h.input !== undefined;
+    const cap = rest.length + OUTPUT.length + 3 * ((withInput ? 0 : inputJson.length) + outputJson.length) + 1;
     if (this.varying.length < cap) this.varying = Buffer.allocUnsafe(Math.max(cap, this.varying.length * 2));
     const v = this.varying;
     let n = put(v, 0, rest);
-    n = putUtf8(v, n, inputJson);
-    n = put(v, n, OUTPUT);
+    if (!withInput) {
+      n = putUtf8(v, n, inputJson);
+      n = put(v, n, OUTPUT);
+    }
     n = putUtf8(v, n, outputJson);
     v[n++] = 125; // }
     this.varyingLength = n;
+    this.lastHead = h;
     // Long payloads may be stored packed: the general path decides.
-    if (t.head.length - rest.length + n >= PACK_FROM) return this.encode(t.eventType, this.materialize(t), index);
-    this.lastTemplate = t;
+    if (h.bytes.length - rest.length + n >= PACK_FROM) return this.encode(t.eventType, this.materialize(h), index);
     this.lastData = undefined;
 
-    const need = PRE_HEAD.length + 82 + t.preimageMiddle.length + n * 4 + 8;
+    const need = PRE_HEAD.length + 82 + h.preimageMiddle.length + n * 4 + 8;
     if (this.pre.length < need) {
       this.pre = Buffer.allocUnsafe(Math.max(need, this.pre.length * 2));
       this.preView = dataViewOf(this.pre);
@@ -313,13 +336,13 @@ export class EventEncoder {
     const b = this.pre;
     const bv = this.preView;
     let p = this.putPreimageParent(b, bv);
-    p = put(b, p, t.preimageMiddle);
+    p = put(b, p, h.preimageMiddle);
     p = putDecimals(bv, p, v, rest.length, n) - 1; // without the last comma
     b[p++] = 93; // ]
     b[p++] = 125; // }
     const hash = sha1Bytes(view(b, p));
 
-    const size = 160 + t.lineMiddle.length + Math.ceil(n / 3) * 4;
+    const size = 160 + h.lineMiddle.length + Math.ceil(n / 3) * 4;
     if (this.line.length < size) {
       this.line = Buffer.allocUnsafe(Math.max(size, this.line.length * 2));
       this.lineView = dataViewOf(this.line);
@@ -327,7 +350,7 @@ export class EventEncoder {
     const l = this.line;
     const lv = this.lineView;
     let q = this.putLineStart(l, lv, index, hash);
-    q = put(l, q, t.lineMiddle);
+    q = put(l, q, h.lineMiddle);
     q = putBase64(lv, q, v, 0, n);
     l[q] = 34; // "
     l[q + 1] = 125; // }
@@ -338,14 +361,14 @@ export class EventEncoder {
 
   /** The payload of the event encoded last (a fresh array for a host call, built only when asked for). */
   data(): Uint8Array {
-    if (this.lastData === undefined) this.lastData = this.materialize(this.lastTemplate!);
+    if (this.lastData === undefined) this.lastData = this.materialize(this.lastHead!);
     return this.lastData;
   }
 
-  private materialize(t: HostCallTemplate): Uint8Array {
-    const headLen = t.head.length - t.headRest.length;
+  private materialize(h: PayloadHead): Uint8Array {
+    const headLen = h.bytes.length - h.rest.length;
     const out = this.allocate(headLen + this.varyingLength);
-    out.set(t.head.subarray(0, headLen));
+    out.set(h.bytes.subarray(0, headLen));
     out.set(this.varying.subarray(0, this.varyingLength), headLen);
     return out;
   }
