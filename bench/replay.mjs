@@ -22,24 +22,31 @@ export async function run() {
   const manifestPath = join(dir, 'manifest.toml');
   try {
     await runOnce(manifestPath, { dataDir });
+    // Both sides as the worker thread's CPU time (the goal) and wall time (on a loaded machine mostly
+    // the other processes), in alternating runs.
     const live = [],
-      replay = [];
+      replay = [],
+      liveCpu = [],
+      replayCpu = [];
     let recordedLog;
     for (let i = 0; i < 3; i++) {
       const r = await runOnce(manifestPath, { dataDir });
       live.push(r.session.lastCallMs);
+      liveCpu.push(r.session.lastCallCpuMs);
       recordedLog = r.session.logPath;
+      const p = await runOnce(manifestPath, { dataDir, replayChainPath: recordedLog });
+      if (p.session.replayReport?.verdict !== 'replayed')
+        throw new Error(`benchmark replay did not reproduce the chain: ${p.session.replayReport?.message}`);
+      replay.push(p.session.lastCallMs);
+      replayCpu.push(p.session.lastCallCpuMs);
     }
-    for (let i = 0; i < 3; i++) {
-      const r = await runOnce(manifestPath, { dataDir, replayChainPath: recordedLog });
-      if (r.session.replayReport?.verdict !== 'replayed')
-        throw new Error(`benchmark replay did not reproduce the chain: ${r.session.replayReport?.message}`);
-      replay.push(r.session.lastCallMs);
-    }
-    const ratio = median(replay) / median(live);
-    rows.push({ metric: `live run, ${CALLS} host calls`, value: median(live), unit: 'ms' });
-    rows.push({ metric: `replay of the same run`, value: median(replay), unit: 'ms' });
-    rows.push({ metric: 'replay / live', value: ratio, unit: '×', goal: '≤ 1.2×', met: ratio <= 1.2 });
+    const ratio = median(replayCpu) / median(liveCpu);
+    rows.push({ metric: `live run, ${CALLS} host calls, worker thread CPU`, value: median(liveCpu), unit: 'ms' });
+    rows.push({ metric: `replay of the same run, worker thread CPU`, value: median(replayCpu), unit: 'ms' });
+    rows.push({ metric: 'replay / live (CPU)', value: ratio, unit: '×', goal: '≤ 1.2×', met: ratio <= 1.2 });
+    rows.push({ metric: `live run, wall`, value: median(live), unit: 'ms' });
+    rows.push({ metric: `replay, wall`, value: median(replay), unit: 'ms' });
+    rows.push({ metric: 'replay / live (wall)', value: median(replay) / median(live), unit: '×' });
 
     // Change one recorded output in the middle (in place) and time until the report names it.
     const { events } = loadChainFile(recordedLog);

@@ -1,6 +1,17 @@
 // Runtime benchmarks (issue: recording overhead, start cold/warm, verification rate, RSS per actor).
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  watch as watchFile,
+  writeFileSync,
+} from 'node:fs';
 import { join, dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
@@ -13,6 +24,7 @@ const { startActor, setPrewarm, whenSpareReady } = out('runtime/host/session.js'
 const { transpileCached } = out('runtime/component/transpile.js');
 const { loadChainFile } = out('runtime/chain/chainFile.js');
 const { verifyChain } = out('runtime/chain/verify.js');
+const { threadCpuMs } = out('runtime/host/threadCpu.js');
 
 export const CALLS = 100_000;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -46,13 +58,35 @@ export async function runOnce(manifestPath, opts = {}) {
   return { session, initMs, outcome };
 }
 
-/** One side of the host-call benchmark in a fresh worker (hostcall-worker.mjs): CPU ms of that thread. */
-function sideCpuMs(mode, extra) {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(join(root, 'bench', 'hostcall-worker.mjs'), { workerData: { root, mode, n: CALLS, ...extra } });
-    w.once('message', (m) => resolve(m.cpuMs));
-    w.once('error', reject);
-  });
+/**
+ * One side of the host-call benchmark in a fresh worker (hostcall-worker.mjs): CPU ms of that thread.
+ * With `watch`, this thread follows the file the worker writes the way a session follows its log
+ * (fs.watch, reading what was added): the kernel's change notification is paid by each write.
+ */
+async function sideCpuMs(mode, extra, watch) {
+  let watcher;
+  let offset = 0;
+  if (watch) {
+    writeFileSync(extra.file, '');
+    watcher = watchFile(extra.file, { persistent: false }, () => {
+      const fd = openSync(extra.file, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        if (size > offset) offset += readSync(fd, Buffer.alloc(size - offset), 0, size - offset, offset);
+      } finally {
+        closeSync(fd);
+      }
+    });
+  }
+  try {
+    return await new Promise((resolve, reject) => {
+      const w = new Worker(join(root, 'bench', 'hostcall-worker.mjs'), { workerData: { root, mode, n: CALLS, ...extra } });
+      w.once('message', (m) => resolve(m.cpuMs));
+      w.once('error', reject);
+    });
+  } finally {
+    watcher?.close();
+  }
 }
 
 /** A line of the recorded log (an event-sized line for the floor). */
@@ -71,7 +105,7 @@ export async function hostCalls(dataDir) {
   const bytes = readFileSync(join(loopDir, 'loop-actor.wasm'));
   const { dir: bindingsDir } = await transpileCached(bytes, join(dataDir, 'cache'));
   const floorFile = join(dataDir, 'floor.jsonl');
-  const sides = { recorded: [], glue: [], plain: [], floor: [] };
+  const sides = { recorded: [], glue: [], plain: [], floor: [], watchedFloor: [] };
   let lastLog;
   for (let i = 0; i < 3; i++) {
     const { session } = await runOnce(join(loopDir, 'manifest.toml'), { dataDir });
@@ -81,14 +115,18 @@ export async function hostCalls(dataDir) {
     sides.plain.push(await sideCpuMs('plain-core', { bindingsDir }));
     sides.floor.push(await sideCpuMs('floor', { line: sampleEventLine(lastLog), file: floorFile }));
     rmSync(floorFile, { force: true });
+    sides.watchedFloor.push(await sideCpuMs('floor', { line: sampleEventLine(lastLog), file: floorFile }, true));
+    rmSync(floorFile, { force: true });
   }
   const us = (k) => (median(sides[k]) * 1000) / CALLS;
-  const [rec, glue, plain, floor] = [us('recorded'), us('glue'), us('plain'), us('floor')];
+  const [rec, glue, plain, floor, watched] = [us('recorded'), us('glue'), us('plain'), us('floor'), us('watchedFloor')];
   rows.push({ metric: 'host call, recorded (100k get-random-u64, worker thread CPU)', value: rec, unit: 'µs/call' });
   rows.push({ metric: 'host call, unrecorded through our glue (jco + binder)', value: glue, unit: 'µs/call' });
   rows.push({ metric: 'host call, plain core Wasm into the same JS function', value: plain, unit: 'µs/call' });
   rows.push({ metric: 'floor: one bare writeSync of an event-sized line', value: floor, unit: 'µs/write' });
+  rows.push({ metric: 'floor, the file followed by fs.watch as a session follows its log', value: watched, unit: 'µs/write' });
   rows.push({ metric: 'recorded call / floor', value: rec / floor, unit: '×', goal: '≤ 2×', met: rec / floor <= 2 });
+  rows.push({ metric: 'recorded call / watched floor (the write a session actually pays)', value: rec / watched, unit: '×' });
   rows.push({
     metric: 'unrecorded glue call / plain core-Wasm call',
     value: glue / plain,
@@ -142,19 +180,27 @@ export async function run() {
     rows.push({ metric: 'start → init done, warm (cache), worker booted on demand (CLI)', value: median(warm), unit: 'ms' });
 
     // (c) verification rate of the 100k-event chain the loop actor just recorded.
+    // Wall time on a loaded machine says more about the other processes than about us: the goal is
+    // on this thread's CPU time, the wall rate is shown beside it.
+    const l0 = threadCpuMs();
     const { events } = loadChainFile(lastLog);
+    const loadCpu = threadCpuMs() - l0;
     const v0 = performance.now();
+    const c0 = threadCpuMs();
     const verdict = verifyChain(events);
+    const vCpu = threadCpuMs() - c0;
     const vMs = performance.now() - v0;
     if (!verdict.ok) throw new Error(`benchmark chain does not verify: ${verdict.firstBad.message}`);
-    const rate = events.length / (vMs / 1000);
+    const rate = events.length / (vCpu / 1000);
     rows.push({
-      metric: `chain verification (${events.length} events)`,
+      metric: `chain verification (${events.length} events loaded), thread CPU`,
       value: rate,
       unit: 'events/s',
       goal: '≥ 200000/s',
       met: rate >= 200_000,
     });
+    rows.push({ metric: 'chain verification, wall time', value: events.length / (vMs / 1000), unit: 'events/s' });
+    rows.push({ metric: 'reading that log (parse every line), thread CPU', value: events.length / (loadCpu / 1000), unit: 'events/s' });
 
     // (d) RSS per extra idle actor (workers live in this process).
     const idle = [];

@@ -139,6 +139,17 @@ export class ChainFileReader {
     }
   }
 
+  /** The next event of one type (our log reads other lines only up to their type; Theater JSON filters). */
+  nextOfType(eventType: string): ChainEvent | undefined {
+    try {
+      if (this.inner instanceof ChainLogReader) return this.inner.nextOfType(eventType);
+      for (let ev = this.inner.next(); ev; ev = this.inner.next()) if (ev.eventType === eventType) return ev;
+      return undefined;
+    } catch (e) {
+      throw asChainFileError(e);
+    }
+  }
+
   /** File offsets [start, end) of the last event returned by next(). */
   get lastRange(): { start: number; end: number } {
     return { start: this.inner.lastStart, end: this.inner.lastEnd };

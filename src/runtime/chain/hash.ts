@@ -1,8 +1,9 @@
 // Theater's event hash: SHA-1 over serde_json's compact rendering of the event with an empty `hash`
 // (theater-compat.md §4.2, verified on the upstream chains). This runs once per host call, so the
-// preimage is written byte by byte into a reused buffer instead of going through JSON.stringify.
-import * as crypto from 'node:crypto';
+// preimage is written byte by byte into a reused buffer instead of going through JSON.stringify (the
+// recorder's own path is eventEncoder.ts, which writes the same bytes).
 import type { ChainEvent } from './event';
+import { dataViewOf, putDecimals, sha1Bytes } from './eventEncoder';
 import { quoteJsonString } from './json';
 
 export const HASH_LENGTH = 20;
@@ -25,6 +26,7 @@ const DESCRIPTION = ascii(',"description":');
 export const BYTE_COMMA: readonly string[] = Array.from({ length: 256 }, (_, i) => `${i},`);
 
 let scratch = Buffer.allocUnsafe(16 * 1024);
+let scratchView = dataViewOf(scratch);
 
 // Event types repeat (one per host function), so their escaped UTF-8 is cached; bounded in case a
 // caller invents types freely.
@@ -49,30 +51,10 @@ function put(buf: Buffer, p: number, src: Uint8Array): number {
   return p + n;
 }
 
-/** Writes `b0,b1,…` (decimal, no brackets) and returns the new position. */
+/** Writes `b0,b1,…` (decimal, no brackets) and returns the new position (needs 4 bytes of slack). */
 function putByteList(buf: Buffer, p: number, bytes: Uint8Array): number {
-  const n = bytes.length;
-  for (let i = 0; i < n; i++) {
-    const b = bytes[i]!;
-    if (b >= 100) {
-      const h = (b / 100) | 0;
-      const r = b - h * 100;
-      const t = (r / 10) | 0;
-      buf[p] = 48 + h;
-      buf[p + 1] = 48 + t;
-      buf[p + 2] = 48 + r - t * 10;
-      p += 3;
-    } else if (b >= 10) {
-      const t = (b / 10) | 0;
-      buf[p] = 48 + t;
-      buf[p + 1] = 48 + b - t * 10;
-      p += 2;
-    } else {
-      buf[p++] = 48 + b;
-    }
-    buf[p++] = 44;
-  }
-  return n > 0 ? p - 1 : p;
+  const end = putDecimals(scratch === buf ? scratchView : dataViewOf(buf), p, bytes, 0, bytes.length);
+  return bytes.length > 0 ? end - 1 : end;
 }
 
 function timestampText(ts: bigint | number): string {
@@ -98,8 +80,11 @@ function writePreimage(parentHash: Uint8Array | null, eventType: string, data: U
     extra = TIMESTAMP.length + legacyTs.length + DESCRIPTION.length + legacyDesc.length;
   }
   const parentLen = parentHash === null ? 4 : 2 + parentHash.length * 4;
-  const need = HEAD.length + parentLen + EVENT_TYPE.length + et.length + DATA.length + data.length * 4 + 2 + extra;
-  if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+  const need = HEAD.length + parentLen + EVENT_TYPE.length + et.length + DATA.length + data.length * 4 + 8 + extra;
+  if (scratch.length < need) {
+    scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+    scratchView = dataViewOf(scratch);
+  }
   const buf = scratch;
   let p = put(buf, 0, HEAD);
   if (parentHash === null) {
@@ -124,18 +109,14 @@ function writePreimage(parentHash: Uint8Array | null, eventType: string, data: U
   return p;
 }
 
-const oneShot = (crypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
-
 /**
  * The hash of an event: SHA-1 of `{"hash":[],"parent_hash":null|[..],"event_type":"..","data":[..]}`
  * (legacy events append `,"timestamp":N,"description":null|".."`). Returns 20 bytes.
  */
 export function chainHash(parentHash: Uint8Array | null, eventType: string, data: Uint8Array, legacy?: LegacyFields): Uint8Array {
   const n = writePreimage(parentHash, eventType, data, legacy);
-  const view = scratch.subarray(0, n);
-  const d = oneShot ? oneShot('sha1', view, 'buffer') : crypto.createHash('sha1').update(view).digest();
-  // A plain Uint8Array view, so events compare equal to ones read from disk.
-  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  // A plain Uint8Array, so events compare equal to ones read from disk.
+  return sha1Bytes(new Uint8Array(scratch.buffer, scratch.byteOffset, n));
 }
 
 /** Recomputes the hash of a stored event from its own parent, type, data (and legacy fields). */

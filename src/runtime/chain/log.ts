@@ -194,6 +194,27 @@ export class ChainLogWriter {
     return line;
   }
 
+  /**
+   * Writes an event line already encoded (EventEncoder, newline included) with one synchronous write
+   * from the caller's buffer. `index` must be the next index; the encoder linked the line to this
+   * log's last hash, which becomes `hash`.
+   */
+  appendLine(line: Uint8Array, length: number, index: number, hash: Uint8Array): void {
+    if (this.fd === null) {
+      throw new Error(`The chain log ${this.path} is closed; reopen it with ChainLogWriter.openForAppend before appending.`);
+    }
+    if (index !== this.next) {
+      throw new Error(
+        `Cannot append event ${index} to ${this.path}: it holds ${this.next} events, so the next index must be ${this.next}.`,
+      );
+    }
+    let off = fs.writeSync(this.fd, line, 0, length);
+    // Regular files take the whole line in one write; the loop only guards against a short write.
+    while (off < length) off += fs.writeSync(this.fd, line, off, length - off);
+    this.next++;
+    this.last = hash;
+  }
+
   /** Idempotent. */
   close(): void {
     if (this.fd === null) return;
@@ -214,8 +235,17 @@ export function writeChainLog(filePath: string, header: ChainLogHeader, events: 
 const HEX40 = /^[0-9a-f]{40}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Parses one event line; returns the event and its `i`, or a problem sentence. */
+/**
+ * Parses one event line; returns the event and its `i`, or a problem sentence. A line exactly as the
+ * writer writes it takes the fast path (see fastEventLine); any other the general parser.
+ */
 export function decodeChainLogLine(line: string, lineNo = 0): { ev: ChainEvent; i: number } | string {
+  const b = Buffer.from(line, 'utf8');
+  return fastEventLine(b, 0, b.length) ?? parseEventLine(line, lineNo);
+}
+
+/** The general parser alone (the reference the fast path is tested against). */
+export function decodeChainLogLineGeneral(line: string, lineNo = 0): { ev: ChainEvent; i: number } | string {
   return parseEventLine(line, lineNo);
 }
 
@@ -269,6 +299,151 @@ function parseEventLine(line: string, lineNo: number): { ev: ChainEvent; i: numb
   return { ev, i };
 }
 
+// ---- The fast path: a line exactly as the writer writes it, read from its bytes -----------------
+// `{"i":N,"hash":"<40 hex>","parent_hash":null|"<40 hex>","event_type":"<type>","data"|"data_packed":"<base64>"[,"at":<ms>]}`
+// is parsed by position, every character checked as it is read (digits, lowercase hex, the base64
+// alphabet and its padding, no escapes in the type); anything else (a cause, legacy fields, an
+// escaped type, a byte out of place) goes to parseEventLine, which decides and words the problem.
+
+const L_I = Buffer.from('{"i":', 'latin1');
+const L_HASH = Buffer.from(',"hash":"', 'latin1');
+const L_PARENT = Buffer.from('","parent_hash":', 'latin1');
+const L_TYPE = Buffer.from(',"event_type":"', 'latin1');
+const L_DATA = Buffer.from('","data":"', 'latin1');
+const L_PACKED = Buffer.from('","data_packed":"', 'latin1');
+const L_NULL = Buffer.from('null', 'latin1');
+const L_AT = Buffer.from(',"at":', 'latin1');
+
+/** Lowercase hex digit values; 255 for anything else. */
+const HEX_DIGIT = new Uint8Array(256).fill(255);
+for (let i = 0; i < 16; i++) HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = i;
+/** Base64 alphabet values; 255 for anything else (padding is handled apart). */
+const B64_VALUE = new Uint8Array(256).fill(255);
+for (let i = 0; i < 64; i++) B64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+
+function matchAt(b: Buffer, p: number, lit: Uint8Array): boolean {
+  if (p + lit.length > b.length) return false;
+  for (let k = 0; k < lit.length; k++) if (b[p + k] !== lit[k]) return false;
+  return true;
+}
+
+function hexAt(b: Buffer, p: number, end: number): Uint8Array | undefined {
+  if (p + 40 > end) return undefined;
+  const out = new Uint8Array(20);
+  for (let k = 0; k < 20; k++) {
+    const hi = HEX_DIGIT[b[p + 2 * k]!]!;
+    const lo = HEX_DIGIT[b[p + 2 * k + 1]!]!;
+    if ((hi | lo) === 255) return undefined;
+    out[k] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** Decodes canonical base64 in b[p..q) (length a multiple of 4, `=` only as padding), or undefined. */
+function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
+  const n = q - p;
+  if (n % 4 !== 0) return undefined;
+  let pad = 0;
+  if (n > 0 && b[q - 1] === 0x3d) pad = b[q - 2] === 0x3d ? 2 : 1;
+  const out = new Uint8Array((n / 4) * 3 - pad);
+  let o = 0;
+  const whole = pad > 0 ? q - 4 : q;
+  for (let k = p; k < whole; k += 4) {
+    const a = B64_VALUE[b[k]!]!;
+    const c = B64_VALUE[b[k + 1]!]!;
+    const d = B64_VALUE[b[k + 2]!]!;
+    const e = B64_VALUE[b[k + 3]!]!;
+    if ((a | c | d | e) === 255) return undefined;
+    const v = (a << 18) | (c << 12) | (d << 6) | e;
+    out[o] = v >>> 16;
+    out[o + 1] = (v >>> 8) & 255;
+    out[o + 2] = v & 255;
+    o += 3;
+  }
+  if (pad > 0) {
+    const a = B64_VALUE[b[whole]!]!;
+    const c = B64_VALUE[b[whole + 1]!]!;
+    const d = pad === 1 ? B64_VALUE[b[whole + 2]!]! : 0;
+    if ((a | c | d) === 255) return undefined;
+    const v = (a << 18) | (c << 12) | (d << 6);
+    out[o] = v >>> 16;
+    if (pad === 1) out[o + 1] = (v >>> 8) & 255;
+  }
+  return out;
+}
+
+/** What fastEventLine returns for a line of another type than the one asked for (its data is not decoded). */
+const OTHER_TYPE: ChainEvent = { hash: new Uint8Array(20), parentHash: null, eventType: '', data: new Uint8Array(0) };
+
+/**
+ * The event of a line written exactly as the writer writes it (b[s..e), no newline), or undefined.
+ * With `onlyType` (UTF-8 of an event type), a line of another type gives OTHER_TYPE and its index.
+ */
+function fastEventLine(b: Buffer, s: number, e: number, onlyType?: Uint8Array): { ev: ChainEvent; i: number } | undefined {
+  if (!matchAt(b, s, L_I)) return undefined;
+  let p = s + L_I.length;
+  let i = 0;
+  const first = p;
+  while (p < e && b[p]! >= 0x30 && b[p]! <= 0x39 && p - first < 15) i = i * 10 + b[p++]! - 0x30;
+  if (p === first || (b[first] === 0x30 && p - first > 1)) return undefined;
+  if (!matchAt(b, p, L_HASH)) return undefined;
+  p += L_HASH.length;
+  const hash = hexAt(b, p, e);
+  if (!hash) return undefined;
+  p += 40;
+  if (!matchAt(b, p, L_PARENT)) return undefined;
+  p += L_PARENT.length;
+  let parentHash: Uint8Array | null = null;
+  if (matchAt(b, p, L_NULL)) p += 4;
+  else {
+    if (b[p] !== 0x22) return undefined;
+    parentHash = hexAt(b, p + 1, e) ?? null;
+    if (!parentHash || b[p + 41] !== 0x22) return undefined;
+    p += 42;
+  }
+  if (!matchAt(b, p, L_TYPE)) return undefined;
+  p += L_TYPE.length;
+  const typeStart = p;
+  for (; p < e; p++) {
+    const c = b[p]!;
+    if (c === 0x22) break;
+    if (c === 0x5c || c < 0x20) return undefined; // escapes: the general parser
+  }
+  const typeEnd = p;
+  if (onlyType !== undefined && (typeEnd - typeStart !== onlyType.length || !matchAt(b, typeStart, onlyType))) return { ev: OTHER_TYPE, i };
+  let packed = false;
+  if (matchAt(b, p, L_DATA)) p += L_DATA.length;
+  else if (matchAt(b, p, L_PACKED)) {
+    p += L_PACKED.length;
+    packed = true;
+  } else return undefined;
+  // The line ends `"}` right after the base64, or `","at":<ms>}`.
+  if (e - p < 2 || b[e - 1] !== 0x7d) return undefined;
+  let dataEnd = e - 1;
+  let at: number | undefined;
+  let k = dataEnd;
+  while (k > p && b[k - 1]! >= 0x30 && b[k - 1]! <= 0x39 && dataEnd - k < 16) k--;
+  if (k < dataEnd && matchAt(b, k - L_AT.length, L_AT)) {
+    if (b[k] === 0x30 && dataEnd - k > 1) return undefined;
+    at = 0;
+    for (let d = k; d < dataEnd; d++) at = at * 10 + b[d]! - 0x30;
+    dataEnd = k - L_AT.length;
+  }
+  if (b[dataEnd - 1] !== 0x22) return undefined;
+  const raw = base64At(b, p, dataEnd - 1);
+  if (!raw) return undefined;
+  let data: Uint8Array;
+  try {
+    data = packed ? unpackData(raw) : raw;
+  } catch {
+    return undefined;
+  }
+  const ev: ChainEvent = { hash, parentHash, eventType: b.toString('utf8', typeStart, typeEnd), data };
+  if (at !== undefined && Number.isSafeInteger(at)) ev.at = at;
+  else if (at !== undefined) return undefined;
+  return { ev, i };
+}
+
 const RESUMED: ChainLogHeader = {
   format: 'theater-vscode-chain',
   version: 1,
@@ -298,6 +473,32 @@ class LogLineParser {
 
   private markBroken(message: string): void {
     if (!this.broken) this.broken = { line: this.lineNo, message };
+  }
+
+  /** Handles one complete line given as bytes b[s..e): the fast path for lines as the writer writes them. */
+  lineAt(b: Buffer, s: number, e: number, onlyType?: Uint8Array): ChainEvent | undefined {
+    if (this.header !== undefined) {
+      const r = fastEventLine(b, s, e, onlyType);
+      if (r) {
+        this.lineNo++;
+        const ev = this.accept(r);
+        return ev === OTHER_TYPE ? undefined : ev;
+      }
+    }
+    const ev = this.line(b.toString('utf8', s, e));
+    return onlyType !== undefined && ev !== undefined && !bytesEqual(Buffer.from(ev.eventType, 'utf8'), onlyType) ? undefined : ev;
+  }
+
+  /** Checks the order of an event read from the current line. */
+  private accept(r: { ev: ChainEvent; i: number }): ChainEvent {
+    if (r.i !== this.lastIndex + 1) {
+      this.problems.push(
+        `line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`,
+      );
+      this.markBroken(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected`);
+    }
+    this.lastIndex = r.i;
+    return r.ev;
   }
 
   /** Handles one complete line; returns the event it holds, if any. */
@@ -330,14 +531,7 @@ class LogLineParser {
       this.markBroken(r.replace(/; it was skipped\.$/, ''));
       return undefined;
     }
-    if (r.i !== this.lastIndex + 1) {
-      this.problems.push(
-        `line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`,
-      );
-      this.markBroken(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected`);
-    }
-    this.lastIndex = r.i;
-    return r.ev;
+    return this.accept(r);
   }
 
   /** The final segment that had no newline: an event if it is whole, otherwise a torn line. */
@@ -442,15 +636,32 @@ export class ChainLogReader {
     return undefined;
   }
 
+  /**
+   * The next event of type `eventType`, or undefined at the end: lines of other types are only read
+   * up to their type (their data is not decoded, nor checked). For scans that want one kind of
+   * event; summary() after such a read counts only the events returned.
+   */
+  nextOfType(eventType: string): ChainEvent | undefined {
+    const only = Buffer.from(eventType, 'utf8');
+    while (!this.done) {
+      const ev = this.step(only);
+      if (ev && ev.eventType === eventType) {
+        this.count++;
+        return ev;
+      }
+    }
+    return undefined;
+  }
+
   /** One line: returns its event, if any. */
-  private step(): ChainEvent | undefined {
+  private step(onlyType?: Uint8Array): ChainEvent | undefined {
     const win = this.win;
     for (;;) {
       const nl = win.buf.indexOf(0x0a, this.scanFrom - win.base);
       if (nl >= 0) {
         const start = this.pos;
         const end = win.base + nl;
-        const ev = this.parser.line(win.buf.toString('utf8', start - win.base, nl));
+        const ev = this.parser.lineAt(win.buf, start - win.base, nl, onlyType);
         this.pos = this.scanFrom = end + 1;
         this.goodEnd = this.pos;
         if (ev) {
@@ -528,7 +739,7 @@ export function parseChainLog(content: string | Uint8Array, source = 'the chain 
       tornTail = t.torn;
       break;
     }
-    const ev = p.line(buf.toString('utf8', start, nl));
+    const ev = p.lineAt(buf, start, nl);
     if (ev) events.push(ev);
     start = nl + 1;
   }

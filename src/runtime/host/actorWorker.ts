@@ -10,7 +10,7 @@ import { findExportFunction, fromSerde, paramsJson, resultJson } from '../handle
 import { t } from '../wit/types';
 import { quoteJsonString } from '../chain/json';
 import { ChainLogWriter } from '../chain/log';
-import { hostFunctionPayload, replaySummary, shutdownPayload, wasmCall, wasmError, wasmResult } from '../chain/payload';
+import { replaySummary, shutdownPayload, wasmCall, wasmError, wasmResult } from '../chain/payload';
 import { findHandler } from '../handlers/registry';
 import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpec } from '../handlers/types';
 import { bindInterface, ResourceTable, type CallAnswerer } from './binder';
@@ -39,7 +39,7 @@ function runActor(input: WorkerInput): void {
   const gate = input.debugControl ? createDebugGate(input.debugControl, post, () => state) : undefined;
   const lock = new WorkerWriteLock(input.killSwitch);
   // A live run keeps no events in memory (get-chain reads the log); a replay compares whole chains.
-  const recorder = new Recorder(writer, gate ?? (() => {}), { lastHash, count }, { keepEvents: false, lock });
+  const recorder = new Recorder(writer, gate, { lastHash, count }, { keepEvents: false, lock });
   // runtime.log output is posted only after the event of its call is on disk: nothing the guest did
   // is visible outside before it is in the chain.
   let pendingLogs: string[] = [];
@@ -82,13 +82,10 @@ function runActor(input: WorkerInput): void {
     },
     recordDenial: (iface, operation, subject, message) => {
       const inputJson = `{"Tuple":[{"String":${quoteJsonString(operation)}},{"String":${quoteJsonString(subject)}}]}`;
-      recorder.record(
-        `${iface}/permission-denied`,
-        hostFunctionPayload(iface, 'permission-denied', inputJson, `{"String":${quoteJsonString(message)}}`),
-      );
+      recorder.recordHostCall(iface, 'permission-denied', inputJson, `{"String":${quoteJsonString(message)}}`);
     },
     recordNote: (iface, name, inputJson, outputJson) => {
-      recorder.record(`${iface}/${name}`, hostFunctionPayload(iface, name, inputJson, outputJson));
+      recorder.recordHostCall(iface, name, inputJson, outputJson);
     },
     blockFor: (ms) => {
       if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
@@ -110,11 +107,11 @@ function runActor(input: WorkerInput): void {
   const pendingOutput: Array<Extract<WorkerToMain, { kind: 'output' }>> = [];
 
   function recordCall(importName: string, fn: string, inputJson: string, outputJson: string): void {
-    const ev = recorder.record(`${importName}/${fn}`, hostFunctionPayload(importName, fn, inputJson, outputJson));
+    recorder.recordHostCall(importName, fn, inputJson, outputJson);
     flushLogs();
     if (commitPending) {
       commitPending = false;
-      post({ kind: 'commit', hash: toHex(ev.hash) });
+      post({ kind: 'commit', hash: toHex(recorder.lastHash!) });
     }
     while (pendingOutput.length > 0) post(pendingOutput.shift()!);
   }

@@ -1,7 +1,7 @@
 // Appends events to the chain: hash-linked, written to disk with one synchronous write before the
 // guest continues, so a trap, a terminated worker or a killed process never loses a recorded event.
 import type { ChainEvent, EventCause } from '../chain/event';
-import { chainHash } from '../chain/hash';
+import { EventEncoder, HostCallTemplate } from '../chain/eventEncoder';
 import { ChainLogWriter } from '../chain/log';
 import type { WorkerWriteLock } from './killSwitch';
 
@@ -14,18 +14,21 @@ export interface RecorderOptions {
 
 export class Recorder {
   readonly events: ChainEvent[] = [];
-  private last: Uint8Array | null;
   private next: number;
   private readonly keepEvents: boolean;
   private readonly lock: WorkerWriteLock | undefined;
+  // The hash preimage and the log line are encoded straight into the encoder's reused buffers.
+  private readonly encoder: EventEncoder;
+  private readonly templates = new Map<string, Map<string, HostCallTemplate>>();
 
   constructor(
     private readonly writer: ChainLogWriter,
-    private readonly onEvent: (ev: ChainEvent, index: number, line: string) => void,
+    /** Called after each event is on disk (undefined: nobody listens, so host calls build no event object). */
+    private readonly onEvent: ((ev: ChainEvent, index: number) => void) | undefined,
     previous: { lastHash: Uint8Array | null; count: number } = { lastHash: null, count: 0 },
     options: RecorderOptions = {},
   ) {
-    this.last = previous.lastHash;
+    this.encoder = new EventEncoder(previous.lastHash);
     this.next = previous.count;
     this.keepEvents = options.keepEvents ?? true;
     this.lock = options.lock;
@@ -35,26 +38,62 @@ export class Recorder {
     return this.next;
   }
   get lastHash(): Uint8Array | null {
-    return this.last;
+    return this.encoder.parentHash;
   }
 
   /** Writes one event; `endPhase` (killSwitch.ts) is set with it when the event ends a call. */
   record(eventType: string, data: Uint8Array, cause?: EventCause, endPhase?: number): ChainEvent {
-    const hash = chainHash(this.last, eventType, data);
-    const ev: ChainEvent = { hash, parentHash: this.last, eventType, data, ...(cause ? { cause } : {}), at: Date.now() };
+    const parentHash = this.encoder.parentHash;
     const index = this.next;
+    const at = Date.now();
+    const hash = this.encoder.encode(eventType, data, index, cause, at);
+    this.write(index, hash, endPhase);
+    const ev: ChainEvent = cause ? { hash, parentHash, eventType, data, cause, at } : { hash, parentHash, eventType, data, at };
+    if (this.keepEvents) this.events.push(ev);
+    this.onEvent?.(ev, index);
+    return ev;
+  }
+
+  /**
+   * Records one host call: the payload hostFunctionPayload(interfaceWithVersion, fn, inputJson,
+   * outputJson) would build, under the event type `<interface>/<fn>`, with the parts that are the
+   * same on every call of the function encoded once. The event object (and its data) is built only
+   * when the events are kept or someone listens; the hash is `lastHash` afterwards.
+   */
+  recordHostCall(interfaceWithVersion: string, fn: string, inputJson: string, outputJson: string): void {
+    let byFn = this.templates.get(interfaceWithVersion);
+    if (byFn === undefined) {
+      byFn = new Map();
+      this.templates.set(interfaceWithVersion, byFn);
+    }
+    let t = byFn.get(fn);
+    if (t === undefined) {
+      t = new HostCallTemplate(interfaceWithVersion, fn);
+      byFn.set(fn, t);
+    }
+    const enc = this.encoder;
+    const parentHash = enc.parentHash;
+    const index = this.next;
+    const at = Date.now();
+    const hash = enc.encodeHostCall(t, index, inputJson, outputJson, at);
+    this.write(index, hash, undefined);
+    if (!this.keepEvents && !this.onEvent) return;
+    const ev: ChainEvent = { hash, parentHash, eventType: t.eventType, data: enc.data(), at };
+    if (this.keepEvents) this.events.push(ev);
+    this.onEvent?.(ev, index);
+  }
+
+  /** One synchronous write of the encoded line under the worker's write lock; then the event is the chain's last. */
+  private write(index: number, hash: Uint8Array, endPhase: number | undefined): void {
+    const enc = this.encoder;
     this.lock?.acquire();
-    let line: string;
     try {
-      line = this.writer.append(ev, index);
+      this.writer.appendLine(enc.line, enc.lineLength, index, hash);
     } finally {
       this.lock?.release(endPhase);
     }
+    enc.advance(hash);
     this.next++;
-    if (this.keepEvents) this.events.push(ev);
-    this.last = hash;
-    this.onEvent(ev, index, line);
-    return ev;
   }
 
   close(): void {
