@@ -14,7 +14,7 @@ import { hostFunctionPayload, replaySummary, shutdownPayload, wasmCall, wasmErro
 import { findHandler } from '../handlers/registry';
 import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpec } from '../handlers/types';
 import { bindInterface, ResourceTable, type CallAnswerer } from './binder';
-import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
+import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
 import { createReplayAnswerer, type ReplaySession } from './replay';
@@ -141,11 +141,11 @@ function runActor(input: WorkerInput): void {
         allInterfaces: specs,
       });
     }
-    // The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
-    const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
-    const bindings = await importEsm(pathToFileURL(path.join(input.bindingsDir, 'actor.js')).href);
-    const compile = (file: string) =>
-      WebAssembly.compile(capMemory(fs.readFileSync(path.join(input.bindingsDir, file)), input.maxMemoryPages));
+    // A spare worker may have loaded this component's bindings and compiled its core modules ahead.
+    const pre =
+      preloaded && preloaded.bindingsDir === input.bindingsDir && preloaded.maxMemoryPages === input.maxMemoryPages ? preloaded : undefined;
+    const bindings = pre ? await pre.bindings : await importBindings(input.bindingsDir);
+    const compile = (file: string) => pre?.modules.get(file) ?? compileCore(input.bindingsDir, file, input.maxMemoryPages);
     memories.length = 0;
     const instantiateCore = async (m: unknown, i: unknown) => {
       const inst = await wasm.instantiate(m, i);
@@ -230,7 +230,7 @@ function runActor(input: WorkerInput): void {
   const exportNames = () => Object.keys(instance ?? {}).filter((k) => k.includes(':'));
 
   /** One call into an export other than init: recorded like init; the returned state replaces the stored one. */
-  function callExport(fn: string, args: unknown[], cause: EventCause | undefined): void {
+  function callExport(fn: string, args: unknown[], cause: EventCause | undefined, seq?: number): void {
     const spec = findExportFunction(fn);
     const camel = spec?.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const f = spec && camel ? instance?.[spec.iface]?.[camel] : undefined;
@@ -238,7 +238,8 @@ function runActor(input: WorkerInput): void {
       callDone({ kind: 'call-done', ok: false, error: `the actor does not export ${fn}`, ms: 0, refused: true });
       return;
     }
-    recorder.record('wasm', wasmCall(fn, utf8(paramsJson(spec, args))), cause);
+    // A pipelined call is running from its WasmCall on: its sequence number is the phase (killSwitch.ts).
+    recorder.record('wasm', wasmCall(fn, utf8(paramsJson(spec, args))), cause, seq);
     const t0 = performance.now();
     const c0 = threadCpuMs();
     try {
@@ -370,7 +371,7 @@ function runActor(input: WorkerInput): void {
     }
     if (m.cmd === 'init' && replay) void replayAll(replay, m.state);
     else if (m.cmd === 'init') callInit(m.state, m.cause);
-    else callExport(m.fn, m.args, m.cause);
+    else callExport(m.fn, m.args, m.cause, m.seq);
   });
 
   setUp().then(
@@ -387,9 +388,38 @@ function runActor(input: WorkerInput): void {
   );
 }
 
+// The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
+const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
+const importBindings = (dir: string): Promise<any> => importEsm(pathToFileURL(path.join(dir, 'actor.js')).href);
+const compileCore = (dir: string, file: string, pages: number): Promise<unknown> =>
+  WebAssembly.compile(capMemory(fs.readFileSync(path.join(dir, file)), pages));
+
+/**
+ * What a spare worker loaded ahead for the component it expects (the last one started): the bindings
+ * module and the compiled core modules. Code only, no instance: a spare has never run an actor, and
+ * every actor gets a worker of its own, so nothing of one actor can reach another.
+ */
+let preloaded: { bindingsDir: string; maxMemoryPages: number; bindings: Promise<any>; modules: Map<string, Promise<unknown>> } | undefined;
+
+async function preload(p: SpareInput): Promise<void> {
+  // A failure here is not the spare's: the actor's own start loads and compiles again and reports it.
+  try {
+    const modules = new Map<string, Promise<unknown>>();
+    for (const file of fs.readdirSync(p.bindingsDir).filter((f) => f.endsWith('.wasm')))
+      modules.set(file, compileCore(p.bindingsDir, file, p.maxMemoryPages));
+    const bindings = importBindings(p.bindingsDir);
+    await Promise.all([bindings, ...modules.values()]);
+    preloaded = { bindingsDir: p.bindingsDir, maxMemoryPages: p.maxMemoryPages, bindings, modules };
+  } catch {
+    preloaded = undefined;
+  }
+}
+
 // A spare worker (started ahead of time so the next actor starts fast) waits for its input.
-if (workerData) runActor(workerData as WorkerInput);
+const spareInput = workerData as WorkerInput | { spare: SpareInput | null } | null;
+if (spareInput && !('spare' in spareInput)) runActor(spareInput);
 else {
   port.once('message', (m: { cmd: 'setup'; input: WorkerInput }) => runActor(m.input));
-  post({ kind: 'spare-ready' });
+  const ahead = spareInput?.spare;
+  void (ahead ? preload(ahead) : Promise.resolve()).then(() => post({ kind: 'spare-ready' }));
 }

@@ -39,10 +39,20 @@ export interface WorkerInput {
   debugControl?: SharedArrayBuffer;
 }
 
+/** What a spare worker loads ahead: the bindings and core modules of the component it expects. */
+export interface SpareInput {
+  bindingsDir: string;
+  maxMemoryPages: number;
+}
+
 export type MainToWorker =
   | { cmd: 'init'; state: Uint8Array | null; cause?: EventCause }
-  /** A call into an export other than init (`theater:simple/message-server-client.handle-send`); `args` is the params tuple. */
-  | { cmd: 'call'; fn: string; args: unknown[]; cause?: EventCause }
+  /**
+   * A call into an export other than init (`theater:simple/message-server-client.handle-send`); `args` is
+   * the params tuple. `seq`: a pipelined call's sequence number, set as the kill switch's phase with its
+   * WasmCall event (killSwitch.ts).
+   */
+  | { cmd: 'call'; fn: string; args: unknown[]; cause?: EventCause; seq?: number }
   /** A fresh instance (resume after a failure, restart); with `init`, init runs on it with `state`. */
   | { cmd: 'reset'; state: Uint8Array | null; init: boolean; cause?: EventCause }
   | { cmd: 'shutdown' };

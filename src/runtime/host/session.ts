@@ -16,9 +16,9 @@ import { transpileCached } from '../component/transpile';
 import { prepareRun, type PreparedRun } from './prepare';
 import type { HandlerConfig } from '../handlers/types';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
-import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
+import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
-import { createKillSwitchBuffer, SessionKillSwitch } from './killSwitch';
+import { createKillSwitchBuffer, FIRST_CALL_SEQ, SessionKillSwitch } from './killSwitch';
 import { ACTOR_HEAP_MAX_MIB, ACTOR_MEMORY_MAX_MIB, TERMINATE_GRACE_MS } from '../limits';
 import { WASM_PAGE_BYTES } from '../component/memoryCap';
 import { cleanChains, DEFAULT_RETENTION } from '../chain/retention';
@@ -41,13 +41,18 @@ export type CallOutcome = { ok: true; state: Uint8Array | null; result?: unknown
 
 interface QueuedCall {
   msg: MainToWorker;
+  /** A pipelined call's sequence number (the kill switch's phase while it runs). */
+  seq?: number;
   /** The export's name for messages and the chain (`theater:simple/message-server-client.handle-send`). */
   fn: string;
   resolve: (o: CallOutcome) => void;
 }
 
-// One call at a time in the worker: the kill switch's busy phase (time limits) is per call.
-const PIPELINE = 1;
+// Plain calls handed to the worker ahead (it runs them one at a time, in order): a burst of messages
+// costs no thread round trip per message. Each carries a sequence number that the worker sets as the
+// kill switch's phase with its WasmCall, so a call's time limit still applies to that call alone.
+// Under a debugger or in a replay one call at a time, as before.
+const PIPELINE = 64;
 const shortFn = (fn: string) => fn.slice(fn.lastIndexOf('.') + 1);
 
 export class ActorSession extends EventEmitter implements ActorSessionLike {
@@ -93,6 +98,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   /** runtime.shutdown was called: the actor ends after the current call. */
   exitRequested: { data: Uint8Array | undefined } | undefined;
   private rpc: { flag: Int32Array; port: import('node:worker_threads').MessagePort } | undefined;
+  /** Plain calls that may wait in the worker at once (1: under a debugger or in a replay). */
+  pipeline = PIPELINE;
+  private nextSeq = FIRST_CALL_SEQ;
 
   constructor(
     readonly id: string,
@@ -114,7 +122,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.state = initialState;
     // Follow the log by change notification (inotify and the like): an idle actor costs nothing.
     try {
-      this.watcher = fs.watch(this.logPath, { persistent: false }, () => this.readLog());
+      // One read per turn of the event loop however many lines were appended (a burst of calls).
+      this.watcher = fs.watch(this.logPath, { persistent: false }, () => this.readSoon());
       this.watcher.on('error', () => this.pollLog());
     } catch {
       this.pollLog();
@@ -162,6 +171,16 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.tailTimer.unref();
   }
 
+  private readScheduled = false;
+  private readSoon(): void {
+    if (this.readScheduled) return;
+    this.readScheduled = true;
+    setImmediate(() => {
+      this.readScheduled = false;
+      this.readLog();
+    });
+  }
+
   /** Reads whatever the log gained since the last read and emits its whole lines as events. */
   readLog(): void {
     let fd: number;
@@ -186,6 +205,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     } finally {
       fs.closeSync(fd);
     }
+  }
+
+  /** The worker thread running this actor (each actor gets a worker of its own, never reused). */
+  get threadId(): number | undefined {
+    return this.worker?.threadId;
   }
 
   /** A call is running or queued. */
@@ -234,13 +258,17 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (this.status === 'paused' && this.queue[0]?.msg.cmd !== 'reset') return;
     // Up to PIPELINE plain calls wait in the worker (it runs them one at a time, in order, and refuses
     // the rest itself after a failure); init and reset are sent alone.
-    while (this.queue.length > 0 && this.sent.length < PIPELINE) {
+    while (this.queue.length > 0 && this.sent.length < this.pipeline) {
       const next = this.queue[0]!;
       const exclusive = next.msg.cmd !== 'call';
       if (this.sent.length > 0 && (exclusive || this.sent[0]!.msg.cmd !== 'call')) break;
       this.queue.shift();
       this.sent.push(next);
-      this.killSwitch.markBusy();
+      if (next.msg.cmd === 'call' && this.pipeline > 1) {
+        // The worker marks it running with its WasmCall (never this side: a call may be running now).
+        next.seq = this.nextSeq++;
+        next.msg = { ...next.msg, seq: next.seq };
+      } else this.killSwitch.markBusy();
       this.send(next.msg);
       if (this.sent.length === 1) this.armTimer();
       if (exclusive) break;
@@ -255,7 +283,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (!call) return;
     this.callTimer = setTimeout(() => {
       // On a busy event loop this may fire after the call returned: the call's result then stands.
-      if (!this.killSwitch.kill(true)) return;
+      // A pipelined call that has not started yet (or already ended) is not killed: its limit starts again.
+      if (!this.killSwitch.kill(true, call.seq)) {
+        if (call.seq !== undefined && this.sent[0] === call) this.armTimer();
+        return;
+      }
       void this.terminateWith(
         `${shortFn(call.fn)} did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
         true,
@@ -324,9 +356,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
             this.emit('init-done', m.state);
           }
         } else if (m.refused) {
-          if (this.sent.length === 0) this.setStatus(this.failure ? 'paused' : 'idle');
+          if (this.sent.length === 0 && this.status !== 'failed') this.setStatus(this.failure ? 'paused' : 'idle');
           // A call the worker refused after an earlier failure gets the same sentence as a queued one.
-          call?.resolve({ ok: false, error: (this.failure && this.refusal()) || m.error, refused: true });
+          call?.resolve({ ok: false, error: ((this.failure || this.exitRequested) && this.refusal()) || m.error, refused: true });
         } else if (this.pauseOnFailure) {
           this.failure = m.error;
           this.setStatus('paused');
@@ -341,6 +373,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         }
         if (this.exitRequested) {
           this.rejectQueued(this.refusal()!);
+          // Calls pipelined behind the shutting-down one come back refused first; the actor ends after them.
+          if (this.sent.length > 0) break;
           if (this.listenerCount('exit-requested') > 0) this.emit('exit-requested', this.exitRequested.data);
           else void this.stop();
           break;
@@ -439,9 +473,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.closing = true;
     clearTimeout(this.callTimer);
     const inCall = duringCall || this.status === 'running';
-    const fn = this.inFlight?.fn ?? INIT;
     // Lock the worker out of the log first: even one that terminate cannot reach never writes again.
     this.killSwitch.kill(false);
+    // With calls pipelined, the running one is the one whose sequence number is the phase.
+    const phase = this.killSwitch.phase;
+    const fn = (this.sent.find((c) => c.seq !== undefined && c.seq === phase) ?? this.inFlight)?.fn ?? INIT;
     const worker = this.worker;
     if (worker) {
       let grace: NodeJS.Timeout | undefined;
@@ -515,9 +551,12 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: ACTOR_HEAP_MAX_MIB };
 let spare: Worker | undefined;
 let spareReady: Promise<void> = Promise.resolve();
 
+/** The component the next actor most likely runs (the last one started): the spare loads it ahead. */
+let expected: SpareInput | null = null;
+
 function spawnSpare(): void {
   if (!prewarm || spare) return;
-  const w = new Worker(workerScript(), { workerData: null, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
+  const w = new Worker(workerScript(), { workerData: { spare: expected }, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
   spare = w;
   w.unref(); // a spare never keeps the process alive
   spareReady = new Promise((resolve) => {
@@ -548,6 +587,7 @@ export function setPrewarm(on: boolean): void {
 }
 
 function takeWorker(input: WorkerInput): Worker {
+  if (!input.replayChainPath && !input.debugControl) expected = { bindingsDir: input.bindingsDir, maxMemoryPages: input.maxMemoryPages };
   const w = spare;
   if (!w) return new Worker(workerScript(), { workerData: input, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
   spare = undefined;
@@ -640,6 +680,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     ...(options.debugControl ? { debugControl: options.debugControl } : {}),
   };
   if (options.skipInit) session.skipInit = true;
+  if (options.debugControl || prepared.replayChainPath) session.pipeline = 1;
   session.handlerConfigs = prepared.handlerConfigs;
   session.manifestInitialState = prepared.initialState;
   session.attach(takeWorker(input), options.initialState !== undefined ? options.initialState : prepared.initialState);
