@@ -4,7 +4,7 @@
 // without the runtime. Times are wall clock (a delivery crosses threads; on a loaded machine they
 // include waiting for a core); CPU figures count every thread of the process (process.cpuUsage).
 import { createRequire } from 'node:module';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { actorCopy } from './runtime.mjs';
@@ -14,7 +14,10 @@ const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const out = (p) => require(join(root, 'out', 'src', p));
 const { ActorSystem } = out('runtime/host/system.js');
-const { setPrewarm, whenSpareReady } = out('runtime/host/session.js');
+const { setPrewarm, useWorkerScript, whenSpareReady } = out('runtime/host/session.js');
+// Actors run on the shipped worker bundle (what the extension and the CLI run), not the compiled
+// per-file modules the unit tests use: one bundle loads less per worker.
+const bundledWorker = join(root, 'dist', 'actorWorker.js');
 
 const enc = new TextEncoder();
 const cpuUs = (c) => c.user + c.system;
@@ -31,6 +34,8 @@ export async function run() {
   const row = (r) => rows.push(r);
   const dataDir = mkdtempSync(join(tmpdir(), 'theater-bench-actors-'));
   const dirs = [dataDir];
+  if (!existsSync(bundledWorker)) throw new Error(`${bundledWorker} is missing: run \`npm run build\` first (npm run bench does)`);
+  useWorkerScript(bundledWorker);
   try {
     // ---- floors (same run) ----
     const fMain = pct(await mainWorkerRoundTrip(2000), 0.5);
@@ -191,6 +196,7 @@ export async function run() {
       note: `${(perActor - fRss).toFixed(2)} MiB above an empty worker`,
     });
   } finally {
+    useWorkerScript(undefined);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
   return rows;

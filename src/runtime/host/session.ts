@@ -56,7 +56,16 @@ const PIPELINE = 64;
 const shortFn = (fn: string) => fn.slice(fn.lastIndexOf('.') + 1);
 
 export class ActorSession extends EventEmitter implements ActorSessionLike {
-  readonly events: ChainEvent[] = [];
+  private readonly mirror: ChainEvent[] = [];
+  /**
+   * The chain's events read so far. Followed live (file change notifications) while anyone listens
+   * for `event`; without a listener it is brought up to date when read, so an actor nobody watches
+   * costs the main thread nothing per call.
+   */
+  get events(): ChainEvent[] {
+    if (!this.following && !this.outcome) this.readLog();
+    return this.mirror;
+  }
   status: ActorStatus = 'starting';
   replayReport: ReplayReport | undefined;
   /** Time spent inside the last guest call (measured in the worker). */
@@ -120,14 +129,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   attach(worker: Worker, initialState: Uint8Array | null): void {
     this.worker = worker;
     this.state = initialState;
-    // Follow the log by change notification (inotify and the like): an idle actor costs nothing.
-    try {
-      // One read per turn of the event loop however many lines were appended (a burst of calls).
-      this.watcher = fs.watch(this.logPath, { persistent: false }, () => this.readSoon());
-      this.watcher.on('error', () => this.pollLog());
-    } catch {
-      this.pollLog();
-    }
+    if (this.listenerCount('event') > 0) this.follow();
+    else
+      this.on('newListener', (name: string) => {
+        if (name === 'event') this.follow();
+      });
     // Instantiation (a core module's start function included) has the same time limit as a call.
     this.callTimer = setTimeout(() => {
       if (!this.killSwitch.kill(true)) return; // it became ready just now
@@ -143,6 +149,21 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     });
   }
 
+  private following = false;
+  /** Follows the log by change notification (inotify and the like): an idle actor costs nothing. */
+  private follow(): void {
+    if (this.following || this.outcome) return;
+    this.following = true;
+    try {
+      // One read per turn of the event loop however many lines were appended (a burst of calls).
+      this.watcher = fs.watch(this.logPath, { persistent: false }, () => this.readSoon());
+      this.watcher.on('error', () => this.pollLog());
+    } catch {
+      this.pollLog();
+    }
+    this.readLog();
+  }
+
   private setStatus(s: ActorStatus): void {
     if (this.status === s) return;
     this.status = s;
@@ -150,8 +171,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   private pushEvent(ev: ChainEvent, index: number): void {
-    if (this.events[index]) return;
-    this.events[index] = ev;
+    if (this.mirror[index]) return;
+    this.mirror[index] = ev;
     this.emit('event', ev, index);
   }
 
@@ -536,7 +557,18 @@ function noRuntimeAnswer(op: string): unknown {
   return { tag: 'err', val: 'this actor runs alone: messages and children need `theater run` or the Actors view' };
 }
 
+let chosenWorkerScript: string | undefined;
+
+/**
+ * Runs actors on this worker script from now on (undefined: the default). The bench uses it to measure
+ * the shipped bundle (dist/actorWorker.js, what the extension and the CLI run) from the compiled API.
+ */
+export function useWorkerScript(file: string | undefined): void {
+  chosenWorkerScript = file;
+}
+
 function workerScript(): string {
+  if (chosenWorkerScript) return chosenWorkerScript;
   // Bundled: dist/actorWorker.js beside this code; compiled for tests: out/src/runtime/host/actorWorker.js.
   const candidates = [path.join(__dirname, 'actorWorker.js'), path.join(__dirname, '..', '..', '..', '..', 'dist', 'actorWorker.js')];
   const found = candidates.find((c) => fs.existsSync(c));
