@@ -6,7 +6,7 @@ import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import { createKillSwitchBuffer, FIRST_CALL_SEQ, PHASE_IDLE, SessionKillSwitch, WorkerWriteLock } from '../../src/runtime/host/killSwitch';
 import type { ActorSession } from '../../src/runtime/host/session';
-import { setPrewarm, whenSpareReady } from '../../src/runtime/host/session';
+import { setPrewarm, spareThreadId, whenSpareReady } from '../../src/runtime/host/session';
 import { ActorSystem } from '../../src/runtime/host/system';
 import { actorsCopy, dataDir } from '../helpers/actors';
 
@@ -128,9 +128,12 @@ describe('spare worker', () => {
       assert.equal(text((await system.request(undefined, a.id, bytes('get'))).val), '4');
       // The spare now waiting has loaded the counter's bindings and compiled its modules.
       await whenSpareReady();
+      const pooled = spareThreadId();
+      assert.notEqual(pooled, undefined, 'a spare is waiting');
       const b = await system.start({ manifestPath: a.manifestPath });
+      assert.equal(b.threadId, pooled, 'the start took the spare');
+      assert.notEqual(spareThreadId(), pooled, 'a spare is handed out once');
       await initDone(b);
-      assert.notEqual(b.threadId, undefined);
       assert.notEqual(b.threadId, a.threadId, 'a worker of its own');
       assert.equal(text((await system.request(undefined, b.id, bytes('get'))).val), '0', 'nothing of the other actor');
       await system.sendAndWait(b.id, bytes('tick'));

@@ -164,9 +164,16 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.readLog();
   }
 
+  private started = false;
   private setStatus(s: ActorStatus): void {
     if (this.status === s) return;
     this.status = s;
+    if (!this.started && s !== 'starting' && s !== 'running') {
+      // Started (init done, or the start failed): the next spare worker boots now, not while it would
+      // compete with this start for the CPU.
+      this.started = true;
+      setImmediate(spawnSpare);
+    }
     this.emit('status', s);
   }
 
@@ -605,7 +612,13 @@ function spawnSpare(): void {
 
 /** Resolves when the spare worker (if any) has loaded the runtime. */
 export function whenSpareReady(): Promise<void> {
+  spawnSpare(); // one may be due (it starts once the last actor has started)
   return spareReady;
+}
+
+/** The thread id of the spare worker waiting for the next actor, if there is one. */
+export function spareThreadId(): number | undefined {
+  return spare?.threadId;
 }
 
 /** Keeps one spare worker ready for the next actor (or stops doing so). */
@@ -628,7 +641,6 @@ function takeWorker(input: WorkerInput): Worker {
   w.removeAllListeners('message');
   w.ref();
   w.postMessage({ cmd: 'setup', input });
-  setImmediate(spawnSpare);
   return w;
 }
 
