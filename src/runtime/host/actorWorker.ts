@@ -341,7 +341,7 @@ function runActor(input: WorkerInput): void {
       post({ kind: 'replay-report', report });
     }
     recorder.close();
-    post({ kind: 'closed' });
+    post({ kind: 'closed', events: recorder.count });
     port.close();
   }
 
@@ -383,7 +383,7 @@ function runActor(input: WorkerInput): void {
       const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
       recorder.record('wasm', wasmError(INIT, message), undefined, PHASE_IDLE);
       recorder.close();
-      post({ kind: 'fatal', error: message });
+      post({ kind: 'fatal', error: message, events: recorder.count });
     },
   );
 }

@@ -86,5 +86,6 @@ export type WorkerToMain =
   | { kind: 'output'; stream: 'stdout' | 'stderr'; bytes: Uint8Array }
   | { kind: 'replay-report'; report: unknown }
   | DebugStopped
-  | { kind: 'closed' }
-  | { kind: 'fatal'; error: string };
+  /** `events`: the chain's length on disk now. */
+  | { kind: 'closed'; events: number }
+  | { kind: 'fatal'; error: string; events: number };

@@ -63,8 +63,18 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
    * costs the main thread nothing per call.
    */
   get events(): ChainEvent[] {
-    if (!this.following && !this.outcome) this.readLog();
+    if (!this.following) this.readLog();
     return this.mirror;
+  }
+  /** Events known to be on disk (the worker's count, the tail appended after a termination). */
+  private eventsOnDisk = 0;
+  /** The chain's length, without parsing the log when nobody follows it. */
+  private eventCountNow(): number {
+    if (this.following) {
+      this.readLog();
+      return this.mirror.length;
+    }
+    return Math.max(this.eventsOnDisk, this.mirror.length);
   }
   status: ActorStatus = 'starting';
   replayReport: ReplayReport | undefined;
@@ -178,6 +188,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   private pushEvent(ev: ChainEvent, index: number): void {
+    if (index >= this.eventsOnDisk) this.eventsOnDisk = index + 1;
     if (this.mirror[index]) return;
     this.mirror[index] = ev;
     this.emit('event', ev, index);
@@ -441,7 +452,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         break;
       case 'fatal':
         clearTimeout(this.callTimer);
-        this.complete({ status: 'failed', error: m.error, eventCount: this.events.length });
+        this.eventsOnDisk = Math.max(this.eventsOnDisk, m.events);
+        this.complete({ status: 'failed', error: m.error, eventCount: this.eventCountNow() });
         void this.worker?.terminate();
         break;
       case 'debug-stopped':
@@ -449,13 +461,14 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         this.emit('debug-stopped', m);
         break;
       case 'closed':
+        this.eventsOnDisk = Math.max(this.eventsOnDisk, m.events);
         this.complete(
           this.failure
-            ? { status: 'failed', error: this.failure, eventCount: this.events.length }
+            ? { status: 'failed', error: this.failure, eventCount: this.eventCountNow() }
             : {
                 status: 'stopped',
                 state: this.state ?? this.initState ?? null,
-                eventCount: this.events.length,
+                eventCount: this.eventCountNow(),
                 ...(this.exitCode !== undefined ? { exitCode: this.exitCode } : {}),
               },
         );
@@ -483,8 +496,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     clearInterval(this.tailTimer);
     this.watcher?.close();
     liveLogs.delete(path.resolve(this.logPath));
-    this.readLog();
-    o.eventCount = this.events.length;
+    o.eventCount = this.eventCountNow();
     this.outcome = o;
     const gone = `actor ${this.name} (${this.id}) has stopped`;
     for (const c of this.sent.splice(0)) c.resolve({ ok: false, error: o.error ?? gone });
@@ -524,8 +536,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     const failed = inCall || this.status === 'failed' || this.status === 'paused' || this.status === 'starting';
     this.complete(
       failed
-        ? { status: 'failed', error: this.failure ?? reason, eventCount: this.events.length }
-        : { status: 'stopped', state: this.state ?? this.initState ?? null, eventCount: this.events.length },
+        ? { status: 'failed', error: this.failure ?? reason, eventCount: this.eventCountNow() }
+        : { status: 'stopped', state: this.state ?? this.initState ?? null, eventCount: this.eventCountNow() },
     );
     return this.outcome!;
   }
