@@ -376,8 +376,15 @@ function runActor(input: WorkerInput): void {
 
   setUp().then(
     () => {
+      const rpc = { flag: rpcFlag.buffer, port: rpcOut };
+      if (input.initNow && !replay) {
+        // Still busy (the start's phase) until init's last event: init goes on at once.
+        port.postMessage({ kind: 'ready', exports: exportNames(), rpc, initRunning: true }, [rpcOut]);
+        callInit(input.initNow.state);
+        return;
+      }
       lock.setPhase(PHASE_IDLE);
-      port.postMessage({ kind: 'ready', exports: exportNames(), rpc: { flag: rpcFlag.buffer, port: rpcOut } }, [rpcOut]);
+      port.postMessage({ kind: 'ready', exports: exportNames(), rpc }, [rpcOut]);
     },
     (e: unknown) => {
       const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;

@@ -359,6 +359,11 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           this.initDone = true;
           this.setStatus('idle');
           this.emit('init-done', initialState);
+        } else if (m.initRunning) {
+          // The worker went on with init right after instantiation: it is the call in flight.
+          this.sent.unshift({ msg: { cmd: 'init', state: initialState }, fn: INIT, resolve: () => {} });
+          this.armTimer();
+          this.setStatus('running');
         } else {
           // init goes first, ahead of anything queued while the worker started.
           this.queue.unshift({ msg: { cmd: 'init', state: initialState }, fn: INIT, resolve: () => {} });
@@ -739,6 +744,9 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
   if (options.debugControl || prepared.replayChainPath) session.pipeline = 1;
   session.handlerConfigs = prepared.handlerConfigs;
   session.manifestInitialState = prepared.initialState;
-  session.attach(takeWorker(input), options.initialState !== undefined ? options.initialState : prepared.initialState);
+  const initialState = options.initialState !== undefined ? options.initialState : prepared.initialState;
+  // init follows instantiation in the worker at once, except where the session drives it (replay, debugger).
+  if (!options.skipInit && !prepared.replayChainPath && !options.debugControl) input.initNow = { state: initialState };
+  session.attach(takeWorker(input), initialState);
   return session;
 }
