@@ -1,6 +1,7 @@
 // Entry of an actor's worker thread: instantiates the transpiled component with recording handler
 // imports and runs calls into it. A trap or endless loop here never reaches the host process.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
@@ -19,7 +20,7 @@ import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
 import { createReplayAnswerer, type ReplaySession } from './replay';
 import { threadCpuMs } from './threadCpu';
-import { PHASE_IDLE, WorkerWriteLock } from './killSwitch';
+import { createKillSwitchBuffer, PHASE_IDLE, WorkerWriteLock } from './killSwitch';
 import { capMemory, WASM_PAGE_BYTES } from '../component/memoryCap';
 import { readChainLog } from '../chain/log';
 
@@ -422,11 +423,46 @@ async function preload(p: SpareInput): Promise<void> {
   }
 }
 
+/**
+ * Runs the log's write and read paths, the recorder and the thread CPU sample once on a throwaway file
+ * (removed again), so an actor's first events do not pay for compiling that code. No guest code runs.
+ */
+function warmUp(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'theater-spare-'));
+  try {
+    const file = path.join(dir, 'warm-up.chain.jsonl');
+    const header = {
+      format: 'theater-vscode-chain' as const,
+      version: 1 as const,
+      actorId: 'warm-up',
+      actorName: 'warm-up',
+      manifestPath: null,
+      componentSha256: null,
+      startedAt: new Date(0).toISOString(),
+    };
+    ChainLogWriter.create(file, header).close();
+    const { writer, lastHash, count } = ChainLogWriter.openForAppend(file);
+    const lock = new WorkerWriteLock(createKillSwitchBuffer());
+    const rec = new Recorder(writer, () => {}, { lastHash, count }, { keepEvents: false, lock });
+    rec.record('wasm', wasmCall(INIT, utf8('null')));
+    rec.record('wasm', wasmResult(INIT, null, utf8('null')), undefined, PHASE_IDLE);
+    rec.close();
+    threadCpuMs();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // A spare worker (started ahead of time so the next actor starts fast) waits for its input.
 const spareInput = workerData as WorkerInput | { spare: SpareInput | null } | null;
 if (spareInput && !('spare' in spareInput)) runActor(spareInput);
 else {
   port.once('message', (m: { cmd: 'setup'; input: WorkerInput }) => runActor(m.input));
   const ahead = spareInput?.spare;
+  try {
+    warmUp();
+  } catch {
+    // Only a head start: the actor's own start does the same work.
+  }
   void (ahead ? preload(ahead) : Promise.resolve()).then(() => post({ kind: 'spare-ready' }));
 }
