@@ -603,7 +603,11 @@ function workerScript(): string {
 // A worker takes ~50 ms to boot and load the runtime. With prewarming on (the extension), one spare
 // worker waits ready, so starting an actor skips that; the CLI, which starts one actor, leaves it off.
 let prewarm = false;
-const WORKER_LIMITS = { maxOldGenerationSizeMb: ACTOR_HEAP_MAX_MIB };
+// A small young generation: an idle actor's worker keeps ~0.6 MiB less resident (measured with 100
+// idle actors, bench/actors.mjs), with no loss of message throughput measured. The guest's memory is
+// Wasm memory, outside the JS heap.
+const ACTOR_YOUNG_GENERATION_MIB = 2;
+const WORKER_LIMITS = { maxOldGenerationSizeMb: ACTOR_HEAP_MAX_MIB, maxYoungGenerationSizeMb: ACTOR_YOUNG_GENERATION_MIB };
 let spare: Worker | undefined;
 let spareReady: Promise<void> = Promise.resolve();
 
