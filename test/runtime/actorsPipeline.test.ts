@@ -118,6 +118,36 @@ describe('pipelined deliveries', () => {
   });
 });
 
+describe('the main thread mirror of a chain', () => {
+  test('nobody follows: events are read on access and the outcome counts every event; a late listener sees only new ones', async () => {
+    const system = new ActorSystem({ dataDir });
+    const s = await counter(system);
+    for (let i = 0; i < 5; i++) await system.sendAndWait(s.id, bytes('tick'));
+    // init call + result, 5 × (call + result), read now from the log.
+    assert.equal(s.events.length, 12);
+    const seen: number[] = [];
+    s.on('event', (_ev, i: number) => seen.push(i));
+    await system.sendAndWait(s.id, bytes('tick'));
+    await system.stopAll();
+    const end = await s.done();
+    const onDisk = loadChainFile(s.logPath).events.length;
+    assert.equal(onDisk, 15, 'one more send and the shutdown event');
+    assert.equal(end.eventCount, onDisk);
+    assert.deepEqual(seen, [12, 13, 14]);
+    assert.equal(s.events.length, onDisk);
+  });
+
+  test('an actor nobody ever reads: the outcome still counts the whole chain', async () => {
+    const system = new ActorSystem({ dataDir });
+    const s = await counter(system);
+    for (let i = 0; i < 3; i++) await system.sendAndWait(s.id, bytes('tick'));
+    await system.stopAll();
+    const end = await s.done();
+    assert.equal(end.eventCount, loadChainFile(s.logPath).events.length);
+    assert.equal(end.eventCount, 9);
+  });
+});
+
 describe('spare worker', () => {
   test('an actor started on a spare worker (loaded ahead with the same component) is fresh: its own thread, init state, chain', async () => {
     const system = new ActorSystem({ dataDir });
