@@ -178,13 +178,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         if (name === 'event') this.follow();
       });
     // Instantiation (a core module's start function included) has the same time limit as a call.
-    this.callTimer = setTimeout(() => {
-      if (!this.killSwitch.kill(true)) return; // it became ready just now
-      void this.terminateWith(
-        `the component did not finish starting (instantiation, start function) within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
-        true,
-      );
-    }, this.callTimeoutMs);
+    this.callTimer = setTimeout(() => this.onStartTimeLimit(), this.callTimeoutMs);
     worker.on('message', (m: WorkerToMain) => this.onMessage(m, initialState));
     worker.on('error', (e) => this.terminateWith(`the actor's worker crashed: ${e.message}`));
     worker.on('exit', () => {
@@ -442,6 +436,32 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   /** The time limit of the oldest call in the worker. */
+  /**
+   * The start's time limit. Init follows instantiation in the worker at once, so the worker may be in
+   * init while its `ready` still waits in this thread's queue: init's own limit then runs from its
+   * WasmCall (on disk, with the time it was recorded), and its wording is init's.
+   */
+  private onStartTimeLimit(): void {
+    if (this.ready || this.outcome) return;
+    this.readLog();
+    const initCall = this.recentEvents.at(-1);
+    const initStartedAt = initCall && isInitCall(initCall) ? initCall.at : undefined;
+    if (initStartedAt !== undefined) {
+      const left = initStartedAt + this.callTimeoutMs - Date.now();
+      if (left > 0) {
+        this.callTimer = setTimeout(() => this.onStartTimeLimit(), left);
+        return;
+      }
+    }
+    if (!this.killSwitch.kill(true)) return; // it became ready just now
+    void this.terminateWith(
+      initStartedAt !== undefined
+        ? `${shortFn(INIT)} did not finish within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`
+        : `the component did not finish starting (instantiation, start function) within the ${this.callTimeoutMs} ms time limit and was stopped; raise it with --timeout (CLI) or theater.callTimeoutMs (settings)`,
+      true,
+    );
+  }
+
   private armTimer(): void {
     clearTimeout(this.callTimer);
     const call = this.sent[0];
@@ -958,4 +978,13 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
     input.initNow = { state: initialState, ...(options.initCause ? { cause: options.initCause } : {}) };
   session.attach(takeWorker(input), initialState);
   return session;
+}
+
+const INIT_CALL_HEAD = Buffer.from(`{"category":"Wasm","WasmCall":{"function_name":"${INIT}"`);
+/** The event is init's WasmCall (our payload envelope, key order fixed). */
+function isInitCall(ev: ChainEvent): boolean {
+  return (
+    ev.eventType === 'wasm' &&
+    Buffer.from(ev.data.buffer, ev.data.byteOffset, ev.data.length).subarray(0, INIT_CALL_HEAD.length).equals(INIT_CALL_HEAD)
+  );
 }
