@@ -6,6 +6,9 @@
 #   install_lock FILE WHAT   takes the exclusive lock FILE for the rest of the script (or until
 #                            install_unlock), telling stderr when it has to wait and for what.
 #   install_unlock           releases it.
+#   install_once WHAT FILE PRESENT INSTALL
+#                            runs the command INSTALL under the lock FILE unless the command PRESENT
+#                            succeeds, before taking the lock or after waiting for it.
 # THEATER_INSTALL_LOCK_TIMEOUT (seconds, default 1800: code-server compiles native addons) bounds
 # the wait; past it the script exits 1 naming the lock file.
 
@@ -30,6 +33,18 @@ install_unlock() {
   [ -n "${INSTALL_LOCK_FD:-}" ] || return 0
   exec {INSTALL_LOCK_FD}>&-
   unset INSTALL_LOCK_FD
+}
+
+install_once() {
+  local what=$1 file=$2 present=$3 install=$4
+  "$present" && return 0
+  install_lock "$file" "$what"
+  if "$present"; then
+    echo "[lock] $what: installed by the run this one waited for" >&2
+  else
+    "$install"
+  fi
+  install_unlock
 }
 
 # One lock for apt on the whole machine, shared by both installers (apt's own lock makes a second

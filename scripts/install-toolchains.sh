@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source=install-lock.sh
 . "$(dirname "${BASH_SOURCE[0]}")/install-lock.sh"
 
-missing() {
+present() {
   need=()
   command -v clang >/dev/null 2>&1 || need+=(clang)
   command -v wasm-ld >/dev/null 2>&1 || need+=(lld)
@@ -21,20 +21,18 @@ missing() {
   ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev-wasm32)
   [ -x /usr/bin/rustc ] || need+=(rustc)
   ls /usr/lib/rustlib/wasm32-*/lib/libstd-*.rlib >/dev/null 2>&1 || need+=(libstd-rust-dev-wasm32)
+  [ ${#need[@]} -eq 0 ]
 }
-
-missing
-if [ "${1:-}" = "--check" ]; then
-  [ ${#need[@]} -eq 0 ] && exit 0
-  echo "${need[*]}"
-  exit 3
-fi
-[ ${#need[@]} -eq 0 ] && exit 0
-install_lock "$THEATER_APT_LOCK" "Debian packages"
-missing # again: the run we waited for may have installed them
-if [ ${#need[@]} -gt 0 ]; then
+apt_install() {
   echo "[toolchains] apt-get install ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get "${APT_WAIT[@]}" update -qq >&2
   apt-get "${APT_WAIT[@]}" install -y -qq --no-install-recommends "${need[@]}" >&2
+}
+
+if [ "${1:-}" = "--check" ]; then
+  present && exit 0
+  echo "${need[*]}"
+  exit 3
 fi
+install_once "Debian packages" "$THEATER_APT_LOCK" present apt_install

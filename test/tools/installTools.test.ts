@@ -70,28 +70,48 @@ test('two install-tools.sh --self-test at once pass from one empty tools folder,
   }
 });
 
-test('install-lock.sh: a second run waits for the holder, then goes on; past its timeout it gives up in one sentence', async () => {
+test('install-lock.sh: a run waits for the holder, then checks again and installs nothing; past its timeout it gives up in one sentence', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'theater-lock-'));
   const lib = path.join(projectRoot, 'scripts', 'install-lock.sh');
   const lock = path.join(dir, 'sub', 'x.lock');
-  const locked = (after: string) => ['-c', `set -euo pipefail; . "$1"; install_lock "$2" "the thing"; ${after}`, 'bash', lib, lock];
-  const holder = start(locked('echo held; read -r _; echo released'), process.env);
+  const marker = path.join(dir, 'installed');
+  const script = (body: string) => [
+    '-c',
+    `set -euo pipefail; . "$1"; m=$3; present() { [ -f "$m" ]; }; install() { echo "installing"; touch "$m"; }; ${body}`,
+    'bash',
+    lib,
+    lock,
+    marker,
+  ];
+  // The holder is a run mid-install: it has the lock and installs once the test lets it go on.
+  const holder = start(script('install_lock "$2" "the thing"; echo held; read -r _; install'), process.env);
   try {
     await waitFor(holder, () => holder.stdout, /held/);
 
-    const impatient = start(locked('echo got it'), { ...process.env, THEATER_INSTALL_LOCK_TIMEOUT: '1' });
+    const impatient = start(script('install_once "the thing" "$2" present install'), { ...process.env, THEATER_INSTALL_LOCK_TIMEOUT: '1' });
     assert.equal(await impatient.done, 1);
     assert.equal(impatient.stdout, '');
     assert.match(impatient.stderr, /another run is installing the thing; waiting for it/);
     assert.match(impatient.stderr, /gave up after 1s waiting for the run that holds .*x\.lock/);
 
-    const waiter = start(locked('echo got it'), process.env);
+    const waiter = start(script('install_once "the thing" "$2" present install'), process.env);
     await waitFor(waiter, () => waiter.stderr, /waiting for it/);
-    assert.equal(waiter.stdout, '', 'no lock while the holder has it');
     holder.child.stdin.end('\n');
     assert.equal(await holder.done, 0);
+    assert.equal(holder.stdout, 'held\ninstalling\n');
     assert.equal(await waiter.done, 0, waiter.stderr);
-    assert.equal(waiter.stdout, 'got it\n');
+    assert.equal(waiter.stdout, '', 'the waiter installs nothing');
+    assert.match(waiter.stderr, /the thing: installed by the run this one waited for/);
+
+    // Once present, no lock is taken at all; when absent and free, it installs.
+    const after = start(script('install_once "the thing" "$2" present install'), process.env);
+    assert.equal(await after.done, 0);
+    assert.equal(after.stdout + after.stderr, '');
+    fs.rmSync(marker);
+    const fresh = start(script('install_once "the thing" "$2" present install'), process.env);
+    assert.equal(await fresh.done, 0, fresh.stderr);
+    assert.equal(fresh.stdout, 'installing\n');
+    assert.ok(fs.existsSync(marker));
   } finally {
     holder.child.kill();
     fs.rmSync(dir, { recursive: true, force: true });

