@@ -70,15 +70,17 @@ function nextSession(what: string): Promise<vscode.DebugSession> {
   }).finally(() => sub.dispose());
 }
 
-/** Resolves when `session` has ended; subscribe before whatever ends it (a session ended earlier is seen too). */
+/** Every debug session that ended while this suite ran (so a wait for an end that came first still sees it). */
+const endedSessions = new Set<string>();
+
+/** Resolves when `session` has ended (also when it ended before this was called). */
 function sessionEnded(session: vscode.DebugSession, what: string): Promise<void> {
-  let ended = false;
-  const sub = vscode.debug.onDidTerminateDebugSession((s) => (ended ||= s.id === session.id));
-  return waitUntil(`the end of ${describeSession(session)} (${what})`, () => ended, [onEvent(vscode.debug.onDidTerminateDebugSession)], {
-    seen: () => `active: ${describeSession(vscode.debug.activeDebugSession)}`,
-  })
-    .then(() => undefined)
-    .finally(() => sub.dispose());
+  return waitUntil(
+    `the end of ${describeSession(session)} (${what})`,
+    () => endedSessions.has(session.id),
+    [onEvent(vscode.debug.onDidTerminateDebugSession)],
+    { seen: () => `active: ${describeSession(vscode.debug.activeDebugSession)}` },
+  ).then(() => undefined);
 }
 
 /** Every DAP message the adapter sends ('stopped' events are handed out in order by next()). */
@@ -128,10 +130,13 @@ function selectedEvent(index: number): Promise<void> {
 
 suite('Theater time travel in a real VS Code extension host', () => {
   let chain: string;
+  let ends: vscode.Disposable;
   suiteSetup(async () => {
+    ends = vscode.debug.onDidTerminateDebugSession((s) => endedSessions.add(s.id));
     api = await within('the extension to activate', vscode.extensions.getExtension<TheaterApi>(EXT_ID)!.activate());
     chain = await recordChain();
   });
+  suiteTeardown(() => ends.dispose());
 
   test('contributes the theater debugger and registers its commands', async () => {
     const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON as {
