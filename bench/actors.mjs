@@ -15,6 +15,7 @@ const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname,
 const out = (p) => require(join(root, 'out', 'src', p));
 const { ActorSystem } = out('runtime/host/system.js');
 const { setPrewarm, useWorkerScript, whenSpareReady } = out('runtime/host/session.js');
+const { verifyChainFile } = out('runtime/chain/chainFile.js');
 // Actors run on the shipped worker bundle (what the extension and the CLI run), not the compiled
 // per-file modules the unit tests use: one bundle loads less per worker.
 const bundledWorker = join(root, 'dist', 'actorWorker.js');
@@ -200,6 +201,29 @@ export async function run() {
       met: perActor <= 8,
       note: `${(perActor - fRss).toFixed(2)} MiB above an empty worker`,
     });
+
+    // ---- (e) under load: N actors started at once, each runs init; peak RSS while they start ----
+    for (const n of [50, 200]) {
+      global.gc?.();
+      const base0 = process.memoryUsage().rss;
+      let peak = base0;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+      const burst = new ActorSystem({ dataDir });
+      const t0 = performance.now();
+      const sessions = await Promise.all(Array.from({ length: n }, () => burst.start({ manifestPath: counterManifest })));
+      await Promise.all(sessions.map(initDone));
+      const ms = performance.now() - t0;
+      peak = Math.max(peak, process.memoryUsage().rss);
+      clearInterval(sampler);
+      await burst.stopAll();
+      const intact = sessions.filter((s) => verifyChainFile(s.logPath).result.ok).length;
+      row({
+        metric: `${n} actors started at once: all init done / peak RSS per actor`,
+        value: (peak - base0) / n / 2 ** 20,
+        unit: 'MiB',
+        note: `${intact}/${n} chains verify; ${(ms / 1000).toFixed(1)} s to the last init; peak ${((peak - base0) / 2 ** 20).toFixed(0)} MiB above the process`,
+      });
+    }
   } finally {
     useWorkerScript(undefined);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -9,22 +9,18 @@ import type { ActorSession } from '../../src/runtime/host/session';
 import { setPrewarm, spareThreadId, whenSpareReady } from '../../src/runtime/host/session';
 import { ActorSystem } from '../../src/runtime/host/system';
 import { actorsCopy, dataDir } from '../helpers/actors';
+import { wasmCalls as wasmCallsOf } from '../helpers/chainText';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: unknown) => Buffer.from(b as Uint8Array).toString('utf8');
 const SEND = 'theater:simple/message-server-client.handle-send';
 
+/** The wasm calls of an actor's chain, once it verifies. */
 function wasmCalls(session: ActorSession): string[] {
   const { events } = loadChainFile(session.logPath);
   const v = verifyChain(events);
   assert.ok(v.ok, `${session.name}'s chain verifies: ${v.firstBad?.message}`);
-  return events
-    .filter((e) => e.eventType === 'wasm')
-    .map((e) => {
-      const p = JSON.parse(Buffer.from(e.data).toString('utf8')) as Record<string, { function_name: string }>;
-      const kind = Object.keys(p).find((k) => k.startsWith('Wasm'))!;
-      return `${kind} ${p[kind]!.function_name}`;
-    });
+  return wasmCallsOf(events);
 }
 
 function initDone(session: ActorSession): Promise<void> {
