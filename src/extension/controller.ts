@@ -47,6 +47,9 @@ export class Controller implements vscode.Disposable {
   chainView: vscode.TreeView<ChainNode> | undefined;
   /** The chain the user last looked at: revealed, selected or filtered. View-title commands act on it. */
   current: ChainSource | undefined;
+  private readonly revealed = new vscode.EventEmitter<{ source: ChainSource; index: number }>();
+  /** An event was revealed and selected in the Event Chain view (a programmatic reveal need not fire onDidChangeSelection). */
+  readonly onDidReveal = this.revealed.event;
   /** Folders holding manifests (found at activation, and every started actor's): their `.theater/chains` are listed. */
   private readonly manifestDirs = new Set<string>();
   /** Event counts in the Actors view follow the chain at most 4 times a second. */
@@ -58,7 +61,7 @@ export class Controller implements vscode.Disposable {
     this.output = vscode.window.createOutputChannel('Theater');
     this.status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
     this.status.command = 'theater.actors.focus';
-    this.disposables.push(this.output, this.status, this.chains, this.actors, { dispose: () => this.actorCounts.dispose() });
+    this.disposables.push(this.output, this.status, this.chains, this.actors, this.revealed, { dispose: () => this.actorCounts.dispose() });
     this.chains.isLive = (s) => this.actors.entries.some((e) => e.session.id === s.id && isLive(e.session.status));
     this.chains.shownFiles = () =>
       new Set([
@@ -677,6 +680,7 @@ export class Controller implements vscode.Disposable {
       this.log(`[view] could not reveal event ${index}: ${(e as Error).message}`);
       return false;
     }
+    this.revealed.fire({ source, index });
     return true;
   }
 

@@ -123,7 +123,7 @@ function selectedEvent(index: number): Promise<void> {
   return waitUntil(
     `the Event Chain view to select event ${index} (the debugger's reveal)`,
     () => view.selection.some((n) => n.kind === 'event' && n.index === index),
-    [onEvent(view.onDidChangeSelection)],
+    [onEvent(view.onDidChangeSelection), onEvent(api.controller.onDidReveal)],
     { seen: () => `selection: ${describe()}; chains: ${api.controller.chains.sources.map((s) => `${s.label} (${s.total})`).join(', ')}` },
   ).then(() => undefined);
 }
