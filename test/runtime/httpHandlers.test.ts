@@ -14,7 +14,7 @@ import { decodeEvent } from '../../src/runtime/chain/decode';
 import { toHex } from '../../src/runtime/chain/hash';
 import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
-import { checkHttpRequest } from '../../src/runtime/handlers/http/allowList';
+import { checkHttpRequest } from '../../src/runtime/handlers/http/permissions';
 import { startActor } from '../../src/runtime/host/session';
 import { actorCopy, buildNativeActors, dataDir, runToEnd } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
@@ -303,12 +303,12 @@ describe('http-framework WebSocket', () => {
     await ws.closed;
     // handle-websocket-disconnect follows the close: wait for its result in the log (deadline, no sleep).
     const deadline = Date.now() + 10_000;
-    const summaries = () => loadChainFile(session.logPath).events.map((e) => decodeEvent(e).summary);
-    while (
-      !summaries().some((x) => /WasmResult.*handle-websocket-disconnect|handle-websocket-disconnect.*→/.test(x)) &&
-      Date.now() < deadline
-    )
-      await new Promise((r) => setImmediate(r));
+    // (The call's own log line names the function too: wait for its WasmResult, not a summary.)
+    const disconnected = () =>
+      loadChainFile(session.logPath)
+        .events.map((e) => decodeEvent(e))
+        .some((d) => d.category === 'wasm-result' && /handle-websocket-disconnect$/.test(d.functionName ?? ''));
+    while (!disconnected() && Date.now() < deadline) await new Promise((r) => setImmediate(r));
     const outcome = await session.stop('test finished');
     assert.equal(outcome.status, 'stopped', outcome.error);
     const events = verified(session.logPath);

@@ -233,6 +233,40 @@ describe('wasi-http incoming with the fetch event (instance_per_request)', () =>
   });
 });
 
+describe('theater check and the language server on a wasi-http table (the validation core)', () => {
+  const codes = (manifest: string) => validateManifestFile(manifest).diagnostics.map((d) => d.code);
+  const portLine = (manifest: string) =>
+    fs
+      .readFileSync(manifest, 'utf8')
+      .split('\n')
+      .findIndex((l) => /^port\s*=/.test(l));
+
+  test('a port without the incoming-handler export is flagged on the port', async (t) => {
+    if (!(await built(t, 'js-fetch-actor'))) return;
+    const manifest = await actorCopy('js-fetch-actor', (m) => m.replace(/type = "wasi-http"\n/, 'type = "wasi-http"\nport = 0\n'));
+    const d = validateManifestFile(manifest).diagnostics.find((x) => x.code === 'wasi-http-port-without-export');
+    assert.ok(d, 'flagged');
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /does not export wasi:http\/incoming-handler/);
+    assert.equal(d.range.start.line, portLine(manifest));
+    // Without the port, nothing to say.
+    assert.ok(!codes(await actorCopy('js-fetch-actor')).includes('wasi-http-port-without-export'));
+  });
+
+  test('a fetch-event component without instance_per_request is flagged; with it, or with an exported handler, not', async (t) => {
+    if (!(await built(t, 'js-fetch-event-actor')) || !(await built(t, 'js-http-server-actor'))) return;
+    const without = await actorCopy('js-fetch-event-actor', (m) => m.replace(/instance_per_request = true\n/, ''));
+    const d = validateManifestFile(without).diagnostics.find((x) => x.code === 'wasi-http-needs-instance-per-request');
+    assert.ok(d, 'flagged');
+    assert.match(d.message, /instance_per_request = true/);
+    assert.equal(d.range.start.line, portLine(without));
+    assert.ok(!codes(await actorCopy('js-fetch-event-actor')).includes('wasi-http-needs-instance-per-request'));
+    const exported = codes(await actorCopy('js-http-server-actor'));
+    assert.ok(!exported.includes('wasi-http-needs-instance-per-request'), 'an exported incomingHandler serves many requests');
+    assert.ok(!exported.includes('wasi-http-port-without-export'));
+  });
+});
+
 describe('theater run with an actor serving HTTP', () => {
   test('serves until Ctrl-C, then stops with its chain written', async (t) => {
     if (!(await built(t, 'js-http-server-actor'))) return;

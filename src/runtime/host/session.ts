@@ -18,6 +18,7 @@ import { prepareRun, type PreparedRun } from './prepare';
 import type { HandlerConfig } from '../handlers/types';
 import { HttpHost, isHttpOp } from '../handlers/http/host';
 import { incomingHandleName } from '../handlers/http/incoming';
+import { serverUrl } from '../handlers/http/loopback';
 import { startIncomingServer, type IncomingServer } from '../handlers/http/server';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
@@ -603,7 +604,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           return;
         }
         this.httpServer = server;
-        this.emit('log', `serving ${iface} on http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}/`);
+        this.emit('log', `serving ${iface} on ${serverUrl(server.host, server.port)}`);
         this.emit('http-listening', { host: server.host, port: server.port });
       },
       (e: unknown) => {
