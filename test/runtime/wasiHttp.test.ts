@@ -15,6 +15,7 @@ import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import type { ChainEvent } from '../../src/runtime/chain/event';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import { startActor } from '../../src/runtime/host/session';
+import { startFork } from '../../src/runtime/host/timeTravel';
 import { validateManifestFile } from '../../src/runtime/validation/manifest';
 import { actorCopy, buildNativeActors, dataDir, runToEnd } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
@@ -207,6 +208,42 @@ describe('wasi-http incoming (wasi:http/incoming-handler export)', () => {
     const events = verified(session.logPath);
     assert.equal(events.filter((e) => e.eventType === 'wasm').length, 6, 'init, two handle calls, each with its result');
     await replayIdentical(manifest, session.logPath, events);
+  });
+});
+
+describe('wasi-http incoming in a fork', () => {
+  test('a fork serves the incoming-handler export again after its replayed prefix', async (t) => {
+    if (!(await built(t, 'js-http-server-actor'))) return;
+    const manifest = await actorCopy('js-http-server-actor');
+    const live = await startActor({ manifestPath: manifest, dataDir });
+    t.after(() => live.stop('test finished'));
+    const first = await new Promise<{ port: number }>((r) => live.once('http-listening', r));
+    assert.equal((await fetch(`http://127.0.0.1:${first.port}/a`)).status, 200);
+    assert.equal((await live.stop('recorded')).status, 'stopped');
+    const events = verified(live.logPath);
+    // Fork before the guest first takes its stdout: a stream obtained in the replayed prefix is the
+    // chain's stand-in, not a live one (docs/handlers.md), and the guest logs each request.
+    const at = events.findIndex((e) => /^wasi:cli\/stdout@[^/]+\/get-stdout$/.test(e.eventType)) - 1;
+    assert.ok(at > 0 && events.slice(0, at).some((e) => e.eventType === 'wasm'), 'the fork point is inside init');
+    const fork = await startFork({ manifestPath: manifest, dataDir, chainPath: live.logPath, at });
+    t.after(() => fork.stop('test finished'));
+    const listening = await Promise.race([
+      new Promise<{ port: number }>((r) => fork.once('http-listening', r)),
+      fork.done().then((o) => assert.fail(`the fork ended before it listened: ${o.error}`)),
+      new Promise<never>((_, reject) => {
+        const timer = setTimeout(() => reject(new Error('the fork did not listen within 20 s')), 20_000);
+        t.after(() => clearTimeout(timer));
+      }),
+    ]);
+    const r = await fetch(`http://127.0.0.1:${listening.port}/b`, { method: 'POST', body: 'xy' });
+    assert.equal(await r.text(), 'you sent POST /b with 2 bytes: xy');
+    assert.equal((await fork.stop('test finished')).status, 'stopped');
+    const forked = verified(fork.logPath);
+    assert.deepEqual(
+      forked.slice(0, at + 1).map((e) => toHex(e.hash)),
+      events.slice(0, at + 1).map((e) => toHex(e.hash)),
+    );
+    assert.equal(forked.filter((e) => e.eventType === 'wasm').length, 6, 'the recorded call and the live one, each with its result');
   });
 });
 

@@ -124,6 +124,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private http: HttpHost | undefined;
   /** A replay: no port is opened (recorded incoming requests are re-driven from the chain). */
   replaying = false;
+  /** A fork (replay up to a point, then live): it serves its servers again. */
+  forking = false;
   /** The wasi-http handler's loopback server, while the actor lives (`port` set, export present). */
   httpServer: IncomingServer | undefined;
   private httpStarting = false;
@@ -444,6 +446,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         } else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
         else this.emit('rpc', m.op, m.args, m.after);
         break;
+      case 'http-restore':
+        (this.http ??= new HttpHost(this)).restore(m.op, m.args, m.recorded, (message) => this.emit('log', message));
+        break;
       case 'commit':
         this.processes?.commit();
         this.http?.commit();
@@ -586,7 +591,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
    */
   private serveHttp(): void {
     const cfg = this.handlerConfigs['wasi-http'];
-    if (this.replaying || this.httpStarting || cfg?.port === undefined) return;
+    // A fork serves after its replayed prefix (init-done), as a live actor does.
+    if ((this.replaying && !this.forking) || this.httpStarting || cfg?.port === undefined) return;
     const iface = this.exports.find((e) => e.startsWith('wasi:http/incoming-handler@'));
     if (!iface) {
       this.emit('log', `the wasi-http handler has a port, but the actor does not export wasi:http/incoming-handler: nothing is served`);
@@ -848,6 +854,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
   session.memoryCapMiB = maxMemoryMiB;
   session.handlerConfigs = prepared.handlerConfigs;
   session.replaying = !!prepared.replayChainPath;
+  session.forking = options.forkAt !== undefined;
   session.manifestInitialState = prepared.initialState;
   session.attach(takeWorker(input), options.initialState !== undefined ? options.initialState : prepared.initialState);
   return session;

@@ -152,8 +152,40 @@ export class HttpHost {
 
   constructor(private readonly actor: HttpActor) {}
 
+  /** A fork's recorded set-up, re-applied in order before any live call (restore). */
+  private restoring: Promise<unknown> = Promise.resolve();
+
+  /**
+   * A fork: re-applies one recorded server set-up call (answered from the chain in the worker), so
+   * the servers, handlers and routes the guest made before the fork point exist here and listen.
+   * Ids come out as recorded (the same calls in the same order); a different answer is one sentence
+   * for `log` (a fixed port still held by the recorded run, say).
+   */
+  restore(op: string, args: unknown[], recorded: unknown, log: (message: string) => void): void {
+    const fn = op.slice(op.lastIndexOf('/') + 1);
+    const want = recorded as Result<unknown>;
+    this.restoring = this.restoring.then(async () => {
+      let got: Result<unknown> | undefined;
+      // The port the guest was told (recorded) if it is free, so its view stays true; else as asked.
+      const s = fn === 'start-server' ? this.servers.get(args[0] as bigint) : undefined;
+      if (s && s.settings.port === 0 && want.tag === 'ok' && typeof want.val === 'number') {
+        s.settings = { ...s.settings, port: want.val };
+        got = (await this.framework(fn, args)) as Result<unknown>;
+        s.settings = { ...s.settings, port: 0 };
+        if (got.tag === 'err') got = undefined;
+      }
+      got ??= (await this.framework(fn, args)) as Result<unknown>;
+      if (got.tag === 'err') log(`the fork could not re-establish ${fn} recorded before its fork point: ${String(got.val)}`);
+      else if (fn === 'start-server')
+        log(`the fork re-established server ${String(args[0])} (recorded before its fork point) on ${this.listening().join(', ')}`);
+      else if (fn !== 'start-server' && want.tag === 'ok' && typeof want.val === 'bigint' && got.val !== want.val)
+        log(`the fork's ${fn} got id ${String(got.val)} where the recording has ${String(want.val)}`);
+    });
+  }
+
   /** Answers one host call of the worker (`theater:simple/http-client/send-http`, …). */
   async handle(op: string, args: unknown[]): Promise<unknown> {
+    await this.restoring;
     // Every HTTP handler's outgoing request (outgoing.ts), aborted when the actor stops.
     if (op === EXCHANGE_OP) return performExchange(args[0] as OutgoingExchange, this.stopping.signal);
     const fn = op.slice(op.lastIndexOf('/') + 1);
