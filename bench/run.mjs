@@ -32,10 +32,18 @@ for (const s of sections) {
 }
 
 const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2)) : String(v ?? ''));
-const head = ['section', 'metric', 'value', 'unit', 'goal', 'met'];
+const head = ['section', 'metric', 'value', 'unit', 'goal', 'met', 'note'];
 const table = [
   head,
-  ...rows.map((r) => [r.section, r.metric, fmt(r.value), r.unit, r.goal ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO']),
+  ...rows.map((r) => [
+    r.section,
+    r.metric,
+    fmt(r.value),
+    r.unit,
+    r.goal ?? '',
+    r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+    r.note ?? '',
+  ]),
 ];
 const widths = head.map((_, i) => Math.max(...table.map((row) => String(row[i]).length)));
 for (const row of table) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join('  '));

@@ -7,22 +7,32 @@
 #   --check: install nothing; print the missing packages (one line) and exit 3 when any is missing.
 # test-actors/build-native.mjs calls --check first (a few ms when everything is present), then this
 # script as root (or through sudo -n) only when something is missing.
+# Safe to run twice at once (and alongside test/vscode/install-tools.sh): apt runs under one lock
+# (scripts/install-lock.sh), and a run that waited checks again before installing anything.
 set -euo pipefail
-need=()
-command -v clang >/dev/null 2>&1 || need+=(clang)
-command -v wasm-ld >/dev/null 2>&1 || need+=(lld)
-[ -f /usr/include/wasm32-wasi/stdio.h ] || need+=(wasi-libc)
-ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev-wasm32)
-[ -x /usr/bin/rustc ] || need+=(rustc)
-ls /usr/lib/rustlib/wasm32-*/lib/libstd-*.rlib >/dev/null 2>&1 || need+=(libstd-rust-dev-wasm32)
+# shellcheck source=install-lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/install-lock.sh"
+
+present() {
+  need=()
+  command -v clang >/dev/null 2>&1 || need+=(clang)
+  command -v wasm-ld >/dev/null 2>&1 || need+=(lld)
+  [ -f /usr/include/wasm32-wasi/stdio.h ] || need+=(wasi-libc)
+  ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev-wasm32)
+  [ -x /usr/bin/rustc ] || need+=(rustc)
+  ls /usr/lib/rustlib/wasm32-*/lib/libstd-*.rlib >/dev/null 2>&1 || need+=(libstd-rust-dev-wasm32)
+  [ ${#need[@]} -eq 0 ]
+}
+apt_install() {
+  echo "[toolchains] apt-get install ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get "${APT_WAIT[@]}" update -qq >&2
+  apt-get "${APT_WAIT[@]}" install -y -qq --no-install-recommends "${need[@]}" >&2
+}
+
 if [ "${1:-}" = "--check" ]; then
-  [ ${#need[@]} -eq 0 ] && exit 0
+  present && exit 0
   echo "${need[*]}"
   exit 3
 fi
-if [ ${#need[@]} -gt 0 ]; then
-  echo "[toolchains] apt-get install ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
-fi
+install_once "Debian packages" "$THEATER_APT_LOCK" present apt_install

@@ -7,7 +7,6 @@ export function handlersAsJson(): unknown {
   return listHandlers().map((h) => ({
     type: h.type,
     summary: h.summary,
-    implemented: h.implemented,
     always_available: !!h.alwaysAvailable,
     interfaces: h.interfaces.map((i) => ({ name: qualifiedName(i), functions: i.functions.map((f) => f.name) })),
     exports: h.exports,
@@ -22,7 +21,7 @@ export function runHandlers(args: ParsedArgs): number {
   }
   const lines: string[] = [];
   for (const h of listHandlers()) {
-    lines.push(`${h.type}${h.implemented ? '' : '  (not implemented yet)'}${h.alwaysAvailable ? '  (always available)' : ''}`);
+    lines.push(`${h.type}${h.alwaysAvailable ? '  (always available)' : ''}`);
     lines.push(`  ${h.summary}`);
     for (const i of h.interfaces)
       lines.push(`  provides ${qualifiedName(i)}${i.functions.length ? `: ${i.functions.map((f) => f.name).join(', ')}` : ''}`);

@@ -1,4 +1,4 @@
-// Completion from the registry: top-level keys, `[[handler]]`, handler types (implemented first),
+// Completion from the registry: top-level keys, `[[handler]]`, handler types (registry order),
 // the config keys of the table's type, boolean and default values, files for path keys, and
 // versioned interface names after `import`/`export` in .wit files. Every item carries an explicit
 // text edit, because editors disagree about word boundaries around `"`, `:`, `/` and `@`.
@@ -28,9 +28,9 @@ function plain(snippet: string): string {
     .replace(/\$\d+/g, '');
 }
 
-/** Handlers in the order completion offers them: implemented first, then registry order. */
+/** Handlers in the order completion offers them: registry order. */
 function ranked(): Array<{ h: HandlerDefinition; sort: string }> {
-  return listHandlers().map((h, i) => ({ h, sort: `${h.implemented ? 0 : 1}${String(i).padStart(3, '0')}` }));
+  return listHandlers().map((h, i) => ({ h, sort: String(i).padStart(3, '0') }));
 }
 
 interface Line {
@@ -149,7 +149,7 @@ function manifestCompletions(doc: TextDocument, l: Line, o: CompletionOptions): 
     return [handlerItem(rangeFrom(l, header[1]!.length, l.p.character + closing), '0')];
   }
 
-  // type = "…" inside a [[handler]] table: every registered type, implemented ones first.
+  // type = "…" inside a [[handler]] table: every registered type, in registry order.
   const typeValue = /^\s*type\s*=\s*("?)([\w-]*)$/.exec(l.prefix);
   if (typeValue && ctx.handler) {
     const quoted = typeValue[1] === '"';
@@ -161,7 +161,7 @@ function manifestCompletions(doc: TextDocument, l: Line, o: CompletionOptions): 
       kind: CompletionItemKind.EnumMember,
       sortText: sort,
       filterText: quoted ? `"${h.type}` : h.type,
-      detail: h.implemented ? h.summary : `${h.summary} (not implemented by this runtime)`,
+      detail: h.summary,
       documentation: markdown(handlerMarkdown(h)),
       textEdit: { range, newText: `${pad}"${h.type}"` },
     }));
@@ -252,7 +252,7 @@ function witCompletions(l: Line): CompletionItem[] {
         label: n,
         kind: CompletionItemKind.Interface,
         sortText: `${sort}${String(i).padStart(3, '0')}`,
-        detail: `${h.type} handler${h.implemented ? '' : ' (not implemented by this runtime)'}`,
+        detail: `${h.type} handler`,
         documentation: markdown(m[1] === 'import' ? importMarkdown(n) : exportMarkdown(n)),
         textEdit: { range, newText: `${n}${semi}` },
         filterText: n,

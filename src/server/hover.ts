@@ -31,15 +31,13 @@ function configTypeLine(c: ConfigKeySpec): string {
 /** A handler's summary, interfaces with versions, exports it drives and config keys with defaults. */
 export function handlerMarkdown(h: HandlerDefinition): string {
   const lines = [`**\`${h.type}\` handler** — ${h.summary}`, ''];
-  if (!h.implemented && !/not implement/i.test(h.doc))
-    lines.push('*Not implemented by this runtime yet: an actor that needs it cannot start here.*', '');
   if (h.alwaysAvailable) lines.push('*Always available: every actor gets it, listed in the manifest or not.*', '');
   lines.push(h.doc, '');
   if (h.interfaces.length) {
     lines.push('**Provides**', '');
     for (const i of h.interfaces) {
       const fns = i.functions.length ? `: ${i.functions.map((f) => `\`${f.name}\``).join(', ')}` : ' (types only)';
-      lines.push(`- \`${qualifiedName(i)}\`${h.implemented ? fns : ''}`);
+      lines.push(`- \`${qualifiedName(i)}\`${fns}`);
     }
     lines.push('');
   }
@@ -67,7 +65,7 @@ function handlerTypesMarkdown(): string {
   return [
     '**`type`** — the handler this table configures. Registered types:',
     '',
-    ...listHandlers().map((h) => `- \`${h.type}\`${h.implemented ? '' : ' (not implemented here)'}: ${h.summary}`),
+    ...listHandlers().map((h) => `- \`${h.type}\`: ${h.summary}`),
   ].join('\n');
 }
 
@@ -130,7 +128,7 @@ function listingHint(h: HandlerDefinition): string {
 export function importMarkdown(target: string): string {
   const res = resolveImport(target);
   const lines = [`**\`${target}\`**`, '', describeImport(res, 'wit').sentence, ''];
-  if (res.status === 'unresolved' || !res.provider.handler.implemented) return lines.join('\n');
+  if (res.status === 'unresolved') return lines.join('\n');
   const { handler, iface } = res.provider;
   lines.push(iface.doc, '');
   if (iface.functions.length) {
@@ -145,10 +143,8 @@ export function importMarkdown(target: string): string {
 export function exportMarkdown(target: string): string {
   const bare = target.replace(/@.*$/, '');
   const drivers = listHandlers().filter((h) => h.exports.some((e) => e.replace(/@.*$/, '') === bare));
-  const driver = drivers.find((h) => h.implemented) ?? drivers[0];
+  const driver = drivers[0];
   if (!driver) return `**\`${target}\`** — no registered handler calls this export; the runtime will never invoke it.`;
-  if (!driver.implemented)
-    return `**\`${target}\`** — called by Theater's \`${driver.type}\` handler, which this runtime does not implement yet.`;
   const role = bare === REQUIRED_EXPORT ? ' Every actor must export it: `init` is called on start.' : '';
   return `**\`${target}\`** — called by the \`${driver.type}\` handler.${role}\n\n${listingHint(driver)}`;
 }

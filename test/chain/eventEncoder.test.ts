@@ -14,18 +14,7 @@ import { ChainLogWriter, encodeChainLogLine, readChainLog } from '../../src/runt
 import { hostFunctionPayload } from '../../src/runtime/chain/payload';
 import { Recorder } from '../../src/runtime/host/recorder';
 import { verifyChain } from '../../src/runtime/chain/verify';
-
-/** A small seeded PRNG (mulberry32), so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../helpers/chainText';
 
 // Characters that exercise every branch: ASCII, JSON escapes, controls, 2-, 3- and 4-byte UTF-8 and
 // lone surrogates (both paths turn those into U+FFFD).

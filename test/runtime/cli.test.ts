@@ -155,6 +155,8 @@ describe('theater CLI', { skip }, () => {
     assert.ok(random.interfaces.some((i) => i.name === 'wasi:random/random@0.2.3'));
     assert.ok(random.config.some((c) => c.name === 'seed'));
     assert.ok(list.some((h) => h.type === 'timing') && list.some((h) => h.type === 'store'));
+    for (const h of list)
+      assert.deepEqual(Object.keys(h), ['type', 'summary', 'always_available', 'interfaces', 'exports', 'config'], h.type);
   });
 
   test(

@@ -11,6 +11,7 @@ import type { ActorSession } from '../../src/runtime/host/session';
 import { ActorSystem } from '../../src/runtime/host/system';
 import { actorsCopy, dataDir, runToEnd } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
+import { wasmCalls } from '../helpers/chainText';
 
 /** The export each wasm event names, with its kind: `WasmCall theater:simple/actor.init`. */
 /** Every event of a session so far (read from its log: the session keeps only a window). */
@@ -19,16 +20,6 @@ function allEvents(s: ActorSession): ChainEvent[] {
   s.readLog();
   s.forEachEvent((ev) => out.push(ev));
   return out;
-}
-
-function wasmCalls(events: readonly { eventType: string; data: Uint8Array }[]): string[] {
-  return events
-    .filter((e) => e.eventType === 'wasm')
-    .map((e) => {
-      const p = JSON.parse(Buffer.from(e.data).toString('utf8')) as Record<string, { function_name: string }>;
-      const kind = Object.keys(p).find((k) => k.startsWith('Wasm'))!;
-      return `${kind} ${p[kind]!.function_name}`;
-    });
 }
 
 const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : '');

@@ -16,20 +16,11 @@ import { startActor } from '../../src/runtime/host/session';
 import { ActorSystem } from '../../src/runtime/host/system';
 import { actorCopy, dataDir } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
+import { wasmCalls as wasmCallsOf } from '../helpers/chainText';
 
 const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : '');
 const bytes = (s: string) => new TextEncoder().encode(s);
-
-/** `WasmCall <export>` / `WasmResult <export>` for each wasm event, in chain order. */
-function wasmCalls(events: readonly { eventType: string; data: Uint8Array }[]): string[] {
-  return events
-    .filter((e) => e.eventType === 'wasm')
-    .map((e) => {
-      const p = JSON.parse(Buffer.from(e.data).toString('utf8')) as Record<string, { function_name: string }>;
-      const kind = Object.keys(p).find((k) => k.startsWith('Wasm'))!;
-      return `${kind} ${p[kind]!.function_name.replace('theater:simple/', '')}`;
-    });
-}
+const wasmCalls = (events: readonly { eventType: string; data: Uint8Array }[]) => wasmCallsOf(events, { shortNames: true });
 
 /** Runs the actor with `scenario` as its init state until nothing is left to do, then stops it. */
 async function run(manifestPath: string, scenario: string) {

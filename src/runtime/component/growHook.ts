@@ -8,6 +8,7 @@
 // moves up by one: calls, ref.func, exports, the start function, element segments and global
 // initializers are renumbered (the `name` section is dropped). A module without `memory.grow`, or one
 // using an instruction this decoder does not know (GC, stringref), is returned unchanged.
+import { encodeU32 } from './leb128';
 
 export const GROW_HOOK_MODULE = 'theater:host';
 export const GROW_HOOK_NAME = 'memory-grow';
@@ -48,17 +49,6 @@ class Reader {
     if (this.p + n > this.end) throw new Unknown('truncated');
     this.p += n;
   }
-}
-
-function u32(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0);
-  return out;
 }
 
 class Out {
@@ -122,12 +112,12 @@ function rewriteCode(r: Reader, out: Out, hook: number, untilEnd: boolean): numb
       case op === 0x10 || op === 0x12 || op === 0xd2: {
         // call, return_call, ref.func
         const idx = r.u32();
-        out.push(op, ...u32(fn(idx)));
+        out.push(op, ...encodeU32(fn(idx)));
         continue;
       }
       case op === 0x40: {
         r.u32(); // memory index
-        out.push(0x10, ...u32(hook));
+        out.push(0x10, ...encodeU32(hook));
         copy();
         grows++;
         continue;
@@ -323,7 +313,7 @@ function rewrite(module: Uint8Array): Uint8Array | undefined {
   {
     const r = new Reader(module, code.body, code.end);
     const n = r.u32();
-    codeOut.push(...u32(n));
+    codeOut.push(...encodeU32(n));
     for (let k = 0; k < n; k++) {
       const size = r.u32();
       const bodyEnd = r.p + size;
@@ -337,7 +327,7 @@ function rewrite(module: Uint8Array): Uint8Array | undefined {
       body.bytes(module.subarray(r.p, br.p));
       grows += rewriteCode(br, body, hook, false);
       const bytes = body.result();
-      codeOut.push(...u32(bytes.length));
+      codeOut.push(...encodeU32(bytes.length));
       codeOut.bytes(bytes);
       r.p = bodyEnd;
     }
@@ -352,16 +342,16 @@ function rewrite(module: Uint8Array): Uint8Array | undefined {
   const out = new Out();
   out.bytes(module.subarray(0, 8));
   const section = (id: number, body: Uint8Array) => {
-    out.push(id, ...u32(body.length));
+    out.push(id, ...encodeU32(body.length));
     out.bytes(body);
   };
   const hookType = Uint8Array.from([0x60, 1, 0x7f, 1, 0x7f]);
   const te = new TextEncoder();
   const name = (s: string) => {
     const b = te.encode(s);
-    return [...u32(b.length), ...b];
+    return [...encodeU32(b.length), ...b];
   };
-  const hookImport = Uint8Array.from([...name(GROW_HOOK_MODULE), ...name(GROW_HOOK_NAME), 0x00, ...u32(typeCount)]);
+  const hookImport = Uint8Array.from([...name(GROW_HOOK_MODULE), ...name(GROW_HOOK_NAME), 0x00, ...encodeU32(typeCount)]);
   let wroteType = !!typeSec;
   let wroteImport = !!importSec;
   for (const s of secs) {
@@ -383,14 +373,14 @@ function rewrite(module: Uint8Array): Uint8Array | undefined {
       case 1: {
         const r = new Reader(module, s.body, s.end);
         r.u32();
-        section(1, concat([u32(typeCount + 1), module.subarray(r.p, s.end), hookType]));
+        section(1, concat([encodeU32(typeCount + 1), module.subarray(r.p, s.end), hookType]));
         break;
       }
       case 2: {
         const r = new Reader(module, s.body, s.end);
         r.u32();
         // The hook goes after the last function import so that only indexes >= hook move.
-        section(2, concat([u32(importCount + 1), module.subarray(r.p, s.end), hookImport]));
+        section(2, concat([encodeU32(importCount + 1), module.subarray(r.p, s.end), hookImport]));
         break;
       }
       case 6:
@@ -401,7 +391,7 @@ function rewrite(module: Uint8Array): Uint8Array | undefined {
         break;
       case 8: {
         const idx = new Reader(body).u32();
-        section(8, Uint8Array.from(u32(idx >= hook ? idx + 1 : idx)));
+        section(8, Uint8Array.from(encodeU32(idx >= hook ? idx + 1 : idx)));
         break;
       }
       case 9:
@@ -441,7 +431,7 @@ function rewriteGlobals(body: Uint8Array, hook: number): Uint8Array {
   const r = new Reader(body);
   const out = new Out();
   const n = r.u32();
-  out.push(...u32(n));
+  out.push(...encodeU32(n));
   for (let k = 0; k < n; k++) {
     const start = r.p;
     blockType(r); // value type (a reference type may carry a heap type)
@@ -456,14 +446,14 @@ function rewriteExports(body: Uint8Array, hook: number): Uint8Array {
   const r = new Reader(body);
   const out = new Out();
   const n = r.u32();
-  out.push(...u32(n));
+  out.push(...encodeU32(n));
   for (let k = 0; k < n; k++) {
     const start = r.p;
     r.skip(r.u32());
     const kind = r.byte();
     out.bytes(body.subarray(start, r.p));
     const idx = r.u32();
-    out.push(...u32(kind === 0 && idx >= hook ? idx + 1 : idx));
+    out.push(...encodeU32(kind === 0 && idx >= hook ? idx + 1 : idx));
   }
   return out.result();
 }
@@ -472,11 +462,11 @@ function rewriteElements(body: Uint8Array, hook: number): Uint8Array {
   const r = new Reader(body);
   const out = new Out();
   const n = r.u32();
-  out.push(...u32(n));
+  out.push(...encodeU32(n));
   const copyFrom = (start: number) => out.bytes(body.subarray(start, r.p));
   for (let k = 0; k < n; k++) {
     const flags = r.u32();
-    out.push(...u32(flags));
+    out.push(...encodeU32(flags));
     if (flags > 7) throw new Unknown(`element segment ${flags}`);
     let start = r.p;
     if (flags === 2 || flags === 6) r.u32(); // table index
@@ -487,12 +477,12 @@ function rewriteElements(body: Uint8Array, hook: number): Uint8Array {
     if (flags & 3 && flags & 4) blockType(r); // reftype
     copyFrom(start);
     const count = r.u32();
-    out.push(...u32(count));
+    out.push(...encodeU32(count));
     for (let e = 0; e < count; e++) {
       if (flags & 4) constExpr(r, out, hook);
       else {
         const idx = r.u32();
-        out.push(...u32(idx >= hook ? idx + 1 : idx));
+        out.push(...encodeU32(idx >= hook ? idx + 1 : idx));
       }
     }
   }

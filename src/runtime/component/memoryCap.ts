@@ -2,6 +2,7 @@
 // so `memory.grow` past the cap returns -1 (and the guest typically traps) instead of committing the
 // machine's memory. Growing without a maximum is also what keeps V8 from honouring a worker's
 // terminate (each successful grow swallows the termination request); with a cap, growth stops early.
+import { encodeU32 } from './leb128';
 
 const MEMORY_SECTION = 5;
 export const WASM_PAGE_BYTES = 65536;
@@ -17,17 +18,6 @@ function readU32(b: Uint8Array, p: number): [value: number, next: number] {
     shift += 7;
     if (shift > 35) throw new Error('LEB128 too long');
   }
-}
-
-function u32(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0);
-  return out;
 }
 
 export class MemoryCapError extends Error {}
@@ -47,7 +37,7 @@ export function capMemory(module: Uint8Array, maxPages: number, what = 'the comp
     let q = body;
     const [count, afterCount] = readU32(module, q);
     q = afterCount;
-    const out: number[] = [...u32(count)];
+    const out: number[] = [...encodeU32(count)];
     for (let i = 0; i < count; i++) {
       const flags = module[q++]!;
       if (flags > 0x03) return module; // memory64 and later encodings: left as declared
@@ -61,10 +51,10 @@ export function capMemory(module: Uint8Array, maxPages: number, what = 'the comp
         );
       }
       const capped = max === undefined ? maxPages : Math.min(max, maxPages);
-      out.push(flags | 0x01, ...u32(min), ...u32(capped));
+      out.push(flags | 0x01, ...encodeU32(min), ...encodeU32(capped));
     }
     if (q !== end) return module; // not the layout we understand: leave it alone
-    const section = [MEMORY_SECTION, ...u32(out.length)];
+    const section = [MEMORY_SECTION, ...encodeU32(out.length)];
     const result = new Uint8Array(p + section.length + out.length + (module.length - end));
     result.set(module.subarray(0, p), 0);
     result.set(section, p);

@@ -47,7 +47,6 @@ export const wasiCliHandler: HandlerDefinition = {
     '`allow_list_all = true`). `exit` ends the actor with its code. List `[[handler]] type = "wasi-cli"` to ' +
     'give arguments (`args`) or stdin (`stdin`).',
   exports: [],
-  implemented: true,
   alwaysAvailable: true,
   unlistedHint:
     'the always-available `wasi-cli` handler serves it: stdout and stderr are recorded, stdin is empty, no arguments or variables; add [[handler]] type = "wasi-cli" to give `args` or `stdin`.',

@@ -44,7 +44,6 @@ export const environmentHandler: HandlerDefinition = {
     '`allow_list_all = true`. A denial is recorded as a `permission-denied` event. Unknown keys are errors, ' +
     'and activated by imports alone (no table) the handler allows no variable.',
   exports: [],
-  implemented: true,
   config: [
     {
       name: 'allowed_vars',

@@ -383,7 +383,6 @@ export const filesystemHandler: HandlerDefinition = {
     'included); a replay answers from the chain and writes nothing. Without a `filesystem` table an actor ' +
     "still starts and sees no preopened folder, as in wasmtime's default sandbox.",
   exports: [],
-  implemented: true,
   sandboxedWhenUnlisted: true,
   unlistedConfig: {},
   unlistedHint:

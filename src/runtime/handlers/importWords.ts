@@ -6,13 +6,13 @@ import { qualifiedName, type ImportResolution } from './registry';
 /** Where the import is written, which decides the fix a version mismatch suggests. */
 export type ImportSite = 'wit' | 'component';
 
-export type ImportVerdict = 'exact' | 'compatible' | 'unimplemented' | 'version-mismatch' | 'unresolved';
+export type ImportVerdict = 'exact' | 'compatible' | 'version-mismatch' | 'unresolved';
 
 export interface ImportWords {
   verdict: ImportVerdict;
   /** One sentence naming the import, which handler serves it (or why none does), and the fix. */
   sentence: string;
-  /** For version-mismatch: the registered versions of the same interface, best first. */
+  /** For version-mismatch: the registered versions of the same interface, in registry order. */
   registered?: string[];
   /** For version-mismatch: the version to change to (WIT) or build against (component). */
   suggestedVersion?: string;
@@ -26,24 +26,18 @@ export function describeImport(res: ImportResolution, site: ImportSite): ImportW
         verdict: 'unresolved',
         sentence: `No registered handler provides ${name}; an actor importing it cannot start (run \`theater handlers\` for the list).`,
       };
-    const best = res.sameInterface.find((p) => p.handler.implemented) ?? res.sameInterface[0]!;
-    const registered = [best, ...res.sameInterface.filter((p) => p !== best)].map((p) => qualifiedName(p.iface));
-    const version = best.iface.version ?? '';
+    const registered = res.sameInterface.map((p) => qualifiedName(p.iface));
+    const version = res.sameInterface[0]!.iface.version ?? '';
     const fix = site === 'wit' ? `change the version to ${version || '(none)'}` : `rebuild the component against ${registered[0]}`;
     return {
       verdict: 'version-mismatch',
       // Named with the handler that serves the interface (wasi:cli/stdout is the `wasi-cli` handler's).
-      sentence: `No registered handler provides a version compatible with ${name} (registered: ${[best, ...res.sameInterface.filter((p) => p !== best)].map((p) => `${qualifiedName(p.iface)} by the \`${p.handler.type}\` handler`).join(', ')}); ${fix}.`,
+      sentence: `No registered handler provides a version compatible with ${name} (registered: ${res.sameInterface.map((p) => `${qualifiedName(p.iface)} by the \`${p.handler.type}\` handler`).join(', ')}); ${fix}.`,
       registered,
       suggestedVersion: version,
     };
   }
   const { handler, iface } = res.provider;
-  if (!handler.implemented)
-    return {
-      verdict: 'unimplemented',
-      sentence: `${name} belongs to Theater's \`${handler.type}\` handler, which this runtime does not implement yet; an actor importing it cannot start here.`,
-    };
   if (res.status === 'compatible')
     return {
       verdict: 'compatible',

@@ -42,7 +42,6 @@ export const wasiIoHandler: HandlerDefinition = {
     '`filesystem`, pollables from `timing`, so this handler grants nothing on its own and every actor gets it. ' +
     "Every call is recorded (a write's bytes, a read's answer), so a replay sees the same data.",
   exports: [],
-  implemented: true,
   alwaysAvailable: true,
   config: [],
   interfaces: [

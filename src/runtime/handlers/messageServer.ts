@@ -17,7 +17,6 @@ export const messageServerHandler: HandlerDefinition = {
     'actors of one runtime, addressed by actor id. Deliveries from one sender to one receiver arrive in order. An unknown ' +
     'or paused target, a closed channel or a request cycle gives the caller `err` with one sentence.',
   exports: ['theater:simple/message-server-client'],
-  implemented: true,
   config: [],
   interfaces: [
     {

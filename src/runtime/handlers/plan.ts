@@ -21,13 +21,11 @@ export interface ImportBinding {
 export type PlanProblemCode =
   | 'import-unresolved'
   | 'import-version-mismatch'
-  | 'import-unimplemented'
   | 'handler-not-listed'
   | 'import-compatible'
   | 'handler-unused'
   | 'missing-actor-export'
-  | 'handler-sandboxed'
-  | 'handler-unimplemented';
+  | 'handler-sandboxed';
 
 export interface PlanProblem {
   code: PlanProblemCode;
@@ -84,16 +82,6 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
     }
     const { handler, iface } = res.provider;
     used.add(handler.type);
-    if (!handler.implemented) {
-      problems.push({
-        code: 'import-unimplemented',
-        severity: 'error',
-        importName: imp.name,
-        handlerType: handler.type,
-        message: words.sentence,
-      });
-      continue;
-    }
     const sandboxed = !isAvailable(handler) && handler.sandboxedWhenUnlisted;
     if (handler.unlistedHint && !listed.has(handler.type) && !hinted.has(handler.type) && (sandboxed || handler.alwaysAvailable)) {
       // One hint per handler: what an unlisted handler gives, and how to grant more.
@@ -137,14 +125,7 @@ export function planActor(world: ComponentWorld, listedTypes: string[], options:
   for (const type of listed) {
     const def = handlers.find((h) => h.type === type);
     if (!def || type === 'replay') continue;
-    if (!def.implemented) {
-      problems.push({
-        code: 'handler-unimplemented',
-        severity: 'warning',
-        handlerType: type,
-        message: `The \`${type}\` handler is not implemented by this runtime yet; it is ignored.`,
-      });
-    } else if (!used.has(type) && !def.alwaysAvailable && !drivesAnExport(def, world)) {
+    if (!used.has(type) && !def.alwaysAvailable && !drivesAnExport(def, world)) {
       problems.push({
         code: 'handler-unused',
         severity: 'hint',

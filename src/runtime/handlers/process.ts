@@ -167,7 +167,6 @@ export const processHandler: HandlerDefinition = {
     "actor's process-handlers exports through its call queue, each a recorded call; replay re-drives them and starts " +
     'nothing. Stopping the actor kills its processes.',
   exports: [PROCESS_HANDLERS],
-  implemented: true,
   config: [
     { name: 'max_processes', type: 'integer', doc: 'Most processes running at once.', default: DEFAULT_MAX_PROCESSES, minimum: 0 },
     {

@@ -13,7 +13,6 @@ export const randomHandler: HandlerDefinition = {
     'Serves `wasi:random` to the actor. Without `seed` the bytes come from the OS (crypto-secure); with `seed` ' +
     'they come from a ChaCha20 stream keyed by the seed, so every run records an identical chain.',
   exports: [],
-  implemented: true,
   config: [
     { name: 'seed', type: 'integer', doc: 'Makes the random stream deterministic (u64). Absent: OS entropy.', minimum: 0 },
     {

@@ -25,7 +25,6 @@ export const replayHandler: HandlerDefinition = {
     'With `[[handler]] type = "replay"` and `chain = "<path>"` the actor runs against the recorded chain ' +
     '(Theater chain.json or a .chain.jsonl log). The new chain is compared event by event with the recording.',
   exports: [],
-  implemented: true,
   config: [
     { name: 'chain', type: 'string', doc: 'The recorded chain to replay (relative to the manifest).', required: true, isPath: true },
   ],
@@ -116,13 +115,12 @@ export function resolveImport(importName: string, handlers: readonly HandlerDefi
     version === null
       ? []
       : sameInterface.filter((p) => p.iface.version !== null && p.iface.version !== version && semverCompatible(version, p.iface.version));
-  const pick = (ps: Provider[]) => [...ps].sort((x, y) => Number(y.handler.implemented) - Number(x.handler.implemented));
   if (exact.length > 0) {
-    const [first, ...rest] = pick(exact);
+    const [first, ...rest] = exact;
     return { status: 'exact', importName, provider: first!, alternatives: rest };
   }
   if (compatible.length > 0) {
-    const [first, ...rest] = pick(compatible);
+    const [first, ...rest] = compatible;
     return { status: 'compatible', importName, provider: first!, alternatives: rest };
   }
   return { status: 'unresolved', importName, sameInterface };

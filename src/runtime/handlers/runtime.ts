@@ -38,7 +38,6 @@ export const runtimeHandler: HandlerDefinition = {
     "Serves `theater:simple/runtime` (and the types-only `theater:simple/types`, `http-types` and `websocket-types`) and drives the actor's " +
     '`theater:simple/actor.init` export. Every actor gets it, listed in the manifest or not.',
   exports: ['theater:simple/actor'],
-  implemented: true,
   alwaysAvailable: true,
   config: [],
   interfaces: [

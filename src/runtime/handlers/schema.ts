@@ -37,7 +37,7 @@ export function manifestJsonSchema(): Record<string, unknown> {
       required: ['type'],
       properties: {
         type: {
-          description: `The handler this table configures: ${handlers.map((h) => `${h.type}${h.implemented ? '' : ' (not implemented by this runtime)'}`).join(', ')}.`,
+          description: `The handler this table configures: ${handlers.map((h) => h.type).join(', ')}.`,
           enum: handlers.map((h) => h.type),
         },
       },
@@ -45,7 +45,7 @@ export function manifestJsonSchema(): Record<string, unknown> {
         if: { properties: { type: { const: h.type } } },
         then: {
           title: `${h.type} handler`,
-          description: h.implemented ? h.summary : `${h.summary} Not implemented by this runtime yet.`,
+          description: h.summary,
           properties: { type: { const: h.type }, ...Object.fromEntries(h.config.map((c) => [c.name, configSchema(c)])) },
           ...(h.config.some((c) => c.required) ? { required: ['type', ...h.config.filter((c) => c.required).map((c) => c.name)] } : {}),
         },

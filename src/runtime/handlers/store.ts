@@ -24,7 +24,6 @@ export const storeHandler: HandlerDefinition = {
     'Content is addressed by the SHA-1 of its bytes (as Theater does) and kept under `base_path`; ' +
     'a label names one content reference.',
   exports: [],
-  implemented: true,
   config: [
     {
       name: 'base_path',

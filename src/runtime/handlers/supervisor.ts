@@ -26,7 +26,6 @@ export const supervisorHandler: HandlerDefinition = {
     'external stop call handle-child-error, handle-child-exit and handle-child-external-stop. At most `max_restarts` ' +
     'restarts within `restart_window_s` seconds (Erlang/OTP’s convention); past it the child stays failed.',
   exports: ['theater:simple/supervisor-handlers'],
-  implemented: true,
   config: [
     {
       name: 'max_restarts',

@@ -19,7 +19,6 @@ export const timingHandler: HandlerDefinition = {
     '`theater:simple/timing` (now/sleep/deadline in milliseconds). Every reading is recorded, so a replay ' +
     'sees the same times.',
   exports: [],
-  implemented: true,
   config: [
     {
       name: 'max_sleep_duration',

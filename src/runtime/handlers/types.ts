@@ -160,8 +160,6 @@ export interface HandlerDefinition {
    * completing "The component imports <interface> and " (what it gets, how to grant more).
    */
   unlistedHint?: string;
-  /** False for types the manifest accepts but this runtime does not implement yet. */
-  implemented: boolean;
   /**
    * The raw config a handler gets when it is activated by imports alone (`--activate-by-imports`)
    * without a table in the manifest: the most restrictive one (environment: no variable readable).

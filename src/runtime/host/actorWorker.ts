@@ -1,6 +1,7 @@
 // Entry of an actor's worker thread: instantiates the transpiled component with recording handler
 // imports and runs calls into it. A trap or endless loop here never reaches the host process.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, parentPort, receiveMessageOnPort, threadId, workerData } from 'node:worker_threads';
@@ -17,12 +18,12 @@ import { ANSWER_LIVE, bindInterface, ResourceTable, type CallAnswerer } from './
 import { setupHostCall } from '../handlers/http/framework';
 import { HTTP_FRAMEWORK } from '../handlers/http/types';
 import { incomingResources, isIncomingHandle, responseJson } from '../handlers/http/incoming';
-import type { MainToWorker, WorkerInput, WorkerToMain } from './protocol';
+import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
 import { createReplayAnswerer, type ReplaySession } from './replay';
 import { threadCpuMs } from './threadCpu';
-import { PHASE_IDLE, WorkerWriteLock } from './killSwitch';
+import { createKillSwitchBuffer, PHASE_IDLE, WorkerWriteLock } from './killSwitch';
 import { capMemory, WASM_PAGE_BYTES } from '../component/memoryCap';
 import { addGrowHook, GROW_HOOK_MODULE, GROW_HOOK_NAME, GROW_HOOK_VERSION } from '../component/growHook';
 import { readChainLog } from '../chain/log';
@@ -159,10 +160,11 @@ function runActor(input: WorkerInput): void {
         allInterfaces: specs,
       });
     }
-    // The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
-    const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
-    const bindings = await importEsm(pathToFileURL(path.join(input.bindingsDir, 'actor.js')).href);
-    const compile = (file: string) => WebAssembly.compile(capMemory(hookedModule(input.bindingsDir, file), input.maxMemoryPages));
+    // A spare worker may have loaded this component's bindings and compiled its core modules ahead.
+    const pre =
+      preloaded && preloaded.bindingsDir === input.bindingsDir && preloaded.maxMemoryPages === input.maxMemoryPages ? preloaded : undefined;
+    const bindings = pre ? await pre.bindings : await importBindings(input.bindingsDir);
+    const compile = (file: string) => pre?.modules.get(file) ?? compileCore(input.bindingsDir, file, input.maxMemoryPages);
     memories.length = 0;
     // Every memory.grow asks first: once the actor is stopped, the grow waits for terminate (V8 defers
     // a terminate while a guest keeps growing its memory).
@@ -262,9 +264,9 @@ function runActor(input: WorkerInput): void {
   const exportNames = () => Object.keys(instance ?? {}).filter((k) => k.includes(':'));
 
   /** One call into an export other than init: recorded like init; the returned state replaces the stored one. */
-  function callExport(fn: string, args: unknown[], cause: EventCause | undefined, recordedResult?: string): void {
+  function callExport(fn: string, args: unknown[], cause: EventCause | undefined, seq?: number, recordedResult?: string): void {
     if (isIncomingHandle(fn)) {
-      callIncoming(fn, String(args[0]), cause, recordedResult);
+      callIncoming(fn, String(args[0]), cause, seq, recordedResult);
       return;
     }
     const spec = findExportFunction(fn);
@@ -274,7 +276,8 @@ function runActor(input: WorkerInput): void {
       callDone({ kind: 'call-done', ok: false, error: `the actor does not export ${fn}`, ms: 0, refused: true });
       return;
     }
-    recorder.record('wasm', wasmCall(fn, utf8(paramsJson(spec, args))), cause);
+    // A pipelined call is running from its WasmCall on: its sequence number is the phase (killSwitch.ts).
+    recorder.record('wasm', wasmCall(fn, utf8(paramsJson(spec, args))), cause, seq);
     const t0 = performance.now();
     const c0 = threadCpuMs();
     try {
@@ -303,14 +306,15 @@ function runActor(input: WorkerInput): void {
    * incoming-request, and what it sets on the response-outparam the WasmResult. A replay answers the
    * guest's calls from the chain, so it records the recorded response.
    */
-  function callIncoming(fn: string, requestJson: string, cause: EventCause | undefined, recordedResult?: string): void {
+  function callIncoming(fn: string, requestJson: string, cause: EventCause | undefined, seq?: number, recordedResult?: string): void {
     const iface = fn.slice(0, fn.lastIndexOf('/'));
     const exported = instance?.[iface] ?? instance?.incomingHandler;
     if (!exported || typeof exported.handle !== 'function') {
       callDone({ kind: 'call-done', ok: false, error: `the actor does not export ${iface}`, ms: 0, refused: true });
       return;
     }
-    recorder.record('wasm', wasmCall(fn, utf8(requestJson)), cause);
+    // A pipelined call is running from its WasmCall on: its sequence number is the phase (killSwitch.ts).
+    recorder.record('wasm', wasmCall(fn, utf8(requestJson)), cause, seq);
     const t0 = performance.now();
     const c0 = threadCpuMs();
     try {
@@ -375,7 +379,7 @@ function runActor(input: WorkerInput): void {
           continue;
         }
         if (isIncomingHandle(call.fn)) {
-          callExport(call.fn, [call.paramsJson], undefined, call.resultJson);
+          callExport(call.fn, [call.paramsJson], undefined, undefined, call.resultJson);
           continue;
         }
         const spec = findExportFunction(call.fn);
@@ -410,7 +414,7 @@ function runActor(input: WorkerInput): void {
       post({ kind: 'replay-report', report });
     }
     recorder.close();
-    post({ kind: 'closed' });
+    post({ kind: 'closed', events: recorder.count });
     port.close();
   }
 
@@ -443,32 +447,103 @@ function runActor(input: WorkerInput): void {
     else if (instancePerRequest && isIncomingHandle(m.fn)) {
       // wasi-http `instance_per_request`: a fresh instance for each request, as `wasmtime serve` makes.
       freshInstance().then(
-        () => callExport(m.fn, m.args, m.cause),
+        () => callExport(m.fn, m.args, m.cause, m.seq),
         (e: unknown) =>
           callDone({ kind: 'call-done', ok: false, error: `the actor could not be instantiated for the request: ${String(e)}`, ms: 0 }),
       );
-    } else callExport(m.fn, m.args, m.cause);
+    } else callExport(m.fn, m.args, m.cause, m.seq);
   });
 
   setUp().then(
     () => {
+      const rpc = { flag: rpcFlag.buffer, port: rpcOut };
+      if (input.initNow && !replay) {
+        // Still busy (the start's phase) until init's last event: init goes on at once.
+        port.postMessage({ kind: 'ready', exports: exportNames(), rpc, initRunning: true }, [rpcOut]);
+        callInit(input.initNow.state, input.initNow.cause);
+        return;
+      }
       lock.setPhase(PHASE_IDLE);
-      port.postMessage({ kind: 'ready', exports: exportNames(), rpc: { flag: rpcFlag.buffer, port: rpcOut } }, [rpcOut]);
+      port.postMessage({ kind: 'ready', exports: exportNames(), rpc }, [rpcOut]);
     },
     (e: unknown) => {
       const message = `the component could not be instantiated: ${e instanceof Error ? e.message : String(e)}`;
       recorder.record('wasm', wasmError(INIT, message), undefined, PHASE_IDLE);
       recorder.close();
-      post({ kind: 'fatal', error: message });
+      post({ kind: 'fatal', error: message, events: recorder.count });
     },
   );
 }
 
+// The bindings are ESM; keep a real dynamic import even inside a CommonJS bundle.
+const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
+const importBindings = (dir: string): Promise<any> => importEsm(pathToFileURL(path.join(dir, 'actor.js')).href);
+const compileCore = (dir: string, file: string, pages: number): Promise<unknown> =>
+  WebAssembly.compile(capMemory(hookedModule(dir, file), pages));
+
+/**
+ * What a spare worker loaded ahead for the component it expects (the last one started): the bindings
+ * module and the compiled core modules. Code only, no instance: a spare has never run an actor, and
+ * every actor gets a worker of its own, so nothing of one actor can reach another.
+ */
+let preloaded: { bindingsDir: string; maxMemoryPages: number; bindings: Promise<any>; modules: Map<string, Promise<unknown>> } | undefined;
+
+async function preload(p: SpareInput): Promise<void> {
+  // A failure here is not the spare's: the actor's own start loads and compiles again and reports it.
+  try {
+    const modules = new Map<string, Promise<unknown>>();
+    for (const file of fs.readdirSync(p.bindingsDir).filter((f) => f.endsWith('.wasm')))
+      modules.set(file, compileCore(p.bindingsDir, file, p.maxMemoryPages));
+    const bindings = importBindings(p.bindingsDir);
+    await Promise.all([bindings, ...modules.values()]);
+    preloaded = { bindingsDir: p.bindingsDir, maxMemoryPages: p.maxMemoryPages, bindings, modules };
+  } catch {
+    preloaded = undefined;
+  }
+}
+
+/**
+ * Runs the log's write and read paths, the recorder and the thread CPU sample once on a throwaway file
+ * (removed again), so an actor's first events do not pay for compiling that code. No guest code runs.
+ */
+function warmUp(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'theater-spare-'));
+  try {
+    const file = path.join(dir, 'warm-up.chain.jsonl');
+    const header = {
+      format: 'theater-vscode-chain' as const,
+      version: 1 as const,
+      actorId: 'warm-up',
+      actorName: 'warm-up',
+      manifestPath: null,
+      componentSha256: null,
+      startedAt: new Date(0).toISOString(),
+    };
+    ChainLogWriter.create(file, header).close();
+    const { writer, lastHash, count } = ChainLogWriter.openForAppend(file);
+    const lock = new WorkerWriteLock(createKillSwitchBuffer());
+    const rec = new Recorder(writer, () => {}, { lastHash, count }, { keepEvents: false, lock });
+    rec.record('wasm', wasmCall(INIT, utf8('null')));
+    rec.record('wasm', wasmResult(INIT, null, utf8('null')), undefined, PHASE_IDLE);
+    rec.close();
+    threadCpuMs();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // A spare worker (started ahead of time so the next actor starts fast) waits for its input.
-if (workerData) runActor(workerData as WorkerInput);
+const spareInput = workerData as WorkerInput | { spare: SpareInput | null } | null;
+if (spareInput && !('spare' in spareInput)) runActor(spareInput);
 else {
   port.once('message', (m: { cmd: 'setup'; input: WorkerInput }) => runActor(m.input));
-  post({ kind: 'spare-ready' });
+  const ahead = spareInput?.spare;
+  try {
+    warmUp();
+  } catch {
+    // Only a head start: the actor's own start does the same work.
+  }
+  void (ahead ? preload(ahead) : Promise.resolve()).then(() => post({ kind: 'spare-ready' }));
 }
 
 /**

@@ -13,6 +13,12 @@ const KILLED = 3;
 
 export const PHASE_IDLE = 0;
 export const PHASE_BUSY = 1;
+/**
+ * Calls pipelined into the worker carry a sequence number (≥ FIRST_CALL_SEQ); the worker sets the
+ * phase to it with the call's WasmCall event, so a time limit kills only the call it was armed for,
+ * never the next one already running behind it.
+ */
+export const FIRST_CALL_SEQ = 2;
 
 export function createKillSwitchBuffer(): SharedArrayBuffer {
   // [0] who may write, [1] phase, [2] the largest size in pages the guest's memory.grow reached.
@@ -83,18 +89,25 @@ export class SessionKillSwitch {
     Atomics.store(this.cells, 1, PHASE_BUSY);
   }
 
+  /** PHASE_IDLE, PHASE_BUSY (the start, init, reset) or the sequence number of the running call. */
+  get phase(): number {
+    return Atomics.load(this.cells, 1);
+  }
+
   /**
    * Stops the worker from ever writing again. With `onlyIfBusy`, does nothing (returns false) when the
-   * call already ended. Returns true when the worker is now locked out.
+   * call already ended; with `onlyCall` too, also when the running call is not that one (a pipelined
+   * call's sequence number). Returns true when the worker is now locked out.
    */
-  kill(onlyIfBusy: boolean): boolean {
+  kill(onlyIfBusy: boolean, onlyCall?: number): boolean {
     for (;;) {
       const was = Atomics.compareExchange(this.cells, 0, FREE, MAIN);
       if (was === KILLED) return true;
       if (was === FREE) break;
       Atomics.wait(this.cells, 0, was, 1); // the worker is writing one line
     }
-    if (onlyIfBusy && Atomics.load(this.cells, 1) === PHASE_IDLE) {
+    const phase = Atomics.load(this.cells, 1);
+    if (onlyIfBusy && (phase === PHASE_IDLE || (onlyCall !== undefined && phase !== onlyCall))) {
       Atomics.store(this.cells, 0, FREE);
       Atomics.notify(this.cells, 0);
       return false;

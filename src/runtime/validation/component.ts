@@ -1,5 +1,5 @@
 // The validation core for a bare component: its imports against the registry, with no manifest
-// (so every implemented handler counts as listed; the manifest check adds the listing rules).
+// (so every handler counts as listed; the manifest check adds the listing rules).
 import { readComponentWorld } from '../component/world';
 import { FileReadError, readRegularFile } from '../files/readRegular';
 import { COMPONENT_MAX_BYTES } from '../limits';

@@ -283,7 +283,7 @@ export function validateManifestText(text: string, manifestPath: string, options
   result.handlerConfigs = activeHandlerConfigs(plan, view);
   for (const p of plan.problems) {
     let range = comp.range;
-    if ((p.code === 'handler-unused' || p.code === 'handler-unimplemented') && p.handlerType) {
+    if (p.code === 'handler-unused' && p.handlerType) {
       const h = view.handlers.find((x) => x.type === p.handlerType);
       if (h) range = h.typeRange ?? h.range;
     }
@@ -310,7 +310,7 @@ export function validateManifestText(text: string, manifestPath: string, options
 function activeHandlerConfigs(plan: ActorPlan, view: Manifest): Record<string, HandlerConfig> {
   const configs: Record<string, HandlerConfig> = Object.create(null) as Record<string, HandlerConfig>;
   // Listed handlers too: one handler may follow another's rules (wasi-cli's variables are the environment handler's).
-  const listed = view.handlers.map((h) => h.type).filter((t): t is string => !!t && !!findHandler(t)?.implemented && t !== 'replay');
+  const listed = view.handlers.map((h) => h.type).filter((t): t is string => !!t && !!findHandler(t) && t !== 'replay');
   for (const type of new Set([...plan.activeHandlers, ...listed])) {
     const def = findHandler(type)!;
     const entry = view.handlers.find((h) => h.type === type);

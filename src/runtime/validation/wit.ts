@@ -42,15 +42,15 @@ export function validateWitText(text: string, witPath: string): Diagnostic[] {
           importName: item.target,
           version: words.suggestedVersion ?? '',
         });
-      else if (words.verdict === 'unresolved' || words.verdict === 'unimplemented') add('wit-import-unresolved', 'error', words.sentence);
+      else if (words.verdict === 'unresolved') add('wit-import-unresolved', 'error', words.sentence);
     }
   }
   return diags;
 }
 
-/** The implemented handler that calls this export, if any. */
+/** The handler that calls this export, if any. */
 function findDriver(exportName: string): string | undefined {
-  return listHandlers().find((h) => h.implemented && h.exports.some((e) => e.replace(/@.*$/, '') === exportName))?.type;
+  return listHandlers().find((h) => h.exports.some((e) => e.replace(/@.*$/, '') === exportName))?.type;
 }
 
 export function validateWitFile(witPath: string): Diagnostic[] {

@@ -21,7 +21,6 @@ export const httpClientHandler: HandlerDefinition = {
     '`permission-denied` event and the guest gets err with the sentence. A failed request (refused connection, ' +
     'timeout) is err with one sentence.',
   exports: [],
-  implemented: true,
   config: [
     {
       name: 'allowed_hosts',

@@ -42,7 +42,6 @@ export const httpFrameworkHandler: HandlerDefinition = {
     'Path parameters arrive as `x-route-param-<name>` headers. enable-websocket serves WebSocket on a path through the ' +
     'handle-websocket-* exports. Stopping the actor closes its servers. TLS is refused with err.',
   exports: ['theater:simple/http-handlers'],
-  implemented: true,
   config: [
     {
       name: 'host',

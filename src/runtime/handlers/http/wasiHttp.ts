@@ -379,7 +379,6 @@ export const wasiHttpHandler: HandlerDefinition = {
     "`handle` through the actor's queue, answered only once its response is in the chain. Without a `wasi-http` " +
     'table an actor still starts and every outgoing request is refused.',
   exports: ['wasi:http/incoming-handler@0.2.3'],
-  implemented: true,
   sandboxedWhenUnlisted: true,
   unlistedConfig: { allowed_hosts: [], allowed_methods: [] },
   unlistedHint:
