@@ -15,6 +15,7 @@ const entries = {
   debugAdapter: 'src/debug/worker.ts',
   chainListing: 'src/runtime/chain/listingWorker.ts',
   chainViewWorker: 'src/runtime/chain/chainViewWorker.ts',
+  timeTravelWorker: 'src/runtime/host/timeTravelWorker.ts',
 };
 
 /** Bundles the entries present (or only `only`) into `outdir` (relative to the project root). */

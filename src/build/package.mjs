@@ -25,7 +25,7 @@ for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) cpSyn
 await bundle({
   outdir: path.relative(root, path.join(stage, 'dist')),
   production: true,
-  only: ['extension', 'server', 'actorWorker', 'debugAdapter', 'chainListing', 'chainViewWorker'],
+  only: ['extension', 'server', 'actorWorker', 'debugAdapter', 'chainListing', 'chainViewWorker', 'timeTravelWorker'],
 });
 cpSync(path.join(root, 'syntaxes'), path.join(stage, 'syntaxes'), { recursive: true });
 cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true });

@@ -79,6 +79,28 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     if (i >= 0) this.eventNodes.delete(this.sources.splice(i, 1)[0]!);
     this.roots.delete(id);
     this.changed.fire(undefined);
+    this.served(id); // its rows will never be asked for: nobody waits for them
+  }
+
+  /** Chains the workbench listed at its last fetch of the top level (it knows their rows' parent). */
+  private readonly listed = new Set<string>();
+  /** Chains the user expanded (true) or collapsed (false), by id as the workbench keeps it; else only the newest is expanded. */
+  private readonly expanded = new Map<string, boolean>();
+
+  /** Whether the workbench's last fetch of the top level listed the chain. */
+  isListed(id: string): boolean {
+    return this.listed.has(id);
+  }
+
+  /** Whether the chain is shown expanded (the workbench fetches its rows after each refresh). */
+  isExpanded(id: string): boolean {
+    return this.expanded.get(id) ?? this.newest?.id === id;
+  }
+
+  /** The view's onDidExpandElement / onDidCollapseElement for a chain's root. */
+  setExpanded(id: string, expanded: boolean): void {
+    this.expanded.set(id, expanded);
+    if (!expanded) this.served(id); // collapsed: its rows are not fetched now
   }
 
   /** "Earlier runs" changed (a run ended, a chain was removed): its children are read again when shown. */
@@ -134,6 +156,8 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
 
   getChildren(node?: ChainNode): ChainNode[] {
     if (!node) {
+      this.listed.clear();
+      for (const s of this.sources) this.listed.add(s.id);
       this.served('');
       const roots = this.sources.map((s) => this.roots.get(s.id)!);
       // "Earlier runs" only when there are some: an empty view keeps its welcome (Open Chain File…).
@@ -186,7 +210,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
         const integrity = s.verifyNew();
         const item = new vscode.TreeItem(
           escapeControlChars(s.label),
-          s === this.newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+          this.isExpanded(s.id) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
         );
         item.id = `chain:${s.id}`;
         const filtered = isFiltered(s.filter) ? `, filter ${describeFilter(s.filter)}: ${s.visible().matching} shown` : '';

@@ -31,12 +31,6 @@ function runtime(): Runtime {
 
 const OUTPUT_TAIL_CHARS = 65536;
 
-/** Waits for `p`, but no longer than `ms` (a view that is not fetching rows never answers). */
-function atMost(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]).then(() => clearTimeout(timer));
-}
-
 /** A message shown to the user (kept, the last 100, so tests can see what the user saw). */
 export interface Notice {
   level: 'info' | 'warning' | 'error' | 'status';
@@ -349,7 +343,8 @@ export class Controller implements vscode.Disposable {
     const root = this.chains.root(source.id);
     if (!root || !this.chainView?.visible) return;
     // A new root is known to VS Code only once the workbench has fetched the top level again.
-    await atMost(this.chains.nextChildren(''), 1500);
+    const listed = this.chains.nextChildren('');
+    if (!this.chains.isListed(source.id)) await this.untilFetched(listed);
     await new Promise((r) => setImmediate(r));
     try {
       await this.chainView.reveal(root, { expand: true, select: false, focus: false });
@@ -634,6 +629,28 @@ export class Controller implements vscode.Disposable {
     return uri;
   }
 
+  /** Resolves when the workbench fetched (`fetched`), or the view was hidden (then it fetches nothing until reveal shows it). */
+  private untilFetched(fetched: Promise<void>): Promise<void> {
+    const view = this.chainView;
+    if (!view?.visible) return Promise.resolve();
+    let sub: vscode.Disposable | undefined;
+    const hidden = new Promise<void>((resolve) => {
+      sub = view.onDidChangeVisibility((e) => e.visible || resolve());
+    });
+    // A safety net only (should the expansion state be wrong, no fetch would come): never the usual path.
+    let timer: NodeJS.Timeout | undefined;
+    const net = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.log('[view] the Event Chain view did not fetch the rows to reveal within 10 s; revealing anyway');
+        resolve();
+      }, 10_000);
+    });
+    return Promise.race([fetched, hidden, net]).finally(() => {
+      sub?.dispose();
+      clearTimeout(timer);
+    });
+  }
+
   /** Shows event `index` of `source`: one page around it, selected; false when the filter hides it. */
   async reveal(source: ChainSource, index: number): Promise<boolean> {
     if (!source.reveal(index)) return false;
@@ -642,10 +659,15 @@ export class Controller implements vscode.Disposable {
     this.current = source;
     // The workbench reveals only rows it has fetched: when the window moved, let the refresh reach it
     // first (a collapsed chain is not fetched, so this waits at most a moment; reveal then expands it).
+    // VS Code's reveal silently does nothing for a row its workbench has not fetched, so wait for the
+    // fetches themselves, not for a while: a new chain must be listed at the top level first, and an
+    // expanded chain's rows are fetched again after the refresh (a collapsed one's when reveal expands it).
+    const listed = this.chains.nextChildren('');
     const served = this.chains.nextChildren(source.id);
     this.chains.refreshSource(source.id);
     if (this.chainView?.visible) {
-      await atMost(served, 1500);
+      if (!this.chains.isListed(source.id)) await this.untilFetched(listed);
+      if (this.chains.isExpanded(source.id)) await this.untilFetched(served);
       // VS Code registers the served rows in the same tick; reveal resolves rows only from that cache.
       await new Promise((r) => setImmediate(r));
     }

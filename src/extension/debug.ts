@@ -93,10 +93,34 @@ export interface DebugApi {
   diffs: ChainDiffDocuments;
   /** The last `theater/replay` report of a debug session (recording, replay, divergence). */
   lastReplay: { recording: string; replay: string; divergence: number | null; message: string | null } | undefined;
+  /** Fires when lastReplay changed (the report reaches the extension after the adapter's next events may have). */
+  onDidReplay: vscode.Event<void>;
 }
 
-/** Opens a chain file in the Event Chain view if needed and reveals event `index` there. */
-async function revealChainEvent(controller: Controller, file: string, index: number): Promise<void> {
+/**
+ * The debugger's reveals, one at a time and the latest winning: each stop sends one, and a reveal
+ * can outlast the next stop (the chain's worker reads the file, the workbench fetches its rows). Run
+ * side by side, a later reveal reopened the growing log under an earlier one, and the earlier one
+ * could select its stale event after the later one.
+ */
+class RevealQueue {
+  private latest = 0;
+  private tail: Promise<void> = Promise.resolve();
+  constructor(private readonly controller: Controller) {}
+
+  push(file: string, index: number): Promise<void> {
+    const seq = ++this.latest;
+    const run = async () => {
+      if (seq !== this.latest) return; // a later stop already asked for another event
+      await revealChainEvent(this.controller, file, index, () => seq !== this.latest);
+    };
+    this.tail = this.tail.then(run, run).catch((e: Error) => this.controller.output.appendLine(`[debug] reveal failed: ${e.message}`));
+    return this.tail;
+  }
+}
+
+/** Opens a chain file in the Event Chain view if needed and reveals event `index` there (unless `superseded` by then). */
+async function revealChainEvent(controller: Controller, file: string, index: number, superseded: () => boolean): Promise<void> {
   const live = controller.actors.entries.find((e) => e.session.logPath === file);
   let source = live
     ? controller.chains.sources.find((s) => s.id === live.session.id)
@@ -113,7 +137,7 @@ async function revealChainEvent(controller: Controller, file: string, index: num
     controller.output.appendLine(`[debug] the Event Chain view cannot show ${file}: ${(e as Error).message}`);
     return;
   }
-  if (source) await controller.reveal(source, index);
+  if (source && !superseded()) await controller.reveal(source, index);
 }
 
 /** The chain file behind a command's argument: a file, a chain in the Event Chain view, or its selection. */
@@ -127,8 +151,10 @@ function chainFileOf(controller: Controller, arg: unknown): string | undefined {
 export function registerDebugging(context: vscode.ExtensionContext, controller: Controller): DebugApi {
   const dataDir = context.globalStorageUri.fsPath;
   const diffs = new ChainDiffDocuments(context.asAbsolutePath(path.join('dist', 'chainListing.js')));
-  const api: DebugApi = { diffs, lastReplay: undefined };
+  const replayed = new vscode.EventEmitter<void>();
+  const api: DebugApi = { diffs, lastReplay: undefined, onDidReplay: replayed.event };
   const adapterScript = context.asAbsolutePath(path.join('dist', 'debugAdapter.js'));
+  const reveals = new RevealQueue(controller);
 
   const compare = async (a?: unknown, b?: unknown): Promise<OpenedDiff | undefined> => {
     // The explorer passes (clicked, all selected): two selected chain files compare with each other.
@@ -151,6 +177,7 @@ export function registerDebugging(context: vscode.ExtensionContext, controller: 
   };
 
   context.subscriptions.push(
+    replayed,
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
       createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new WorkerDebugAdapter(adapterScript)),
     }),
@@ -159,9 +186,10 @@ export function registerDebugging(context: vscode.ExtensionContext, controller: 
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       if (e.session.type !== DEBUG_TYPE) return;
       if (e.event === 'theater/reveal' && typeof e.body?.chain === 'string' && Number.isInteger(e.body?.index)) {
-        void revealChainEvent(controller, e.body.chain as string, e.body.index as number);
+        void reveals.push(e.body.chain as string, e.body.index as number);
       } else if (e.event === 'theater/replay') {
         api.lastReplay = e.body;
+        replayed.fire();
         if (e.body?.divergence !== null && e.body?.message) {
           void vscode.window.showWarningMessage(`Theater: ${e.body.message as string}`, 'Compare Chains').then((b) => {
             if (b) void compare(vscode.Uri.file(e.body.recording as string), vscode.Uri.file(e.body.replay as string));

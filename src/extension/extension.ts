@@ -151,6 +151,8 @@ export function activate(context: vscode.ExtensionContext): TheaterApi {
   context.subscriptions.push(
     chainView,
     chainView.onDidChangeVisibility((e) => controller.chains.coalescer.setVisible(e.visible)),
+    chainView.onDidExpandElement((e) => e.element.kind === 'source' && controller.chains.setExpanded(e.element.source.id, true)),
+    chainView.onDidCollapseElement((e) => e.element.kind === 'source' && controller.chains.setExpanded(e.element.source.id, false)),
     // The chain the user selects becomes the one view-title commands (Filter, Go to Event) act on.
     chainView.onDidChangeSelection((e) => {
       const n = e.selection[0];

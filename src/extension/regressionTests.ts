@@ -40,7 +40,15 @@ async function saveCommand(controller: Controller, api: RegressionTestsApi, arg?
       value: `${path.basename(path.dirname(manifest))}-${new Date().toISOString().slice(0, 10)}`,
     });
     if (name === undefined) return undefined;
-    const saved = tests().saveRegressionTest({ chainPath: chain, manifestPath: manifest, name });
+    // The chain is copied into the test by a worker (a chain of any size; never this thread).
+    const { TimeTravelJobs } = require('../runtime/host/timeTravelJobs') as typeof import('../runtime/host/timeTravelJobs');
+    const jobs = new TimeTravelJobs();
+    let saved: import('../runtime/host/regressionTests').RegressionTest;
+    try {
+      saved = await jobs.saveTest({ chainPath: chain, manifestPath: manifest, name });
+    } finally {
+      jobs.dispose();
+    }
     await api.refresh();
     void vscode.window.showInformationMessage(
       `Theater: saved regression test "${saved.name}" (${vscode.workspace.asRelativePath(saved.file)}).`,

@@ -1,6 +1,7 @@
 // Fork and what-if from an event of the Event Chain view: "Fork from Here" replays up to the event and
 // goes on live; "What If…" opens the event's output for editing (checked against the function's WIT
-// result type as you type) and replays with the edit. The runtime does the work (timeTravel.ts).
+// result type as you type) and replays with the edit. The runtime does the work (timeTravel.ts); what
+// reads the whole chain (indexing, the checks) runs in a worker (timeTravelJobs.ts), never on this thread.
 import * as vscode from 'vscode';
 import type { ChainNode } from './chainTree';
 import type { Controller } from './controller';
@@ -40,11 +41,18 @@ async function finish(controller: Controller, session: import('../runtime/host/s
   return report;
 }
 
+type Jobs = typeof import('../runtime/host/timeTravelJobs');
+/** A worker for the command's whole-chain work (indexing, checks): never this thread's. */
+const newJobs = () => new (require('../runtime/host/timeTravelJobs') as Jobs).TimeTravelJobs();
+
 async function forkFromEvent(controller: Controller, context: vscode.ExtensionContext, node?: ChainNode) {
   const t = await targetOf(controller, node);
   if (!t) return undefined;
+  const jobs = newJobs();
   try {
-    const session = await timeTravel().startFork({
+    await jobs.checkFork(t.chain, t.index);
+    jobs.dispose();
+    const session = await timeTravel().startCheckedFork({
       manifestPath: t.manifest,
       chainPath: t.chain,
       at: t.index,
@@ -54,50 +62,46 @@ async function forkFromEvent(controller: Controller, context: vscode.ExtensionCo
   } catch (e) {
     void vscode.window.showErrorMessage(`Theater: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
+  } finally {
+    jobs.dispose();
   }
 }
 
 async function whatIf(controller: Controller, context: vscode.ExtensionContext, node?: ChainNode, value?: string) {
   const t = await targetOf(controller, node);
   if (!t) return undefined;
+  const jobs = newJobs();
   try {
-    const { decodeEvent } = require('../runtime/chain/decode') as typeof import('../runtime/chain/decode');
-    const { stringifyLossless } = require('../runtime/chain/json') as typeof import('../runtime/chain/json');
-    // Indexed, not loaded: the check below reads back only the event being edited.
-    const events = timeTravel().recordedEvents(t.chain);
-    const ev = events.at(t.index);
-    const fn = ev && timeTravel().functionOfEvent(ev);
-    if (!ev || !fn?.spec.result) {
+    // Indexed in the worker, which reads back only the edited event for each check as you type.
+    const target = await jobs.whatIfTarget(t.chain, t.index);
+    if (!target) {
       void vscode.window.showErrorMessage(
         `Theater: event ${t.index} is not a host call with an output; only a host call's output can be edited.`,
       );
       return undefined;
     }
-    const check = (text: string) => {
-      try {
-        timeTravel().parseOverride(`${t.index}=${text}`, events, t.chain);
-        return undefined;
-      } catch (e) {
-        return (e as Error).message;
-      }
-    };
+    const check = async (text: string) => (await jobs.checkOverride(t.chain, `${t.index}=${text}`)) ?? undefined;
     value ??= await vscode.window.showInputBox({
-      title: `What if event ${t.index} (${ev.eventType}) had returned…`,
+      title: `What if event ${t.index} (${target.eventType}) had returned…`,
       prompt: 'A JSON value of the function’s result type; the replay uses it instead of the recorded output.',
-      value: stringifyLossless(decodeEvent(ev).output ?? null),
+      value: target.output,
       validateInput: check,
     });
     if (value === undefined) return undefined;
-    const session = await timeTravel().startWhatIf({
+    const overrides = await jobs.parseOverrides(t.chain, [`${t.index}=${value}`]);
+    jobs.dispose();
+    const session = await timeTravel().startParsedWhatIf({
       manifestPath: t.manifest,
       chainPath: t.chain,
-      overrides: [`${t.index}=${value}`],
+      overrides,
       dataDir: context.globalStorageUri.fsPath,
     });
     return await finish(controller, session);
   } catch (e) {
     void vscode.window.showErrorMessage(`Theater: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
+  } finally {
+    jobs.dispose();
   }
 }
 

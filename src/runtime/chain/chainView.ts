@@ -29,12 +29,15 @@ export class ChainFileView {
   private readonly listeners: Array<(p: ViewProgress | { kind: 'fatal'; error: string }) => void> = [];
   private readonly firstPage: Promise<ViewProgress>;
   private disposed = false;
+  /** Rejects ready() when the view is disposed before the first page (a waiter never hangs). */
+  private closed: () => void = () => {};
 
   constructor(readonly file: string) {
     this.worker = new Worker(workerScript(), { workerData: { file }, stdout: false, stderr: false });
     // The view never keeps the process alive (the CLI, tests).
     this.worker.unref();
     this.firstPage = new Promise((resolve, reject) => {
+      this.closed = () => reject(new Error('the chain viewer was closed before it read the first page'));
       this.onProgress((p) => (p.kind === 'fatal' ? reject(new Error(p.error)) : p.count >= 500 || p.done ? resolve(p) : undefined));
     });
     // Nothing else may observe it: an unhandled rejection would be reported as a crash.
@@ -114,6 +117,7 @@ export class ChainFileView {
 
   dispose(): void {
     this.disposed = true;
+    this.closed();
     void this.worker.terminate();
   }
 }

@@ -1,6 +1,8 @@
-// Fork and what-if over a recorded chain, checked on the main thread before anything runs: a fork
+// Fork and what-if over a recorded chain, checked before anything runs: a fork
 // point must be an event of the recording, an edited output must be a host call's and must fit the
-// function's WIT result type as the handler registry declares it. The CLI and the debugger use these.
+// function's WIT result type as the handler registry declares it. The CLI uses these on its thread;
+// the editor runs the checks in a worker (timeTravelJobs.ts) and starts with startCheckedFork /
+// startParsedWhatIf.
 import { decodeEvent } from '../chain/decode';
 import type { ChainEvent } from '../chain/event';
 import { parseLossless } from '../chain/json';
@@ -135,6 +137,12 @@ export async function startFork(options: ForkOptions): Promise<ActorSession> {
   return startActor({ ...rest, replayChainPath: chainPath, forkAt: at });
 }
 
+/** startFork with the fork point already checked against the recording (checkForkPoint, e.g. in a worker). */
+export async function startCheckedFork(options: ForkOptions): Promise<ActorSession> {
+  const { chainPath, at, ...rest } = options;
+  return startActor({ ...rest, replayChainPath: chainPath, forkAt: at });
+}
+
 export interface WhatIfOptions extends Omit<StartOptions, 'replayChainPath' | 'forkAt' | 'overrides'> {
   chainPath: string;
   /** `N=<JSON>` texts (see parseOverride). */
@@ -152,4 +160,12 @@ export async function startWhatIf(options: WhatIfOptions): Promise<ActorSession>
     seen.add(o.index);
   }
   return startActor({ ...rest, replayChainPath: chainPath, overrides: parsed });
+}
+
+/** startWhatIf with the overrides already checked and encoded (parseOverride, e.g. in a worker). */
+export async function startParsedWhatIf(
+  options: Omit<WhatIfOptions, 'overrides'> & { overrides: readonly ReplayOverride[] },
+): Promise<ActorSession> {
+  const { chainPath, overrides, ...rest } = options;
+  return startActor({ ...rest, replayChainPath: chainPath, overrides: [...overrides] });
 }
