@@ -14,8 +14,9 @@ import { decodeEvent } from '../../src/runtime/chain/decode';
 import { toHex } from '../../src/runtime/chain/hash';
 import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import { verifyChain } from '../../src/runtime/chain/verify';
-import { checkHttpRequest } from '../../src/runtime/handlers/http/allowList';
+import { checkHttpRequest } from '../../src/runtime/handlers/http/permissions';
 import { startActor } from '../../src/runtime/host/session';
+import { startFork } from '../../src/runtime/host/timeTravel';
 import { actorCopy, buildNativeActors, dataDir, runToEnd } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
 
@@ -303,12 +304,12 @@ describe('http-framework WebSocket', () => {
     await ws.closed;
     // handle-websocket-disconnect follows the close: wait for its result in the log (deadline, no sleep).
     const deadline = Date.now() + 10_000;
-    const summaries = () => loadChainFile(session.logPath).events.map((e) => decodeEvent(e).summary);
-    while (
-      !summaries().some((x) => /WasmResult.*handle-websocket-disconnect|handle-websocket-disconnect.*→/.test(x)) &&
-      Date.now() < deadline
-    )
-      await new Promise((r) => setImmediate(r));
+    // (The call's own log line names the function too: wait for its WasmResult, not a summary.)
+    const disconnected = () =>
+      loadChainFile(session.logPath)
+        .events.map((e) => decodeEvent(e))
+        .some((d) => d.category === 'wasm-result' && /handle-websocket-disconnect$/.test(d.functionName ?? ''));
+    while (!disconnected() && Date.now() < deadline) await new Promise((r) => setImmediate(r));
     const outcome = await session.stop('test finished');
     assert.equal(outcome.status, 'stopped', outcome.error);
     const events = verified(session.logPath);
@@ -327,6 +328,61 @@ describe('http-framework WebSocket', () => {
         .map((e) => toHex(e.hash)),
       events.map((e) => toHex(e.hash)),
     );
+  });
+});
+
+describe('a fork after start-server', () => {
+  test('the live continuation re-establishes the recorded servers and serves a real client', async (t) => {
+    if (!(await native(t))) return;
+    const manifest = await actorCopy('http-actor');
+    const live = await startActor({ manifestPath: manifest, dataDir });
+    t.after(() => live.stop('test finished'));
+    const port = Number(text(await new Promise<Uint8Array | null>((r) => live.once('init-done', r))));
+    assert.equal((await request(port, 'GET', '/hello')).body, 'hello from theater (middleware ran)');
+    assert.equal((await live.stop('recorded')).status, 'stopped');
+    const events = verified(live.logPath);
+    // The fork point: init's result, after create-server, the routes and start-server.
+    const at = events.findIndex((e) => {
+      const d = decodeEvent(e);
+      return d.category === 'wasm-result' && /init$/.test(d.functionName ?? '');
+    });
+    assert.ok(at > 0 && events.slice(0, at).some((e) => e.eventType === 'theater:simple/http-framework/start-server'));
+    const logs: string[] = [];
+    const fork = await startFork({ manifestPath: manifest, dataDir, chainPath: live.logPath, at });
+    t.after(() => fork.stop('test finished'));
+    const served = await Promise.race([
+      new Promise<string>((resolve) =>
+        fork.on('log', (m: string) => {
+          logs.push(m);
+          if (/re-established server/.test(m)) resolve(m);
+        }),
+      ),
+      fork.done().then((o) => assert.fail(`the fork ended: ${o.error} (${logs.join('; ')})`)),
+      new Promise<never>((_, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the fork re-established no server within 20 s (${logs.join('; ')})`)), 20_000);
+        void fork.done().finally(() => clearTimeout(timer));
+        t.after(() => clearTimeout(timer));
+      }),
+    ]);
+    // The recorded port again (the recording's server is closed), so the guest's view is true.
+    assert.match(served, new RegExp(`http://127\\.0\\.0\\.1:${port}/`));
+    const hello = await request(port, 'GET', '/hello');
+    assert.deepEqual([hello.status, hello.body], [200, 'hello from theater (middleware ran)']);
+    assert.deepEqual(await request(port, 'GET', '/items/7').then((r) => [r.status, r.body]), [200, 'item 7']);
+    assert.equal((await fork.stop('test finished')).status, 'stopped');
+    const forked = verified(fork.logPath);
+    assert.deepEqual(
+      forked.slice(0, at + 1).map((e) => toHex(e.hash)),
+      events.slice(0, at + 1).map((e) => toHex(e.hash)),
+      "the fork's prefix is the recording's",
+    );
+    // The live requests are calls in the fork's chain after its fork point.
+    const after = forked
+      .slice(at + 1)
+      .map((e) => decodeEvent(e).summary)
+      .join('\n');
+    assert.match(after, /handle-request/);
+    assert.ok(await closedWithin(port, 5000), "the fork's server closes when it stops");
   });
 });
 

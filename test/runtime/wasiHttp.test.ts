@@ -15,6 +15,7 @@ import { loadChainFile } from '../../src/runtime/chain/chainFile';
 import type { ChainEvent } from '../../src/runtime/chain/event';
 import { verifyChain } from '../../src/runtime/chain/verify';
 import { startActor } from '../../src/runtime/host/session';
+import { startFork } from '../../src/runtime/host/timeTravel';
 import { validateManifestFile } from '../../src/runtime/validation/manifest';
 import { actorCopy, buildNativeActors, dataDir, runToEnd } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
@@ -210,6 +211,42 @@ describe('wasi-http incoming (wasi:http/incoming-handler export)', () => {
   });
 });
 
+describe('wasi-http incoming in a fork', () => {
+  test('a fork serves the incoming-handler export again after its replayed prefix', async (t) => {
+    if (!(await built(t, 'js-http-server-actor'))) return;
+    const manifest = await actorCopy('js-http-server-actor');
+    const live = await startActor({ manifestPath: manifest, dataDir });
+    t.after(() => live.stop('test finished'));
+    const first = await new Promise<{ port: number }>((r) => live.once('http-listening', r));
+    assert.equal((await fetch(`http://127.0.0.1:${first.port}/a`)).status, 200);
+    assert.equal((await live.stop('recorded')).status, 'stopped');
+    const events = verified(live.logPath);
+    // Fork before the guest first takes its stdout: a stream obtained in the replayed prefix is the
+    // chain's stand-in, not a live one (docs/handlers.md), and the guest logs each request.
+    const at = events.findIndex((e) => /^wasi:cli\/stdout@[^/]+\/get-stdout$/.test(e.eventType)) - 1;
+    assert.ok(at > 0 && events.slice(0, at).some((e) => e.eventType === 'wasm'), 'the fork point is inside init');
+    const fork = await startFork({ manifestPath: manifest, dataDir, chainPath: live.logPath, at });
+    t.after(() => fork.stop('test finished'));
+    const listening = await Promise.race([
+      new Promise<{ port: number }>((r) => fork.once('http-listening', r)),
+      fork.done().then((o) => assert.fail(`the fork ended before it listened: ${o.error}`)),
+      new Promise<never>((_, reject) => {
+        const timer = setTimeout(() => reject(new Error('the fork did not listen within 20 s')), 20_000);
+        t.after(() => clearTimeout(timer));
+      }),
+    ]);
+    const r = await fetch(`http://127.0.0.1:${listening.port}/b`, { method: 'POST', body: 'xy' });
+    assert.equal(await r.text(), 'you sent POST /b with 2 bytes: xy');
+    assert.equal((await fork.stop('test finished')).status, 'stopped');
+    const forked = verified(fork.logPath);
+    assert.deepEqual(
+      forked.slice(0, at + 1).map((e) => toHex(e.hash)),
+      events.slice(0, at + 1).map((e) => toHex(e.hash)),
+    );
+    assert.equal(forked.filter((e) => e.eventType === 'wasm').length, 6, 'the recorded call and the live one, each with its result');
+  });
+});
+
 describe('wasi-http incoming with the fetch event (instance_per_request)', () => {
   test("StarlingMonkey's fetch event answers every request, each on a fresh instance; replay identical", async (t) => {
     if (!(await built(t, 'js-fetch-event-actor'))) return;
@@ -230,6 +267,40 @@ describe('wasi-http incoming with the fetch event (instance_per_request)', () =>
     assert.equal(outcome.status, 'stopped', outcome.error);
     const events = verified(session.logPath);
     await replayIdentical(manifest, session.logPath, events);
+  });
+});
+
+describe('theater check and the language server on a wasi-http table (the validation core)', () => {
+  const codes = (manifest: string) => validateManifestFile(manifest).diagnostics.map((d) => d.code);
+  const portLine = (manifest: string) =>
+    fs
+      .readFileSync(manifest, 'utf8')
+      .split('\n')
+      .findIndex((l) => /^port\s*=/.test(l));
+
+  test('a port without the incoming-handler export is flagged on the port', async (t) => {
+    if (!(await built(t, 'js-fetch-actor'))) return;
+    const manifest = await actorCopy('js-fetch-actor', (m) => m.replace(/type = "wasi-http"\n/, 'type = "wasi-http"\nport = 0\n'));
+    const d = validateManifestFile(manifest).diagnostics.find((x) => x.code === 'wasi-http-port-without-export');
+    assert.ok(d, 'flagged');
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /does not export wasi:http\/incoming-handler/);
+    assert.equal(d.range.start.line, portLine(manifest));
+    // Without the port, nothing to say.
+    assert.ok(!codes(await actorCopy('js-fetch-actor')).includes('wasi-http-port-without-export'));
+  });
+
+  test('a fetch-event component without instance_per_request is flagged; with it, or with an exported handler, not', async (t) => {
+    if (!(await built(t, 'js-fetch-event-actor')) || !(await built(t, 'js-http-server-actor'))) return;
+    const without = await actorCopy('js-fetch-event-actor', (m) => m.replace(/instance_per_request = true\n/, ''));
+    const d = validateManifestFile(without).diagnostics.find((x) => x.code === 'wasi-http-needs-instance-per-request');
+    assert.ok(d, 'flagged');
+    assert.match(d.message, /instance_per_request = true/);
+    assert.equal(d.range.start.line, portLine(without));
+    assert.ok(!codes(await actorCopy('js-fetch-event-actor')).includes('wasi-http-needs-instance-per-request'));
+    const exported = codes(await actorCopy('js-http-server-actor'));
+    assert.ok(!exported.includes('wasi-http-needs-instance-per-request'), 'an exported incomingHandler serves many requests');
+    assert.ok(!exported.includes('wasi-http-port-without-export'));
   });
 });
 

@@ -50,6 +50,17 @@ describe('diagnostics', () => {
     );
   });
 
+  test('a wasi-http table: a fetch-event component without instance_per_request is warned on its port', (t) => {
+    const file = path.join(projectRoot, 'test-actors', 'js-fetch-event-actor', 'manifest.toml');
+    if (!fs.existsSync(file.replace('manifest.toml', 'js-fetch-event-actor.wasm'))) return t.skip('js-fetch-event-actor was not built');
+    const doc = docFor(file, fs.readFileSync(file, 'utf8').replace(/instance_per_request = true\n/, ''));
+    const d = diagnose(doc).find((x) => x.code === 'wasi-http-needs-instance-per-request');
+    assert.ok(d, 'published');
+    assert.equal(toLsp(d).severity, 2);
+    assert.equal(doc.getText(d.range), '0');
+    assert.ok(!diagnose(docFor(file, fs.readFileSync(file, 'utf8'))).some((x) => x.code.startsWith('wasi-http-')));
+  });
+
   test('documents the server handles', () => {
     assert.equal(documentKind('file:///a/manifest.toml'), 'manifest');
     assert.equal(documentKind('file:///a/dev.manifest.toml'), 'manifest');

@@ -14,7 +14,9 @@ import { ChainLogWriter } from '../chain/log';
 import { replaySummary, shutdownPayload, wasmCall, wasmError, wasmResult } from '../chain/payload';
 import { findHandler } from '../handlers/registry';
 import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpec } from '../handlers/types';
-import { bindInterface, ResourceTable, type CallAnswerer } from './binder';
+import { ANSWER_LIVE, bindInterface, ResourceTable, type CallAnswerer } from './binder';
+import { setupHostCall } from '../handlers/http/framework';
+import { HTTP_FRAMEWORK } from '../handlers/http/types';
 import { incomingResources, isIncomingHandle, responseJson } from '../handlers/http/incoming';
 import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
@@ -135,12 +137,25 @@ function runActor(input: WorkerInput): void {
         instances.set(b.handlerType, inst);
       }
       const iface = def.interfaces.find((i) => i.name === b.interfaceName)!;
+      // A fork: the server set-up answered from the chain is re-applied by the live host, so the
+      // guest's servers exist (and listen) after the fork point.
+      const bindAnswer: CallAnswerer | undefined =
+        answer && input.replayLiveAfter !== undefined && iface.name === HTTP_FRAMEWORK
+          ? (importName, spec, hostArgs, inputJson) => {
+              const out = answer(importName, spec, hostArgs, inputJson);
+              if (out !== ANSWER_LIVE) {
+                const c = setupHostCall(input.handlerConfigs[b.handlerType] ?? {}, spec.name, hostArgs, out);
+                if (c) post({ kind: 'http-restore', op: c.op, args: c.args, recorded: out });
+              }
+              return out;
+            }
+          : answer;
       imports[b.jcoKey] = bindInterface({
         importName: b.importName,
         iface,
         impl: inst?.functions(iface.name) ?? {},
         record: recordCall,
-        ...(answer ? { answer } : {}),
+        ...(bindAnswer ? { answer: bindAnswer } : {}),
         resources,
         allInterfaces: specs,
       });

@@ -18,6 +18,7 @@ import { prepareRun, type PreparedRun } from './prepare';
 import type { HandlerConfig } from '../handlers/types';
 import { HttpHost, isHttpOp } from '../handlers/http/host';
 import { incomingHandleName } from '../handlers/http/incoming';
+import { serverUrl } from '../handlers/http/loopback';
 import { startIncomingServer, type IncomingServer } from '../handlers/http/server';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
@@ -142,6 +143,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private http: HttpHost | undefined;
   /** A replay: no port is opened (recorded incoming requests are re-driven from the chain). */
   replaying = false;
+  /** A fork (replay up to a point, then live): it serves its servers again. */
+  forking = false;
   /** The wasi-http handler's loopback server, while the actor lives (`port` set, export present). */
   httpServer: IncomingServer | undefined;
   private httpStarting = false;
@@ -537,6 +540,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         } else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
         else this.emit('rpc', m.op, m.args, m.after);
         break;
+      case 'http-restore':
+        (this.http ??= new HttpHost(this)).restore(m.op, m.args, m.recorded, (message) => this.emit('log', message));
+        break;
       case 'commit':
         this.processes?.commit();
         this.http?.commit();
@@ -683,7 +689,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
    */
   private serveHttp(): void {
     const cfg = this.handlerConfigs['wasi-http'];
-    if (this.replaying || this.httpStarting || cfg?.port === undefined) return;
+    // A fork serves after its replayed prefix (init-done), as a live actor does.
+    if ((this.replaying && !this.forking) || this.httpStarting || cfg?.port === undefined) return;
     const iface = this.exports.find((e) => e.startsWith('wasi:http/incoming-handler@'));
     if (!iface) {
       this.emit('log', `the wasi-http handler has a port, but the actor does not export wasi:http/incoming-handler: nothing is served`);
@@ -701,7 +708,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           return;
         }
         this.httpServer = server;
-        this.emit('log', `serving ${iface} on http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}/`);
+        this.emit('log', `serving ${iface} on ${serverUrl(server.host, server.port)}`);
         this.emit('http-listening', { host: server.host, port: server.port });
       },
       (e: unknown) => {
@@ -971,6 +978,7 @@ export async function startActor(options: StartOptions): Promise<ActorSession> {
   if (options.debugControl || prepared.replayChainPath) session.pipeline = 1;
   session.handlerConfigs = prepared.handlerConfigs;
   session.replaying = !!prepared.replayChainPath;
+  session.forking = options.forkAt !== undefined;
   session.manifestInitialState = prepared.initialState;
   const initialState = options.initialState !== undefined ? options.initialState : prepared.initialState;
   // init follows instantiation in the worker at once, except where the session drives it (replay, debugger).

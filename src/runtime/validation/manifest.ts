@@ -18,6 +18,7 @@ import { TheaterError } from '../host/api';
 import { TOP_LEVEL_KEY_NAMES } from '../manifest/keys';
 import { parseManifest, type Manifest } from '../manifest/model';
 import type { Diagnostic, Range, Severity } from './types';
+import { wasiHttpProblems } from './wasiHttp';
 
 export interface ValidateOptions {
   /**
@@ -293,6 +294,11 @@ export function validateManifestText(text: string, manifestPath: string, options
       range,
       p.code === 'handler-not-listed' && p.handlerType ? { fix: 'add-handler', handlerType: p.handlerType } : undefined,
     );
+  }
+  const wasiHttp = view.handlers.find((h) => h.type === 'wasi-http');
+  if (wasiHttp) {
+    for (const p of wasiHttpProblems(world, bytes, wasiHttp.config))
+      add(p.code, p.severity, p.message, wasiHttp.valueRanges[p.key] ?? wasiHttp.typeRange ?? wasiHttp.range);
   }
   return finish(result);
 }

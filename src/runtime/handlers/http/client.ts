@@ -1,12 +1,13 @@
 // theater:simple/http-client: send-http performs a real request. The request goes out from the main
-// thread (the actor's worker blocks until the answer, as message-server requests do: host/session.ts
-// routes the call to host.ts); the call's one event carries the whole request and response, so replay
+// thread (outgoing.ts, shared with wasi-http: the actor's worker blocks until the answer, as
+// message-server requests do); the call's one event carries the whole request and response, so replay
 // answers it from the chain and opens no connection. A request the allow-lists refuse is recorded
 // as a permission-denied event and the guest gets err with the sentence.
 import type { HandlerDefinition } from '../types';
 import { t } from '../../wit/types';
-import { checkHttpRequest } from './allowList';
-import { err, HTTP_CLIENT, httpRequestType, httpResponseType, type HttpRequest } from './types';
+import { requestExchange } from './outgoing';
+import { checkHttpRequest } from './permissions';
+import { err, ok, HTTP_CLIENT, httpRequestType, httpResponseType, type HttpRequest } from './types';
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 
@@ -69,7 +70,15 @@ export const httpClientHandler: HandlerDefinition = {
           ctx.recordDenial(HTTP_CLIENT, 'send-http', `${req.method} ${req.uri}`, verdict.message);
           return err(verdict.message);
         }
-        return ctx.hostCall(`${HTTP_CLIENT}/send-http`, [req, timeoutMs]);
+        const a = requestExchange(ctx, {
+          method: req.method,
+          uri: req.uri,
+          headers: req.headers,
+          body: req.body,
+          timeoutMs,
+          timeoutName: "http-client handler's timeout",
+        });
+        return a.ok ? ok({ status: a.status, headers: a.headers, body: a.body }) : err(a.message);
       },
     };
     return { functions: (name) => (name === HTTP_CLIENT ? fns : {}) };

@@ -3,7 +3,7 @@
 // http-handlers exports through its call queue (middleware first), and the response is written to
 // the client only once that call is in the chain. Replay answers these functions from the chain and
 // re-drives the recorded handle-request calls: no port is opened.
-import type { HandlerDefinition } from '../types';
+import type { HandlerConfig, HandlerDefinition } from '../types';
 import { t } from '../../wit/types';
 import {
   err,
@@ -167,32 +167,71 @@ export const httpFrameworkHandler: HandlerDefinition = {
       httpFrameworkHandler.interfaces[0]!.functions.map((f) => [f.name, forward(f.name)]),
     );
     fns['create-server'] = (cfg: ServerConfig) => {
-      if (cfg.tlsConfig)
-        return err('TLS is not supported by this runtime’s http-framework; serve plain HTTP on loopback (tls-config = none)');
-      const manifestHost = String(config.host ?? '127.0.0.1');
-      if (!LOOPBACK.has(manifestHost)) {
-        const message = `Host '${manifestHost}' is not a loopback address; set host = "127.0.0.1" in the http-framework table of the manifest`;
-        ctx.recordDenial(HTTP_FRAMEWORK, 'create-server', manifestHost, message);
-        return err(message);
+      const s = serverSettings(config, cfg);
+      if ('denied' in s) {
+        ctx.recordDenial(HTTP_FRAMEWORK, 'create-server', s.subject, s.denied);
+        return err(s.denied);
       }
-      const asked = cfg.host ?? '';
-      let host = manifestHost;
-      if (!ANY_ADDRESS.has(asked)) {
-        if (!LOOPBACK.has(asked)) {
-          const message = `Host '${asked}' not in allowed hosts: http-framework serves only on loopback (127.0.0.1, ::1, localhost)`;
-          ctx.recordDenial(HTTP_FRAMEWORK, 'create-server', asked, message);
-          return err(message);
-        }
-        host = asked;
-      }
-      const port = config.port !== undefined ? Number(config.port) : (cfg.port ?? 0);
-      const settings: ServerSettings = {
-        host: host.replace(/^\[|\]$/g, ''),
-        port,
-        maxRequestSize: Number(config.max_request_size ?? DEFAULT_MAX_REQUEST_SIZE),
-      };
-      return ctx.hostCall(`${HTTP_FRAMEWORK}/create-server`, [settings]);
+      if ('error' in s) return err(s.error);
+      return ctx.hostCall(`${HTTP_FRAMEWORK}/create-server`, [s]);
     };
     return { functions: (name) => (name === HTTP_FRAMEWORK ? fns : {}) };
   },
 };
+
+/** The settings a create-server call asks the host for, or why it is refused (recorded) or in error. */
+function serverSettings(
+  config: HandlerConfig,
+  cfg: ServerConfig,
+): ServerSettings | { denied: string; subject: string } | { error: string } {
+  if (cfg.tlsConfig)
+    return { error: 'TLS is not supported by this runtime’s http-framework; serve plain HTTP on loopback (tls-config = none)' };
+  const manifestHost = String(config.host ?? '127.0.0.1');
+  if (!LOOPBACK.has(manifestHost))
+    return {
+      denied: `Host '${manifestHost}' is not a loopback address; set host = "127.0.0.1" in the http-framework table of the manifest`,
+      subject: manifestHost,
+    };
+  const asked = cfg.host ?? '';
+  let host = manifestHost;
+  if (!ANY_ADDRESS.has(asked)) {
+    if (!LOOPBACK.has(asked))
+      return {
+        denied: `Host '${asked}' not in allowed hosts: http-framework serves only on loopback (127.0.0.1, ::1, localhost)`,
+        subject: asked,
+      };
+    host = asked;
+  }
+  const port = config.port !== undefined ? Number(config.port) : (cfg.port ?? 0);
+  return { host: host.replace(/^\[|\]$/g, ''), port, maxRequestSize: Number(config.max_request_size ?? DEFAULT_MAX_REQUEST_SIZE) };
+}
+
+/** The framework calls that set up servers (a fork re-applies the recorded ones: see HttpHost.restore). */
+const SETUP = new Set([
+  'create-server',
+  'start-server',
+  'stop-server',
+  'destroy-server',
+  'register-handler',
+  'add-route',
+  'remove-route',
+  'add-middleware',
+  'remove-middleware',
+  'enable-websocket',
+]);
+
+/**
+ * A fork: a recorded http-framework call answered from the chain, as the host call the live handler
+ * would have made (op and args), when it set something up and succeeded; else undefined.
+ */
+export function setupHostCall(
+  config: HandlerConfig,
+  fn: string,
+  args: unknown[],
+  recorded: unknown,
+): { op: string; args: unknown[] } | undefined {
+  if (!SETUP.has(fn) || (recorded as { tag?: string } | undefined)?.tag !== 'ok') return undefined;
+  if (fn !== 'create-server') return { op: `${HTTP_FRAMEWORK}/${fn}`, args };
+  const s = serverSettings(config, args[0] as ServerConfig);
+  return 'host' in s ? { op: `${HTTP_FRAMEWORK}/create-server`, args: [s] } : undefined;
+}

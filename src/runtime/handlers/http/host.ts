@@ -1,14 +1,14 @@
 // The main-thread side of http-client and http-framework for one actor (host/session.ts routes the
-// worker's host calls here). Outgoing requests use node's http/https; servers are node http servers
+// worker's host calls here). Outgoing requests of every HTTP handler are performed here (outgoing.ts); servers are node http servers
 // on loopback whose requests become calls of the actor's http-handlers exports, queued like every
 // other call, and whose responses are written only after that call is in the chain.
 import * as http from 'node:http';
-import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ServerSettings } from './framework';
+import { closeServer, headerPairs, listen, readBody, serverUrl } from './loopback';
 import { acceptUpgrade, encodeFrame, frameReader, OP, type WsFrame } from './websocket';
-import { err, HTTP_CLIENT, HTTP_FRAMEWORK, HTTP_HANDLERS, ok, type HttpRequest, type HttpResponse, type Result } from './types';
+import { EXCHANGE_OP, performExchange, type OutgoingExchange } from './outgoing';
+import { err, HTTP_FRAMEWORK, HTTP_HANDLERS, ok, type HttpRequest, type HttpResponse, type Result } from './types';
 
 /** How a queued call into the actor ended (the shape of host/session.ts's CallOutcome). */
 export type HttpCallOutcome = { ok: true; result?: unknown[] } | { ok: false; error: string; refused?: boolean };
@@ -19,7 +19,7 @@ export interface HttpActor {
   call(fn: string, args: unknown[]): Promise<HttpCallOutcome>;
 }
 
-export const isHttpOp = (op: string): boolean => op.startsWith(`${HTTP_CLIENT}/`) || op.startsWith(`${HTTP_FRAMEWORK}/`);
+export const isHttpOp = (op: string): boolean => op === EXCHANGE_OP || op.startsWith(`${HTTP_FRAMEWORK}/`);
 
 interface Route {
   id: bigint;
@@ -87,71 +87,6 @@ function messageOf(f: Extract<WsFrame, { kind: 'text' | 'binary' }>): WsMessage 
     : { ty: { tag: 'binary' }, data: f.data, text: undefined };
 }
 
-const MAX_RESPONSE_BYTES = 64 * 2 ** 20;
-
-/** Sends one request; every failure is one sentence. */
-export function sendHttp(req: HttpRequest, timeoutMs: number): Promise<Result<HttpResponse>> {
-  return new Promise((resolve) => {
-    let url: URL;
-    try {
-      url = new URL(req.uri);
-    } catch {
-      resolve(err(`'${req.uri}' is not an absolute URL`));
-      return;
-    }
-    const lib = url.protocol === 'https:' ? https : http;
-    // Repeated headers stay repeated (an array value); names are case-insensitive.
-    const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-    for (const [k, v] of req.headers) {
-      const name = k.toLowerCase();
-      const had = headers[name];
-      headers[name] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
-    }
-    const what = `${req.method} ${req.uri}`;
-    let done = false;
-    const finish = (r: Result<HttpResponse>) => {
-      if (done) return;
-      done = true;
-      resolve(r);
-    };
-    let outgoing: http.ClientRequest;
-    try {
-      outgoing = lib.request(url, { method: req.method, headers, timeout: timeoutMs, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_RESPONSE_BYTES) {
-            res.destroy();
-            finish(err(`${what} failed: the response body is larger than ${MAX_RESPONSE_BYTES / 2 ** 20} MiB`));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () => {
-          const raw = res.rawHeaders;
-          const pairs: Array<[string, string]> = [];
-          for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
-          finish(ok({ status: res.statusCode ?? 0, headers: pairs, body: new Uint8Array(Buffer.concat(chunks)) }));
-        });
-        res.on('error', (e) => finish(err(`${what} failed while reading the response: ${e.message}`)));
-      });
-    } catch (e) {
-      finish(err(`${what} could not be sent: ${(e as Error).message}`));
-      return;
-    }
-    outgoing.on('timeout', () => {
-      outgoing.destroy();
-      finish(err(`${what} got no answer within ${timeoutMs} ms (the http-client handler's timeout)`));
-    });
-    outgoing.on('error', (e: NodeJS.ErrnoException) =>
-      finish(err(`${what} failed: ${e.code === 'ECONNREFUSED' ? 'the connection was refused' : e.message}`)),
-    );
-    if (req.body && req.body.length > 0) outgoing.end(Buffer.from(req.body));
-    else outgoing.end();
-  });
-}
-
 /** `/items/{id}` → ['items', '{id}']; `:id` and `*rest` (axum 0.7) are read as `{id}` and `{*rest}`. */
 function splitPattern(path: string): string[] {
   return path
@@ -211,18 +146,49 @@ export class HttpHost {
   private readonly connections = new Map<bigint, Connection>();
   private nextId = { server: 1n, handler: 1n, route: 1n, middleware: 1n, connection: 1n };
   private closed = false;
+  private readonly stopping = new AbortController();
   /** What the last host call does outside (a WebSocket frame), done once its event is on disk. */
   private pendingEffect: (() => void) | undefined;
 
   constructor(private readonly actor: HttpActor) {}
 
+  /** A fork's recorded set-up, re-applied in order before any live call (restore). */
+  private restoring: Promise<unknown> = Promise.resolve();
+
+  /**
+   * A fork: re-applies one recorded server set-up call (answered from the chain in the worker), so
+   * the servers, handlers and routes the guest made before the fork point exist here and listen.
+   * Ids come out as recorded (the same calls in the same order); a different answer is one sentence
+   * for `log` (a fixed port still held by the recorded run, say).
+   */
+  restore(op: string, args: unknown[], recorded: unknown, log: (message: string) => void): void {
+    const fn = op.slice(op.lastIndexOf('/') + 1);
+    const want = recorded as Result<unknown>;
+    this.restoring = this.restoring.then(async () => {
+      let got: Result<unknown> | undefined;
+      // The port the guest was told (recorded) if it is free, so its view stays true; else as asked.
+      const s = fn === 'start-server' ? this.servers.get(args[0] as bigint) : undefined;
+      if (s && s.settings.port === 0 && want.tag === 'ok' && typeof want.val === 'number') {
+        s.settings = { ...s.settings, port: want.val };
+        got = (await this.framework(fn, args)) as Result<unknown>;
+        s.settings = { ...s.settings, port: 0 };
+        if (got.tag === 'err') got = undefined;
+      }
+      got ??= (await this.framework(fn, args)) as Result<unknown>;
+      if (got.tag === 'err') log(`the fork could not re-establish ${fn} recorded before its fork point: ${String(got.val)}`);
+      else if (fn === 'start-server')
+        log(`the fork re-established server ${String(args[0])} (recorded before its fork point) on ${this.listening().join(', ')}`);
+      else if (fn !== 'start-server' && want.tag === 'ok' && typeof want.val === 'bigint' && got.val !== want.val)
+        log(`the fork's ${fn} got id ${String(got.val)} where the recording has ${String(want.val)}`);
+    });
+  }
+
   /** Answers one host call of the worker (`theater:simple/http-client/send-http`, …). */
   async handle(op: string, args: unknown[]): Promise<unknown> {
+    await this.restoring;
+    // Every HTTP handler's outgoing request (outgoing.ts), aborted when the actor stops.
+    if (op === EXCHANGE_OP) return performExchange(args[0] as OutgoingExchange, this.stopping.signal);
     const fn = op.slice(op.lastIndexOf('/') + 1);
-    if (op.startsWith(`${HTTP_CLIENT}/`)) {
-      if (fn !== 'send-http') return err(`${op} is not an http-client function`);
-      return sendHttp(args[0] as HttpRequest, args[1] as number);
-    }
     if (this.closed) return err(`actor ${this.actor.name} is stopping; its servers are closed`);
     return this.framework(fn, args);
   }
@@ -332,42 +298,25 @@ export class HttpHost {
     return err(`${HTTP_FRAMEWORK}/${fn} is not served by this runtime`);
   }
 
-  private listen(s: Server): Promise<Result<number>> {
+  private async listen(s: Server): Promise<Result<number>> {
     const node = http.createServer((req, res) => void this.serve(s, req, res));
     node.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => void this.upgrade(s, req, socket));
-    return new Promise((resolve) => {
-      node.once('error', (e: NodeJS.ErrnoException) => {
-        resolve(
-          err(
-            e.code === 'EADDRINUSE'
-              ? `port ${s.settings.port} on ${s.settings.host} is already in use; pick another port (0 for a free one)`
-              : `server ${s.id} could not listen on ${s.settings.host}:${s.settings.port}: ${e.message}`,
-          ),
-        );
-      });
-      node.listen(s.settings.port, s.settings.host, () => {
-        s.node = node;
-        s.port = (node.address() as AddressInfo).port;
-        resolve(ok(s.port));
-      });
-    });
+    const r = await listen(node, s.settings.host, s.settings.port, `server ${s.id}`);
+    if ('error' in r) return err(r.error);
+    s.node = node;
+    s.port = r.port;
+    return ok(s.port);
   }
 
   private close(s: Server): Promise<void> {
     const node = s.node;
     s.node = undefined;
-    if (!node) return Promise.resolve();
-    return new Promise((resolve) => {
-      node.close(() => resolve());
-      node.closeAllConnections();
-    });
+    return node ? closeServer(node) : Promise.resolve();
   }
 
   /** The addresses the actor's servers listen on now (`http://127.0.0.1:8080/`). */
   listening(): string[] {
-    return [...this.servers.values()]
-      .filter((s) => s.node)
-      .map((s) => `http://${s.settings.host.includes(':') ? `[${s.settings.host}]` : s.settings.host}:${s.port}/`);
+    return [...this.servers.values()].filter((s) => s.node).map((s) => serverUrl(s.settings.host, s.port));
   }
 
   /** The event of the last host call is on disk: what it does outside happens now. */
@@ -448,6 +397,7 @@ export class HttpHost {
   /** Closes every server (the actor stops). */
   async closeAll(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
     for (const c of this.connections.values()) c.socket.destroy();
     await Promise.all([...this.servers.values()].map((s) => this.close(s)));
   }
@@ -487,9 +437,7 @@ export class HttpHost {
         reply(pathMatched ? 405 : 404, pathMatched ? `no route for ${method} ${pathname}` : `no route for ${pathname}`);
         return;
       }
-      const raw = req.rawHeaders;
-      const headers: Array<[string, string]> = [];
-      for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
+      const headers = headerPairs(req.rawHeaders);
       for (const [k, v] of params) headers.push([`x-route-param-${k.toLowerCase()}`, v]);
       let request: HttpRequest = { method, uri: target, headers, body };
       const mws = [...this.middlewares.values()].filter((m) => m.serverId === s.id && (pathname.startsWith(m.path) || m.path === '/*'));
@@ -521,22 +469,6 @@ export class HttpHost {
       reply(500, `the runtime could not serve the request: ${(e as Error).message}`);
     }
   }
-}
-
-/** The whole body, or undefined when it is larger than `max` bytes. */
-function readBody(req: http.IncomingMessage, max: number): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > max) over = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? undefined : new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }
 
 function writeResponse(res: http.ServerResponse, r: HttpResponse): void {

@@ -10,7 +10,7 @@ import { bytesInput, ok, toBytes, type InputStream, type OutputStream } from '..
 import type { HandlerConfig, HandlerContext, HandlerDefinition } from '../types';
 import { LOOPBACK_PATTERN } from './loopback';
 import { httpPermissionsFromConfig, refusalFor, type HttpPermissions } from './permissions';
-import { syncFetch, type SyncAnswer } from './syncFetch';
+import { MAX_RESPONSE_BYTES, requestExchange, type ExchangeAnswer } from './outgoing';
 import { exchangeRequest, exchangeResponse, OUTGOING, outgoingInterface, TYPES, typesInterface } from './wit';
 
 type Variant = { tag: string; val?: unknown };
@@ -146,7 +146,7 @@ export function requestUri(r: { scheme: Variant | undefined; authority: string |
 }
 
 /** wasi:http's error-code for a failed exchange. */
-function errorCodeFor(a: Extract<SyncAnswer, { ok: false }>): Variant {
+function errorCodeFor(a: Extract<ExchangeAnswer, { ok: false }>): Variant {
   switch (a.code) {
     case 'ECONNREFUSED':
       return { tag: 'connection-refused' };
@@ -163,6 +163,8 @@ function errorCodeFor(a: Extract<SyncAnswer, { ok: false }>): Variant {
       return { tag: 'destination-unavailable' };
     case 'ERR_INVALID_URL':
       return { tag: 'HTTP-request-URI-invalid' };
+    case 'ERESPONSE_TOO_LARGE':
+      return { tag: 'HTTP-response-body-size', val: BigInt(MAX_RESPONSE_BYTES) };
     default:
       return { tag: 'internal-error', val: a.message };
   }
@@ -326,7 +328,17 @@ function outgoingFunctions(ctx: HandlerContext, perms: HttpPermissions): Record<
       const send = () => {
         const headers = req.headers.entries.map(([n, v]): [string, Uint8Array] => [n, v]);
         const body = req.body?.bytes() ?? new Uint8Array(0);
-        const answer = syncFetch({ method, url: uri, headers, body, timeoutMs });
+        const a = requestExchange(ctx, {
+          method,
+          uri,
+          headers: headers.map(([n, v]): [string, string] => [n, Buffer.from(v).toString('latin1')]),
+          body,
+          timeoutMs,
+          timeoutName: timeout !== undefined ? "request's timeout (request-options)" : `wasi-http handler's default timeout`,
+        });
+        const answer = a.ok
+          ? { ...a, headers: a.headers.map(([n, v]): [string, Uint8Array] => [n, new Uint8Array(Buffer.from(v, 'latin1'))]) }
+          : a;
         const recorded = answer.ok
           ? okv({ status: answer.status, headers: answer.headers, body: answer.body })
           : errv(`${answer.code}: ${answer.message}`);
