@@ -263,10 +263,7 @@ export class EventEncoder {
     this.lastData = data;
     const typeJson = typeJsonOf(eventType);
     const need = PRE_HEAD.length + 82 + PRE_TYPE.length + typeJson.length + PRE_DATA.length + data.length * 4 + 8;
-    if (this.pre.length < need) {
-      this.pre = Buffer.allocUnsafe(Math.max(need, this.pre.length * 2));
-      this.preView = dataViewOf(this.pre);
-    }
+    if (this.pre.length < need) this.growPreimage(need);
     const b = this.pre;
     const bv = this.preView;
     let p = this.putPreimageParent(b, bv);
@@ -283,10 +280,7 @@ export class EventEncoder {
     const body = packed ?? data;
     const causeText = cause ? JSON.stringify(cause) : undefined;
     const size = 230 + typeJson.length + Math.ceil(body.length / 3) * 4 + (causeText ? 3 * causeText.length + 12 : 0);
-    if (this.line.length < size) {
-      this.line = Buffer.allocUnsafe(Math.max(size, this.line.length * 2));
-      this.lineView = dataViewOf(this.line);
-    }
+    if (this.line.length < size) this.growLine(size);
     const l = this.line;
     const lv = this.lineView;
     let q = this.putLineStart(l, lv, index, hash);
@@ -331,10 +325,7 @@ export class EventEncoder {
     this.lastData = undefined;
 
     const need = PRE_HEAD.length + 82 + h.preimageMiddle.length + n * 4 + 8;
-    if (this.pre.length < need) {
-      this.pre = Buffer.allocUnsafe(Math.max(need, this.pre.length * 2));
-      this.preView = dataViewOf(this.pre);
-    }
+    if (this.pre.length < need) this.growPreimage(need);
     const b = this.pre;
     const bv = this.preView;
     let p = this.putPreimageParent(b, bv);
@@ -345,10 +336,7 @@ export class EventEncoder {
     const hash = sha1Bytes(view(b, p));
 
     const size = 190 + h.lineMiddle.length + Math.ceil(n / 3) * 4;
-    if (this.line.length < size) {
-      this.line = Buffer.allocUnsafe(Math.max(size, this.line.length * 2));
-      this.lineView = dataViewOf(this.line);
-    }
+    if (this.line.length < size) this.growLine(size);
     const l = this.line;
     const lv = this.lineView;
     let q = this.putLineStart(l, lv, index, hash);
@@ -390,6 +378,16 @@ export class EventEncoder {
     const out = new Uint8Array(this.slab, this.slabUsed, n);
     this.slabUsed += n;
     return out;
+  }
+
+  private growPreimage(need: number): void {
+    this.pre = Buffer.allocUnsafe(Math.max(need, this.pre.length * 2));
+    this.preView = dataViewOf(this.pre);
+  }
+
+  private growLine(size: number): void {
+    this.line = Buffer.allocUnsafe(Math.max(size, this.line.length * 2));
+    this.lineView = dataViewOf(this.line);
   }
 
   /** `{"hash":[],"parent_hash":null` or `…:[b,…]`; returns the position after it. */
