@@ -33,6 +33,13 @@ const ICONS: Record<string, string> = {
 export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ChainNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly servedRows = new vscode.EventEmitter<string>();
+  /**
+   * The workbench was given a chain's rows (`''`: the top level), a turn after they were returned. A
+   * TreeView's selection maps its rows to elements when read and leaves out rows being fetched again,
+   * so what it holds can change without onDidChangeSelection.
+   */
+  readonly onDidServeRows = this.servedRows.event;
   readonly sources: ChainSource[] = [];
   private readonly roots = new Map<string, ChainNode>();
   // Event nodes belong to one source object: a chain opened again is a new source with new nodes,
@@ -120,6 +127,7 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   }
 
   private served(id: string): void {
+    setImmediate(() => this.servedRows.fire(id));
     const waiters = this.childWaiters.get(id);
     if (!waiters) return;
     this.childWaiters.delete(id);
@@ -319,5 +327,6 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   dispose(): void {
     this.coalescer.dispose();
     this.changed.dispose();
+    this.servedRows.dispose();
   }
 }

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { TheaterApi } from '../../../src/extension/extension';
 import type { OpenedDiff } from '../../../src/extension/chainDiff';
 import type { ActorSession } from '../../../src/runtime/host/session';
+import type { ChainNode } from '../../../src/extension/chainTree';
 import { onEmitter, onEvent, waitUntil, within } from './wait';
 
 const EXT_ID = 'theater-vscode.theater-vscode';
@@ -115,15 +116,30 @@ class StopWatcher implements vscode.Disposable {
   }
 }
 
-/** Resolves when the Event Chain view's selection is event `index` (the debugger's reveal). */
+/**
+ * Resolves when the Event Chain view's selection is event `index` (the debugger's reveal). The view's
+ * own `selection` getter leaves out rows the workbench is fetching again (it may lag while rows
+ * refresh), so the selection the workbench reported is checked too, and the check runs again after
+ * each reveal and each time rows are served.
+ */
 function selectedEvent(index: number): Promise<void> {
   const view = api.controller.chainView!;
+  let reported: readonly ChainNode[] = [];
+  const isIt = (nodes: readonly ChainNode[]) => nodes.some((n) => n.kind === 'event' && n.index === index);
   const describe = () =>
     view.selection.map((n) => (n.kind === 'event' ? `event ${n.index} of ${n.source.label}` : n.kind)).join(', ') || 'nothing selected';
   return waitUntil(
     `the Event Chain view to select event ${index} (the debugger's reveal)`,
-    () => view.selection.some((n) => n.kind === 'event' && n.index === index),
-    [onEvent(view.onDidChangeSelection), onEvent(api.controller.onDidReveal)],
+    () => isIt(view.selection) || isIt(reported),
+    [
+      (cb) =>
+        view.onDidChangeSelection((e) => {
+          reported = e.selection;
+          cb();
+        }),
+      onEvent(api.controller.onDidReveal),
+      onEvent(api.controller.chains.onDidServeRows),
+    ],
     { seen: () => `selection: ${describe()}; chains: ${api.controller.chains.sources.map((s) => `${s.label} (${s.total})`).join(', ')}` },
   ).then(() => undefined);
 }
