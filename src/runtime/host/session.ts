@@ -25,7 +25,7 @@ import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './prot
 import { appendAfterTermination } from './recorder';
 import { ProcessTable } from './processes';
 import { DEFAULT_MAX_OUTPUT_BUFFER, DEFAULT_MAX_PROCESSES, PROCESS, PROCESS_HANDLERS } from '../handlers/process';
-import { createKillSwitchBuffer, FIRST_CALL_SEQ, SessionKillSwitch } from './killSwitch';
+import { createKillSwitchBuffer, FIRST_CALL_SEQ, PHASE_IDLE, SessionKillSwitch } from './killSwitch';
 import { ACTOR_HEAP_MAX_MIB, ACTOR_MEMORY_MAX_MIB, TERMINATE_GRACE_MS } from '../limits';
 import { WASM_PAGE_BYTES } from '../component/memoryCap';
 import { cleanChains, DEFAULT_RETENTION } from '../chain/retention';
@@ -744,11 +744,13 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (this.closing) return this.finished;
     this.closing = true;
     clearTimeout(this.callTimer);
-    const inCall = duringCall || this.status === 'running';
     // Lock the worker out of the log first: even one that terminate cannot reach never writes again.
     this.killSwitch.kill(false);
-    // With calls pipelined, the running one is the one whose sequence number is the phase.
+    // With calls pipelined, the running one is the one whose sequence number is the phase. An idle
+    // phase under the lock means the worker's last event ended its call (its call-done may still be on
+    // the way here): no call is running, so none is recorded as failed.
     const phase = this.killSwitch.phase;
+    const inCall = (duringCall || this.status === 'running') && phase !== PHASE_IDLE;
     const fn = (this.sent.find((c) => c.seq !== undefined && c.seq === phase) ?? this.inFlight)?.fn ?? INIT;
     const worker = this.worker;
     if (worker) {
