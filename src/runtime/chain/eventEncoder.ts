@@ -93,20 +93,6 @@ function putBase64(dv: DataView, p: number, bytes: Uint8Array, from: number, to:
   return p;
 }
 
-function putHex(dv: DataView, p: number, bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) {
-    dv.setUint16(p, HEX_PAIR[bytes[i]!]!, true);
-    p += 2;
-  }
-  return p;
-}
-
-/** Writes an ASCII string as its bytes. */
-function putAscii(buf: Buffer, p: number, s: string): number {
-  for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
-  return p;
-}
-
 /** UTF-8 of `s` at `p` (lone surrogates become U+FFFD, as Buffer.from does); needs 3 bytes per char. */
 function putUtf8(buf: Buffer, p: number, s: string): number {
   const n = s.length;
@@ -122,26 +108,96 @@ function putUtf8(buf: Buffer, p: number, s: string): number {
   return p + buf.write(s, p, 'utf8');
 }
 
-function putIndex(buf: Buffer, p: number, n: number): number {
-  if (n < 10) {
-    buf[p] = 48 + n;
-    return p + 1;
+/** Decimal digits of a non-negative integer below 2^53. */
+function digitCount(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
   }
-  return putAscii(buf, p, String(n));
+  return d;
+}
+
+/** The decimal rendering of a non-negative integer below 2^53 (what String(n) gives) in `d` digits at `p`. */
+function putDigits(buf: Buffer, p: number, n: number, d: number): number {
+  const end = p + d;
+  for (let q = end - 1; q > p; q--) {
+    const next = Math.floor(n / 10);
+    buf[q] = 48 + n - next * 10;
+    n = next;
+  }
+  buf[p] = 48 + n;
+  return end;
 }
 
 type OneShot = (alg: string, data: Uint8Array, enc: 'binary') => string;
 const oneShot = (crypto as { hash?: OneShot }).hash;
 
-/** SHA-1 of `view` as 20 bytes in a plain Uint8Array (digested to a latin1 string: cheaper than a Buffer). */
-export function sha1Bytes(view: Uint8Array): Uint8Array {
-  const s = oneShot ? oneShot('sha1', view, 'binary') : crypto.createHash('sha1').update(view).digest('binary');
-  const out = new Uint8Array(20);
-  for (let i = 0; i < 20; i++) out[i] = s.charCodeAt(i);
+/** SHA-1 of `view` as a 20-character latin1 string (the cheapest digest to get out of Node). */
+function sha1Binary(view: Uint8Array): string {
+  return oneShot ? oneShot('sha1', view, 'binary') : crypto.createHash('sha1').update(view).digest('binary');
+}
+
+function bytesOfBinary(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
 
+function binaryOfBytes(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+/** SHA-1 of `view` as 20 bytes. */
+export function sha1Bytes(view: Uint8Array): Uint8Array {
+  return bytesOfBinary(sha1Binary(view));
+}
+
+/**
+ * `[b,…,b]` for the bytes of a binary string (a hash), writing nothing past its end: in a head's
+ * buffer the preimage's constant middle follows at once.
+ */
+function putBracketedDecimals(buf: Buffer, dv: DataView, p: number, s: string): number {
+  buf[p++] = 91; // [
+  const last = s.length - 1;
+  for (let i = 0; i < last; i++) {
+    const b = s.charCodeAt(i);
+    dv.setUint32(p, DEC[b]!, true);
+    p += DEC_LEN[b]!;
+  }
+  const b = s.charCodeAt(last);
+  const w = DEC[b]!;
+  for (let k = 0; k < DEC_LEN[b]! - 1; k++) buf[p++] = (w >>> (8 * k)) & 255;
+  buf[p++] = 93; // ]
+  return p;
+}
+
+function putHexOfBinary(dv: DataView, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    dv.setUint16(p, HEX_PAIR[s.charCodeAt(i)]!, true);
+    p += 2;
+  }
+  return p;
+}
+
 const OUTPUT = latin1(',"output":');
+const U8_ITEM = '{"U8":';
+
+// A host call's preimage and line are encoded in buffers owned by the head they start from, with the
+// head's constant middle written once at a fixed offset: each call writes only what varies, the
+// start (index, hashes) right-aligned in front of the middle and the varying part behind it.
+/** Room in front of the preimage's middle: `{"hash":[],"parent_hash":` and the parent (`[b,…]`, ≤ 81 bytes). */
+const PRE_SLOT = 112;
+/** Room in front of the line's middle: `{"i":N,"hash":"…","parent_hash":"…"` (N up to 16 digits: ≤ 128 bytes). */
+const LINE_SLOT = 136;
+/** In a head's line the hashes have fixed places: `,"hash":"<40>","parent_hash":"<40>"` ends at LINE_SLOT. */
+const LINE_LINKS = LINE_SLOT - (LINE_HASH.length + 40 + LINE_PARENT.length + 1 + 40 + 1);
+const LINE_HASH_AT = LINE_LINKS + LINE_HASH.length;
+const LINE_PARENT_AT = LINE_HASH_AT + 40 + LINE_PARENT.length + 1;
+/** The largest `,"at":N}\n` tail (N below 2^53). */
+const AT_TAIL = 26;
 
 /** A payload's leading bytes pre-rendered: as decimals for the preimage and as base64 for the line. */
 class PayloadHead {
@@ -151,6 +207,16 @@ class PayloadHead {
   readonly lineMiddle: Buffer;
   /** The 0-2 bytes of the head that base64 has not covered yet: they lead the varying part. */
   readonly rest: Buffer;
+  /** Whether the head holds a `{"U8":` item (then a call from it may need its data packed: the general path). */
+  readonly mayPack: boolean;
+  /** This head's preimage buffer: the middle at PRE_SLOT, the varying decimals after it. */
+  pre: Buffer = Buffer.alloc(0);
+  preView: DataView = dataViewOf(this.pre);
+  /** This head's line buffer: the middle at LINE_SLOT, the varying base64 after it. */
+  line: Buffer = Buffer.alloc(0);
+  lineView: DataView = dataViewOf(this.line);
+  /** Views of the preimage buffer by (start, end): crypto.hash wants an exact view, and they repeat. */
+  private views = new Map<number, Uint8Array>();
 
   constructor(
     typeJson: Buffer,
@@ -165,6 +231,42 @@ class PayloadHead {
     const b64Bytes = bytes.length - (bytes.length % 3);
     this.lineMiddle = Buffer.concat([LINE_TYPE, typeJson, LINE_DATA, latin1(bytes.subarray(0, b64Bytes).toString('base64'))]);
     this.rest = Buffer.from(bytes.subarray(b64Bytes));
+    this.mayPack = bytes.includes(U8_ITEM);
+    this.ensure(256);
+  }
+
+  /** Makes room for `n` varying bytes. */
+  ensure(n: number): void {
+    const preNeed = PRE_SLOT + this.preimageMiddle.length + n * 4 + 8;
+    if (this.pre.length < preNeed) {
+      this.pre = Buffer.allocUnsafe(Math.max(preNeed, this.pre.length * 2));
+      this.preView = dataViewOf(this.pre);
+      this.preimageMiddle.copy(this.pre, PRE_SLOT);
+      this.views.clear();
+    }
+    const lineNeed = LINE_SLOT + this.lineMiddle.length + Math.ceil(n / 3) * 4 + AT_TAIL + 4;
+    if (this.line.length < lineNeed) {
+      this.line = Buffer.allocUnsafe(Math.max(lineNeed, this.line.length * 2));
+      this.lineView = dataViewOf(this.line);
+      this.lineMiddle.copy(this.line, LINE_SLOT);
+      let q = put(this.line, LINE_LINKS, LINE_HASH) + 40;
+      q = put(this.line, q, LINE_PARENT);
+      this.line[q] = 34; // "
+      this.line[LINE_SLOT - 1] = 34;
+    }
+  }
+
+  /** The preimage buffer's bytes [start, end). */
+  view(start: number, end: number): Uint8Array {
+    if (end >= 1 << 22) return new Uint8Array(this.pre.buffer, this.pre.byteOffset + start, end - start);
+    const key = end * 128 + start;
+    let v = this.views.get(key);
+    if (v === undefined) {
+      if (this.views.size >= 1024) this.views.clear();
+      v = new Uint8Array(this.pre.buffer, this.pre.byteOffset + start, end - start);
+      this.views.set(key, v);
+    }
+    return v;
   }
 }
 
@@ -225,39 +327,115 @@ function typeJsonOf(eventType: string): Buffer {
 /** A view of `buf[0..n)` (the Uint8Array constructor is cheaper than Buffer#subarray). */
 const view = (buf: Buffer, n: number): Uint8Array => new Uint8Array(buf.buffer, buf.byteOffset, n);
 
+/** The length of `[b,…]` (or `null`) for a parent hash held as a binary string. */
+function parentDecimalsLength(parent: string | null): number {
+  if (parent === null) return 4;
+  let n = 1; // the brackets, less the last comma
+  for (let i = 0; i < parent.length; i++) n += DEC_LEN[parent.charCodeAt(i)]!;
+  return n;
+}
+
 /**
- * Encodes the events of one chain in order. `encode`/`encodeHostCall` return the event's hash and
- * leave its log line in `line[0..lineLength)`; `advance` makes that event the parent of the next
- * (call it once the line is written).
+ * Encodes the events of one chain in order. `encode`/`encodeHostCall` leave the event's log line in
+ * `line[lineStart..lineStart+lineLength)` and its hash in `hash()`; `advance` makes that event the
+ * parent of the next (call it once the line is written).
  */
 export class EventEncoder {
   private pre = Buffer.allocUnsafe(8 * 1024);
   private preView = dataViewOf(this.pre);
-  /** The log line of the last encode (newline included), valid up to `lineLength`. */
-  line = Buffer.allocUnsafe(4 * 1024);
-  private lineView = dataViewOf(this.line);
+  private ownLine = Buffer.allocUnsafe(4 * 1024);
+  private ownLineView = dataViewOf(this.ownLine);
+  /** The buffer holding the log line of the last encode (newline included). */
+  line: Buffer = this.ownLine;
+  lineStart = 0;
   lineLength = 0;
   /** A host call's varying bytes: the rest of the template's head, then input, output and `}`. */
   private varying = Buffer.allocUnsafe(1024);
   private varyingLength = 0;
   private lastHead: PayloadHead | undefined;
   private lastData: Uint8Array | undefined;
-  private parent: Uint8Array | null;
+  // Hashes are kept as 20-character binary strings (what the digest returns); bytes only when asked.
+  private parent: string | null;
+  private parentBytes: Uint8Array | null;
+  private parentDecLength: number;
+  private current = '';
+  // The hex of the current hash (written once, copied into this line and as the parent into the next).
+  private currentHex = new DataView(new ArrayBuffer(40));
+  private parentHex = new DataView(new ArrayBuffer(40));
+  // `{"i":N` of the last line: indexes mostly count up by one, so the digits are incremented in place.
+  private readonly indexText = Buffer.from('{"i":0'.padEnd(32, ' '), 'latin1');
+  private indexTextLength = 6;
+  private indexValue = 0;
+  // `,"at":T` of the last line: many events share a millisecond.
+  private readonly atText = Buffer.alloc(40);
+  private atTextLength = 0;
+  private atValue = -1;
 
   constructor(parent: Uint8Array | null) {
-    this.parent = parent;
+    this.parent = parent === null ? null : binaryOfBytes(parent);
+    this.parentBytes = parent;
+    this.parentDecLength = parentDecimalsLength(this.parent);
+    if (this.parent !== null) putHexOfBinary(this.parentHex, 0, this.parent);
   }
 
   get parentHash(): Uint8Array | null {
-    return this.parent;
+    if (this.parentBytes === null && this.parent !== null) this.parentBytes = bytesOfBinary(this.parent);
+    return this.parentBytes;
   }
 
-  /** Makes the event just encoded (hash `hash`) the parent of the next one. */
-  advance(hash: Uint8Array): void {
-    this.parent = hash;
+  /** The hash of the event encoded last (a fresh array). */
+  hash(): Uint8Array {
+    return bytesOfBinary(this.current);
   }
 
-  /** Encodes event `index` (the next one after the current parent) with any payload. */
+  /** Makes the event just encoded the parent of the next one. */
+  advance(): void {
+    this.parent = this.current;
+    this.parentBytes = null;
+    this.parentDecLength = parentDecimalsLength(this.current);
+    const hex = this.parentHex;
+    this.parentHex = this.currentHex;
+    this.currentHex = hex;
+  }
+
+  /** Hashes the preimage `view`: the event's hash, also as hex. */
+  private digest(view: Uint8Array): void {
+    const s = sha1Binary(view);
+    this.current = s;
+    putHexOfBinary(this.currentHex, 0, s);
+  }
+
+  /** `{"i":N` for `index` in indexText (counting up in place when it follows the last one). */
+  private indexTextFor(index: number): number {
+    const t = this.indexText;
+    if (index === this.indexValue + 1) {
+      let q = this.indexTextLength - 1;
+      while (t[q] === 57) t[q--] = 48; // a 9 carries
+      if (t[q] === 58 /* the colon: all nines */) {
+        t[q + 1] = 49;
+        t[this.indexTextLength++] = 48;
+      } else t[q]!++;
+    } else {
+      this.indexTextLength = putDigits(t, LINE_I.length, index, digitCount(index));
+    }
+    this.indexValue = index;
+    return this.indexTextLength;
+  }
+
+  /** `,"at":T` for `at` in atText. */
+  private atTextFor(at: number): number {
+    if (at !== this.atValue) {
+      this.atValue = at;
+      const q = put(this.atText, 0, LINE_AT);
+      this.atTextLength =
+        Number.isSafeInteger(at) && at >= 0
+          ? putDigits(this.atText, q, at, digitCount(at))
+          : q + this.atText.write(String(at), q, 'latin1');
+    }
+    return this.atTextLength;
+  }
+
+  /** Encodes event `index` (the next one after the current parent) with any payload; returns its hash. */
   encode(eventType: string, data: Uint8Array, index: number, cause?: EventCause, at?: number): Uint8Array {
     this.lastHead = undefined;
     this.lastData = data;
@@ -266,7 +444,7 @@ export class EventEncoder {
     if (this.pre.length < need) this.growPreimage(need);
     const b = this.pre;
     const bv = this.preView;
-    let p = this.putPreimageParent(b, bv);
+    let p = this.putPreimageStart(b, bv, 0);
     p = put(b, p, PRE_TYPE);
     p = put(b, p, typeJson);
     p = put(b, p, PRE_DATA);
@@ -274,16 +452,16 @@ export class EventEncoder {
     if (data.length > 0) p--; // the last comma
     b[p++] = 93; // ]
     b[p++] = 125; // }
-    const hash = sha1Bytes(view(b, p));
+    this.digest(view(b, p));
 
     const packed = data.length >= PACK_FROM ? packData(data) : undefined;
     const body = packed ?? data;
     const causeText = cause ? JSON.stringify(cause) : undefined;
     const size = 230 + typeJson.length + Math.ceil(body.length / 3) * 4 + (causeText ? 3 * causeText.length + 12 : 0);
-    if (this.line.length < size) this.growLine(size);
-    const l = this.line;
-    const lv = this.lineView;
-    let q = this.putLineStart(l, lv, index, hash);
+    if (this.ownLine.length < size) this.growLine(size);
+    const l = this.ownLine;
+    const lv = this.ownLineView;
+    let q = this.putLineStart(l, lv, 0, index);
     q = put(l, q, LINE_TYPE);
     q = put(l, q, typeJson);
     q = put(l, q, packed ? LINE_PACKED : LINE_DATA);
@@ -293,19 +471,70 @@ export class EventEncoder {
       q = put(l, q, LINE_CAUSE);
       q = putUtf8(l, q, causeText);
     }
-    if (at !== undefined) q = putAt(l, q, at);
+    if (at !== undefined) q = put(l, q, this.atText.subarray(0, this.atTextFor(at)));
     l[q++] = 125; // }
     l[q++] = 10; // \n
+    this.line = l;
+    this.lineStart = 0;
     this.lineLength = q;
-    return hash;
+    return this.hash();
   }
 
   /**
    * Encodes event `index` as a call of `t`'s function: the payload is exactly
    * hostFunctionPayload(interface, fn, inputJson, outputJson); only the varying part is rendered.
    */
-  encodeHostCall(t: HostCallTemplate, index: number, inputJson: string, outputJson: string, at?: number): Uint8Array {
+  encodeHostCall(t: HostCallTemplate, index: number, inputJson: string, outputJson: string, at?: number): void {
     const h = t.headFor(inputJson);
+    const withInput = h.input !== undefined;
+    // Data that may be stored packed (a run of list<u8> items) takes the general path, which decides.
+    // So does a chain's first event (no parent: the line's links differ).
+    if (this.parent === null || h.mayPack || outputJson.includes(U8_ITEM) || (!withInput && inputJson.includes(U8_ITEM))) {
+      this.renderVarying(h, inputJson, outputJson);
+      this.encode(t.eventType, this.materialize(h), index, undefined, at);
+      return;
+    }
+    const n = this.renderVarying(h, inputJson, outputJson);
+    this.lastHead = h;
+    this.lastData = undefined;
+    h.ensure(n);
+    const v = this.varying;
+    const restLength = h.rest.length;
+
+    const b = h.pre;
+    const bv = h.preView;
+    const start = PRE_SLOT - PRE_HEAD.length - this.parentDecLength;
+    this.putPreimageStart(b, bv, start);
+    let p = putDecimals(bv, PRE_SLOT + h.preimageMiddle.length, v, restLength, n) - 1; // without the last comma
+    b[p++] = 93; // ]
+    b[p++] = 125; // }
+    this.digest(h.view(start, p));
+
+    const l = h.line;
+    const lv = h.lineView;
+    copyWords(lv, LINE_HASH_AT, this.currentHex);
+    copyWords(lv, LINE_PARENT_AT, this.parentHex);
+    const indexLength = this.indexTextFor(index);
+    const lineStart = LINE_LINKS - indexLength;
+    const it = this.indexText;
+    for (let i = 0; i < indexLength; i++) l[lineStart + i] = it[i]!;
+    let q = putBase64(lv, LINE_SLOT + h.lineMiddle.length, v, 0, n);
+    l[q++] = 34; // "
+    if (at !== undefined) {
+      const atLength = this.atTextFor(at);
+      const a = this.atText;
+      for (let i = 0; i < atLength; i++) l[q + i] = a[i]!;
+      q += atLength;
+    }
+    l[q] = 125; // }
+    l[q + 1] = 10; // \n
+    this.line = l;
+    this.lineStart = lineStart;
+    this.lineLength = q + 2 - lineStart;
+  }
+
+  /** Writes the head's rest, the input unless the head holds it, the output and `}` into `varying`. */
+  private renderVarying(h: PayloadHead, inputJson: string, outputJson: string): number {
     const rest = h.rest;
     const withInput = h.input !== undefined;
     const cap = rest.length + OUTPUT.length + 3 * ((withInput ? 0 : inputJson.length) + outputJson.length) + 1;
@@ -319,35 +548,7 @@ export class EventEncoder {
     n = putUtf8(v, n, outputJson);
     v[n++] = 125; // }
     this.varyingLength = n;
-    this.lastHead = h;
-    // Long payloads may be stored packed: the general path decides.
-    if (h.bytes.length - rest.length + n >= PACK_FROM) return this.encode(t.eventType, this.materialize(h), index, undefined, at);
-    this.lastData = undefined;
-
-    const need = PRE_HEAD.length + 82 + h.preimageMiddle.length + n * 4 + 8;
-    if (this.pre.length < need) this.growPreimage(need);
-    const b = this.pre;
-    const bv = this.preView;
-    let p = this.putPreimageParent(b, bv);
-    p = put(b, p, h.preimageMiddle);
-    p = putDecimals(bv, p, v, rest.length, n) - 1; // without the last comma
-    b[p++] = 93; // ]
-    b[p++] = 125; // }
-    const hash = sha1Bytes(view(b, p));
-
-    const size = 190 + h.lineMiddle.length + Math.ceil(n / 3) * 4;
-    if (this.line.length < size) this.growLine(size);
-    const l = this.line;
-    const lv = this.lineView;
-    let q = this.putLineStart(l, lv, index, hash);
-    q = put(l, q, h.lineMiddle);
-    q = putBase64(lv, q, v, 0, n);
-    l[q++] = 34; // "
-    if (at !== undefined) q = putAt(l, q, at);
-    l[q] = 125; // }
-    l[q + 1] = 10; // \n
-    this.lineLength = q + 2;
-    return hash;
+    return n;
   }
 
   /** The payload of the event encoded last (a fresh array for a host call, built only when asked for). */
@@ -386,39 +587,32 @@ export class EventEncoder {
   }
 
   private growLine(size: number): void {
-    this.line = Buffer.allocUnsafe(Math.max(size, this.line.length * 2));
-    this.lineView = dataViewOf(this.line);
+    this.ownLine = Buffer.allocUnsafe(Math.max(size, this.ownLine.length * 2));
+    this.ownLineView = dataViewOf(this.ownLine);
   }
 
-  /** `{"hash":[],"parent_hash":null` or `…:[b,…]`; returns the position after it. */
-  private putPreimageParent(b: Buffer, bv: DataView): number {
-    let p = put(b, 0, PRE_HEAD);
+  /** `{"hash":[],"parent_hash":null` or `…:[b,…]` at `p`; returns the position after it. */
+  private putPreimageStart(b: Buffer, bv: DataView, p: number): number {
+    p = put(b, p, PRE_HEAD);
     const parent = this.parent;
-    if (parent === null) return put(b, p, NULL);
-    b[p++] = 91; // [
-    p = putDecimals(bv, p, parent, 0, parent.length) - 1;
-    b[p++] = 93; // ]
-    return p;
+    return parent === null ? put(b, p, NULL) : putBracketedDecimals(b, bv, p, parent);
   }
 
-  /** `{"i":N,"hash":"…","parent_hash":null` or `…:"…"`; returns the position after it. */
-  private putLineStart(l: Buffer, lv: DataView, index: number, hash: Uint8Array): number {
-    let q = put(l, 0, LINE_I);
-    q = putIndex(l, q, index);
+  /** `{"i":N,"hash":"…","parent_hash":null` or `…:"…"` at `q`; returns the position after it. */
+  private putLineStart(l: Buffer, lv: DataView, q: number, index: number): number {
+    q = put(l, q, this.indexText.subarray(0, this.indexTextFor(index)));
     q = put(l, q, LINE_HASH);
-    q = putHex(lv, q, hash);
-    q = put(l, q, LINE_PARENT);
-    const parent = this.parent;
-    if (parent === null) return put(l, q, NULL);
+    copyWords(lv, q, this.currentHex);
+    q = put(l, q + 40, LINE_PARENT);
+    if (this.parent === null) return put(l, q, NULL);
     l[q++] = 34; // "
-    q = putHex(lv, q, parent);
-    l[q++] = 34;
-    return q;
+    copyWords(lv, q, this.parentHex);
+    l[q + 40] = 34;
+    return q + 41;
   }
 }
 
-/** `,"at":<ms>` (when the event was recorded; outside the hashed data); returns the position after it. */
-function putAt(l: Buffer, q: number, at: number): number {
-  q = put(l, q, LINE_AT);
-  return q + l.write(String(at), q, 'latin1');
+/** Copies 40 bytes (a hash in hex) as ten 32-bit words. */
+function copyWords(dv: DataView, p: number, hex: DataView): void {
+  for (let i = 0; i < 40; i += 4) dv.setUint32(p + i, hex.getUint32(i, true), true);
 }

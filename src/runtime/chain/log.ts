@@ -102,6 +102,8 @@ export function headerProblem(h: ChainLogHeader): string | undefined {
 
 export class ChainLogWriter {
   private fd: number | null;
+  /** Lines written by appendLine: their hashes are the caller's, so lastHash and append's check no longer apply. */
+  private linkedByCaller = false;
 
   private constructor(
     readonly path: string,
@@ -160,8 +162,9 @@ export class ChainLogWriter {
   get count(): number {
     return this.next;
   }
-  get lastHash(): Uint8Array | null {
-    return this.last;
+  /** The last event's hash, as far as append knows it (undefined once appendLine wrote lines). */
+  get lastHash(): Uint8Array | null | undefined {
+    return this.linkedByCaller ? undefined : this.last;
   }
   get closed(): boolean {
     return this.fd === null;
@@ -180,6 +183,11 @@ export class ChainLogWriter {
         `Cannot append event ${index} to ${this.path}: it holds ${this.next} events, so the next index must be ${this.next}.`,
       );
     }
+    if (this.linkedByCaller) {
+      throw new Error(
+        `Cannot append event ${index} to ${this.path} with append: its recorder writes encoded lines (appendLine) and keeps the links.`,
+      );
+    }
     if (!bytesEqual(ev.parentHash, this.last)) {
       const parent = ev.parentHash ? shortHash(ev.parentHash) : 'none';
       const last = this.last ? shortHash(this.last) : 'none (empty log)';
@@ -196,10 +204,10 @@ export class ChainLogWriter {
 
   /**
    * Writes an event line already encoded (EventEncoder, newline included) with one synchronous write
-   * from the caller's buffer. `index` must be the next index; the encoder linked the line to this
-   * log's last hash, which becomes `hash`.
+   * from the caller's buffer. `index` must be the next index; the encoder linked the line to the log's
+   * last event, so from here on the caller keeps the chain's links (append refuses to mix in).
    */
-  appendLine(line: Uint8Array, length: number, index: number, hash: Uint8Array): void {
+  appendLine(line: Uint8Array, offset: number, length: number, index: number): void {
     if (this.fd === null) {
       throw new Error(`The chain log ${this.path} is closed; reopen it with ChainLogWriter.openForAppend before appending.`);
     }
@@ -208,11 +216,11 @@ export class ChainLogWriter {
         `Cannot append event ${index} to ${this.path}: it holds ${this.next} events, so the next index must be ${this.next}.`,
       );
     }
-    let off = fs.writeSync(this.fd, line, 0, length);
+    let done = fs.writeSync(this.fd, line, offset, length);
     // Regular files take the whole line in one write; the loop only guards against a short write.
-    while (off < length) off += fs.writeSync(this.fd, line, off, length - off);
+    while (done < length) done += fs.writeSync(this.fd, line, offset + done, length - done);
     this.next++;
-    this.last = hash;
+    this.linkedByCaller = true;
   }
 
   /** Idempotent. */

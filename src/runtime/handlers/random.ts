@@ -67,7 +67,8 @@ export const randomHandler: HandlerDefinition = {
   ],
   create(_ctx, config) {
     const maxBytes = BigInt(config.max_bytes as number | bigint);
-    const source = config.seed === undefined ? osSource() : seededSource(BigInt(config.seed as number | bigint));
+    const source =
+      config.seed === undefined ? pooled((b) => crypto.randomFillSync(b)) : seededSource(BigInt(config.seed as number | bigint));
     const take = (len: bigint | number): Uint8Array => {
       const n = BigInt(len);
       if (n > maxBytes) {
@@ -75,9 +76,9 @@ export const randomHandler: HandlerDefinition = {
           `the actor asked for ${n} random bytes, more than the random handler's max_bytes (${maxBytes}); raise max_bytes in the manifest`,
         );
       }
-      return source(Number(n));
+      return source.bytes(Number(n));
     };
-    const u64 = (): bigint => Buffer.from(source(8)).readBigUInt64LE(0);
+    const u64 = (): bigint => source.u64();
     const fns: Record<string, Record<string, HostFunction>> = {
       'wasi:random/random': { 'get-random-bytes': take, 'get-random-u64': u64 },
       'wasi:random/insecure': { 'get-insecure-random-bytes': take, 'get-insecure-random-u64': u64 },
@@ -87,24 +88,50 @@ export const randomHandler: HandlerDefinition = {
   },
 };
 
-function osSource(): (n: number) => Uint8Array {
-  return (n) => new Uint8Array(crypto.randomBytes(n));
+interface RandomSource {
+  bytes(n: number): Uint8Array;
+  u64(): bigint;
 }
 
-/** ChaCha20 keystream keyed by SHA-256 of the seed; buffered so small requests stay cheap. */
-function seededSource(seed: bigint): (n: number) => Uint8Array {
-  const key = crypto.createHash('sha256').update(`theater-random-seed:${seed}`).digest();
-  const cipher = crypto.createCipheriv('chacha20', key, Buffer.alloc(16));
+/**
+ * Hands out bytes from a pool that `refill` fills 4 KiB at a time (a u64 is read in place: it is the
+ * hot call of most actors). Both sources draw from it in order, so a seeded run's values are the
+ * keystream in order, as before.
+ */
+function pooled(refill: (b: Buffer) => void): RandomSource {
   let pool = Buffer.alloc(0);
   let at = 0;
-  return (n) => {
-    if (at + n > pool.length) {
-      const rest = pool.subarray(at);
-      pool = Buffer.concat([rest, cipher.update(Buffer.alloc(Math.max(4096, n)))]);
-      at = 0;
-    }
-    const out = new Uint8Array(pool.subarray(at, at + n));
-    at += n;
-    return out;
+  const ensure = (n: number): void => {
+    if (at + n <= pool.length) return;
+    const rest = pool.subarray(at);
+    const next = Buffer.allocUnsafe(Math.max(4096, n + rest.length));
+    rest.copy(next, 0);
+    refill(next.subarray(rest.length));
+    pool = next;
+    at = 0;
   };
+  return {
+    bytes(n) {
+      ensure(n);
+      const out = new Uint8Array(pool.subarray(at, at + n));
+      at += n;
+      return out;
+    },
+    u64() {
+      ensure(8);
+      const v = pool.readBigUInt64LE(at);
+      at += 8;
+      return v;
+    },
+  };
+}
+
+/** ChaCha20 keystream keyed by SHA-256 of the seed. */
+function seededSource(seed: bigint): RandomSource {
+  const key = crypto.createHash('sha256').update(`theater-random-seed:${seed}`).digest();
+  const cipher = crypto.createCipheriv('chacha20', key, Buffer.alloc(16));
+  return pooled((b) => {
+    const ks = cipher.update(Buffer.alloc(b.length));
+    ks.copy(b, 0);
+  });
 }

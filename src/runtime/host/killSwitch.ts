@@ -20,9 +20,20 @@ export const PHASE_BUSY = 1;
  */
 export const FIRST_CALL_SEQ = 2;
 
+// Atomics.waitAsync is in Node 16+ but not in the ES2022 lib this project compiles against.
+type WaitAsync = (
+  cells: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
 export function createKillSwitchBuffer(): SharedArrayBuffer {
-  // [0] who may write, [1] phase, [2] the largest size in pages the guest's memory.grow reached.
-  const sab = new SharedArrayBuffer(12);
+  // [0] who may write, [1] phase, [2] the largest size in pages the guest's memory.grow reached,
+  // [3] how many session threads wait for the lock, [4] events the worker wrote (wrapping), [5] 1 while
+  // the session waits for [4] to change. The worker notifies only when someone waits: a notify takes
+  // a global lock in V8, and this runs on every event.
+  const sab = new SharedArrayBuffer(24);
   new Int32Array(sab)[1] = PHASE_BUSY; // instantiation (start functions included) counts as a call
   return sab;
 }
@@ -54,11 +65,20 @@ export class WorkerWriteLock {
     if (pages > Atomics.load(this.cells, 2)) Atomics.store(this.cells, 2, Math.min(pages, 0x7fffffff));
   }
 
+  /** Releases the lock after writing an event (setting the phase first when given); tells a waiting session. */
+  releaseAfterWrite(phase?: number): void {
+    if (phase !== undefined) Atomics.store(this.cells, 1, phase);
+    Atomics.store(this.cells, 0, FREE);
+    if (Atomics.load(this.cells, 3) !== 0) Atomics.notify(this.cells, 0);
+    Atomics.add(this.cells, 4, 1);
+    if (Atomics.load(this.cells, 5) !== 0) Atomics.notify(this.cells, 4);
+  }
+
   /** Releases the lock, setting the phase first when given. */
   release(phase?: number): void {
     if (phase !== undefined) Atomics.store(this.cells, 1, phase);
     Atomics.store(this.cells, 0, FREE);
-    Atomics.notify(this.cells, 0);
+    if (Atomics.load(this.cells, 3) !== 0) Atomics.notify(this.cells, 0);
   }
 
   /** Sets the phase under the lock (no event written). */
@@ -84,6 +104,33 @@ export class SessionKillSwitch {
     return Atomics.load(this.cells, 2);
   }
 
+  /** How many events the worker has written (wrapping at 2^32): a change means the log grew. */
+  get writes(): number {
+    return Atomics.load(this.cells, 4);
+  }
+
+  /**
+   * Resolves once the worker writes after `seen` (undefined when it already has). Costs no thread and
+   * no timer while the actor is idle; the worker notifies only while this wait is armed.
+   */
+  afterWrites(seen: number): Promise<unknown> | undefined {
+    Atomics.store(this.cells, 5, 1);
+    const w = waitAsync(this.cells, 4, seen);
+    if (!w.async) {
+      Atomics.store(this.cells, 5, 0);
+      return undefined;
+    }
+    return w.value.then((v) => {
+      Atomics.store(this.cells, 5, 0);
+      return v;
+    });
+  }
+
+  /** Ends a pending afterWrites wait (the session is done with the log). */
+  stopWaitingForWrites(): void {
+    Atomics.notify(this.cells, 4);
+  }
+
   /** A call is about to be sent to the worker. */
   markBusy(): void {
     Atomics.store(this.cells, 1, PHASE_BUSY);
@@ -104,7 +151,11 @@ export class SessionKillSwitch {
       const was = Atomics.compareExchange(this.cells, 0, FREE, MAIN);
       if (was === KILLED) return true;
       if (was === FREE) break;
-      Atomics.wait(this.cells, 0, was, 1); // the worker is writing one line
+      // The worker is writing one line. Counted as a waiter first, so its release wakes this wait
+      // (a release between the count and the wait changes the cell, and the wait returns at once).
+      Atomics.add(this.cells, 3, 1);
+      Atomics.wait(this.cells, 0, was, 1);
+      Atomics.sub(this.cells, 3, 1);
     }
     const phase = Atomics.load(this.cells, 1);
     if (onlyIfBusy && (phase === PHASE_IDLE || (onlyCall !== undefined && phase !== onlyCall))) {

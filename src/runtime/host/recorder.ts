@@ -20,6 +20,8 @@ export class Recorder {
   // The hash preimage and the log line are encoded straight into the encoder's reused buffers.
   private readonly encoder: EventEncoder;
   private readonly templates = new Map<string, Map<string, HostCallTemplate>>();
+  /** Host calls come in runs of one function: the last template is checked first. */
+  private lastTemplate: HostCallTemplate | undefined;
 
   constructor(
     private readonly writer: ChainLogWriter,
@@ -47,7 +49,7 @@ export class Recorder {
     const index = this.next;
     const at = Date.now();
     const hash = this.encoder.encode(eventType, data, index, cause, at);
-    this.write(index, hash, endPhase);
+    this.write(index, endPhase);
     const ev: ChainEvent = cause ? { hash, parentHash, eventType, data, cause, at } : { hash, parentHash, eventType, data, at };
     if (this.keepEvents) this.events.push(ev);
     this.onEvent?.(ev, index);
@@ -61,6 +63,25 @@ export class Recorder {
    * when the events are kept or someone listens; the hash is `lastHash` afterwards.
    */
   recordHostCall(interfaceWithVersion: string, fn: string, inputJson: string, outputJson: string): void {
+    let t = this.lastTemplate;
+    if (t === undefined || t.fn !== fn || t.interfaceWithVersion !== interfaceWithVersion) t = this.templateFor(interfaceWithVersion, fn);
+    const enc = this.encoder;
+    const index = this.next;
+    const at = Date.now();
+    enc.encodeHostCall(t, index, inputJson, outputJson, at);
+    if (!this.keepEvents && !this.onEvent) {
+      this.write(index, undefined);
+      return;
+    }
+    const parentHash = enc.parentHash;
+    const hash = enc.hash();
+    this.write(index, undefined);
+    const ev: ChainEvent = { hash, parentHash, eventType: t.eventType, data: enc.data(), at };
+    if (this.keepEvents) this.events.push(ev);
+    this.onEvent?.(ev, index);
+  }
+
+  private templateFor(interfaceWithVersion: string, fn: string): HostCallTemplate {
     let byFn = this.templates.get(interfaceWithVersion);
     if (byFn === undefined) {
       byFn = new Map();
@@ -71,28 +92,20 @@ export class Recorder {
       t = new HostCallTemplate(interfaceWithVersion, fn);
       byFn.set(fn, t);
     }
-    const enc = this.encoder;
-    const parentHash = enc.parentHash;
-    const index = this.next;
-    const at = Date.now();
-    const hash = enc.encodeHostCall(t, index, inputJson, outputJson, at);
-    this.write(index, hash, undefined);
-    if (!this.keepEvents && !this.onEvent) return;
-    const ev: ChainEvent = { hash, parentHash, eventType: t.eventType, data: enc.data(), at };
-    if (this.keepEvents) this.events.push(ev);
-    this.onEvent?.(ev, index);
+    this.lastTemplate = t;
+    return t;
   }
 
   /** One synchronous write of the encoded line under the worker's write lock; then the event is the chain's last. */
-  private write(index: number, hash: Uint8Array, endPhase: number | undefined): void {
+  private write(index: number, endPhase: number | undefined): void {
     const enc = this.encoder;
     this.lock?.acquire();
     try {
-      this.writer.appendLine(enc.line, enc.lineLength, index, hash);
+      this.writer.appendLine(enc.line, enc.lineStart, enc.lineLength, index);
     } finally {
-      this.lock?.release(endPhase);
+      this.lock?.releaseAfterWrite(endPhase);
     }
-    enc.advance(hash);
+    enc.advance();
     this.next++;
   }
 

@@ -66,6 +66,8 @@ const shortFn = (fn: string) => fn.slice(fn.lastIndexOf('.') + 1);
 
 /** Events a session keeps in memory: the newest ones, up to this many… */
 export const SESSION_WINDOW_EVENTS = 1024;
+/** While an actor keeps writing, its followed log is read at most this often (ms). */
+const FOLLOW_COALESCE_MS = 10;
 /** …and up to this many bytes of event data (at least the newest event is kept). */
 export const SESSION_WINDOW_BYTES = 16 * 2 ** 20;
 
@@ -200,18 +202,31 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   }
 
   private following = false;
-  /** Follows the log by change notification (inotify and the like): an idle actor costs nothing. */
+  /**
+   * Follows the log while anyone listens: the worker counts the events it writes in the kill switch's
+   * shared memory and wakes this thread only while it waits (an idle actor costs nothing), and a busy
+   * one at most once per FOLLOW_COALESCE_MS, so following adds no work to the guest's writes (a file
+   * watch made each write pay a change notification).
+   */
   private follow(): void {
     if (this.following || this.outcome) return;
     this.following = true;
-    try {
-      // One read per turn of the event loop however many lines were appended (a burst of calls).
-      this.watcher = fs.watch(this.logPath, { persistent: false }, () => this.readSoon());
-      this.watcher.on('error', () => this.pollLog());
-    } catch {
-      this.pollLog();
-    }
+    this.onLogWrites();
+  }
+
+  private seenWrites = 0;
+  private followTimer: NodeJS.Timeout | undefined;
+  private onLogWrites(): void {
+    this.followTimer = undefined;
+    if (this.outcome) return;
+    this.seenWrites = this.killSwitch.writes;
     this.readLog();
+    const wait = this.killSwitch.afterWrites(this.seenWrites);
+    if (wait === undefined) {
+      // Written while reading: read again once a burst had time to gather.
+      this.followTimer = setTimeout(() => this.onLogWrites(), FOLLOW_COALESCE_MS);
+      this.followTimer.unref();
+    } else void wait.then(() => this.onLogWrites());
   }
 
   private started = false;
@@ -295,27 +310,6 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   // show up even while the guest is busy, and a terminated worker can never hold any back.
   /** Offset of the first byte not yet consumed (the start of a line still being written). */
   private tailOffset = 0;
-  private tailTimer: NodeJS.Timeout | undefined;
-  private watcher: fs.FSWatcher | undefined;
-
-  /** Fallback where files cannot be watched. */
-  private pollLog(): void {
-    this.watcher?.close();
-    this.watcher = undefined;
-    if (this.tailTimer || this.outcome) return;
-    this.tailTimer = setInterval(() => this.readLog(), 50);
-    this.tailTimer.unref();
-  }
-
-  private readScheduled = false;
-  private readSoon(): void {
-    if (this.readScheduled) return;
-    this.readScheduled = true;
-    setImmediate(() => {
-      this.readScheduled = false;
-      this.readLog();
-    });
-  }
 
   /** Reads whatever the log gained since the last read and emits its whole lines as events. */
   readLog(): void {
@@ -725,8 +719,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     if (this.outcome) return;
     this.processes?.killAll();
     void this.http?.closeAll();
-    clearInterval(this.tailTimer);
-    this.watcher?.close();
+    clearTimeout(this.followTimer);
+    this.killSwitch.stopWaitingForWrites();
     liveLogs.delete(path.resolve(this.logPath));
     o.eventCount = this.eventCountNow();
     this.outcome = o;
