@@ -184,6 +184,8 @@ function putHexOfBinary(dv: DataView, p: number, s: string): number {
 
 const OUTPUT = latin1(',"output":');
 const U8_ITEM = '{"U8":';
+/** The shortest text packData packs: a run of 16 `{"U8":N}` items joined by commas. */
+const SHORTEST_RUN = 16 * 8 + 15;
 
 // A host call's preimage and line are encoded in buffers owned by the head they start from, with the
 // head's constant middle written once at a fixed offset: each call writes only what varies, the
@@ -489,7 +491,11 @@ export class EventEncoder {
     const withInput = h.input !== undefined;
     // Data that may be stored packed (a run of list<u8> items) takes the general path, which decides.
     // So does a chain's first event (no parent: the line's links differ).
-    if (this.parent === null || h.mayPack || outputJson.includes(U8_ITEM) || (!withInput && inputJson.includes(U8_ITEM))) {
+    const mayPack =
+      h.mayPack ||
+      (outputJson.length >= SHORTEST_RUN && outputJson.includes(U8_ITEM)) ||
+      (!withInput && inputJson.length >= SHORTEST_RUN && inputJson.includes(U8_ITEM));
+    if (this.parent === null || mayPack) {
       this.renderVarying(h, inputJson, outputJson);
       this.encode(t.eventType, this.materialize(h), index, undefined, at);
       return;

@@ -10,6 +10,10 @@ import { ByteWindow } from './chunks';
 import { parseLossless, quoteJsonString } from './json';
 import { packData, unpackData } from './packedData';
 
+// Taken once: through the module namespace object every call of it would go through a getter (the
+// CommonJS interop of `import * as`), on the recorder's path once per event.
+const writeSync = fs.writeSync;
+
 export interface ChainLogContents {
   header: ChainLogHeader;
   events: ChainEvent[];
@@ -216,9 +220,9 @@ export class ChainLogWriter {
         `Cannot append event ${index} to ${this.path}: it holds ${this.next} events, so the next index must be ${this.next}.`,
       );
     }
-    let done = fs.writeSync(this.fd, line, offset, length);
+    let done = writeSync(this.fd, line, offset, length);
     // Regular files take the whole line in one write; the loop only guards against a short write.
-    while (done < length) done += fs.writeSync(this.fd, line, offset + done, length - done);
+    while (done < length) done += writeSync(this.fd, line, offset + done, length - done);
     this.next++;
     this.linkedByCaller = true;
   }
