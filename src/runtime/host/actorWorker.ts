@@ -17,7 +17,8 @@ import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpe
 import { ANSWER_LIVE, bindInterface, ResourceTable, type CallAnswerer } from './binder';
 import { setupHostCall } from '../handlers/http/framework';
 import { HTTP_FRAMEWORK } from '../handlers/http/types';
-import { incomingResources, isIncomingHandle, responseJson } from '../handlers/http/incoming';
+import { isIncomingHandle } from '../handlers/http/incoming';
+import { incomingResources, responseJson } from '../handlers/http/wasiHttp';
 import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
@@ -145,7 +146,7 @@ function runActor(input: WorkerInput): void {
               const out = answer(importName, spec, hostArgs, inputJson);
               if (out !== ANSWER_LIVE) {
                 const c = setupHostCall(input.handlerConfigs[b.handlerType] ?? {}, spec.name, hostArgs, out);
-                if (c) post({ kind: 'http-restore', op: c.op, args: c.args, recorded: out });
+                if (c) post({ kind: 'restore', op: c.op, args: c.args, recorded: out });
               }
               return out;
             }

@@ -6,7 +6,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import type { Readable } from 'node:stream';
-import type { OutputMode, SpawnRequest } from '../handlers/process';
+
+export const OUTPUT_MODES = ['raw', 'line-by-line', 'json', 'chunked'] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+
+/** What the main thread gets for os-spawn once the permissions are checked: absolute paths only. */
+export interface SpawnRequest {
+  program: string;
+  /** The program as the actor named it (messages). */
+  named: string;
+  args: string[];
+  cwd: string;
+  env: Array<[string, string]>;
+  bufferSize: number;
+  stdoutMode: OutputMode;
+  stderrMode: OutputMode;
+  chunkSize: number | undefined;
+  /** Seconds; undefined: no limit. */
+  executionTimeoutS: number | undefined;
+}
 
 type Result<T> = { tag: 'ok'; val: T } | { tag: 'err'; val: string };
 const ok = <T>(val: T): Result<T> => ({ tag: 'ok', val });

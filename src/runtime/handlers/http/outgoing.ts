@@ -5,7 +5,7 @@
 // Where it runs is decided here, once: the handler, on the actor's worker thread, calls
 // `requestExchange`, which asks the main thread (a host call, as message-server and process calls are)
 // and blocks on the answer. The main thread performs it asynchronously (`performExchange`, via the
-// session's HttpHost), so it never blocks; the worker waits in Atomics.wait, which the call time limit's
+// actor's HttpHost, host.ts), so it never blocks; the worker waits in Atomics.wait, which the call time limit's
 // worker.terminate still ends; and the request is aborted when the actor stops. Nothing the request
 // brings back is seen by the guest before the handler records it, and the request itself is sent
 // before its event exists: the event (http-client's call, wasi-http's http-exchange) holds request and

@@ -1,0 +1,125 @@
+// The main-thread services the handlers declare in the registry (MainThreadService, host/session.ts
+// dispatches every rpc of the worker to the one that takes its op): each host call a handler's worker
+// side makes is taken by a service that same handler declares, or by none when it is the system's
+// (message-server, supervisor); each declared service has work (an op its handler sends, or serving on
+// its own); no op is taken twice.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { listHandlers, servicesFor } from '../../src/runtime/handlers/registry';
+import { takesOp, type HandlerContext, type HandlerDefinition } from '../../src/runtime/handlers/types';
+import { MESSAGE_HOST } from '../../src/runtime/handlers/messageServer';
+import { SUPERVISOR } from '../../src/runtime/handlers/supervisor';
+
+/** The ops of the host calls a handler's worker side makes when each of its functions is called. */
+function opsSent(def: HandlerDefinition): Set<string> {
+  const ops = new Set<string>();
+  const ctx: HandlerContext = {
+    actorId: 'a',
+    actorName: 'a',
+    manifestDir: process.cwd(),
+    dataDir: process.cwd(),
+    log: () => {},
+    chain: () => [],
+    currentState: () => null,
+    requestShutdown: () => {},
+    recordDenial: () => {},
+    recordNote: () => {},
+    blockFor: () => {},
+    output: () => {},
+    configOf: () => undefined,
+    hostCall: (op) => {
+      ops.add(op);
+      return { tag: 'err', val: 'no host in this test' };
+    },
+  };
+  // Every permission granted: a call that would be refused sends nothing.
+  const config = { allowed_programs: ['/bin/sh'], allowed_paths: ['.'], timeout: 1000 };
+  let inst;
+  try {
+    inst = def.create(ctx, config);
+  } catch {
+    return ops; // the replay handler is set up by the runtime itself
+  }
+  // wasi:http's outgoing handle takes an outgoing-request resource: made with the handler's own constructors.
+  const types = def.interfaces.find((i) => i.functions.some((f) => f.name === '[constructor]outgoing-request'));
+  const typeFns = types ? inst.functions(types.name) : {};
+  const request = types ? typeFns['[constructor]outgoing-request']!(typeFns['[constructor]fields']!()) : undefined;
+  if (request) typeFns['[method]outgoing-request.set-authority']!(request, '127.0.0.1:9');
+  for (const iface of def.interfaces) {
+    const fns = inst.functions(iface.name);
+    for (const f of iface.functions) {
+      const args: unknown[] = f.params.map(() => 1n);
+      if (f.name === 'os-spawn')
+        args[0] = { program: '/bin/sh', args: [], env: [], bufferSize: 0, stdoutMode: { tag: 'raw' }, stderrMode: { tag: 'raw' } };
+      if (f.name === 'handle' && request) [args[0], args[1]] = [request, undefined];
+      if (f.name === 'send-http') args[0] = { method: 'GET', uri: 'http://127.0.0.1:9/', headers: [], body: undefined };
+      try {
+        fns[f.name]?.(...args);
+      } catch {
+        // dummy arguments a function cannot take: it sent nothing
+      }
+    }
+  }
+  return ops;
+}
+
+describe('main-thread services (registry)', () => {
+  const handlers = listHandlers();
+  const sent = new Map(handlers.map((h) => [h.type, opsSent(h)]));
+
+  test('every host call goes to a service its own handler declares, or to the system', () => {
+    let checked = 0;
+    for (const h of handlers) {
+      for (const op of sent.get(h.type)!) {
+        checked++;
+        const takers = servicesFor([h.type]).filter((s) => takesOp(s, op));
+        if (op.startsWith(`${MESSAGE_HOST}/`) || op.startsWith(`${SUPERVISOR}/`)) {
+          assert.equal(servicesFor(handlers.map((x) => x.type)).filter((s) => takesOp(s, op)).length, 0, `${op} is the system's`);
+        } else assert.equal(takers.length, 1, `${h.type}'s host call ${op} is taken by exactly one service it declares`);
+      }
+    }
+    assert.ok(checked >= 20, `the handlers' functions made host calls (${checked})`);
+  });
+
+  test('a service is declared by exactly the handlers that have main-thread work for it', () => {
+    const withServices = handlers.filter((h) => (h.services ?? []).length > 0).map((h) => h.type);
+    assert.deepEqual(withServices.sort(), ['http-client', 'http-framework', 'process', 'wasi-http']);
+    for (const h of handlers)
+      for (const s of h.services ?? []) {
+        const used = [...sent.get(h.type)!].some((op) => takesOp(s, op));
+        // A service with no op of its handler must serve on its own once init is done (wasi-http's port).
+        const serves = !!s.create(fakeHost()).started;
+        assert.ok(used || serves, `${h.type} declares ${s.name} but sends it nothing and it serves nothing`);
+      }
+  });
+
+  test('one instance per definition: the HTTP handlers share one host; ops are never taken twice', () => {
+    const all = servicesFor(handlers.map((h) => h.type));
+    assert.deepEqual(
+      all.map((s) => s.name),
+      ['processes', 'http', 'wasi-http-server'],
+    );
+    assert.equal(new Set(all.map((s) => s.name)).size, all.length);
+    for (const h of handlers)
+      for (const op of sent.get(h.type)!) assert.ok(all.filter((s) => takesOp(s, op)).length <= 1, `${op} is taken at most once`);
+    assert.deepEqual(
+      servicesFor(['http-client', 'wasi-http']).map((s) => s.name),
+      ['http', 'wasi-http-server'],
+    );
+    assert.deepEqual(servicesFor(['random', 'timing', 'message-server']), []);
+  });
+});
+
+function fakeHost() {
+  return {
+    name: 'a',
+    exports: [],
+    configOf: () => undefined,
+    replaying: true,
+    forking: false,
+    call: () => Promise.resolve({ ok: false as const, error: 'none' }),
+    log: () => {},
+    emit: () => {},
+    changed: () => {},
+  };
+}
