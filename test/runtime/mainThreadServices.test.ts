@@ -2,11 +2,11 @@
 // dispatches every rpc of the worker to the one that takes its op): each host call a handler's worker
 // side makes is taken by a service that same handler declares, or by none when it is the system's
 // (message-server, supervisor); each declared service has work (an op its handler sends, or serving on
-// its own); no op is taken twice.
+// its own); what a fork re-applies goes to a service that restores; no op is taken twice.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listHandlers, servicesFor } from '../../src/runtime/handlers/registry';
-import { takesOp, type HandlerContext, type HandlerDefinition } from '../../src/runtime/handlers/types';
+import { takesOp, type HandlerContext, type HandlerDefinition, type MainThreadServiceDefinition } from '../../src/runtime/handlers/types';
 import { MESSAGE_HOST } from '../../src/runtime/handlers/messageServer';
 import { SUPERVISOR } from '../../src/runtime/handlers/supervisor';
 
@@ -91,6 +91,29 @@ describe('main-thread services (registry)', () => {
         const serves = !!s.create(fakeHost()).started;
         assert.ok(used || serves, `${h.type} declares ${s.name} but sends it nothing and it serves nothing`);
       }
+  });
+
+  test('a fork re-applies what a handler set up on a service of its own that restores', () => {
+    let restored = 0;
+    for (const h of handlers) {
+      const restoreCall = h.restoreCall;
+      if (!restoreCall) continue;
+      for (const iface of h.interfaces)
+        for (const f of iface.functions) {
+          const c: { op: string; args: unknown[] } | undefined = restoreCall(
+            {},
+            f.name,
+            f.params.map(() => 1n),
+            { tag: 'ok', val: 1n },
+          );
+          if (!c) continue;
+          restored++;
+          const takers: MainThreadServiceDefinition[] = servicesFor([h.type]).filter((s) => takesOp(s, c.op));
+          assert.equal(takers.length, 1, `${h.type}'s ${f.name} is re-applied on one of its services`);
+          assert.ok(takers[0]!.create(fakeHost()).restore, `${takers[0]!.name} restores`);
+        }
+    }
+    assert.ok(restored >= 5, `set-up calls were re-applied (${restored})`);
   });
 
   test('one instance per definition: the HTTP handlers share one host; ops are never taken twice', () => {

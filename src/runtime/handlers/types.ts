@@ -239,5 +239,11 @@ export interface HandlerDefinition {
    * drives these; none: everything happens in the worker).
    */
   services?: readonly MainThreadServiceDefinition[];
+  /**
+   * A fork: a call of this handler answered from the chain before the fork point, as the host call the
+   * live handler would have made, for its main-thread service to re-apply (MainThreadService.restore);
+   * undefined when the call set nothing up (http-framework's servers, routes, handlers).
+   */
+  restoreCall?(config: HandlerConfig, fn: string, args: unknown[], recorded: unknown): { op: string; args: unknown[] } | undefined;
   create(ctx: HandlerContext, config: HandlerConfig): HandlerInstance;
 }

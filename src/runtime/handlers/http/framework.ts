@@ -156,6 +156,7 @@ export const httpFrameworkHandler: HandlerDefinition = {
     },
   ],
   services: [httpHostService],
+  restoreCall: (config, fn, args, recorded) => setupHostCall(config, fn, args, recorded),
   create(ctx, config) {
     const forward =
       (fn: string) =>
