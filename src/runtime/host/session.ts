@@ -1,6 +1,9 @@
 // An actor run seen from the main thread: prepares the component (validated against the handler
 // registry before anything is transpiled), starts its worker, streams the chain and enforces the
-// call time limit. The log on disk is the source of truth; this object only mirrors it.
+// call time limit. The log on disk is the source of truth; this object only mirrors it. What the
+// actor's handlers do on the main thread (processes, servers) are the main-thread services they
+// declare in the registry (MainThreadService, handlers/types.ts): created, dispatched to, committed
+// and closed here without naming a handler.
 import * as crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
