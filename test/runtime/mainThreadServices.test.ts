@@ -1,12 +1,21 @@
-// The main-thread services the handlers declare in the registry (MainThreadService, host/session.ts
-// dispatches every rpc of the worker to the one that takes its op): each host call a handler's worker
-// side makes is taken by a service that same handler declares, or by none when it is the system's
-// (message-server, supervisor); each declared service has work (an op its handler sends, or serving on
-// its own); what a fork re-applies goes to a service that restores; no op is taken twice.
+// The main-thread services the handlers declare by name in the registry (ServiceDeclaration), bound to
+// their implementations by host/services.ts (host/session.ts dispatches every rpc of the worker to the
+// one that takes its op): every declared name has an implementation and every implementation is
+// declared; each host call a handler's worker side makes is taken by a service that same handler
+// declares, or by none when it is the system's (message-server, supervisor); each declared service has
+// work (an op its handler sends, or serving on its own); what a fork re-applies goes to a service that
+// restores; no op is taken twice.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listHandlers, servicesFor } from '../../src/runtime/handlers/registry';
-import { takesOp, type HandlerContext, type HandlerDefinition, type MainThreadServiceDefinition } from '../../src/runtime/handlers/types';
+import {
+  takesOp,
+  type HandlerContext,
+  type HandlerDefinition,
+  type ServiceDeclaration,
+  type ServiceHost,
+} from '../../src/runtime/handlers/types';
+import { createService, SERVICE_FACTORIES } from '../../src/runtime/host/services';
 import { MESSAGE_HOST } from '../../src/runtime/handlers/messageServer';
 import { SUPERVISOR } from '../../src/runtime/handlers/supervisor';
 
@@ -67,6 +76,36 @@ describe('main-thread services (registry)', () => {
   const handlers = listHandlers();
   const sent = new Map(handlers.map((h) => [h.type, opsSent(h)]));
 
+  test('every declared service has an implementation in host/services.ts, and every implementation is declared', async () => {
+    const declared = handlers.flatMap((h) => h.services ?? []);
+    const names = [...new Set(declared.map((s) => s.name))].sort();
+    assert.deepEqual(Object.keys(SERVICE_FACTORIES).sort(), names);
+    assert.deepEqual(names, ['http', 'processes', 'wasi-http-server']);
+    // Handlers sharing a service by name declare it alike (one instance serves them all).
+    for (const d of declared)
+      assert.deepEqual(
+        d,
+        declared.find((o) => o.name === d.name),
+        `every declaration of ${d.name} is the same`,
+      );
+    // Each factory makes a service of its own kind, with close.
+    for (const d of servicesFor(handlers.map((h) => h.type))) {
+      const service = createService(d, fakeHost());
+      assert.equal(typeof service.close, 'function', `${d.name} can be closed`);
+      await service.close();
+    }
+    assert.throws(
+      () => createService({ name: 'no-such-service', ops: [] }, fakeHost()),
+      /no implementation of the main-thread service 'no-such-service'/,
+    );
+  });
+
+  test('the registry declares services as data: no functions in a declaration', () => {
+    for (const h of handlers)
+      for (const s of h.services ?? [])
+        for (const [k, v] of Object.entries(s)) assert.notEqual(typeof v, 'function', `${h.type}'s ${s.name}.${k} is data`);
+  });
+
   test('every host call goes to a service its own handler declares, or to the system', () => {
     let checked = 0;
     for (const h of handlers) {
@@ -88,7 +127,7 @@ describe('main-thread services (registry)', () => {
       for (const s of h.services ?? []) {
         const used = [...sent.get(h.type)!].some((op) => takesOp(s, op));
         // A service with no op of its handler must serve on its own once init is done (wasi-http's port).
-        const serves = !!s.create(fakeHost()).started;
+        const serves = !!createService(s, fakeHost()).started;
         assert.ok(used || serves, `${h.type} declares ${s.name} but sends it nothing and it serves nothing`);
       }
   });
@@ -108,9 +147,9 @@ describe('main-thread services (registry)', () => {
           );
           if (!c) continue;
           restored++;
-          const takers: MainThreadServiceDefinition[] = servicesFor([h.type]).filter((s) => takesOp(s, c.op));
+          const takers: ServiceDeclaration[] = servicesFor([h.type]).filter((s) => takesOp(s, c.op));
           assert.equal(takers.length, 1, `${h.type}'s ${f.name} is re-applied on one of its services`);
-          assert.ok(takers[0]!.create(fakeHost()).restore, `${takers[0]!.name} restores`);
+          assert.ok(createService(takers[0]!, fakeHost()).restore, `${takers[0]!.name} restores`);
         }
     }
     assert.ok(restored >= 5, `set-up calls were re-applied (${restored})`);
@@ -133,7 +172,7 @@ describe('main-thread services (registry)', () => {
   });
 });
 
-function fakeHost() {
+function fakeHost(): ServiceHost {
   return {
     name: 'a',
     exports: [],

@@ -7,13 +7,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { t } from '../wit/types';
 import { PROCESS_HANDLERS } from './actorExports';
-import { OUTPUT_MODES, ProcessTable, type OutputMode, type SpawnRequest } from '../host/processes';
-import type { HandlerConfig, HandlerContext, HandlerDefinition, MainThreadServiceDefinition } from './types';
+import type { HandlerConfig, HandlerContext, HandlerDefinition, ServiceDeclaration } from './types';
 
-export { PROCESS_HANDLERS, OUTPUT_MODES, type OutputMode, type SpawnRequest };
+export { PROCESS_HANDLERS };
 export const PROCESS = 'theater:simple/process';
 export const DEFAULT_MAX_PROCESSES = 10;
 export const DEFAULT_MAX_OUTPUT_BUFFER = 1048576;
+
+export const OUTPUT_MODES = ['raw', 'line-by-line', 'json', 'chunked'] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
 
 const outputMode = t.variant(
   'output-mode',
@@ -48,6 +50,22 @@ export interface ProcessConfigValue {
   stderrMode: { tag: OutputMode };
   chunkSize?: number;
   executionTimeout?: bigint;
+}
+
+/** What the main thread gets for os-spawn once the permissions are checked: absolute paths only. */
+export interface SpawnRequest {
+  program: string;
+  /** The program as the actor named it (messages). */
+  named: string;
+  args: string[];
+  cwd: string;
+  env: Array<[string, string]>;
+  bufferSize: number;
+  stdoutMode: OutputMode;
+  stderrMode: OutputMode;
+  chunkSize: number | undefined;
+  /** Seconds; undefined: no limit. */
+  executionTimeoutS: number | undefined;
 }
 
 type Result<T> = { tag: 'ok'; val: T } | { tag: 'err'; val: string };
@@ -140,34 +158,10 @@ export function checkSpawn(
 }
 
 /**
- * The actor's OS processes on the main thread (host/processes.ts): one ProcessTable per actor. Its
- * effects happen at commit; a process that has not ended keeps the actor busy; the actor's end kills
- * every process; a restart keeps them (they are the actor's, not its instance's).
+ * The actor's OS processes on the main thread: started, written to and signalled once the call's
+ * event is on disk; the implementation is host/processes.ts's (bound by name in host/services.ts).
  */
-export const processService: MainThreadServiceDefinition = {
-  name: 'processes',
-  ops: [`${PROCESS}/`],
-  create(host) {
-    const cfg = host.configOf('process') ?? {};
-    const num = (v: unknown, d: number) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : d);
-    const table = new ProcessTable({
-      maxProcesses: num(cfg.max_processes, DEFAULT_MAX_PROCESSES),
-      maxOutputBuffer: num(cfg.max_output_buffer, DEFAULT_MAX_OUTPUT_BUFFER),
-      // Without the export the output has nowhere to go: it is neither delivered nor recorded.
-      deliver: host.exports.includes(PROCESS_HANDLERS) ? (fn, args) => host.call(`${PROCESS_HANDLERS}.${fn}`, args) : undefined,
-      // A process that ended without a delivery may leave the actor quiet (theater run waits for that).
-      changed: () => host.changed(),
-    });
-    return {
-      handle: (op, args) => table.handle(op.slice(PROCESS.length + 1), args),
-      commit: () => table.commit(),
-      get active() {
-        return table.active;
-      },
-      close: () => table.killAll(),
-    };
-  },
-};
+export const PROCESS_SERVICE: ServiceDeclaration = { name: 'processes', ops: [`${PROCESS}/`] };
 
 export const processHandler: HandlerDefinition = {
   type: 'process',
@@ -205,7 +199,7 @@ export const processHandler: HandlerDefinition = {
     },
   ],
   unlistedConfig: { allowed_programs: [] },
-  services: [processService],
+  services: [PROCESS_SERVICE],
   interfaces: [
     {
       name: PROCESS,

@@ -163,11 +163,12 @@ export interface ServiceHost {
 /**
  * The main-thread side of a handler for one actor (OS processes, HTTP servers): the worker asks it
  * with a blocking rpc (HandlerContext.hostCall), and what it does outside happens only in `commit`,
- * once the event of that call is on disk. The session (host/session.ts) creates one per definition
- * the actor's handlers declare and dispatches to it; nothing there names a handler.
+ * once the event of that call is on disk. Handlers only declare one by name (ServiceDeclaration); the
+ * implementations are host/services.ts's table, which only the session (host/session.ts, main
+ * thread) imports: the worker and the language server load the registry without them.
  */
 export interface MainThreadService {
-  /** Answers one rpc whose op this service takes (MainThreadServiceDefinition.ops); may be async. */
+  /** Answers one rpc whose op this service takes (ServiceDeclaration.ops); may be async. */
   handle?(op: string, args: unknown[]): unknown;
   /**
    * A fork: a call recorded before the fork point, answered from the chain in the worker, is
@@ -188,20 +189,22 @@ export interface MainThreadService {
   close(): void | Promise<void>;
 }
 
-/** A main-thread service as a handler declares it (HandlerDefinition.services). */
-export interface MainThreadServiceDefinition {
-  /** Unique among services: handlers that declare the same definition share one instance per actor. */
-  name: string;
+/**
+ * A main-thread service as a handler declares it (HandlerDefinition.services): data only. Which
+ * service (its name, the key of its implementation in host/services.ts) and the rpc ops it takes.
+ */
+export interface ServiceDeclaration {
+  /** Unique among services: handlers that declare the same name share one instance per actor. */
+  readonly name: string;
   /** The rpc ops it answers: an exact op, or a prefix ending in `/` (`theater:simple/process/`). */
-  ops: readonly string[];
+  readonly ops: readonly string[];
   /** A restart closes it and makes a fresh one: the fresh instance's init sets everything up again. */
-  freshOnRestart?: boolean;
-  create(host: ServiceHost): MainThreadService;
+  readonly freshOnRestart?: boolean;
 }
 
-/** The service definition takes `op` (one of its ops exactly, or under one of its `/` prefixes). */
-export function takesOp(def: MainThreadServiceDefinition, op: string): boolean {
-  return def.ops.some((o) => (o.endsWith('/') ? op.startsWith(o) : op === o));
+/** The service takes `op` (one of its ops exactly, or under one of its `/` prefixes). */
+export function takesOp(decl: ServiceDeclaration, op: string): boolean {
+  return decl.ops.some((o) => (o.endsWith('/') ? op.startsWith(o) : op === o));
 }
 
 export interface HandlerDefinition {
@@ -235,10 +238,10 @@ export interface HandlerDefinition {
    */
   unlistedConfig?: Record<string, unknown>;
   /**
-   * What the handler does on the main thread for each actor that uses it (host/session.ts creates and
-   * drives these; none: everything happens in the worker).
+   * The main-thread services the handler needs for each actor that uses it, by name (host/session.ts
+   * creates them from host/services.ts and drives them; none: everything happens in the worker).
    */
-  services?: readonly MainThreadServiceDefinition[];
+  services?: readonly ServiceDeclaration[];
   /**
    * A fork: a call of this handler answered from the chain before the fork point, as the host call the
    * live handler would have made, for its main-thread service to re-apply (MainThreadService.restore);

@@ -2,8 +2,9 @@
 // registry before anything is transpiled), starts its worker, streams the chain and enforces the
 // call time limit. The log on disk is the source of truth; this object only mirrors it. What the
 // actor's handlers do on the main thread (processes, servers) are the main-thread services they
-// declare in the registry (MainThreadService, handlers/types.ts): created, dispatched to, committed
-// and closed here without naming a handler.
+// declare by name in the registry (ServiceDeclaration, handlers/types.ts), implemented in
+// services.ts (imported only here): created, dispatched to, committed and closed here without
+// naming a handler.
 import * as crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
@@ -18,8 +19,9 @@ import { diskWriteError } from '../files/diskErrors';
 import { shutdownPayload, wasmError } from '../chain/payload';
 import { transpileCached } from '../component/transpile';
 import { prepareRun, type PreparedRun } from './prepare';
-import { takesOp, type HandlerConfig, type MainThreadService, type MainThreadServiceDefinition, type ServiceHost } from '../handlers/types';
+import { takesOp, type HandlerConfig, type MainThreadService, type ServiceDeclaration, type ServiceHost } from '../handlers/types';
 import { servicesFor } from '../handlers/registry';
+import { createService } from './services';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
@@ -137,9 +139,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private rpc: { flag: Int32Array; port: import('node:worker_threads').MessagePort } | undefined;
   /**
    * The main-thread services the actor's handlers declare in the registry (OS processes, HTTP
-   * servers), created when the worker is ready (the exports are known then), in registry order.
+   * servers), made from services.ts when the worker is ready (the exports are known then), in registry order.
    */
-  private services: Array<{ def: MainThreadServiceDefinition; service: MainThreadService }> = [];
+  private services: Array<{ def: ServiceDeclaration; service: MainThreadService }> = [];
   /** A replay: no port is opened (recorded incoming requests are re-driven from the chain). */
   replaying = false;
   /** A fork (replay up to a point, then live): it serves its servers again. */
@@ -435,7 +437,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     for (const s of this.services)
       if (s.def.freshOnRestart) {
         void s.service.close();
-        s.service = s.def.create(this.serviceHost);
+        s.service = createService(s.def, this.serviceHost);
       }
     return this.enqueue({ cmd: 'reset', state, init: true, ...(cause ? { cause } : {}) }, INIT);
   }
@@ -547,7 +549,10 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         clearTimeout(this.callTimer); // the start's time limit
         this.exports = m.exports;
         if (m.rpc) this.rpc = { flag: new Int32Array(m.rpc.flag), port: m.rpc.port };
-        this.services = servicesFor(Object.keys(this.handlerConfigs)).map((def) => ({ def, service: def.create(this.serviceHost) }));
+        this.services = servicesFor(Object.keys(this.handlerConfigs)).map((def) => ({
+          def,
+          service: createService(def, this.serviceHost),
+        }));
         this.ready = true;
         if (this.skipInit) {
           this.initDone = true;

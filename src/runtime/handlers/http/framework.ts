@@ -4,7 +4,7 @@
 // the client only once that call is in the chain. Replay answers these functions from the chain and
 // re-drives the recorded handle-request calls: no port is opened.
 import type { HandlerConfig, HandlerDefinition } from '../types';
-import { httpHostService } from './host';
+import { HTTP_SERVICE } from './services';
 import { t } from '../../wit/types';
 import {
   err,
@@ -155,7 +155,7 @@ export const httpFrameworkHandler: HandlerDefinition = {
       ],
     },
   ],
-  services: [httpHostService],
+  services: [HTTP_SERVICE],
   restoreCall: (config, fn, args, recorded) => setupHostCall(config, fn, args, recorded),
   create(ctx, config) {
     const forward =

@@ -1,5 +1,5 @@
 // The `wasi-http` handler: wasi:http/types and wasi:http/outgoing-handler @0.2.3 for the guest, and the
-// wasi:http/incoming-handler export driven by a loopback server (host.ts's incomingServerService, on the main thread).
+// wasi:http/incoming-handler export driven by a loopback server (host.ts, on the main thread).
 // Outgoing requests obey `allowed_hosts` / `allowed_methods` (permissions.ts); a refused one gets the
 // WASI error HTTP-request-denied and a recorded permission-denied event. Each exchange is recorded
 // whole as one `wasi:http/outgoing-handler/http-exchange` event next to the call that sent it, so a
@@ -8,7 +8,7 @@ import { encodeTyped } from '../../chain/typedValue';
 import { readyPollable } from '../poll';
 import { bytesInput, ok, toBytes, type InputStream, type OutputStream } from '../streams';
 import type { HandlerConfig, HandlerContext, HandlerDefinition } from '../types';
-import { httpHostService, incomingServerService } from './host';
+import { HTTP_SERVICE, WASI_HTTP_SERVER_SERVICE } from './services';
 import { parseRequestJson, type IncomingRequestData } from './incoming';
 import { LOOPBACK_PATTERN } from './loopback';
 import { httpPermissionsFromConfig, refusalFor, type HttpPermissions } from './permissions';
@@ -413,7 +413,7 @@ export const wasiHttpHandler: HandlerDefinition = {
   ],
   interfaces: [typesInterface, outgoingInterface],
   // Outgoing requests are performed on the main thread; with `port`, the incoming server runs there too.
-  services: [httpHostService, incomingServerService],
+  services: [HTTP_SERVICE, WASI_HTTP_SERVER_SERVICE],
   create(ctx, config: HandlerConfig) {
     const perms = httpPermissionsFromConfig(config);
     const fns: Record<string, Record<string, (...a: any[]) => unknown>> = {
