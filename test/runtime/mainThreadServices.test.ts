@@ -6,6 +6,9 @@
 // work (an op its handler sends, or serving on its own); what a fork re-applies goes to a service that
 // restores; no op is taken twice.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { listHandlers, servicesFor } from '../../src/runtime/handlers/registry';
 import {
@@ -18,6 +21,7 @@ import {
 import { createService, SERVICE_FACTORIES } from '../../src/runtime/host/services';
 import { MESSAGE_HOST } from '../../src/runtime/handlers/messageServer';
 import { SUPERVISOR } from '../../src/runtime/handlers/supervisor';
+import { projectRoot } from '../helpers/shared';
 
 /** The ops of the host calls a handler's worker side makes when each of its functions is called. */
 function opsSent(def: HandlerDefinition): Set<string> {
@@ -185,3 +189,36 @@ function fakeHost(): ServiceHost {
     changed: () => {},
   };
 }
+
+// The point of declaring by name: bundles that load the registry without running a session carry no
+// main-thread service code. Bundled here (development mode: esbuild names each module in a comment).
+test('the actor worker, the time-travel worker and the language server bundle none of the services; the CLI does', async () => {
+  const { bundle } = (await import(path.join(projectRoot, 'src', 'build', 'bundle.mjs'))) as {
+    bundle(o: { outdir: string; only: string[] }): Promise<string[]>;
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'theater-bundles-'));
+  try {
+    const names = ['actorWorker', 'timeTravelWorker', 'server', 'cli'];
+    assert.deepEqual((await bundle({ outdir: dir, only: names })).sort(), [...names].sort());
+    const serviceModules = ['src/runtime/host/services.ts', 'src/runtime/host/processes.ts', 'src/runtime/handlers/http/host.ts'];
+    const modules = (name: string) =>
+      new Set([...fs.readFileSync(path.join(dir, `${name}.js`), 'utf8').matchAll(/^\/\/ (src\/\S+\.ts)$/gm)].map((m) => m[1]!));
+    for (const name of ['actorWorker', 'timeTravelWorker', 'server']) {
+      const has = modules(name);
+      assert.ok(has.has('src/runtime/handlers/registry.ts'), `${name} loads the registry`);
+      assert.deepEqual(
+        serviceModules.filter((m) => has.has(m)),
+        [],
+        `${name}.js carries no main-thread service code`,
+      );
+    }
+    const cli = modules('cli');
+    assert.deepEqual(
+      serviceModules.filter((m) => !cli.has(m)),
+      [],
+      'cli.js runs sessions: it has every service',
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
