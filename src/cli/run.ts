@@ -194,7 +194,7 @@ export async function runActor(rest: string[], args: ParsedArgs): Promise<number
     }
     await system.whenQuiet();
     // An actor serving HTTP (an http-framework server, or wasi-http's `port`) serves until Ctrl-C, which stops it.
-    const serving = system.list().flatMap((n) => n.session.httpServers);
+    const serving = system.list().flatMap((n) => n.session.listening);
     if (serving.length > 0) process.stderr.write(`${escapeControlChars(root.name)} serves ${serving.join(', ')}; stop it with Ctrl-C\n`);
     if (root.serving || serving.length > 0) await root.done();
   }

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { MAX_RESPONSE_BYTES, performExchange, type OutgoingExchange } from '../../src/runtime/handlers/http/outgoing';
+import { MAX_RESPONSE_BYTES, type OutgoingExchange } from '../../src/runtime/handlers/http/outgoing';
+import { performExchange } from '../../src/runtime/handlers/http/host';
 
 async function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer(handler);

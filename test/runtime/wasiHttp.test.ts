@@ -17,7 +17,7 @@ import { verifyChain } from '../../src/runtime/chain/verify';
 import { startActor } from '../../src/runtime/host/session';
 import { startFork } from '../../src/runtime/host/timeTravel';
 import { validateManifestFile } from '../../src/runtime/validation/manifest';
-import { actorCopy, buildNativeActors, dataDir, runToEnd } from '../helpers/actors';
+import { actorCopy, buildNativeActors, dataDir } from '../helpers/actors';
 import { projectRoot } from '../helpers/shared';
 
 const text = (s: Uint8Array | null | undefined) => (s ? Buffer.from(s).toString('utf8') : '');
@@ -40,10 +40,19 @@ const payload = (e: ChainEvent): any => JSON.parse(Buffer.from(e.data).toString(
 
 /** Replays the chain (nothing listens any more: no network) and checks every hash. */
 async function replayIdentical(manifest: string, logPath: string, events: ChainEvent[]): Promise<void> {
-  const replay = await runToEnd(manifest, { replayChainPath: logPath });
-  assert.equal(replay.session.replayReport?.verdict, 'replayed', replay.session.replayReport?.message);
-  assert.equal(replay.session.httpServer, undefined, 'a replay opens no port');
-  const replayed = verified(replay.session.logPath).filter((e) => e.eventType !== 'replay-summary');
+  const session = await startActor({ manifestPath: manifest, dataDir, replayChainPath: logPath });
+  let listened = false;
+  session.on('http-listening', () => (listened = true));
+  // Services start right after init-done (in the same turn): by the next turn a server would be starting.
+  await new Promise<void>((resolve) => {
+    session.once('init-done', () => setImmediate(resolve));
+    void session.done().then(() => resolve());
+  });
+  assert.equal(session.serving, false, 'a replay serves nothing: no port is opened');
+  await session.stop('test finished');
+  assert.equal(listened, false, 'a replay never listened');
+  assert.equal(session.replayReport?.verdict, 'replayed', session.replayReport?.message);
+  const replayed = verified(session.logPath).filter((e) => e.eventType !== 'replay-summary');
   assert.deepEqual(
     replayed.map((e) => toHex(e.hash)),
     events.map((e) => toHex(e.hash)),

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { t } from '../wit/types';
 import { PROCESS_HANDLERS } from './actorExports';
-import type { HandlerConfig, HandlerContext, HandlerDefinition } from './types';
+import type { HandlerConfig, HandlerContext, HandlerDefinition, ServiceDeclaration } from './types';
 
 export { PROCESS_HANDLERS };
 export const PROCESS = 'theater:simple/process';
@@ -157,6 +157,12 @@ export function checkSpawn(
   };
 }
 
+/**
+ * The actor's OS processes on the main thread: started, written to and signalled once the call's
+ * event is on disk; the implementation is host/processes.ts's (bound by name in host/services.ts).
+ */
+export const PROCESS_SERVICE: ServiceDeclaration = { name: 'processes', ops: [`${PROCESS}/`] };
+
 export const processHandler: HandlerDefinition = {
   type: 'process',
   summary: 'OS processes of allowed programs: theater:simple/process; drives theater:simple/process-handlers.',
@@ -193,6 +199,7 @@ export const processHandler: HandlerDefinition = {
     },
   ],
   unlistedConfig: { allowed_programs: [] },
+  services: [PROCESS_SERVICE],
   interfaces: [
     {
       name: PROCESS,

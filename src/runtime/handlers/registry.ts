@@ -15,7 +15,7 @@ import { storeHandler } from './store';
 import { supervisorHandler } from './supervisor';
 import { timingHandler } from './timing';
 import { wasiHttpHandler } from './http/wasiHttp';
-import type { HandlerDefinition, InterfaceSpec } from './types';
+import type { HandlerDefinition, InterfaceSpec, ServiceDeclaration } from './types';
 
 /** Replay answers every import from a recorded chain instead of a live handler (docs/replay.md). */
 export const replayHandler: HandlerDefinition = {
@@ -62,6 +62,21 @@ export function findHandler(type: string): HandlerDefinition | undefined {
 
 export function handlerTypes(): string[] {
   return registered.map((h) => h.type);
+}
+
+/**
+ * The main-thread services the handlers of these types declare, each once (handlers that declare the
+ * same name share it), in registry order: what an actor's session creates for it (host/services.ts
+ * has the implementations; the registry only names them).
+ */
+export function servicesFor(types: Iterable<string>): ServiceDeclaration[] {
+  const wanted = new Set(types);
+  const out: ServiceDeclaration[] = [];
+  for (const h of registered) {
+    if (!wanted.has(h.type)) continue;
+    for (const s of h.services ?? []) if (!out.some((o) => o.name === s.name)) out.push(s);
+  }
+  return out;
 }
 
 /** `wasi:random/random@0.2.3`, or the bare name for unversioned interfaces. */

@@ -136,6 +136,77 @@ export interface HandlerInstance {
   functions(interfaceName: string): Record<string, HostFunction>;
 }
 
+/** How a call the session queued into the actor ended (the shape of host/session.ts's CallOutcome). */
+export type ServiceCallOutcome = { ok: true; result?: unknown[] } | { ok: false; error: string; refused?: boolean };
+
+/** What a main-thread service reaches of its actor's session (host/session.ts). */
+export interface ServiceHost {
+  readonly name: string;
+  /** Interfaces the component exports (known when services are created: the worker is ready). */
+  readonly exports: readonly string[];
+  /** A handler's table in the manifest after defaults (undefined: not active for this actor). */
+  configOf(type: string): HandlerConfig | undefined;
+  /** A replay: answers come from the chain, so nothing is opened or started outside. */
+  readonly replaying: boolean;
+  /** A fork: a replay up to its fork point, live after it. */
+  readonly forking: boolean;
+  /** Queues a call into one of the actor's exports (FIFO with every other call); resolves when it ended. */
+  call(fn: string, args: unknown[]): Promise<ServiceCallOutcome>;
+  /** One line of the actor's log output. */
+  log(message: string): void;
+  /** Emits an event on the session (`http-listening`). */
+  emit(event: string, ...args: unknown[]): void;
+  /** Something changed that may leave the actor quiet (`busy` may have become false). */
+  changed(): void;
+}
+
+/**
+ * The main-thread side of a handler for one actor (OS processes, HTTP servers): the worker asks it
+ * with a blocking rpc (HandlerContext.hostCall), and what it does outside happens only in `commit`,
+ * once the event of that call is on disk. Handlers only declare one by name (ServiceDeclaration); the
+ * implementations are host/services.ts's table, which only the session (host/session.ts, main
+ * thread) imports: the worker and the language server load the registry without them.
+ */
+export interface MainThreadService {
+  /** Answers one rpc whose op this service takes (ServiceDeclaration.ops); may be async. */
+  handle?(op: string, args: unknown[]): unknown;
+  /**
+   * A fork: a call recorded before the fork point, answered from the chain in the worker, is
+   * re-applied here so what the guest set up (servers, routes) exists after the fork point.
+   */
+  restore?(op: string, args: unknown[], recorded: unknown): void;
+  /** The event of the last rpc is on disk: its effect outside happens now. */
+  commit?(): void;
+  /** Work under way that keeps the actor busy (a process that has not ended). */
+  readonly active?: boolean;
+  /** The actor serves (or is starting to serve) requests: `theater run` keeps it until Ctrl-C. */
+  readonly serving?: boolean;
+  /** The addresses it listens on now for servers the guest made (`http://127.0.0.1:8080/`). */
+  listening?(): string[];
+  /** init is done (or skipped): a service that serves on its own starts now. */
+  started?(): void;
+  /** The actor ends (or, with `freshOnRestart`, restarts): everything stops and nothing more is delivered. */
+  close(): void | Promise<void>;
+}
+
+/**
+ * A main-thread service as a handler declares it (HandlerDefinition.services): data only. Which
+ * service (its name, the key of its implementation in host/services.ts) and the rpc ops it takes.
+ */
+export interface ServiceDeclaration {
+  /** Unique among services: handlers that declare the same name share one instance per actor. */
+  readonly name: string;
+  /** The rpc ops it answers: an exact op, or a prefix ending in `/` (`theater:simple/process/`). */
+  readonly ops: readonly string[];
+  /** A restart closes it and makes a fresh one: the fresh instance's init sets everything up again. */
+  readonly freshOnRestart?: boolean;
+}
+
+/** The service takes `op` (one of its ops exactly, or under one of its `/` prefixes). */
+export function takesOp(decl: ServiceDeclaration, op: string): boolean {
+  return decl.ops.some((o) => (o.endsWith('/') ? op.startsWith(o) : op === o));
+}
+
 export interface HandlerDefinition {
   /** The manifest `[[handler]] type`. */
   type: string;
@@ -166,5 +237,16 @@ export interface HandlerDefinition {
    * Absent: the declared defaults.
    */
   unlistedConfig?: Record<string, unknown>;
+  /**
+   * The main-thread services the handler needs for each actor that uses it, by name (host/session.ts
+   * creates them from host/services.ts and drives them; none: everything happens in the worker).
+   */
+  services?: readonly ServiceDeclaration[];
+  /**
+   * A fork: a call of this handler answered from the chain before the fork point, as the host call the
+   * live handler would have made, for its main-thread service to re-apply (MainThreadService.restore);
+   * undefined when the call set nothing up (http-framework's servers, routes, handlers).
+   */
+  restoreCall?(config: HandlerConfig, fn: string, args: unknown[], recorded: unknown): { op: string; args: unknown[] } | undefined;
   create(ctx: HandlerContext, config: HandlerConfig): HandlerInstance;
 }

@@ -15,9 +15,8 @@ import { replaySummary, shutdownPayload, wasmCall, wasmError, wasmResult } from 
 import { findHandler } from '../handlers/registry';
 import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpec } from '../handlers/types';
 import { ANSWER_LIVE, bindInterface, ResourceTable, type CallAnswerer } from './binder';
-import { setupHostCall } from '../handlers/http/framework';
-import { HTTP_FRAMEWORK } from '../handlers/http/types';
-import { incomingResources, isIncomingHandle, responseJson } from '../handlers/http/incoming';
+import { isIncomingHandle } from '../handlers/http/incoming';
+import { incomingResources, responseJson } from '../handlers/http/wasiHttp';
 import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
@@ -137,15 +136,16 @@ function runActor(input: WorkerInput): void {
         instances.set(b.handlerType, inst);
       }
       const iface = def.interfaces.find((i) => i.name === b.interfaceName)!;
-      // A fork: the server set-up answered from the chain is re-applied by the live host, so the
-      // guest's servers exist (and listen) after the fork point.
+      // A fork: what the guest set up before the fork point (answered from the chain) is re-applied
+      // by the handler's live main-thread service, so its servers exist (and listen) after it.
+      const restoreCall = def.restoreCall;
       const bindAnswer: CallAnswerer | undefined =
-        answer && input.replayLiveAfter !== undefined && iface.name === HTTP_FRAMEWORK
+        answer && input.replayLiveAfter !== undefined && restoreCall
           ? (importName, spec, hostArgs, inputJson) => {
               const out = answer(importName, spec, hostArgs, inputJson);
               if (out !== ANSWER_LIVE) {
-                const c = setupHostCall(input.handlerConfigs[b.handlerType] ?? {}, spec.name, hostArgs, out);
-                if (c) post({ kind: 'http-restore', op: c.op, args: c.args, recorded: out });
+                const c = restoreCall(input.handlerConfigs[b.handlerType] ?? {}, spec.name, hostArgs, out);
+                if (c) post({ kind: 'restore', op: c.op, args: c.args, recorded: out });
               }
               return out;
             }

@@ -6,7 +6,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import type { Readable } from 'node:stream';
-import type { OutputMode, SpawnRequest } from '../handlers/process';
+import {
+  DEFAULT_MAX_OUTPUT_BUFFER,
+  DEFAULT_MAX_PROCESSES,
+  PROCESS,
+  PROCESS_HANDLERS,
+  type OutputMode,
+  type SpawnRequest,
+} from '../handlers/process';
+import type { MainThreadService, ServiceHost } from '../handlers/types';
 
 type Result<T> = { tag: 'ok'; val: T } | { tag: 'err'; val: string };
 const ok = <T>(val: T): Result<T> => ({ tag: 'ok', val });
@@ -288,4 +296,30 @@ export class ProcessTable {
       p.exitQueued = true;
     }
   }
+}
+
+/**
+ * The `processes` service (handlers/process.ts's PROCESS_SERVICE) for one actor: one ProcessTable.
+ * Its effects happen at commit; a process that has not ended keeps the actor busy; the actor's end
+ * kills every process; a restart keeps them (they are the actor's, not its instance's).
+ */
+export function createProcessService(host: ServiceHost): MainThreadService {
+  const cfg = host.configOf('process') ?? {};
+  const num = (v: unknown, d: number) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : d);
+  const table = new ProcessTable({
+    maxProcesses: num(cfg.max_processes, DEFAULT_MAX_PROCESSES),
+    maxOutputBuffer: num(cfg.max_output_buffer, DEFAULT_MAX_OUTPUT_BUFFER),
+    // Without the export the output has nowhere to go: it is neither delivered nor recorded.
+    deliver: host.exports.includes(PROCESS_HANDLERS) ? (fn, args) => host.call(`${PROCESS_HANDLERS}.${fn}`, args) : undefined,
+    // A process that ended without a delivery may leave the actor quiet (theater run waits for that).
+    changed: () => host.changed(),
+  });
+  return {
+    handle: (op, args) => table.handle(op.slice(PROCESS.length + 1), args),
+    commit: () => table.commit(),
+    get active() {
+      return table.active;
+    },
+    close: () => table.killAll(),
+  };
 }

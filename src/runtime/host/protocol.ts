@@ -83,8 +83,11 @@ export type WorkerToMain =
   | { kind: 'rpc'; op: string; args: unknown[]; after: string | null }
   /** The event of the last rpc is on disk: its effects on other actors may happen now. */
   | { kind: 'commit'; hash: string }
-  /** A fork: a recorded server set-up call (answered from the chain) for the live HttpHost to re-apply. */
-  | { kind: 'http-restore'; op: string; args: unknown[]; recorded: unknown }
+  /**
+   * A fork: a recorded set-up call (answered from the chain) for the main-thread service that takes
+   * `op` to re-apply (MainThreadService.restore: http-framework's servers).
+   */
+  | { kind: 'restore'; op: string; args: unknown[]; recorded: unknown }
   /** The shutdown event is recorded and no guest code runs again: the replay's verdict is being computed. */
   | { kind: 'finishing' }
   /** The guest called wasi:cli/exit: the call was recorded, the instance is done. */

@@ -1,6 +1,10 @@
 // An actor run seen from the main thread: prepares the component (validated against the handler
 // registry before anything is transpiled), starts its worker, streams the chain and enforces the
-// call time limit. The log on disk is the source of truth; this object only mirrors it.
+// call time limit. The log on disk is the source of truth; this object only mirrors it. What the
+// actor's handlers do on the main thread (processes, servers) are the main-thread services they
+// declare by name in the registry (ServiceDeclaration, handlers/types.ts), implemented in
+// services.ts (imported only here): created, dispatched to, committed and closed here without
+// naming a handler.
 import * as crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
@@ -15,16 +19,12 @@ import { diskWriteError } from '../files/diskErrors';
 import { shutdownPayload, wasmError } from '../chain/payload';
 import { transpileCached } from '../component/transpile';
 import { prepareRun, type PreparedRun } from './prepare';
-import type { HandlerConfig } from '../handlers/types';
-import { HttpHost, isHttpOp } from '../handlers/http/host';
-import { incomingHandleName } from '../handlers/http/incoming';
-import { serverUrl } from '../handlers/http/loopback';
-import { startIncomingServer, type IncomingServer } from '../handlers/http/server';
+import { takesOp, type HandlerConfig, type MainThreadService, type ServiceDeclaration, type ServiceHost } from '../handlers/types';
+import { servicesFor } from '../handlers/registry';
+import { createService } from './services';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
 import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { appendAfterTermination } from './recorder';
-import { ProcessTable } from './processes';
-import { DEFAULT_MAX_OUTPUT_BUFFER, DEFAULT_MAX_PROCESSES, PROCESS, PROCESS_HANDLERS } from '../handlers/process';
 import { createKillSwitchBuffer, FIRST_CALL_SEQ, PHASE_IDLE, SessionKillSwitch } from './killSwitch';
 import { ACTOR_HEAP_MAX_MIB, ACTOR_MEMORY_MAX_MIB, TERMINATE_GRACE_MS } from '../limits';
 import { WASM_PAGE_BYTES } from '../component/memoryCap';
@@ -139,20 +139,18 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   /** runtime.shutdown was called: the actor ends after the current call. */
   exitRequested: { data: Uint8Array | undefined } | undefined;
   private rpc: { flag: Int32Array; port: import('node:worker_threads').MessagePort } | undefined;
-  /** The OS processes the actor started (`type = "process"`); created at its first os-* call. */
-  private processes: ProcessTable | undefined;
-  /** The actor's http-client requests and http-framework servers (created on its first such call). */
-  private http: HttpHost | undefined;
+  /**
+   * The main-thread services the actor's handlers declare in the registry (OS processes, HTTP
+   * servers), made from services.ts when the worker is ready (the exports are known then), in registry order.
+   */
+  private services: Array<{ def: ServiceDeclaration; service: MainThreadService }> = [];
   /** A replay: no port is opened (recorded incoming requests are re-driven from the chain). */
   replaying = false;
   /** A fork (replay up to a point, then live): it serves its servers again. */
   forking = false;
-  /** The wasi-http handler's loopback server, while the actor lives (`port` set, export present). */
-  httpServer: IncomingServer | undefined;
-  private httpStarting = false;
-  /** The actor serves (or is starting to serve) HTTP: `theater run` keeps it until Ctrl-C. */
+  /** The actor serves (or is starting to serve) requests: `theater run` keeps it until Ctrl-C. */
   get serving(): boolean {
-    return this.httpStarting && !this.outcome;
+    return !this.outcome && this.services.some((s) => s.service.serving);
   }
   /** Plain calls that may wait in the worker at once (1: under a debugger or in a replay). */
   pipeline = PIPELINE;
@@ -354,9 +352,49 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     }
   }
 
-  /** Where the actor's http-framework servers listen now (empty: none). */
-  get httpServers(): string[] {
-    return this.outcome ? [] : (this.http?.listening() ?? []);
+  /** Where the servers the actor made listen now (its services' `listening`; empty: none). */
+  get listening(): string[] {
+    return this.outcome ? [] : this.services.flatMap((s) => s.service.listening?.() ?? []);
+  }
+
+  /** What the actor's main-thread services reach of this session. */
+  private readonly serviceHost: ServiceHost = ((s: ActorSession): ServiceHost => ({
+    get name() {
+      return s.name;
+    },
+    get exports() {
+      return s.exports;
+    },
+    configOf: (type) => s.handlerConfigs[type],
+    get replaying() {
+      return s.replaying;
+    },
+    get forking() {
+      return s.forking;
+    },
+    call: (fn, args) => s.call(fn, args),
+    log: (message) => s.emit('log', message),
+    emit: (event, ...args) => s.emit(event, ...args),
+    changed: () => s.emit('status', s.status),
+  }))(this);
+
+  /** The service that takes this rpc op, if one of the actor's handlers declared it. */
+  private serviceFor(op: string): MainThreadService | undefined {
+    return this.services.find((s) => takesOp(s.def, op))?.service;
+  }
+
+  /** Answers the worker's rpc from a service (at once, or when its promise settles). */
+  private serviceRpc(service: MainThreadService, op: string, args: unknown[]): void {
+    const failed = (e: unknown) => this.answerRpc({ tag: 'err', val: `the runtime could not answer ${op}: ${(e as Error).message}` });
+    let value: unknown;
+    try {
+      value = service.handle ? service.handle(op, args) : { tag: 'err', val: `${op} is not answered by this runtime` };
+    } catch (e) {
+      failed(e);
+      return;
+    }
+    if (value instanceof Promise) void value.then((v: unknown) => this.answerRpc(v), failed);
+    else this.answerRpc(value);
   }
 
   /** The worker thread running this actor (each actor gets a worker of its own, never reused). */
@@ -366,7 +404,12 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
   /** A call is running or queued. */
   get busy(): boolean {
-    return this.sent.length > 0 || this.queue.length > 0 || (!this.ready && !this.outcome) || (!this.outcome && !!this.processes?.active);
+    return (
+      this.sent.length > 0 ||
+      this.queue.length > 0 ||
+      (!this.ready && !this.outcome) ||
+      (!this.outcome && this.services.some((s) => s.service.active))
+    );
   }
 
   /** Queues a call into an export (FIFO: one at a time, in the order queued). */
@@ -383,10 +426,13 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
 
   /** A fresh instance and init with `state` (the manifest's init state); same id, same chain. */
   restart(state: Uint8Array | null, cause?: EventCause): Promise<CallOutcome> {
-    // The fresh instance's init creates its servers again: the old ones close (their ports are free).
-    const http = this.http;
-    this.http = undefined;
-    void http?.closeAll();
+    // The fresh instance's init sets up again what such a service holds (servers): the old one closes
+    // (its ports are free) and a fresh one takes over.
+    for (const s of this.services)
+      if (s.def.freshOnRestart) {
+        void s.service.close();
+        s.service = createService(s.def, this.serviceHost);
+      }
     return this.enqueue({ cmd: 'reset', state, init: true, ...(cause ? { cause } : {}) }, INIT);
   }
 
@@ -497,12 +543,16 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         clearTimeout(this.callTimer); // the start's time limit
         this.exports = m.exports;
         if (m.rpc) this.rpc = { flag: new Int32Array(m.rpc.flag), port: m.rpc.port };
+        this.services = servicesFor(Object.keys(this.handlerConfigs)).map((def) => ({
+          def,
+          service: createService(def, this.serviceHost),
+        }));
         this.ready = true;
         if (this.skipInit) {
           this.initDone = true;
           this.setStatus('idle');
           this.emit('init-done', initialState);
-          this.serveHttp();
+          this.startServices();
         } else if (m.initRunning) {
           // The worker went on with init right after instantiation: it is the call in flight.
           this.sent.unshift({ msg: { cmd: 'init', state: initialState }, fn: INIT, resolve: () => {} });
@@ -521,25 +571,20 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       case 'log':
         this.emit('log', m.message);
         break;
-      case 'rpc':
-        // The actor's own processes and HTTP are this session's; message-server and supervisor calls go to the system.
-        if (m.op.startsWith(`${PROCESS}/`)) this.answerRpc(this.processTable().handle(m.op.slice(PROCESS.length + 1), m.args));
-        else if (isHttpOp(m.op)) {
-          // HTTP belongs to the actor itself, alone or in a system: its servers call it through its own queue.
-          this.http ??= new HttpHost(this);
-          void this.http.handle(m.op, m.args).then(
-            (value) => this.answerRpc(value),
-            (e: unknown) => this.answerRpc({ tag: 'err', val: `the runtime could not answer ${m.op}: ${(e as Error).message}` }),
-          );
-        } else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
+      case 'rpc': {
+        // What the actor's handlers do on the main thread is its own, alone or in a system (its servers
+        // call it through its own queue); message-server and supervisor calls go to the system.
+        const service = this.serviceFor(m.op);
+        if (service) this.serviceRpc(service, m.op, m.args);
+        else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
         else this.emit('rpc', m.op, m.args, m.after);
         break;
-      case 'http-restore':
-        (this.http ??= new HttpHost(this)).restore(m.op, m.args, m.recorded, (message) => this.emit('log', message));
+      }
+      case 'restore':
+        this.serviceFor(m.op)?.restore?.(m.op, m.args, m.recorded);
         break;
       case 'commit':
-        this.processes?.commit();
-        this.http?.commit();
+        for (const s of this.services) s.service.commit?.();
         this.emit('commit', m.hash);
         break;
       case 'call-done': {
@@ -562,7 +607,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
           if (isInit && !this.initDone) {
             this.initDone = true;
             this.emit('init-done', m.state);
-            this.serveHttp();
+            this.startServices();
           }
         } else if (m.refused) {
           if (this.sent.length === 0 && this.status !== 'failed') this.setStatus(this.failure ? 'paused' : 'idle');
@@ -646,22 +691,6 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     }
   }
 
-  private processTable(): ProcessTable {
-    if (!this.processes) {
-      const cfg = this.handlerConfigs.process ?? {};
-      const num = (v: unknown, d: number) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : d);
-      this.processes = new ProcessTable({
-        maxProcesses: num(cfg.max_processes, DEFAULT_MAX_PROCESSES),
-        maxOutputBuffer: num(cfg.max_output_buffer, DEFAULT_MAX_OUTPUT_BUFFER),
-        // Without the export the output has nowhere to go: it is neither delivered nor recorded.
-        deliver: this.exports.includes(PROCESS_HANDLERS) ? (fn, args) => this.call(`${PROCESS_HANDLERS}.${fn}`, args) : undefined,
-        // A process that ended without a delivery may leave the actor quiet (theater run waits for that).
-        changed: () => this.emit('status', this.status),
-      });
-    }
-    return this.processes;
-  }
-
   private failure: string | undefined;
   /** Kills a worker that does not close its chain within 2 s of a stop (cleared once it is finishing). */
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
@@ -677,48 +706,15 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.worker?.postMessage(m);
   }
 
-  /**
-   * With the wasi-http handler's `port` set and the incoming-handler export present, serves on the
-   * loopback host:port: each request is one queued call (`http-listening` when it listens).
-   */
-  private serveHttp(): void {
-    const cfg = this.handlerConfigs['wasi-http'];
-    // A fork serves after its replayed prefix (init-done), as a live actor does.
-    if ((this.replaying && !this.forking) || this.httpStarting || cfg?.port === undefined) return;
-    const iface = this.exports.find((e) => e.startsWith('wasi:http/incoming-handler@'));
-    if (!iface) {
-      this.emit('log', `the wasi-http handler has a port, but the actor does not export wasi:http/incoming-handler: nothing is served`);
-      return;
-    }
-    this.httpStarting = true;
-    const fn = incomingHandleName(iface);
-    startIncomingServer(String(cfg.host ?? '127.0.0.1'), Number(cfg.port), async (json) => {
-      const o = await this.call(fn, [json]);
-      return o.ok ? { ok: true, resultJson: String(o.result?.[0] ?? '{}') } : { ok: false, error: o.error };
-    }).then(
-      (server) => {
-        if (this.outcome) {
-          void server.close();
-          return;
-        }
-        this.httpServer = server;
-        this.emit('log', `serving ${iface} on ${serverUrl(server.host, server.port)}`);
-        this.emit('http-listening', { host: server.host, port: server.port });
-      },
-      (e: unknown) => {
-        this.httpStarting = false;
-        this.emit('log', (e as Error).message);
-        this.emit('http-failed', (e as Error).message);
-      },
-    );
+  /** init is done (or skipped): services that serve on their own (a configured port) start now. */
+  private startServices(): void {
+    for (const s of this.services) s.service.started?.();
   }
 
   private complete(o: ActorOutcome): void {
-    if (this.httpServer) void this.httpServer.close();
-    this.httpServer = undefined;
     if (this.outcome) return;
-    this.processes?.killAll();
-    void this.http?.closeAll();
+    // Every service stops (processes killed, servers closed, requests abandoned); nothing more is delivered.
+    for (const s of this.services) void s.service.close();
     clearTimeout(this.followTimer);
     this.killSwitch.stopWaitingForWrites();
     liveLogs.delete(path.resolve(this.logPath));

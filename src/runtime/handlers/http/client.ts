@@ -4,6 +4,7 @@
 // answers it from the chain and opens no connection. A request the allow-lists refuse is recorded
 // as a permission-denied event and the guest gets err with the sentence.
 import type { HandlerDefinition } from '../types';
+import { HTTP_SERVICE } from './services';
 import { t } from '../../wit/types';
 import { requestExchange } from './outgoing';
 import { checkHttpRequest } from './permissions';
@@ -60,6 +61,7 @@ export const httpClientHandler: HandlerDefinition = {
       ],
     },
   ],
+  services: [HTTP_SERVICE],
   create(ctx, config) {
     const timeoutMs = Number(config.timeout ?? DEFAULT_HTTP_TIMEOUT_MS);
     const fns = {

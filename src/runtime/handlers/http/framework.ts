@@ -4,6 +4,7 @@
 // the client only once that call is in the chain. Replay answers these functions from the chain and
 // re-drives the recorded handle-request calls: no port is opened.
 import type { HandlerConfig, HandlerDefinition } from '../types';
+import { HTTP_SERVICE } from './services';
 import { t } from '../../wit/types';
 import {
   err,
@@ -14,18 +15,14 @@ import {
   websocketMessageType,
   WEBSOCKET_TYPES,
   type ServerConfig,
+  type ServerSettings,
 } from './types';
+
+export type { ServerSettings };
 
 export const DEFAULT_MAX_REQUEST_SIZE = 10 * 2 ** 20;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
 const ANY_ADDRESS = new Set(['0.0.0.0', '::', '[::]', '']);
-
-/** What create-server passes to the main thread: the address to bind, after the manifest's say. */
-export interface ServerSettings {
-  host: string;
-  port: number;
-  maxRequestSize: number;
-}
 
 const id = t.u64;
 const unitOrErr = t.result(null, t.string);
@@ -158,6 +155,8 @@ export const httpFrameworkHandler: HandlerDefinition = {
       ],
     },
   ],
+  services: [HTTP_SERVICE],
+  restoreCall: (config, fn, args, recorded) => setupHostCall(config, fn, args, recorded),
   create(ctx, config) {
     const forward =
       (fn: string) =>
@@ -206,7 +205,7 @@ function serverSettings(
   return { host: host.replace(/^\[|\]$/g, ''), port, maxRequestSize: Number(config.max_request_size ?? DEFAULT_MAX_REQUEST_SIZE) };
 }
 
-/** The framework calls that set up servers (a fork re-applies the recorded ones: see HttpHost.restore). */
+/** The framework calls that set up servers (a fork re-applies the recorded ones: see HttpHost.restore, host.ts). */
 const SETUP = new Set([
   'create-server',
   'start-server',

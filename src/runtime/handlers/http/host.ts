@@ -1,25 +1,97 @@
-// The main-thread side of http-client and http-framework for one actor (host/session.ts routes the
-// worker's host calls here). Outgoing requests of every HTTP handler are performed here (outgoing.ts); servers are node http servers
-// on loopback whose requests become calls of the actor's http-handlers exports, queued like every
-// other call, and whose responses are written only after that call is in the chain.
+// The main-thread side of the HTTP handlers for one actor, and every loopback server the runtime runs
+// for it: the implementations of two main-thread services the handlers declare by name (services.ts),
+// bound in host/services.ts, which only the session (host/session.ts) imports:
+// - `http` (http-client, http-framework, wasi-http), `createHttpService`: `HttpHost` performs every HTTP
+//   handler's outgoing requests (outgoing.ts; `performExchange`) and runs http-framework's servers, node http servers on
+//   loopback whose requests become calls of the actor's http-handlers exports, queued like every other
+//   call, and whose responses (WebSocket frames included) are written only after that call is in the chain.
+// - `wasi-http-server` (wasi-http with `port`), `createIncomingServerService`: the loopback server of the wasi:http/incoming-handler
+//   export; every request, read whole, is one recorded call of `handle` through the actor's queue, and
+//   the client gets the response only after the call's WasmResult (which holds it) is on disk.
+// Listening, closing and reading a request are loopback.ts's, shared by both.
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { ServerSettings } from './framework';
-import { closeServer, headerPairs, listen, readBody, serverUrl } from './loopback';
+import type { MainThreadService, ServiceHost } from '../types';
+import { incomingHandleName, parseResponseJson, requestJson } from './incoming';
+import { closeServer, headerPairs, isLoopback, listen, readBody, serverUrl } from './loopback';
 import { acceptUpgrade, encodeFrame, frameReader, OP, type WsFrame } from './websocket';
-import { EXCHANGE_OP, performExchange, type OutgoingExchange } from './outgoing';
-import { err, HTTP_FRAMEWORK, HTTP_HANDLERS, ok, type HttpRequest, type HttpResponse, type Result } from './types';
+import { EXCHANGE_OP, MAX_RESPONSE_BYTES, type ExchangeAnswer, type OutgoingExchange } from './outgoing';
+import { err, HTTP_FRAMEWORK, HTTP_HANDLERS, ok, type HttpRequest, type HttpResponse, type Result, type ServerSettings } from './types';
 
-/** How a queued call into the actor ended (the shape of host/session.ts's CallOutcome). */
-export type HttpCallOutcome = { ok: true; result?: unknown[] } | { ok: false; error: string; refused?: boolean };
-
-/** What the host needs of the actor: its call queue. */
-export interface HttpActor {
-  readonly name: string;
-  call(fn: string, args: unknown[]): Promise<HttpCallOutcome>;
+/** Performs the exchange on the main thread (asynchronously); every failure is one sentence. */
+export function performExchange(req: OutgoingExchange, signal?: AbortSignal): Promise<ExchangeAnswer> {
+  return new Promise((resolve) => {
+    const what = `${req.method} ${req.uri}`;
+    const fail = (code: string, message: string) => finish({ ok: false, code, message });
+    let done = false;
+    const finish = (a: ExchangeAnswer) => {
+      if (done) return;
+      done = true;
+      resolve(a);
+    };
+    let url: URL;
+    try {
+      url = new URL(req.uri);
+    } catch {
+      fail('ERR_INVALID_URL', `'${req.uri}' is not an absolute URL`);
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      fail('ERR_INVALID_URL', `'${req.uri}' is not an http or https URL`);
+      return;
+    }
+    const lib = url.protocol === 'https:' ? https : http;
+    // Names are case-insensitive; a repeated header stays repeated (an array value).
+    const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+    for (const [k, v] of req.headers) {
+      const name = k.toLowerCase();
+      const had = headers[name];
+      headers[name] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+    }
+    let outgoing: http.ClientRequest;
+    try {
+      outgoing = lib.request(url, { method: req.method, headers, timeout: req.timeoutMs, agent: false, signal }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_RESPONSE_BYTES) {
+            res.destroy();
+            fail('ERESPONSE_TOO_LARGE', `${what} failed: the response body is larger than ${MAX_RESPONSE_BYTES / 2 ** 20} MiB`);
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => {
+          finish({
+            ok: true,
+            status: res.statusCode ?? 0,
+            headers: headerPairs(res.rawHeaders),
+            body: new Uint8Array(Buffer.concat(chunks)),
+          });
+        });
+        res.on('error', (e: NodeJS.ErrnoException) => fail(e.code ?? 'ERR', `${what} failed while reading the response: ${e.message}`));
+      });
+    } catch (e) {
+      fail((e as NodeJS.ErrnoException).code ?? 'ERR', `${what} could not be sent: ${(e as Error).message}`);
+      return;
+    }
+    outgoing.on('timeout', () => {
+      outgoing.destroy();
+      fail('ETIMEDOUT', `${what} got no answer within ${req.timeoutMs} ms (the ${req.timeoutName})`);
+    });
+    outgoing.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.name === 'AbortError') return fail('ECONNRESET', `${what} was abandoned: the actor stopped`);
+      fail(e.code ?? 'ERR', `${what} failed: ${e.code === 'ECONNREFUSED' ? 'the connection was refused' : e.message}`);
+    });
+    if (req.body && req.body.length > 0) outgoing.end(Buffer.from(req.body));
+    else outgoing.end();
+  });
 }
 
-export const isHttpOp = (op: string): boolean => op === EXCHANGE_OP || op.startsWith(`${HTTP_FRAMEWORK}/`);
+/** What the host needs of the actor: its name and its call queue. */
+export type HttpActor = Pick<ServiceHost, 'name' | 'call'>;
 
 interface Route {
   id: bigint;
@@ -483,4 +555,122 @@ function writeResponse(res: http.ServerResponse, r: HttpResponse): void {
   }
   res.writeHead(status);
   res.end(r.body ? Buffer.from(r.body) : undefined);
+}
+
+/** The `http` service (services.ts's HTTP_SERVICE) for one actor: its HttpHost. */
+export function createHttpService(host: ServiceHost): MainThreadService {
+  const h = new HttpHost(host);
+  return {
+    handle: (op, args) => h.handle(op, args),
+    restore: (op, args, recorded) => h.restore(op, args, recorded, (message) => host.log(message)),
+    commit: () => h.commit(),
+    listening: () => h.listening(),
+    close: () => h.closeAll(),
+  };
+}
+
+const latin1 = (v: string) => new Uint8Array(Buffer.from(v, 'latin1'));
+
+async function serveIncoming(req: http.IncomingMessage, res: http.ServerResponse, handle: (json: string) => Promise<HandleOutcome>) {
+  const text = (status: number, body: string) => res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
+  try {
+    const body = (await readBody(req))!;
+    const json = requestJson({
+      method: req.method ?? 'GET',
+      scheme: 'http',
+      authority: req.headers.host ?? null,
+      pathWithQuery: req.url ?? '/',
+      headers: headerPairs(req.rawHeaders).map(([n, v]) => [n, latin1(v)]),
+      body,
+    });
+    const o = await handle(json);
+    if (!o.ok) {
+      text(503, o.error);
+      return;
+    }
+    const r = parseResponseJson(o.resultJson);
+    const flat: string[] = [];
+    for (const [n, v] of r.headers) flat.push(n, Buffer.from(v).toString('latin1'));
+    res.writeHead(r.status, flat).end(Buffer.from(r.body));
+  } catch (e) {
+    if (!res.headersSent) text(500, String(e));
+  }
+}
+
+/** The outcome of one call of the incoming-handler export: the recorded result JSON, or why there is none. */
+export type HandleOutcome = { ok: true; resultJson: string } | { ok: false; error: string };
+
+export interface IncomingServer {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves on host:port (loopback only); `handle` queues one call with the request JSON. */
+export async function startIncomingServer(
+  host: string,
+  port: number,
+  handle: (requestJson: string) => Promise<HandleOutcome>,
+): Promise<IncomingServer> {
+  if (!isLoopback(host))
+    throw new Error(`the wasi-http handler serves on loopback only, not on ${host}; set host = "127.0.0.1" (or leave it out)`);
+  const server = http.createServer((req, res) => void serveIncoming(req, res, handle));
+  const r = await listen(server, host, port, 'the wasi-http handler');
+  if ('error' in r) throw new Error(r.error);
+  return { host, port: r.port, close: () => closeServer(server) };
+}
+
+/**
+ * The `wasi-http-server` service (services.ts's WASI_HTTP_SERVER_SERVICE): the wasi-http handler's
+ * incoming server for one actor. With `port` set and the incoming-handler export present, it serves
+ * on the loopback host:port once init is done (`http-listening` on the session when it listens,
+ * `http-failed` when it cannot), until the actor ends. A replay opens no port (its requests are
+ * re-driven from the chain); a fork serves after its replayed prefix, as a live actor does.
+ */
+export function createIncomingServerService(host: ServiceHost): MainThreadService {
+  let starting = false;
+  let closed = false;
+  let server: IncomingServer | undefined;
+  const service: MainThreadService = {
+    get serving() {
+      return starting;
+    },
+    started() {
+      const cfg = host.configOf('wasi-http');
+      if ((host.replaying && !host.forking) || starting || cfg?.port === undefined) return;
+      const iface = host.exports.find((e) => e.startsWith('wasi:http/incoming-handler@'));
+      if (!iface) {
+        host.log(`the wasi-http handler has a port, but the actor does not export wasi:http/incoming-handler: nothing is served`);
+        return;
+      }
+      starting = true;
+      const fn = incomingHandleName(iface);
+      startIncomingServer(String(cfg.host ?? '127.0.0.1'), Number(cfg.port), async (json) => {
+        const o = await host.call(fn, [json]);
+        return o.ok ? { ok: true, resultJson: String(o.result?.[0] ?? '{}') } : { ok: false, error: o.error };
+      }).then(
+        (s) => {
+          if (closed) {
+            void s.close();
+            return;
+          }
+          server = s;
+          host.log(`serving ${iface} on ${serverUrl(s.host, s.port)}`);
+          host.emit('http-listening', { host: s.host, port: s.port });
+        },
+        (e: unknown) => {
+          starting = false;
+          host.log((e as Error).message);
+          host.emit('http-failed', (e as Error).message);
+        },
+      );
+    },
+    close() {
+      closed = true;
+      const s = server;
+      server = undefined;
+      return s?.close();
+    },
+  };
+  return service;
 }

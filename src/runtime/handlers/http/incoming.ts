@@ -1,7 +1,7 @@
 // The wasi:http/incoming-handler export: a request as recorded in its WasmCall (upstream's JSON request
-// summary, body included) and the response as recorded in its WasmResult. The worker builds the guest's
-// incoming-request and response-outparam from the first and renders the second from what the guest set.
-import { IncomingRequest, ResponseOutparam, type IncomingRequestData, type OutgoingResponse } from './wasiHttp';
+// summary, body included) and the response as recorded in its WasmResult. The session's loopback server
+// (host.ts) renders the first and reads the second; the worker builds the guest's incoming-request and
+// response-outparam from the first and renders the second from what the guest set (wasiHttp.ts).
 
 /** `wasi:http/incoming-handler@0.2.10/handle`: the export's recorded name (upstream's, with a slash). */
 export const isIncomingHandle = (fn: string): boolean => /^wasi:http\/incoming-handler@[^/]+\/handle$/.test(fn);
@@ -10,6 +10,16 @@ export const incomingHandleName = (exportedInterface: string): string => `${expo
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
+
+/** One incoming request as the session reads it and the worker hands it to the guest. */
+export interface IncomingRequestData {
+  method: string;
+  scheme: string;
+  authority: string | null;
+  pathWithQuery: string;
+  headers: Array<[string, Uint8Array]>;
+  body: Uint8Array;
+}
 
 export interface HttpResponseData {
   status: number;
@@ -46,24 +56,6 @@ export function parseRequestJson(json: string): IncomingRequestData {
     headers: j.headers.map(([n, v]) => [n, unb64(v)]),
     body: j.body ? unb64(j.body) : new Uint8Array(0),
   };
-}
-
-/** The guest's view of one request: its two resources (host objects the binder numbers). */
-export function incomingResources(json: string): { request: IncomingRequest; outparam: ResponseOutparam } {
-  return { request: new IncomingRequest(parseRequestJson(json)), outparam: new ResponseOutparam() };
-}
-
-/** The WasmResult JSON of what the guest answered (an error-code or no answer becomes `{"error":…}`). */
-export function responseJson(outparam: ResponseOutparam): string {
-  const r = outparam.response;
-  if (!r) return JSON.stringify({ error: 'the actor set no response' });
-  if (r.tag === 'err') return JSON.stringify({ error: `the actor answered the error ${JSON.stringify(r.val)}` });
-  const res = r.val as OutgoingResponse;
-  return JSON.stringify({
-    status: res.status,
-    headers: res.headers.entries.map(([n, v]) => [n, b64(v)]),
-    body: b64(res.body?.bytes() ?? new Uint8Array(0)),
-  });
 }
 
 /** The response a client gets for a recorded result (500 for an error). */

@@ -1,6 +1,6 @@
-// What every incoming HTTP server of the runtime shares (wasi-http's server.ts, http-framework's
-// host.ts): the addresses it may listen on (this machine only), listening and closing with one
-// sentence for a failure, and reading a request whole.
+// What every incoming HTTP server of the runtime shares (host.ts runs them all: wasi-http's incoming
+// server and http-framework's servers): the addresses it may listen on (this machine only), listening
+// and closing with one sentence for a failure, and reading a request whole.
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -80,3 +80,10 @@ export interface ServerConfig {
 export type Result<T> = { tag: 'ok'; val: T } | { tag: 'err'; val: string };
 export const ok = <T>(val: T): Result<T> => ({ tag: 'ok', val });
 export const err = (val: string): Result<never> => ({ tag: 'err', val });
+
+/** What create-server passes to the main thread: the address to bind, after the manifest's say. */
+export interface ServerSettings {
+  host: string;
+  port: number;
+  maxRequestSize: number;
+}

@@ -1,5 +1,5 @@
 // The `wasi-http` handler: wasi:http/types and wasi:http/outgoing-handler @0.2.3 for the guest, and the
-// wasi:http/incoming-handler export driven by a loopback server (server.ts, on the main thread).
+// wasi:http/incoming-handler export driven by a loopback server (host.ts, on the main thread).
 // Outgoing requests obey `allowed_hosts` / `allowed_methods` (permissions.ts); a refused one gets the
 // WASI error HTTP-request-denied and a recorded permission-denied event. Each exchange is recorded
 // whole as one `wasi:http/outgoing-handler/http-exchange` event next to the call that sent it, so a
@@ -8,6 +8,8 @@ import { encodeTyped } from '../../chain/typedValue';
 import { readyPollable } from '../poll';
 import { bytesInput, ok, toBytes, type InputStream, type OutputStream } from '../streams';
 import type { HandlerConfig, HandlerContext, HandlerDefinition } from '../types';
+import { HTTP_SERVICE, WASI_HTTP_SERVER_SERVICE } from './services';
+import { parseRequestJson, type IncomingRequestData } from './incoming';
 import { LOOPBACK_PATTERN } from './loopback';
 import { httpPermissionsFromConfig, refusalFor, type HttpPermissions } from './permissions';
 import { MAX_RESPONSE_BYTES, requestExchange, type ExchangeAnswer } from './outgoing';
@@ -110,15 +112,6 @@ export class OutgoingResponse {
   status = 200;
   body: OutgoingBody | undefined;
   constructor(public headers: Fields) {}
-}
-
-export interface IncomingRequestData {
-  method: string;
-  scheme: string;
-  authority: string | null;
-  pathWithQuery: string;
-  headers: Array<[string, Uint8Array]>;
-  body: Uint8Array;
 }
 
 const METHODS = ['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch'];
@@ -419,6 +412,8 @@ export const wasiHttpHandler: HandlerDefinition = {
     },
   ],
   interfaces: [typesInterface, outgoingInterface],
+  // Outgoing requests are performed on the main thread; with `port`, the incoming server runs there too.
+  services: [HTTP_SERVICE, WASI_HTTP_SERVER_SERVICE],
   create(ctx, config: HandlerConfig) {
     const perms = httpPermissionsFromConfig(config);
     const fns: Record<string, Record<string, (...a: any[]) => unknown>> = {
@@ -428,3 +423,23 @@ export const wasiHttpHandler: HandlerDefinition = {
     return { functions: (name) => fns[name] ?? {} };
   },
 };
+
+const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
+
+/** The guest's view of one request (an incoming-handler call, incoming.ts): its two resources (host objects the binder numbers). */
+export function incomingResources(json: string): { request: IncomingRequest; outparam: ResponseOutparam } {
+  return { request: new IncomingRequest(parseRequestJson(json)), outparam: new ResponseOutparam() };
+}
+
+/** The WasmResult JSON of what the guest answered (an error-code or no answer becomes `{"error":…}`). */
+export function responseJson(outparam: ResponseOutparam): string {
+  const r = outparam.response;
+  if (!r) return JSON.stringify({ error: 'the actor set no response' });
+  if (r.tag === 'err') return JSON.stringify({ error: `the actor answered the error ${JSON.stringify(r.val)}` });
+  const res = r.val as OutgoingResponse;
+  return JSON.stringify({
+    status: res.status,
+    headers: res.headers.entries.map(([n, v]) => [n, b64(v)]),
+    body: b64(res.body?.bytes() ?? new Uint8Array(0)),
+  });
+}
