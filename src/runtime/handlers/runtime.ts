@@ -29,11 +29,18 @@ function hashU64(hash: Uint8Array): bigint {
 export class ChainAnswer {
   private readonly events: unknown[] = [];
   private head: Uint8Array | null = null;
+  /** Each event type once (a reader makes a new string per event; the answer repeats a few types). */
+  private readonly types = new Map<string, string>();
 
   add(ev: ChainEvent): void {
+    let eventType = this.types.get(ev.eventType);
+    if (eventType === undefined) {
+      eventType = ev.eventType;
+      if (this.types.size < 4096) this.types.set(eventType, eventType);
+    }
     this.events.push({
       hash: hashU64(ev.hash),
-      event: { eventType: ev.eventType, parent: ev.parentHash ? hashU64(ev.parentHash) : undefined, data: ev.data },
+      event: { eventType, parent: ev.parentHash ? hashU64(ev.parentHash) : undefined, data: ev.data },
     });
     this.head = ev.hash;
   }
