@@ -1,8 +1,8 @@
 // One chain-diff measurement, run in a fresh worker so no run inherits another's heap or JIT state:
 // the CPU time of this thread and its peak heap, minus the heap it started with. heapUsed is sampled
-// every 10,000 events of chain a; with `live`, after a full collection every 50,000 events (the
-// live heap: what the diff keeps; slower, so its CPU time is not reported), otherwise as it is
-// (garbage included: what the thread really uses).
+// every 10,000 events of chain a: with `live` after a full collection (the live heap, what the diff
+// keeps; slower, so that run's CPU time is not reported), otherwise as it is (garbage included: what
+// the thread really uses).
 import { createRequire } from 'node:module';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,7 +78,7 @@ if (mode === 'before-listing' || mode === 'before-texts') {
   result = withChainStreams(a, b, (nextA, nextB) => {
     let n = 0;
     const next = () => {
-      if (++n % (live ? 50_000 : 10_000) === 0) sample();
+      if (++n % 10_000 === 0) sample();
       return nextA();
     };
     if (mode === 'diff') {

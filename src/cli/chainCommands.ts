@@ -54,11 +54,15 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
         // The aligned, decoded listing VS Code's diff editor shows, as a unified diff from the first
         // difference, written out as it is made: both chains are read as streams.
         const out = new LineOutput();
-        const s = withChainStreams(files[0]!, files[1]!, (nextA, nextB) =>
-          writeUnifiedListing(nextA, nextB, files[0]!, files[1]!, (line) => out.line(line)),
-        );
-        out.flush();
-        return s.firstDifference === undefined ? 0 : 1;
+        try {
+          const s = withChainStreams(files[0]!, files[1]!, (nextA, nextB) =>
+            writeUnifiedListing(nextA, nextB, files[0]!, files[1]!, (line) => out.line(line)),
+          );
+          return s.firstDifference === undefined ? 0 : 1;
+        } finally {
+          // Everything made before an error in a file is printed, then its sentence.
+          out.flush();
+        }
       }
       const diff = withChainStreams(files[0]!, files[1]!, (nextA, nextB) => diffChainStreams(nextA, nextB));
       if (json) {

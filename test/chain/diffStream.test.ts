@@ -289,6 +289,24 @@ test('the CLI lists two 200k-event logs (about 70 MB each) in a 64 MiB heap', { 
   ]);
 });
 
+test(
+  'the CLI listing of a chain.json that breaks off: what was read is printed, then one sentence, exit 2',
+  { skip: !built && 'run `npm run build` first' },
+  () => {
+    const { aJson, b } = late.get(20_000)!;
+    const cut = path.join(path.dirname(aJson!), 'cut.chain.json');
+    const bytes = fs.readFileSync(aJson!);
+    fs.writeFileSync(cut, bytes.subarray(0, bytes.length / 2));
+    const r = spawnSync(process.execPath, [bin, 'chain', 'diff', b, cut, '--listing'], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, `--- ${b}\n+++ ${cut}\n`);
+    assert.equal(
+      r.stderr,
+      `theater: ${cut} is not valid JSON (unexpected end of the file); expected Theater's chain.json, a JSON array of events.\n`,
+    );
+  },
+);
+
 test('get-chain builds its answer from events read one at a time, and it is the chain', () => {
   const evs = small(5, (i) => String(u64At(i)));
   let reads = 0;
