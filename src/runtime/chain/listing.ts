@@ -301,16 +301,16 @@ export function listingTexts(nextA: NextEvent, nextB: NextEvent, options: Listin
   let prefix: string[] | undefined = [];
   let prefixChars = 0;
   const recent: ChainEvent[] = [];
-  const linesA: string[] = [];
-  const linesB: string[] = [];
+  let linesA: string[] = [];
+  let linesB: string[] = [];
   let chars = 0;
   let omittedBefore = 0;
   let stoppedAt: number | undefined;
   let firstLine: number | undefined;
   const startOf = (next: number) => {
     if (prefix) {
-      linesA.push(...prefix);
-      linesB.push(...prefix);
+      linesA = prefix;
+      linesB = prefix.slice();
       chars = prefixChars;
       prefix = undefined;
       return;
@@ -346,7 +346,7 @@ export function listingTexts(nextA: NextEvent, nextB: NextEvent, options: Listin
       }
       if (!prefix) return;
       const lines = eventBlock(ev, i);
-      prefix.push(...lines);
+      for (const l of lines) prefix.push(l);
       prefixChars += linesChars(lines);
       if (prefixChars > maxChars / 2) prefix = undefined;
     },
