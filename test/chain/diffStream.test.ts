@@ -269,7 +269,7 @@ test('Compare Chains across formats: a chain.json against our log lists as the l
 const bin = path.join(projectRoot, 'bin', 'theater');
 const built = fs.existsSync(path.join(projectRoot, 'dist', 'cli.js'));
 
-test('the CLI lists two 200k-event logs (about 70 MB each) in a 64 MiB heap', { skip: !built && 'run `npm run build` first' }, () => {
+test('the CLI lists two 200k-event logs (77 MB each) in a 64 MiB heap', { skip: !built && 'run `npm run build` first' }, () => {
   const { a, b } = late.get(200_000)!;
   assert.ok(fs.statSync(a).size > 40e6, `${fs.statSync(a).size}`);
   const r = spawnSync(process.execPath, ['--max-old-space-size=64', bin, 'chain', 'diff', a, b, '--listing'], { encoding: 'utf8' });
