@@ -7,9 +7,19 @@ import os from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const sections = ['runtime', 'actors', 'replay', 'timetravel', 'lsp', 'explorer', 'debug', 'toolchains', 'http', 'memory'].filter(
-  (s) => only.length === 0 || only.includes(s),
-);
+const sections = [
+  'runtime',
+  'actors',
+  'replay',
+  'timetravel',
+  'lsp',
+  'explorer',
+  'chaindiff',
+  'debug',
+  'toolchains',
+  'http',
+  'memory',
+].filter((s) => only.length === 0 || only.includes(s));
 
 const rows = [];
 const results = {

@@ -1,7 +1,7 @@
 // `theater chain verify|show|diff|export`.
-import { ChainFileReader, exportChainFile, forEachChainEvent, loadChainFile, verifyChainFile } from '../runtime/chain/chainFile';
+import { exportChainFile, forEachChainEvent, verifyChainFile } from '../runtime/chain/chainFile';
 import { diffChainStreams } from '../runtime/chain/diff';
-import { alignedListing, unifiedListing } from '../runtime/chain/listing';
+import { withChainStreams, writeUnifiedListing } from '../runtime/chain/listing';
 import { shortHash, toHex } from '../runtime/chain/hash';
 import { stringifyLossless } from '../runtime/chain/json';
 import { escapeControlChars } from '../runtime/text/escape';
@@ -51,26 +51,20 @@ export function runChainCommand(rest: string[], args: ParsedArgs): number {
     case 'diff': {
       if (files.length < 2) throw new UsageError('`theater chain diff` needs two chain files');
       if (args.flags.has('listing')) {
-        // The aligned, decoded listing VS Code's diff editor shows, as a unified diff from the first difference.
-        const listing = alignedListing(loadChainFile(files[0]!).events, loadChainFile(files[1]!).events);
-        process.stdout.write(unifiedListing(listing, files[0]!, files[1]!));
-        return listing.firstDifference === undefined ? 0 : 1;
-      }
-      const ra = ChainFileReader.open(files[0]!);
-      let diff;
-      try {
-        const rb = ChainFileReader.open(files[1]!);
+        // The aligned, decoded listing VS Code's diff editor shows, as a unified diff from the first
+        // difference, written out as it is made: both chains are read as streams.
+        const out = new LineOutput();
         try {
-          diff = diffChainStreams(
-            () => ra.next(),
-            () => rb.next(),
+          const s = withChainStreams(files[0]!, files[1]!, (nextA, nextB) =>
+            writeUnifiedListing(nextA, nextB, files[0]!, files[1]!, (line) => out.line(line)),
           );
+          return s.firstDifference === undefined ? 0 : 1;
         } finally {
-          rb.close();
+          // Everything made before an error in a file is printed, then its sentence.
+          out.flush();
         }
-      } finally {
-        ra.close();
       }
+      const diff = withChainStreams(files[0]!, files[1]!, (nextA, nextB) => diffChainStreams(nextA, nextB));
       if (json) {
         process.stdout.write(
           stringifyLossless({

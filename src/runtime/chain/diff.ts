@@ -42,7 +42,7 @@ function row(ea: ChainEvent | undefined, eb: ChainEvent | undefined, i: number):
 }
 
 /** Same stored hash and same contents: a stored hash alone can hide edited data. */
-function sameEvent(x: ChainEvent, y: ChainEvent): boolean {
+export function sameEvent(x: ChainEvent, y: ChainEvent): boolean {
   return bytesEqual(x.hash, y.hash) && x.eventType === y.eventType && bytesEqual(x.data, y.data) && bytesEqual(x.parentHash, y.parentHash);
 }
 

@@ -21,14 +21,42 @@ function hashU64(hash: Uint8Array): bigint {
   return Buffer.from(hash.buffer, hash.byteOffset, 8).readBigUInt64BE(0);
 }
 
-/** get-chain's answer for these events (replay re-derives it from the recording the same way). */
-export function chainValue(events: readonly ChainEvent[]): { events: unknown[] } {
-  return {
-    events: events.map((ev) => ({
+/**
+ * get-chain's answer, built from events given one at a time (read from a log): each element keeps
+ * only what the guest receives (the two u64 hashes, the type and the data bytes), so building it holds
+ * the answer and nothing more. Replay re-derives it from the recording the same way.
+ */
+export class ChainAnswer {
+  private readonly events: unknown[] = [];
+  private head: Uint8Array | null = null;
+  /** Each event type once (a reader makes a new string per event; the answer repeats a few types). */
+  private readonly types = new Map<string, string>();
+
+  add(ev: ChainEvent): void {
+    let eventType = this.types.get(ev.eventType);
+    if (eventType === undefined) {
+      eventType = ev.eventType;
+      if (this.types.size < 4096) this.types.set(eventType, eventType);
+    }
+    this.events.push({
       hash: hashU64(ev.hash),
-      event: { eventType: ev.eventType, parent: ev.parentHash ? hashU64(ev.parentHash) : undefined, data: ev.data },
-    })),
-  };
+      event: { eventType, parent: ev.parentHash ? hashU64(ev.parentHash) : undefined, data: ev.data },
+    });
+    this.head = ev.hash;
+  }
+
+  get count(): number {
+    return this.events.length;
+  }
+
+  get lastHash(): Uint8Array | null {
+    return this.head;
+  }
+
+  /** The answer, recorded as a reference to this prefix of the chain, not as its copy (see chain/reference.ts). */
+  value(): { events: unknown[] } {
+    return withChainReference({ events: this.events }, { events: this.events.length, head: this.head });
+  }
 }
 
 export const runtimeHandler: HandlerDefinition = {
@@ -80,9 +108,9 @@ export const runtimeHandler: HandlerDefinition = {
       },
       'get-state': () => ctx.currentState() ?? undefined,
       'get-chain': () => {
-        const events = ctx.chain();
-        // Recorded as a reference to this prefix of the chain, not as its copy (see chain/reference.ts).
-        return withChainReference(chainValue(events), { events: events.length, head: events.at(-1)?.hash ?? null });
+        const answer = new ChainAnswer();
+        ctx.chain((ev) => answer.add(ev));
+        return answer.value();
       },
       shutdown: (data: Uint8Array | undefined) => {
         ctx.requestShutdown(data);

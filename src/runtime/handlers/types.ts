@@ -91,8 +91,11 @@ export interface HandlerContext {
   dataDir: string;
   /** The actor's log output (shown in the output channel / CLI). */
   log(message: string): void;
-  /** The chain recorded so far (for theater:simple/runtime get-chain). */
-  chain(): readonly ChainEvent[];
+  /**
+   * Calls `onEvent` for each event recorded so far, in order, read from the log one at a time (for
+   * theater:simple/runtime get-chain, which keeps only what its answer needs).
+   */
+  chain(onEvent: (ev: ChainEvent) => void): void;
   /** The actor's current state (what init received or last returned). */
   currentState(): Uint8Array | null;
   /** The actor asked to stop (theater:simple/runtime shutdown). */

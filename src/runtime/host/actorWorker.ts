@@ -10,7 +10,7 @@ import { toHex } from '../chain/hash';
 import { findExportFunction, fromSerde, paramsJson, resultJson } from '../handlers/actorExports';
 import { t } from '../wit/types';
 import { quoteJsonString } from '../chain/json';
-import { ChainLogWriter } from '../chain/log';
+import { ChainLogReader, ChainLogWriter } from '../chain/log';
 import { replaySummary, shutdownPayload, wasmCall, wasmError, wasmResult } from '../chain/payload';
 import { findHandler } from '../handlers/registry';
 import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpec } from '../handlers/types';
@@ -25,7 +25,6 @@ import { threadCpuMs } from './threadCpu';
 import { createKillSwitchBuffer, PHASE_IDLE, WorkerWriteLock } from './killSwitch';
 import { capMemory, WASM_PAGE_BYTES } from '../component/memoryCap';
 import { addGrowHook, GROW_HOOK_MODULE, GROW_HOOK_NAME, GROW_HOOK_VERSION } from '../component/growHook';
-import { readChainLog } from '../chain/log';
 
 const INIT = 'theater:simple/actor.init';
 const port = parentPort!;
@@ -77,7 +76,15 @@ function runActor(input: WorkerInput): void {
     log: (message) => {
       pendingLogs.push(message);
     },
-    chain: () => readChainLog(input.logPath).events,
+    chain: (onEvent) => {
+      // The log as written so far, one event at a time: no event is kept here.
+      const r = ChainLogReader.open(input.logPath);
+      try {
+        for (let ev = r.next(); ev; ev = r.next()) onEvent(ev);
+      } finally {
+        r.close();
+      }
+    },
     currentState: () => state,
     requestShutdown: (data) => {
       shutdownRequested = { data };

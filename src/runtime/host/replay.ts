@@ -8,9 +8,9 @@ import { parseLossless, stringifyLossless } from '../chain/json';
 import { ChainFileReader } from '../chain/chainFile';
 import { ChainEventIndex, withoutEvents, type EventAccess } from '../chain/eventIndex';
 import { HostCallTemplate } from '../chain/eventEncoder';
-import { type ChainReference, parseChainReference, withChainReference } from '../chain/reference';
+import { type ChainReference, parseChainReference } from '../chain/reference';
 import { decodeTyped, decodeUntyped, typedToPlain } from '../chain/typedValue';
-import { chainValue } from '../handlers/runtime';
+import { ChainAnswer } from '../handlers/runtime';
 import { NOTE_FUNCTIONS, type FunctionSpec } from '../handlers/types';
 import { ANSWER_LIVE, type CallAnswerer } from './binder';
 
@@ -260,21 +260,21 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
   // get-chain was recorded as a reference to the chain's first N events: the answer is those events
   // of the recording, which up to here is what this replay recorded too (or it diverged earlier).
   const chainFromRecording = (wanted: string, ref: ChainReference, rec: Expected): unknown => {
-    const prefix: ChainEvent[] = [];
+    // Read one event at a time into the answer: only the answer is kept.
+    const answer = new ChainAnswer();
     const r = recordingStream(chainPath);
     try {
-      for (let ev = prefix.length < ref.events ? r.next() : undefined; ev; ev = prefix.length < ref.events ? r.next() : undefined)
-        prefix.push(ev);
+      for (let ev = answer.count < ref.events ? r.next() : undefined; ev; ev = answer.count < ref.events ? r.next() : undefined)
+        answer.add(ev);
     } finally {
       r.close();
     }
-    const last = prefix.at(-1)?.hash ?? null;
-    if (prefix.length !== ref.events || !bytesEqual(last, ref.head)) {
+    if (answer.count !== ref.events || !bytesEqual(answer.lastHash, ref.head)) {
       throw new Error(
         `replay diverged: the recorded answer to ${wanted} (event ${shortHash(rec.event.hash)}) refers to the first ${ref.events} events ending at ${ref.head ? shortHash(ref.head) : 'none'}, which the recording does not have`,
       );
     }
-    return withChainReference(chainValue(prefix), ref);
+    return answer.value();
   };
 
   const answer: CallAnswerer = (importName, spec, hostArgs, inputJson) => {
