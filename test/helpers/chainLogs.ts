@@ -46,16 +46,15 @@ class GeneratedChain {
   add(value: bigint): void {
     const i = this.count;
     const parent = this.enc.parentHash;
-    const hash =
-      i === 0
-        ? this.enc.encode('wasm', wasmCall('theater:simple/actor.init', 'null'), 0)
-        : this.enc.encodeHostCall(this.u64, i, '{"Tuple":[]}', `{"U64":${value}}`);
-    this.log.appendLine(this.enc.line, this.enc.lineLength, i, hash);
+    if (i === 0) this.enc.encode('wasm', wasmCall('theater:simple/actor.init', 'null'), 0);
+    else this.enc.encodeHostCall(this.u64, i, '{"Tuple":[]}', `{"U64":${value}}`);
+    const hash = this.enc.hash();
+    this.log.appendLine(this.enc.line, this.enc.lineStart, this.enc.lineLength, i);
     if (this.json) {
       const ev: ChainEvent = { hash, parentHash: parent, eventType: i === 0 ? 'wasm' : U64_TYPE, data: this.enc.data() };
       this.json.w.add(ev);
     }
-    this.enc.advance(hash);
+    this.enc.advance();
     this.count++;
   }
 
