@@ -327,25 +327,36 @@ function matchAt(b: Buffer, p: number, lit: Uint8Array): boolean {
   return true;
 }
 
-function hexAt(b: Buffer, p: number, end: number): Uint8Array | undefined {
-  if (p + 40 > end) return undefined;
+/** Whether b[p..p+40) are 40 lowercase hex digits. */
+function hexValid(b: Buffer, p: number, end: number): boolean {
+  if (p + 40 > end) return false;
+  for (let k = p; k < p + 40; k++) if (HEX_DIGIT[b[k]!]! === 255) return false;
+  return true;
+}
+
+/** The 20 bytes of 40 hex digits at b[p..) (checked by hexValid). */
+function hexBytes(b: Buffer, p: number): Uint8Array {
   const out = new Uint8Array(20);
-  for (let k = 0; k < 20; k++) {
-    const hi = HEX_DIGIT[b[p + 2 * k]!]!;
-    const lo = HEX_DIGIT[b[p + 2 * k + 1]!]!;
-    if ((hi | lo) === 255) return undefined;
-    out[k] = (hi << 4) | lo;
-  }
+  for (let k = 0; k < 20; k++) out[k] = (HEX_DIGIT[b[p + 2 * k]!]! << 4) | HEX_DIGIT[b[p + 2 * k + 1]!]!;
   return out;
 }
 
-/** Decodes canonical base64 in b[p..q) (length a multiple of 4, `=` only as padding), or undefined. */
-function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
+/** How many bytes canonical base64 in b[p..q) decodes to, or -1 when its length or padding is wrong. */
+function base64Length(b: Buffer, p: number, q: number): number {
   const n = q - p;
-  if (n % 4 !== 0) return undefined;
+  if (n % 4 !== 0) return -1;
   let pad = 0;
   if (n > 0 && b[q - 1] === 0x3d) pad = b[q - 2] === 0x3d ? 2 : 1;
-  const out = new Uint8Array((n / 4) * 3 - pad);
+  return (n / 4) * 3 - pad;
+}
+
+/**
+ * Decodes base64 in b[p..q) (length a multiple of 4, `=` only as padding) into `out` (at least
+ * base64Length bytes); false when a character is outside the alphabet.
+ */
+function base64Into(b: Buffer, p: number, q: number, out: Uint8Array): boolean {
+  let pad = 0;
+  if (q > p && b[q - 1] === 0x3d) pad = b[q - 2] === 0x3d ? 2 : 1;
   let o = 0;
   const whole = pad > 0 ? q - 4 : q;
   for (let k = p; k < whole; k += 4) {
@@ -353,7 +364,7 @@ function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
     const c = B64_VALUE[b[k + 1]!]!;
     const d = B64_VALUE[b[k + 2]!]!;
     const e = B64_VALUE[b[k + 3]!]!;
-    if ((a | c | d | e) === 255) return undefined;
+    if ((a | c | d | e) === 255) return false;
     const v = (a << 18) | (c << 12) | (d << 6) | e;
     out[o] = v >>> 16;
     out[o + 1] = (v >>> 8) & 255;
@@ -364,84 +375,212 @@ function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
     const a = B64_VALUE[b[whole]!]!;
     const c = B64_VALUE[b[whole + 1]!]!;
     const d = pad === 1 ? B64_VALUE[b[whole + 2]!]! : 0;
-    if ((a | c | d) === 255) return undefined;
+    if ((a | c | d) === 255) return false;
     const v = (a << 18) | (c << 12) | (d << 6);
     out[o] = v >>> 16;
     if (pad === 1) out[o + 1] = (v >>> 8) & 255;
   }
-  return out;
+  return true;
+}
+
+/** Decodes canonical base64 in b[p..q) into a new array, or undefined. */
+function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
+  const n = base64Length(b, p, q);
+  if (n < 0) return undefined;
+  const out = new Uint8Array(n);
+  return base64Into(b, p, q, out) ? out : undefined;
+}
+
+/** Where the parts of a line written exactly as the writer writes it are (scanEventLine fills it). */
+interface LineShape {
+  i: number;
+  hashAt: number;
+  /** -1 for a null parent. */
+  parentAt: number;
+  typeStart: number;
+  typeEnd: number;
+  packed: boolean;
+  /** The base64 text b[dataStart..dataEnd) (not checked yet: the decoder checks it). */
+  dataStart: number;
+  dataEnd: number;
+  at: number | undefined;
+}
+
+const SCAN_FAIL = 0;
+const SCAN_OK = 1;
+const SCAN_OTHER_TYPE = 2;
+
+/**
+ * Reads the shape of b[s..e) (no newline) into `out` without allocating: SCAN_OK when it is written
+ * exactly as the writer writes it (up to the base64, which the caller decodes and so checks),
+ * SCAN_OTHER_TYPE for a line of another type than `onlyType` (then only `i` is set), else SCAN_FAIL.
+ */
+function scanEventLine(b: Buffer, s: number, e: number, onlyType: Uint8Array | undefined, out: LineShape): number {
+  if (!matchAt(b, s, L_I)) return SCAN_FAIL;
+  let p = s + L_I.length;
+  let i = 0;
+  const first = p;
+  while (p < e && b[p]! >= 0x30 && b[p]! <= 0x39 && p - first < 15) i = i * 10 + b[p++]! - 0x30;
+  if (p === first || (b[first] === 0x30 && p - first > 1)) return SCAN_FAIL;
+  if (!matchAt(b, p, L_HASH)) return SCAN_FAIL;
+  p += L_HASH.length;
+  if (!hexValid(b, p, e)) return SCAN_FAIL;
+  out.hashAt = p;
+  p += 40;
+  if (!matchAt(b, p, L_PARENT)) return SCAN_FAIL;
+  p += L_PARENT.length;
+  if (matchAt(b, p, L_NULL)) {
+    out.parentAt = -1;
+    p += 4;
+  } else {
+    if (b[p] !== 0x22 || !hexValid(b, p + 1, e) || b[p + 41] !== 0x22) return SCAN_FAIL;
+    out.parentAt = p + 1;
+    p += 42;
+  }
+  if (!matchAt(b, p, L_TYPE)) return SCAN_FAIL;
+  p += L_TYPE.length;
+  const typeStart = p;
+  for (; p < e; p++) {
+    const c = b[p]!;
+    if (c === 0x22) break;
+    if (c === 0x5c || c < 0x20) return SCAN_FAIL; // escapes: the general parser
+  }
+  const typeEnd = p;
+  out.i = i;
+  if (onlyType !== undefined && (typeEnd - typeStart !== onlyType.length || !matchAt(b, typeStart, onlyType))) return SCAN_OTHER_TYPE;
+  let packed = false;
+  if (matchAt(b, p, L_DATA)) p += L_DATA.length;
+  else if (matchAt(b, p, L_PACKED)) {
+    p += L_PACKED.length;
+    packed = true;
+  } else return SCAN_FAIL;
+  // The line ends `"}` right after the base64, or `","at":<ms>}`.
+  if (e - p < 2 || b[e - 1] !== 0x7d) return SCAN_FAIL;
+  let dataEnd = e - 1;
+  let at: number | undefined;
+  let k = dataEnd;
+  while (k > p && b[k - 1]! >= 0x30 && b[k - 1]! <= 0x39 && dataEnd - k < 16) k--;
+  if (k < dataEnd && matchAt(b, k - L_AT.length, L_AT)) {
+    if (b[k] === 0x30 && dataEnd - k > 1) return SCAN_FAIL;
+    at = 0;
+    for (let d = k; d < dataEnd; d++) at = at * 10 + b[d]! - 0x30;
+    if (!Number.isSafeInteger(at)) return SCAN_FAIL;
+    dataEnd = k - L_AT.length;
+  }
+  if (b[dataEnd - 1] !== 0x22) return SCAN_FAIL;
+  out.typeStart = typeStart;
+  out.typeEnd = typeEnd;
+  out.packed = packed;
+  out.dataStart = p;
+  out.dataEnd = dataEnd - 1;
+  out.at = at;
+  return SCAN_OK;
 }
 
 /** What fastEventLine returns for a line of another type than the one asked for (its data is not decoded). */
 const OTHER_TYPE: ChainEvent = { hash: new Uint8Array(20), parentHash: null, eventType: '', data: new Uint8Array(0) };
+
+const shape: LineShape = {
+  i: 0,
+  hashAt: 0,
+  parentAt: -1,
+  typeStart: 0,
+  typeEnd: 0,
+  packed: false,
+  dataStart: 0,
+  dataEnd: 0,
+  at: undefined,
+};
 
 /**
  * The event of a line written exactly as the writer writes it (b[s..e), no newline), or undefined.
  * With `onlyType` (UTF-8 of an event type), a line of another type gives OTHER_TYPE and its index.
  */
 function fastEventLine(b: Buffer, s: number, e: number, onlyType?: Uint8Array): { ev: ChainEvent; i: number } | undefined {
-  if (!matchAt(b, s, L_I)) return undefined;
-  let p = s + L_I.length;
-  let i = 0;
-  const first = p;
-  while (p < e && b[p]! >= 0x30 && b[p]! <= 0x39 && p - first < 15) i = i * 10 + b[p++]! - 0x30;
-  if (p === first || (b[first] === 0x30 && p - first > 1)) return undefined;
-  if (!matchAt(b, p, L_HASH)) return undefined;
-  p += L_HASH.length;
-  const hash = hexAt(b, p, e);
-  if (!hash) return undefined;
-  p += 40;
-  if (!matchAt(b, p, L_PARENT)) return undefined;
-  p += L_PARENT.length;
-  let parentHash: Uint8Array | null = null;
-  if (matchAt(b, p, L_NULL)) p += 4;
-  else {
-    if (b[p] !== 0x22) return undefined;
-    parentHash = hexAt(b, p + 1, e) ?? null;
-    if (!parentHash || b[p + 41] !== 0x22) return undefined;
-    p += 42;
-  }
-  if (!matchAt(b, p, L_TYPE)) return undefined;
-  p += L_TYPE.length;
-  const typeStart = p;
-  for (; p < e; p++) {
-    const c = b[p]!;
-    if (c === 0x22) break;
-    if (c === 0x5c || c < 0x20) return undefined; // escapes: the general parser
-  }
-  const typeEnd = p;
-  if (onlyType !== undefined && (typeEnd - typeStart !== onlyType.length || !matchAt(b, typeStart, onlyType))) return { ev: OTHER_TYPE, i };
-  let packed = false;
-  if (matchAt(b, p, L_DATA)) p += L_DATA.length;
-  else if (matchAt(b, p, L_PACKED)) {
-    p += L_PACKED.length;
-    packed = true;
-  } else return undefined;
-  // The line ends `"}` right after the base64, or `","at":<ms>}`.
-  if (e - p < 2 || b[e - 1] !== 0x7d) return undefined;
-  let dataEnd = e - 1;
-  let at: number | undefined;
-  let k = dataEnd;
-  while (k > p && b[k - 1]! >= 0x30 && b[k - 1]! <= 0x39 && dataEnd - k < 16) k--;
-  if (k < dataEnd && matchAt(b, k - L_AT.length, L_AT)) {
-    if (b[k] === 0x30 && dataEnd - k > 1) return undefined;
-    at = 0;
-    for (let d = k; d < dataEnd; d++) at = at * 10 + b[d]! - 0x30;
-    dataEnd = k - L_AT.length;
-  }
-  if (b[dataEnd - 1] !== 0x22) return undefined;
-  const raw = base64At(b, p, dataEnd - 1);
+  const r = scanEventLine(b, s, e, onlyType, shape);
+  if (r === SCAN_OTHER_TYPE) return { ev: OTHER_TYPE, i: shape.i };
+  if (r === SCAN_FAIL) return undefined;
+  const raw = base64At(b, shape.dataStart, shape.dataEnd);
   if (!raw) return undefined;
   let data: Uint8Array;
   try {
-    data = packed ? unpackData(raw) : raw;
+    data = shape.packed ? unpackData(raw) : raw;
   } catch {
     return undefined;
   }
-  const ev: ChainEvent = { hash, parentHash, eventType: b.toString('utf8', typeStart, typeEnd), data };
-  if (at !== undefined && Number.isSafeInteger(at)) ev.at = at;
-  else if (at !== undefined) return undefined;
-  return { ev, i };
+  const ev: ChainEvent = {
+    hash: hexBytes(b, shape.hashAt),
+    parentHash: shape.parentAt < 0 ? null : hexBytes(b, shape.parentAt),
+    eventType: b.toString('utf8', shape.typeStart, shape.typeEnd),
+    data,
+  };
+  if (shape.at !== undefined) ev.at = shape.at;
+  return { ev, i: shape.i };
+}
+
+/**
+ * An event line seen in place (ChainLogReader.nextView): what a reader that compares or answers from
+ * events needs, without building the event. One object per reader, refilled by every read: its bytes
+ * are valid until the next one. The line is exactly as the writer writes it and its data is stored
+ * plain (not packed); `data` is decoded into the view's own reused buffer.
+ */
+export class EventLineView {
+  /** The window holding the line. */
+  buf: Buffer = Buffer.alloc(0);
+  /** The event's index (`i`). */
+  index = 0;
+  hashAt = 0;
+  parentAt = -1;
+  typeStart = 0;
+  typeEnd = 0;
+  at: number | undefined;
+  /** The payload, a view of a buffer the next read overwrites. */
+  data: Uint8Array = new Uint8Array(0);
+  private scratch = new Uint8Array(1024);
+
+  /** Whether the event type is exactly `utf8` (its UTF-8 bytes). */
+  typeIs(utf8: Uint8Array): boolean {
+    return this.typeEnd - this.typeStart === utf8.length && matchAt(this.buf, this.typeStart, utf8);
+  }
+
+  get eventType(): string {
+    return this.buf.toString('utf8', this.typeStart, this.typeEnd);
+  }
+
+  /** Whether this event's hash is `other`'s (both views, of two readers). */
+  sameHash(other: EventLineView): boolean {
+    for (let k = 0; k < 40; k++) if (this.buf[this.hashAt + k] !== other.buf[other.hashAt + k]) return false;
+    return true;
+  }
+
+  /** The event as next() returns it (its own copies of every part). */
+  toEvent(): ChainEvent {
+    const ev: ChainEvent = {
+      hash: hexBytes(this.buf, this.hashAt),
+      parentHash: this.parentAt < 0 ? null : hexBytes(this.buf, this.parentAt),
+      eventType: this.eventType,
+      data: this.data.slice(),
+    };
+    if (this.at !== undefined) ev.at = this.at;
+    return ev;
+  }
+
+  /** Fills the view from the shape just scanned; false when the base64 is not valid. */
+  fill(b: Buffer, s: LineShape): boolean {
+    const n = base64Length(b, s.dataStart, s.dataEnd);
+    if (n < 0) return false;
+    if (this.scratch.length < n) this.scratch = new Uint8Array(Math.max(n, this.scratch.length * 2));
+    if (!base64Into(b, s.dataStart, s.dataEnd, this.scratch)) return false;
+    this.buf = b;
+    this.index = s.i;
+    this.hashAt = s.hashAt;
+    this.parentAt = s.parentAt;
+    this.typeStart = s.typeStart;
+    this.typeEnd = s.typeEnd;
+    this.at = s.at;
+    this.data = this.scratch.subarray(0, n);
+    return true;
+  }
 }
 
 const RESUMED: ChainLogHeader = {
@@ -489,16 +628,34 @@ class LogLineParser {
     return onlyType !== undefined && ev !== undefined && !bytesEqual(Buffer.from(ev.eventType, 'utf8'), onlyType) ? undefined : ev;
   }
 
+  /**
+   * Like lineAt, but a line exactly as the writer writes it with plain data fills `view` (and returns
+   * it) instead of building an event; any other line goes the way lineAt takes it.
+   */
+  viewAt(b: Buffer, s: number, e: number, view: EventLineView): ChainEvent | EventLineView | undefined {
+    if (this.header !== undefined && scanEventLine(b, s, e, undefined, shape) === SCAN_OK && !shape.packed && view.fill(b, shape)) {
+      this.lineNo++;
+      this.checkOrder(shape.i);
+      return view;
+    }
+    return this.lineAt(b, s, e);
+  }
+
   /** Checks the order of an event read from the current line. */
   private accept(r: { ev: ChainEvent; i: number }): ChainEvent {
-    if (r.i !== this.lastIndex + 1) {
-      this.problems.push(
-        `line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`,
-      );
-      this.markBroken(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected`);
-    }
-    this.lastIndex = r.i;
+    this.checkOrder(r.i);
     return r.ev;
+  }
+
+  /** Checks that the current line holds the next event index. */
+  private checkOrder(i: number): void {
+    if (i !== this.lastIndex + 1) {
+      this.problems.push(
+        `line ${this.lineNo} holds event ${i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`,
+      );
+      this.markBroken(`line ${this.lineNo} holds event ${i} but event ${this.lastIndex + 1} was expected`);
+    }
+    this.lastIndex = i;
   }
 
   /** Handles one complete line; returns the event it holds, if any. */
@@ -653,15 +810,38 @@ export class ChainLogReader {
     return undefined;
   }
 
-  /** One line: returns its event, if any. */
-  private step(onlyType?: Uint8Array): ChainEvent | undefined {
+  private view: EventLineView | undefined;
+
+  /**
+   * The next event, or undefined at the end: a line exactly as the writer writes it with plain data
+   * comes back as this reader's EventLineView (refilled by the next read, nothing allocated), any
+   * other as the event next() would return. For readers that compare or answer from a log's events.
+   */
+  nextView(): ChainEvent | EventLineView | undefined {
+    const view = (this.view ??= new EventLineView());
+    while (!this.done) {
+      const ev = this.step(undefined, view);
+      if (ev) {
+        this.count++;
+        return ev;
+      }
+    }
+    return undefined;
+  }
+
+  /** One line: returns its event (or, given `view`, the filled view), if any. */
+  private step(onlyType?: Uint8Array): ChainEvent | undefined;
+  private step(onlyType: undefined, view: EventLineView): ChainEvent | EventLineView | undefined;
+  private step(onlyType?: Uint8Array, view?: EventLineView): ChainEvent | EventLineView | undefined {
     const win = this.win;
     for (;;) {
       const nl = win.buf.indexOf(0x0a, this.scanFrom - win.base);
       if (nl >= 0) {
         const start = this.pos;
         const end = win.base + nl;
-        const ev = this.parser.lineAt(win.buf, start - win.base, nl, onlyType);
+        const ev = view
+          ? this.parser.viewAt(win.buf, start - win.base, nl, view)
+          : this.parser.lineAt(win.buf, start - win.base, nl, onlyType);
         this.pos = this.scanFrom = end + 1;
         this.goodEnd = this.pos;
         if (ev) {

@@ -6,6 +6,7 @@ import { decodeEvent, formatValue } from '../chain/decode';
 import { bytesEqual, shortHash, toHex } from '../chain/hash';
 import { parseLossless, stringifyLossless } from '../chain/json';
 import { ChainFileReader } from '../chain/chainFile';
+import { EventLineView } from '../chain/log';
 import { ChainEventIndex, withoutEvents, type EventAccess } from '../chain/eventIndex';
 import { HostCallTemplate } from '../chain/eventEncoder';
 import { type ChainReference, parseChainReference, withChainReference } from '../chain/reference';
@@ -72,7 +73,8 @@ export interface ReplaySession {
 }
 
 interface Expected {
-  event: ChainEvent;
+  /** The recorded event (built on demand: only divergence messages need its hash). */
+  event: () => ChainEvent;
   payload: any;
 }
 
@@ -104,7 +106,7 @@ function recordedOutput(spec: FunctionSpec, payload: any): unknown {
  * divergence, never a wrong answer.
  */
 function checkedOutput(wanted: string, spec: FunctionSpec, rec: Expected, hostArgs: unknown[], inputJson: string): unknown {
-  const at = (): string => `(event ${shortHash(rec.event.hash)})`;
+  const at = (): string => `(event ${shortHash(rec.event().hash)})`;
   const v1 = Array.isArray(rec.payload.output);
   if (!v1 && 'input' in rec.payload) {
     let actual: unknown;
@@ -165,20 +167,6 @@ function startsWith(data: Uint8Array, prefix: Uint8Array, at = 0): boolean {
   return true;
 }
 
-/**
- * The output text of a recorded host call whose payload is byte for byte what this call would record
- * up to its output (the same head and input JSON), or undefined when it is not (then the payload is
- * parsed whole and compared as values).
- */
-function recordedOutputText(data: Uint8Array, t: HostCallTemplate, inputJson: string): string | undefined {
-  if (!startsWith(data, t.head)) return undefined;
-  const input = Buffer.from(inputJson, 'utf8');
-  if (!startsWith(data, input, t.head.length)) return undefined;
-  const at = t.head.length + input.length;
-  if (!startsWith(data, OUTPUT_KEY, at) || data[data.length - 1] !== 0x7d) return undefined;
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8', at + OUTPUT_KEY.length, data.length - 1);
-}
-
 function parsePayload(event: ChainEvent): any {
   try {
     return parseLossless(Buffer.from(event.data).toString('utf8'));
@@ -188,7 +176,12 @@ function parsePayload(event: ChainEvent): any {
 }
 
 /** The recording's events one at a time (a file of any size), without its replay-summary. */
-function recordingStream(chainPath: string): { next: () => ChainEvent | undefined; close: () => void } {
+function recordingStream(chainPath: string): {
+  next: () => ChainEvent | undefined;
+  /** Like next, but our log's lines as the writer writes them come as a view (ChainLogReader.nextView). */
+  nextView: () => ChainEvent | EventLineView | undefined;
+  close: () => void;
+} {
   const r = ChainFileReader.open(chainPath);
   let open = true;
   const close = () => {
@@ -201,8 +194,124 @@ function recordingStream(chainPath: string): { next: () => ChainEvent | undefine
       close();
       return undefined;
     },
+    nextView: () => {
+      for (let ev = open ? r.nextView() : undefined; ev; ev = r.nextView())
+        if (ev instanceof EventLineView ? !ev.typeIs(REPLAY_SUMMARY) : ev.eventType !== 'replay-summary') return ev;
+      close();
+      return undefined;
+    },
     close,
   };
+}
+
+const REPLAY_SUMMARY = Buffer.from('replay-summary', 'latin1');
+
+/** What stays the same for every call of one host function: its names, its payload's head, its decoder. */
+interface CallInfo {
+  importName: string;
+  spec: FunctionSpec;
+  /** `<import>/<fn>`, the event type, and its UTF-8. */
+  wanted: string;
+  typeBytes: Buffer;
+  template: HostCallTemplate;
+  /** A note function (NOTE_FUNCTIONS): its events are re-recorded, so its calls take the general path. */
+  note: boolean;
+  /** Decodes a recorded output written exactly as the encoder writes it; NOT_FAST for anything else. */
+  fastDecode: FastDecoder | undefined;
+}
+
+const NOT_FAST: unique symbol = Symbol('theater.replay.notFast');
+type FastDecoder = (data: Uint8Array, from: number, to: number) => unknown;
+
+const INT_RANGE: Partial<Record<string, [string, number, number]>> = {
+  u8: ['U8', 0, 0xff],
+  u16: ['U16', 0, 0xffff],
+  u32: ['U32', 0, 0xffffffff],
+  s8: ['S8', -0x80, 0x7f],
+  s16: ['S16', -0x8000, 0x7fff],
+  s32: ['S32', -0x80000000, 0x7fffffff],
+};
+const U64_MAX = (1n << 64n) - 1n;
+const S64_MIN = -(1n << 63n);
+const S64_MAX = (1n << 63n) - 1n;
+const BOOL_TRUE = Buffer.from('{"Bool":true}', 'latin1');
+const BOOL_FALSE = Buffer.from('{"Bool":false}', 'latin1');
+
+/**
+ * For a result type whose typed value is a scalar, a decoder that reads `{"<Tag>":<canonical integer>}`
+ * (or `{"Bool":true|false}`) straight from the payload's bytes and gives exactly what parseLossless +
+ * decodeTyped give for it; every other text (another shape, spaces, out of range) is NOT_FAST and takes
+ * the general path, which decides and words the divergence.
+ */
+function fastDecoderFor(spec: FunctionSpec): FastDecoder | undefined {
+  const ty = spec.result;
+  if (!ty) return undefined;
+  if (ty.kind === 'bool')
+    return (d, from, to) => (bytesAt(d, from, to, BOOL_TRUE) ? true : bytesAt(d, from, to, BOOL_FALSE) ? false : NOT_FAST);
+  const small = INT_RANGE[ty.kind];
+  const big = ty.kind === 'u64' ? 'U64' : ty.kind === 's64' ? 'S64' : undefined;
+  const tag = small?.[0] ?? big;
+  if (tag === undefined) return undefined;
+  const head = Buffer.from(`{"${tag}":`, 'latin1');
+  return (d, from, to) => {
+    if (to - from < head.length + 2 || d[to - 1] !== 0x7d || !startsWith(d, head, from)) return NOT_FAST;
+    let p = from + head.length;
+    const end = to - 1;
+    const negative = d[p] === 0x2d;
+    if (negative) p++;
+    const digits = end - p;
+    if (digits < 1 || digits > 20 || (d[p] === 0x30 && digits > 1)) return NOT_FAST;
+    let n = 0;
+    for (let k = p; k < end; k++) {
+      const c = d[k]! - 0x30;
+      if (c < 0 || c > 9) return NOT_FAST;
+      if (k - p < 15) n = n * 10 + c;
+    }
+    if (negative && n === 0) return NOT_FAST; // -0: the general path
+    if (small) {
+      const v = negative ? -n : n;
+      return digits <= 15 && v >= small[1] && v <= small[2] ? v : NOT_FAST;
+    }
+    let b: bigint;
+    if (digits <= 15) b = BigInt(n);
+    else {
+      let text = '';
+      for (let k = p; k < end; k++) text += String.fromCharCode(d[k]!);
+      b = BigInt(text);
+    }
+    if (negative) b = -b;
+    return big === 'U64' ? (b <= U64_MAX ? b : NOT_FAST) : b >= S64_MIN && b <= S64_MAX ? b : NOT_FAST;
+  };
+}
+
+function bytesAt(d: Uint8Array, from: number, to: number, lit: Uint8Array): boolean {
+  return to - from === lit.length && startsWith(d, lit, from);
+}
+
+/**
+ * Where the output of a recorded host call starts when its payload is byte for byte what this call
+ * would record up to its output (`t`'s head, the same input JSON, `,"output":`, ending in `}`), or -1.
+ */
+function outputStart(data: Uint8Array, t: HostCallTemplate, inputJson: string): number {
+  const head = t.head;
+  if (!startsWith(data, head)) return -1;
+  let p = head.length;
+  const n = inputJson.length;
+  if (data.length < p + n) return -1;
+  for (let i = 0; i < n; i++) {
+    const c = inputJson.charCodeAt(i);
+    if (c >= 0x80) {
+      // Not ASCII: compared as its UTF-8 bytes.
+      const input = Buffer.from(inputJson, 'utf8');
+      if (!startsWith(data, input, head.length)) return -1;
+      p = head.length + input.length;
+      break;
+    }
+    if (data[p + i] !== c) return -1;
+    if (i === n - 1) p += n;
+  }
+  if (!startsWith(data, OUTPUT_KEY, p) || data[data.length - 1] !== 0x7d) return -1;
+  return p + OUTPUT_KEY.length;
 }
 
 /**
@@ -227,35 +336,59 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       head.close();
     }
   }
-  // A host call's payload is parsed only when needed: a call whose recorded input is byte for byte
-  // its own takes just the output text (see recordedOutputText).
-  const nextHostCall = (): { event: ChainEvent; payload: () => any } | undefined => {
-    for (let event = calls.next(); event; event = calls.next()) {
-      if (!startsWith(event.data, HOST_FUNCTION_PREFIX)) continue;
-      let parsed: any;
-      const payload = () => (parsed ??= parsePayload(event));
-      // Denials are recorded by the handler just before the call's own event; a replay re-records them
-      // (same hashes) and re-answers only the call itself.
-      const note = event.eventType.slice(event.eventType.lastIndexOf('/') + 1);
-      if (NOTE_FUNCTIONS.has(note) && payload()?.function === note) {
-        options.rerecord?.(event.eventType, event.data);
+  /**
+   * The next recorded host call. A line of our log that is a call of `c`'s function comes back as a
+   * view (nothing decoded beyond its payload bytes); any other event is built, and the denials a
+   * handler recorded just before a call are re-recorded (same hashes) and passed over.
+   */
+  const nextHostCall = (c: CallInfo): ChainEvent | EventLineView | undefined => {
+    for (let r = calls.nextView(); r; r = calls.nextView()) {
+      if (!startsWith(r.data, HOST_FUNCTION_PREFIX)) continue;
+      if (r instanceof EventLineView) {
+        if (!c.note && r.typeIs(c.typeBytes)) return r;
+        r = r.toEvent();
+      }
+      const note = r.eventType.slice(r.eventType.lastIndexOf('/') + 1);
+      if (NOTE_FUNCTIONS.has(note) && parsePayload(r)?.function === note) {
+        options.rerecord?.(r.eventType, r.data);
         continue;
       }
-      return { event, payload };
+      return r;
     }
     return undefined;
   };
-  const templates = new Map<string, Map<string, HostCallTemplate>>();
-  const templateOf = (importName: string, fn: string): HostCallTemplate => {
-    let byFn = templates.get(importName);
-    if (byFn === undefined) templates.set(importName, (byFn = new Map()));
-    let t = byFn.get(fn);
-    if (t === undefined) byFn.set(fn, (t = new HostCallTemplate(importName, fn)));
-    return t;
+  const byType = new Map<string, CallInfo>();
+  const bySpec = new Map<FunctionSpec, CallInfo>();
+  const callInfo = (importName: string, spec: FunctionSpec): CallInfo => {
+    const last = bySpec.get(spec);
+    if (last !== undefined && last.importName === importName) return last;
+    const wanted = `${importName}/${spec.name}`;
+    let c = byType.get(wanted);
+    if (c === undefined) {
+      c = {
+        importName,
+        spec,
+        wanted,
+        typeBytes: Buffer.from(wanted, 'utf8'),
+        template: new HostCallTemplate(importName, spec.name),
+        note: NOTE_FUNCTIONS.has(spec.name),
+        fastDecode: fastDecoderFor(spec),
+      };
+      byType.set(wanted, c);
+    }
+    bySpec.set(spec, c);
+    return c;
   };
 
   const overrides = new Map((options.overrides ?? []).map((o) => [o.index, o.outputJson]));
-  let attempt: Attempt | undefined;
+  // The call being answered (kept in place, not allocated per call): a refused one is the run's side
+  // of a what-if's divergence.
+  let attempting = false;
+  let attemptIndex = 0;
+  let attemptType = '';
+  let attemptInput = '';
+  const attempt = (): Attempt | undefined =>
+    attempting ? { index: attemptIndex, eventType: attemptType, inputJson: attemptInput } : undefined;
 
   // get-chain was recorded as a reference to the chain's first N events: the answer is those events
   // of the recording, which up to here is what this replay recorded too (or it diverged earlier).
@@ -271,28 +404,14 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     const last = prefix.at(-1)?.hash ?? null;
     if (prefix.length !== ref.events || !bytesEqual(last, ref.head)) {
       throw new Error(
-        `replay diverged: the recorded answer to ${wanted} (event ${shortHash(rec.event.hash)}) refers to the first ${ref.events} events ending at ${ref.head ? shortHash(ref.head) : 'none'}, which the recording does not have`,
+        `replay diverged: the recorded answer to ${wanted} (event ${shortHash(rec.event().hash)}) refers to the first ${ref.events} events ending at ${ref.head ? shortHash(ref.head) : 'none'}, which the recording does not have`,
       );
     }
     return withChainReference(chainValue(prefix), ref);
   };
 
-  const answer: CallAnswerer = (importName, spec, hostArgs, inputJson) => {
-    const index = options.nextIndex();
-    if (options.liveAfter !== undefined && index > options.liveAfter) return ANSWER_LIVE;
-    const wanted = `${importName}/${spec.name}`;
-    attempt = { index, eventType: wanted, inputJson };
-    const found = nextHostCall();
-    if (!found) {
-      throw new Error(`replay exhausted: the actor called ${wanted}, but the recording has no more host calls`);
-    }
-    if (found.event.eventType !== wanted) {
-      throw new Error(
-        `replay diverged: the actor called ${wanted}, but the recording's next host call is ${found.event.eventType} (event ${shortHash(found.event.hash)})`,
-      );
-    }
-    // Same input bytes: only the output is parsed (the input check below would pass).
-    const outputText = recordedOutputText(found.event.data, templateOf(importName, spec.name), inputJson);
+  /** The recorded answer to a call (of the recorded event's type) from its output text, as values. */
+  const answerFrom = (c: CallInfo, event: () => ChainEvent, outputText: string | undefined, hostArgs: unknown[], inputJson: string) => {
     let fastOutput: unknown;
     if (outputText !== undefined) {
       try {
@@ -302,20 +421,59 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       }
     }
     const next: Expected =
-      fastOutput !== undefined
-        ? { event: found.event, payload: { output: fastOutput } }
-        : { event: found.event, payload: found.payload() ?? {} };
+      fastOutput !== undefined ? { event, payload: { output: fastOutput } } : { event, payload: parsePayload(event()) ?? {} };
     const ref = parseChainReference(next.payload?.output);
     if (ref) {
-      attempt = undefined;
-      return chainFromRecording(wanted, ref, next);
+      attempting = false;
+      return chainFromRecording(c.wanted, ref, next);
     }
     // The call is checked against the recording even when its output is edited (what-if).
-    const recordedAnswer = checkedOutput(wanted, spec, next, hostArgs, inputJson);
+    return checkedOutput(c.wanted, c.spec, next, hostArgs, inputJson);
+  };
+
+  const answer: CallAnswerer = (importName, spec, hostArgs, inputJson) => {
+    const index = options.nextIndex();
+    if (options.liveAfter !== undefined && index > options.liveAfter) return ANSWER_LIVE;
+    const c = callInfo(importName, spec);
+    attempting = true;
+    attemptIndex = index;
+    attemptType = c.wanted;
+    attemptInput = inputJson;
+    const found = nextHostCall(c);
+    if (!found) {
+      throw new Error(`replay exhausted: the actor called ${c.wanted}, but the recording has no more host calls`);
+    }
+    let recorded: unknown;
+    if (found instanceof EventLineView) {
+      // Same type; with the same input bytes only the output is decoded (the input check would pass).
+      const data = found.data;
+      const at = outputStart(data, c.template, inputJson);
+      const fast = at >= 0 && c.fastDecode ? c.fastDecode(data, at, data.length - 1) : NOT_FAST;
+      if (fast !== NOT_FAST) recorded = fast;
+      else {
+        let event: ChainEvent | undefined;
+        const text = at >= 0 ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8', at, data.length - 1) : undefined;
+        recorded = answerFrom(c, () => (event ??= found.toEvent()), text, hostArgs, inputJson);
+        if (!attempting) return recorded; // a chain reference: answered from the recording's prefix
+      }
+    } else {
+      if (found.eventType !== c.wanted) {
+        throw new Error(
+          `replay diverged: the actor called ${c.wanted}, but the recording's next host call is ${found.eventType} (event ${shortHash(found.hash)})`,
+        );
+      }
+      const at = outputStart(found.data, c.template, inputJson);
+      const text =
+        at >= 0
+          ? Buffer.from(found.data.buffer, found.data.byteOffset, found.data.byteLength).toString('utf8', at, found.data.length - 1)
+          : undefined;
+      recorded = answerFrom(c, () => found, text, hostArgs, inputJson);
+      if (!attempting) return recorded;
+    }
+    attempting = false;
+    if (overrides.size === 0) return recorded;
     const override = overrides.get(index);
-    const out = override !== undefined && spec.result ? decodeTyped(spec.result, parseLossless(override)) : recordedAnswer;
-    attempt = undefined;
-    return out;
+    return override !== undefined && spec.result ? decodeTyped(spec.result, parseLossless(override)) : recorded;
   };
 
   // Every call into the actor, re-driven in order (held in memory: one entry per recorded call).
@@ -359,7 +517,7 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
           recording,
           recorded,
           [...overrides.keys()].sort((a, b) => a - b),
-          attempt,
+          attempt(),
         );
       }
       const expected = recordingStream(chainPath);
