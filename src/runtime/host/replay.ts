@@ -520,6 +520,8 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
           attempt(),
         );
       }
+      const same = identicalInPlace(chainPath, recordedLog);
+      if (same !== undefined) return { verdict: 'replayed', total: same, matched: same, message: identicalMessage(same) };
       const expected = recordingStream(chainPath);
       const actual = recordingStream(recordedLog);
       try {
@@ -530,6 +532,32 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       }
     },
   };
+}
+
+const identicalMessage = (n: number): string => `Replay identical: all ${n} events have the recorded hashes.`;
+
+/**
+ * The common verdict first, read in place: when both logs hold, position by position, lines as the
+ * writer writes them with the same type, data and hash (replay summaries left out), the replay is
+ * identical and this is the number of events; anything else (a difference, an event of another
+ * format, one log ending first) is undefined, and compareReplayStreams decides and words it.
+ */
+function identicalInPlace(chainPath: string, recordedLog: string): number | undefined {
+  const expected = recordingStream(chainPath);
+  const actual = recordingStream(recordedLog);
+  try {
+    for (let n = 0; ; n++) {
+      const x = expected.nextView();
+      const y = actual.nextView();
+      if (x === undefined && y === undefined) return n > 0 ? n : undefined;
+      if (!(x instanceof EventLineView) || !(y instanceof EventLineView)) return undefined;
+      if (!x.sameHash(y) || x.typeEnd - x.typeStart !== y.typeEnd - y.typeStart || !bytesEqual(x.data, y.data)) return undefined;
+      for (let k = 0; k < x.typeEnd - x.typeStart; k++) if (x.buf[x.typeStart + k] !== y.buf[y.typeStart + k]) return undefined;
+    }
+  } finally {
+    expected.close();
+    actual.close();
+  }
 }
 
 /** A chain file's events without replay summaries, by index (the file is indexed, not loaded). */
@@ -787,7 +815,7 @@ export function compareReplayStreams(nextExpected: () => ChainEvent | undefined,
     total: matchedCount,
     matched: matchedCount,
     message: sameHashes
-      ? `Replay identical: all ${matchedCount} events have the recorded hashes.`
+      ? identicalMessage(matchedCount)
       : `Replay matched all ${matchedCount} events; ${byValue} host call${byValue === 1 ? ' was' : 's were'} recorded in Theater's older v1 format and matched by value, so the hashes differ from the recording.`,
   };
 }
