@@ -351,13 +351,12 @@ function base64Length(b: Buffer, p: number, q: number): number {
 }
 
 /**
- * Decodes base64 in b[p..q) (length a multiple of 4, `=` only as padding) into `out` (at least
- * base64Length bytes); false when a character is outside the alphabet.
+ * Decodes base64 in b[p..q) (length a multiple of 4, `=` only as padding) into `out` from `o` on (room
+ * for base64Length bytes); false when a character is outside the alphabet.
  */
-function base64Into(b: Buffer, p: number, q: number, out: Uint8Array): boolean {
+function base64Into(b: Buffer, p: number, q: number, out: Uint8Array, o = 0): boolean {
   let pad = 0;
   if (q > p && b[q - 1] === 0x3d) pad = b[q - 2] === 0x3d ? 2 : 1;
-  let o = 0;
   const whole = pad > 0 ? q - 4 : q;
   for (let k = p; k < whole; k += 4) {
     const a = B64_VALUE[b[k]!]!;
@@ -520,9 +519,11 @@ function fastEventLine(b: Buffer, s: number, e: number, onlyType?: Uint8Array): 
 
 /**
  * An event line seen in place (ChainLogReader.nextView): what a reader that compares or answers from
- * events needs, without building the event. One object per reader, refilled by every read: its bytes
- * are valid until the next one. The line is exactly as the writer writes it and its data is stored
- * plain (not packed); `data` is decoded into the view's own reused buffer.
+ * events needs, without building the event. One object per reader, refilled by every read: it is
+ * valid until the next one. The line is exactly as the writer writes it up to its base64, its data is
+ * stored plain (not packed), and the base64 has a valid length and padding; whether its characters
+ * are valid is known only once the data is decoded (decode, decodeAfter): a line that fails there is
+ * one next() skips as a problem.
  */
 export class EventLineView {
   /** The window holding the line. */
@@ -534,7 +535,11 @@ export class EventLineView {
   typeStart = 0;
   typeEnd = 0;
   at: number | undefined;
-  /** The payload, a view of a buffer the next read overwrites. */
+  /** The base64 text of the data is buf[dataStart..dataEnd); it decodes to dataLength bytes. */
+  dataStart = 0;
+  dataEnd = 0;
+  dataLength = 0;
+  /** The payload once decoded (a view of a buffer the next read overwrites); empty before. */
   data: Uint8Array = new Uint8Array(0);
   private scratch = new Uint8Array(1024);
 
@@ -547,13 +552,43 @@ export class EventLineView {
     return this.buf.toString('utf8', this.typeStart, this.typeEnd);
   }
 
-  /** Whether this event's hash is `other`'s (both views, of two readers). */
-  sameHash(other: EventLineView): boolean {
-    for (let k = 0; k < 40; k++) if (this.buf[this.hashAt + k] !== other.buf[other.hashAt + k]) return false;
+  /** Whether this event has `other`'s type and hash, and the same base64 text (so the same data). */
+  sameAs(other: EventLineView): boolean {
+    const n = this.typeEnd - this.typeStart;
+    const d = this.dataEnd - this.dataStart;
+    return (
+      other.typeEnd - other.typeStart === n &&
+      other.dataEnd - other.dataStart === d &&
+      this.buf.compare(other.buf, other.hashAt, other.hashAt + 40, this.hashAt, this.hashAt + 40) === 0 &&
+      this.buf.compare(other.buf, other.typeStart, other.typeEnd, this.typeStart, this.typeEnd) === 0 &&
+      this.buf.compare(other.buf, other.dataStart, other.dataEnd, this.dataStart, this.dataEnd) === 0
+    );
+  }
+
+  /** Decodes the whole payload into `data`; false when the base64 is not valid (next() skips the line). */
+  decode(): boolean {
+    const out = this.room();
+    if (!base64Into(this.buf, this.dataStart, this.dataEnd, out)) return false;
+    this.data = out.subarray(0, this.dataLength);
     return true;
   }
 
-  /** The event as next() returns it (its own copies of every part). */
+  /**
+   * For a payload expected to start with `head` (a multiple of 3 bytes, `headBase64` its base64):
+   * 'mismatch' when the base64 does not start with headBase64 (nothing decoded), else the rest is
+   * decoded after a copy of `head` ('ok', the whole payload in `data`) or is not valid ('invalid').
+   */
+  decodeAfter(head: Uint8Array, headBase64: Uint8Array): 'ok' | 'mismatch' | 'invalid' {
+    const p = this.dataStart + headBase64.length;
+    if (p > this.dataEnd || this.buf.compare(headBase64, 0, headBase64.length, this.dataStart, p) !== 0) return 'mismatch';
+    const out = this.room();
+    out.set(head);
+    if (!base64Into(this.buf, p, this.dataEnd, out, head.length)) return 'invalid';
+    this.data = out.subarray(0, this.dataLength);
+    return 'ok';
+  }
+
+  /** The event as next() returns it (its own copies of every part); decode() first. */
   toEvent(): ChainEvent {
     const ev: ChainEvent = {
       hash: hexBytes(this.buf, this.hashAt),
@@ -565,12 +600,15 @@ export class EventLineView {
     return ev;
   }
 
-  /** Fills the view from the shape just scanned; false when the base64 is not valid. */
+  private room(): Uint8Array {
+    if (this.scratch.length < this.dataLength) this.scratch = new Uint8Array(Math.max(this.dataLength, this.scratch.length * 2));
+    return this.scratch;
+  }
+
+  /** Fills the view from the shape just scanned; false when the base64's length or padding is wrong. */
   fill(b: Buffer, s: LineShape): boolean {
     const n = base64Length(b, s.dataStart, s.dataEnd);
     if (n < 0) return false;
-    if (this.scratch.length < n) this.scratch = new Uint8Array(Math.max(n, this.scratch.length * 2));
-    if (!base64Into(b, s.dataStart, s.dataEnd, this.scratch)) return false;
     this.buf = b;
     this.index = s.i;
     this.hashAt = s.hashAt;
@@ -578,10 +616,15 @@ export class EventLineView {
     this.typeStart = s.typeStart;
     this.typeEnd = s.typeEnd;
     this.at = s.at;
-    this.data = this.scratch.subarray(0, n);
+    this.dataStart = s.dataStart;
+    this.dataEnd = s.dataEnd;
+    this.dataLength = n;
+    this.data = EMPTY;
     return true;
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 const RESUMED: ChainLogHeader = {
   format: 'theater-vscode-chain',
@@ -752,7 +795,8 @@ export class ChainLogReader {
   ) {
     this.parser = new LogLineParser(source);
     if (firstIndex !== undefined) this.parser.resumeAt(firstIndex);
-    this.win = new ByteWindow(fd, start, -1, chunkBytes);
+    // Events are built as copies and a view lasts until the next read, so the window reuses one buffer.
+    this.win = new ByteWindow(fd, start, -1, chunkBytes, true);
     this.pos = start;
     this.scanFrom = start;
     this.goodEnd = start;
@@ -814,8 +858,10 @@ export class ChainLogReader {
 
   /**
    * The next event, or undefined at the end: a line exactly as the writer writes it with plain data
-   * comes back as this reader's EventLineView (refilled by the next read, nothing allocated), any
-   * other as the event next() would return. For readers that compare or answer from a log's events.
+   * comes back as this reader's EventLineView (refilled by the next read, nothing allocated; see
+   * there for the one check left to its reader), any other as the event next() would return. For
+   * readers that compare or answer from a log's events; summary() then leaves out the problems of
+   * lines whose base64 only its reader found bad.
    */
   nextView(): ChainEvent | EventLineView | undefined {
     const view = (this.view ??= new EventLineView());

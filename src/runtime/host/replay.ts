@@ -218,6 +218,44 @@ interface CallInfo {
   note: boolean;
   /** Decodes a recorded output written exactly as the encoder writes it; NOT_FAST for anything else. */
   fastDecode: FastDecoder | undefined;
+  /** The payload's head as the recording's base64 starts with it; with the input too once it repeats. */
+  plainPrefix: Prefix;
+  withInput: Prefix | undefined;
+  lastInput: string | undefined;
+}
+
+/** The leading bytes of a payload (a multiple of 3, so its base64 is a prefix of the payload's) and that base64. */
+interface Prefix {
+  /** The whole expected start: the head, or head, input and `,"output":`. */
+  full: Buffer;
+  bytes: Buffer;
+  base64: Buffer;
+  /** The input JSON this prefix includes (undefined: the head alone). */
+  input: string | undefined;
+}
+
+function prefixOf(full: Buffer, input: string | undefined): Prefix {
+  const bytes = full.subarray(0, full.length - (full.length % 3));
+  return { full, bytes, base64: Buffer.from(bytes.toString('base64'), 'latin1'), input };
+}
+
+/** Whether data[from..full.length) is full[from..) (data long enough). */
+function matchesFrom(data: Uint8Array, full: Uint8Array, from: number): boolean {
+  if (data.length < full.length) return false;
+  for (let i = from; i < full.length; i++) if (data[i] !== full[i]) return false;
+  return true;
+}
+
+/** The prefix to match a call with `inputJson` against (as the encoder's HostCallTemplate.headFor). */
+function prefixFor(c: CallInfo, inputJson: string): Prefix {
+  const w = c.withInput;
+  if (w !== undefined && w.input === inputJson) return w;
+  if (c.lastInput === inputJson && inputJson.length <= 4096) {
+    c.withInput = prefixOf(Buffer.concat([c.template.head, Buffer.from(inputJson, 'utf8'), OUTPUT_KEY]), inputJson);
+    return c.withInput;
+  }
+  c.lastInput = inputJson;
+  return c.plainPrefix;
 }
 
 const NOT_FAST: unique symbol = Symbol('theater.replay.notFast');
@@ -254,34 +292,54 @@ function fastDecoderFor(spec: FunctionSpec): FastDecoder | undefined {
   if (tag === undefined) return undefined;
   const head = Buffer.from(`{"${tag}":`, 'latin1');
   return (d, from, to) => {
-    if (to - from < head.length + 2 || d[to - 1] !== 0x7d || !startsWith(d, head, from)) return NOT_FAST;
+    if (to - from < head.length + 2 || d[to - 1] !== 0x7d) return NOT_FAST;
+    for (let k = 0; k < head.length; k++) if (d[from + k] !== head[k]) return NOT_FAST;
     let p = from + head.length;
     const end = to - 1;
     const negative = d[p] === 0x2d;
     if (negative) p++;
     const digits = end - p;
     if (digits < 1 || digits > 20 || (d[p] === 0x30 && digits > 1)) return NOT_FAST;
-    let n = 0;
+    // The digits as two numbers (each below 10^10, so exact): the high ones and the last ten.
+    const split = Math.max(p, end - 10);
+    let hi = 0;
+    let lo = 0;
     for (let k = p; k < end; k++) {
       const c = d[k]! - 0x30;
       if (c < 0 || c > 9) return NOT_FAST;
-      if (k - p < 15) n = n * 10 + c;
+      if (k < split) hi = hi * 10 + c;
+      else lo = lo * 10 + c;
     }
-    if (negative && n === 0) return NOT_FAST; // -0: the general path
+    if (negative && hi === 0 && lo === 0) return NOT_FAST; // -0: the general path
     if (small) {
-      const v = negative ? -n : n;
-      return digits <= 15 && v >= small[1] && v <= small[2] ? v : NOT_FAST;
+      const v = (negative ? -1 : 1) * (hi * 1e10 + lo);
+      return digits <= 10 && v >= small[1] && v <= small[2] ? v : NOT_FAST;
     }
-    let b: bigint;
-    if (digits <= 15) b = BigInt(n);
-    else {
-      let text = '';
-      for (let k = p; k < end; k++) text += String.fromCharCode(d[k]!);
-      b = BigInt(text);
-    }
+    if (big === 'U64' && !negative) return u64Of(hi, lo) ?? NOT_FAST;
+    let b = hi === 0 ? BigInt(lo) : BigInt(hi) * 10_000_000_000n + BigInt(lo);
     if (negative) b = -b;
     return big === 'U64' ? (b <= U64_MAX ? b : NOT_FAST) : b >= S64_MIN && b <= S64_MAX ? b : NOT_FAST;
   };
+}
+
+const u64View = new DataView(new ArrayBuffer(8));
+
+/**
+ * hi·10^10 + lo (both below 10^10) as a u64 bigint, or undefined above 2^64 − 1: computed exactly in
+ * 16-bit pieces (every product stays below 2^53) and read as one bigint.
+ */
+function u64Of(hi: number, lo: number): bigint | undefined {
+  const hiH = Math.floor(hi / 65536);
+  const a = (hi - hiH * 65536) * 1e10 + lo;
+  const b = hiH * 1e10;
+  const bHi = Math.floor(b / 65536);
+  const c = (b - bHi * 65536) * 65536 + a;
+  const carry = Math.floor(c / 4294967296);
+  const high = bHi + carry;
+  if (high > 0xffffffff) return undefined;
+  u64View.setUint32(0, c - carry * 4294967296, true);
+  u64View.setUint32(4, high, true);
+  return u64View.getBigUint64(0, true);
 }
 
 function bytesAt(d: Uint8Array, from: number, to: number, lit: Uint8Array): boolean {
@@ -341,13 +399,22 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
    * view (nothing decoded beyond its payload bytes); any other event is built, and the denials a
    * handler recorded just before a call are re-recorded (same hashes) and passed over.
    */
-  const nextHostCall = (c: CallInfo): ChainEvent | EventLineView | undefined => {
+  const nextHostCall = (c: CallInfo, inputJson: string): ChainEvent | EventLineView | undefined => {
     for (let r = calls.nextView(); r; r = calls.nextView()) {
-      if (!startsWith(r.data, HOST_FUNCTION_PREFIX)) continue;
       if (r instanceof EventLineView) {
+        if (!c.note && r.typeIs(c.typeBytes)) {
+          // The usual case: the payload's base64 starts with what this call's would (its head, and
+          // its input once it repeats), so only the rest is decoded.
+          const pre = prefixFor(c, inputJson);
+          const d = r.decodeAfter(pre.bytes, pre.base64);
+          if (d === 'ok') return r;
+          if (d === 'invalid') continue; // a line next() skips
+        }
+        if (!r.decode()) continue;
+        if (!startsWith(r.data, HOST_FUNCTION_PREFIX)) continue;
         if (!c.note && r.typeIs(c.typeBytes)) return r;
         r = r.toEvent();
-      }
+      } else if (!startsWith(r.data, HOST_FUNCTION_PREFIX)) continue;
       const note = r.eventType.slice(r.eventType.lastIndexOf('/') + 1);
       if (NOTE_FUNCTIONS.has(note) && parsePayload(r)?.function === note) {
         options.rerecord?.(r.eventType, r.data);
@@ -365,14 +432,18 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     const wanted = `${importName}/${spec.name}`;
     let c = byType.get(wanted);
     if (c === undefined) {
+      const template = new HostCallTemplate(importName, spec.name);
       c = {
         importName,
         spec,
         wanted,
         typeBytes: Buffer.from(wanted, 'utf8'),
-        template: new HostCallTemplate(importName, spec.name),
+        template,
         note: NOTE_FUNCTIONS.has(spec.name),
         fastDecode: fastDecoderFor(spec),
+        plainPrefix: prefixOf(template.head, undefined),
+        withInput: undefined,
+        lastInput: undefined,
       };
       byType.set(wanted, c);
     }
@@ -439,7 +510,7 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     attemptIndex = index;
     attemptType = c.wanted;
     attemptInput = inputJson;
-    const found = nextHostCall(c);
+    const found = nextHostCall(c, inputJson);
     if (!found) {
       throw new Error(`replay exhausted: the actor called ${c.wanted}, but the recording has no more host calls`);
     }
@@ -447,7 +518,12 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     if (found instanceof EventLineView) {
       // Same type; with the same input bytes only the output is decoded (the input check would pass).
       const data = found.data;
-      const at = outputStart(data, c.template, inputJson);
+      const w = c.withInput;
+      // Matched with the input (decodeAfter compared all but its last 0-2 bytes): the output follows.
+      const at =
+        w !== undefined && w.input === inputJson && data[data.length - 1] === 0x7d && matchesFrom(data, w.full, w.bytes.length)
+          ? w.full.length
+          : outputStart(data, c.template, inputJson);
       const fast = at >= 0 && c.fastDecode ? c.fastDecode(data, at, data.length - 1) : NOT_FAST;
       if (fast !== NOT_FAST) recorded = fast;
       else {
@@ -538,7 +614,7 @@ const identicalMessage = (n: number): string => `Replay identical: all ${n} even
 
 /**
  * The common verdict first, read in place: when both logs hold, position by position, lines as the
- * writer writes them with the same type, data and hash (replay summaries left out), the replay is
+ * writer writes them with the same type, hash and base64 data (replay summaries left out), the replay is
  * identical and this is the number of events; anything else (a difference, an event of another
  * format, one log ending first) is undefined, and compareReplayStreams decides and words it.
  */
@@ -551,8 +627,8 @@ function identicalInPlace(chainPath: string, recordedLog: string): number | unde
       const y = actual.nextView();
       if (x === undefined && y === undefined) return n > 0 ? n : undefined;
       if (!(x instanceof EventLineView) || !(y instanceof EventLineView)) return undefined;
-      if (!x.sameHash(y) || x.typeEnd - x.typeStart !== y.typeEnd - y.typeStart || !bytesEqual(x.data, y.data)) return undefined;
-      for (let k = 0; k < x.typeEnd - x.typeStart; k++) if (x.buf[x.typeStart + k] !== y.buf[y.typeStart + k]) return undefined;
+      // The same base64 text is the same data; decoding one side checks that it is valid.
+      if (!x.sameAs(y) || !x.decode()) return undefined;
     }
   } finally {
     expected.close();
