@@ -330,14 +330,17 @@ function matchAt(b: Buffer, p: number, lit: Uint8Array): boolean {
 /** Whether b[p..p+40) are 40 lowercase hex digits. */
 function hexValid(b: Buffer, p: number, end: number): boolean {
   if (p + 40 > end) return false;
-  for (let k = p; k < p + 40; k++) if (HEX_DIGIT[b[k]!]! === 255) return false;
-  return true;
+  // Every digit's value ORed: an invalid one (255) sets the high bits. (`| 0` keeps the lookups on
+  // integers: indexing the table with a possibly-undefined byte is several times slower.)
+  let any = 0;
+  for (let k = p; k < p + 40; k++) any |= HEX_DIGIT[b[k]! | 0]!;
+  return (any & 0xf0) === 0;
 }
 
 /** The 20 bytes of 40 hex digits at b[p..) (checked by hexValid). */
 function hexBytes(b: Buffer, p: number): Uint8Array {
   const out = new Uint8Array(20);
-  for (let k = 0; k < 20; k++) out[k] = (HEX_DIGIT[b[p + 2 * k]!]! << 4) | HEX_DIGIT[b[p + 2 * k + 1]!]!;
+  for (let k = 0; k < 20; k++) out[k] = (HEX_DIGIT[b[p + 2 * k]! | 0]! << 4) | HEX_DIGIT[b[p + 2 * k + 1]! | 0]!;
   return out;
 }
 
@@ -359,10 +362,10 @@ function base64Into(b: Buffer, p: number, q: number, out: Uint8Array, o = 0): bo
   if (q > p && b[q - 1] === 0x3d) pad = b[q - 2] === 0x3d ? 2 : 1;
   const whole = pad > 0 ? q - 4 : q;
   for (let k = p; k < whole; k += 4) {
-    const a = B64_VALUE[b[k]!]!;
-    const c = B64_VALUE[b[k + 1]!]!;
-    const d = B64_VALUE[b[k + 2]!]!;
-    const e = B64_VALUE[b[k + 3]!]!;
+    const a = B64_VALUE[b[k]! | 0]!;
+    const c = B64_VALUE[b[k + 1]! | 0]!;
+    const d = B64_VALUE[b[k + 2]! | 0]!;
+    const e = B64_VALUE[b[k + 3]! | 0]!;
     if ((a | c | d | e) === 255) return false;
     const v = (a << 18) | (c << 12) | (d << 6) | e;
     out[o] = v >>> 16;
@@ -371,9 +374,9 @@ function base64Into(b: Buffer, p: number, q: number, out: Uint8Array, o = 0): bo
     o += 3;
   }
   if (pad > 0) {
-    const a = B64_VALUE[b[whole]!]!;
-    const c = B64_VALUE[b[whole + 1]!]!;
-    const d = pad === 1 ? B64_VALUE[b[whole + 2]!]! : 0;
+    const a = B64_VALUE[b[whole]! | 0]!;
+    const c = B64_VALUE[b[whole + 1]! | 0]!;
+    const d = pad === 1 ? B64_VALUE[b[whole + 2]! | 0]! : 0;
     if ((a | c | d) === 255) return false;
     const v = (a << 18) | (c << 12) | (d << 6);
     out[o] = v >>> 16;
@@ -390,8 +393,30 @@ function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
   return base64Into(b, p, q, out) ? out : undefined;
 }
 
+/**
+ * What a reader expects the next line to hold (ChainLogReader.nextView): an event type and the start
+ * of its data's base64, compared with the line in one go.
+ */
+export interface LineExpectation {
+  /** `,"event_type":"<type>","data":"<base64>` as the writer writes it. */
+  readonly middle: Buffer;
+  readonly typeLength: number;
+  readonly base64Length: number;
+}
+
+/**
+ * The expectation of a line of type `eventType` (UTF-8, no character JSON escapes) whose data's
+ * base64 starts with `base64`; undefined for a type that needs escapes (such lines are never matched).
+ */
+export function lineExpectation(eventType: Uint8Array, base64: Uint8Array): LineExpectation | undefined {
+  for (const c of eventType) if (c === 0x22 || c === 0x5c || c < 0x20) return undefined;
+  return { middle: Buffer.concat([L_TYPE, eventType, L_DATA, base64]), typeLength: eventType.length, base64Length: base64.length };
+}
+
 /** Where the parts of a line written exactly as the writer writes it are (scanEventLine fills it). */
 interface LineShape {
+  /** The expectation the line met (its type and data start are the expected ones), if any. */
+  matched: LineExpectation | undefined;
   i: number;
   hashAt: number;
   /** -1 for a null parent. */
@@ -414,7 +439,14 @@ const SCAN_OTHER_TYPE = 2;
  * exactly as the writer writes it (up to the base64, which the caller decodes and so checks),
  * SCAN_OTHER_TYPE for a line of another type than `onlyType` (then only `i` is set), else SCAN_FAIL.
  */
-function scanEventLine(b: Buffer, s: number, e: number, onlyType: Uint8Array | undefined, out: LineShape): number {
+function scanEventLine(
+  b: Buffer,
+  s: number,
+  e: number,
+  onlyType: Uint8Array | undefined,
+  out: LineShape,
+  expect?: LineExpectation,
+): number {
   if (!matchAt(b, s, L_I)) return SCAN_FAIL;
   let p = s + L_I.length;
   let i = 0;
@@ -436,23 +468,35 @@ function scanEventLine(b: Buffer, s: number, e: number, onlyType: Uint8Array | u
     out.parentAt = p + 1;
     p += 42;
   }
-  if (!matchAt(b, p, L_TYPE)) return SCAN_FAIL;
-  p += L_TYPE.length;
-  const typeStart = p;
-  for (; p < e; p++) {
-    const c = b[p]!;
-    if (c === 0x22) break;
-    if (c === 0x5c || c < 0x20) return SCAN_FAIL; // escapes: the general parser
-  }
-  const typeEnd = p;
-  out.i = i;
-  if (onlyType !== undefined && (typeEnd - typeStart !== onlyType.length || !matchAt(b, typeStart, onlyType))) return SCAN_OTHER_TYPE;
+  let typeStart: number;
+  let typeEnd: number;
   let packed = false;
-  if (matchAt(b, p, L_DATA)) p += L_DATA.length;
-  else if (matchAt(b, p, L_PACKED)) {
-    p += L_PACKED.length;
-    packed = true;
-  } else return SCAN_FAIL;
+  out.i = i;
+  out.matched = undefined;
+  const middle = expect?.middle;
+  if (middle !== undefined && p + middle.length <= e && b.compare(middle, 0, middle.length, p, p + middle.length) === 0) {
+    // The expected type and the start of the expected data, in one comparison.
+    typeStart = p + L_TYPE.length;
+    typeEnd = typeStart + expect!.typeLength;
+    p = typeEnd + L_DATA.length;
+    out.matched = expect;
+  } else {
+    if (!matchAt(b, p, L_TYPE)) return SCAN_FAIL;
+    p += L_TYPE.length;
+    typeStart = p;
+    for (; p < e; p++) {
+      const c = b[p]!;
+      if (c === 0x22) break;
+      if (c === 0x5c || c < 0x20) return SCAN_FAIL; // escapes: the general parser
+    }
+    typeEnd = p;
+    if (onlyType !== undefined && (typeEnd - typeStart !== onlyType.length || !matchAt(b, typeStart, onlyType))) return SCAN_OTHER_TYPE;
+    if (matchAt(b, p, L_DATA)) p += L_DATA.length;
+    else if (matchAt(b, p, L_PACKED)) {
+      p += L_PACKED.length;
+      packed = true;
+    } else return SCAN_FAIL;
+  }
   // The line ends `"}` right after the base64, or `","at":<ms>}`.
   if (e - p < 2 || b[e - 1] !== 0x7d) return SCAN_FAIL;
   let dataEnd = e - 1;
@@ -467,6 +511,7 @@ function scanEventLine(b: Buffer, s: number, e: number, onlyType: Uint8Array | u
     dataEnd = k - L_AT.length;
   }
   if (b[dataEnd - 1] !== 0x22) return SCAN_FAIL;
+  if (out.matched !== undefined && dataEnd - 1 < p + out.matched.base64Length) out.matched = undefined;
   out.typeStart = typeStart;
   out.typeEnd = typeEnd;
   out.packed = packed;
@@ -480,6 +525,7 @@ function scanEventLine(b: Buffer, s: number, e: number, onlyType: Uint8Array | u
 const OTHER_TYPE: ChainEvent = { hash: new Uint8Array(20), parentHash: null, eventType: '', data: new Uint8Array(0) };
 
 const shape: LineShape = {
+  matched: undefined,
   i: 0,
   hashAt: 0,
   parentAt: -1,
@@ -539,6 +585,8 @@ export class EventLineView {
   dataStart = 0;
   dataEnd = 0;
   dataLength = 0;
+  /** The expectation passed to nextView when the line met it (its type and the start of its base64). */
+  matched: LineExpectation | undefined;
   /** The payload once decoded (a view of a buffer the next read overwrites); empty before. */
   data: Uint8Array = new Uint8Array(0);
   private scratch = new Uint8Array(1024);
@@ -568,6 +616,7 @@ export class EventLineView {
   /** Decodes the whole payload into `data`; false when the base64 is not valid (next() skips the line). */
   decode(): boolean {
     const out = this.room();
+    this.headInScratch = undefined;
     if (!base64Into(this.buf, this.dataStart, this.dataEnd, out)) return false;
     this.data = out.subarray(0, this.dataLength);
     return true;
@@ -577,12 +626,19 @@ export class EventLineView {
    * For a payload expected to start with `head` (a multiple of 3 bytes, `headBase64` its base64):
    * 'mismatch' when the base64 does not start with headBase64 (nothing decoded), else the rest is
    * decoded after a copy of `head` ('ok', the whole payload in `data`) or is not valid ('invalid').
+   * `expect`: the expectation of nextView whose base64 is headBase64 (met: no comparison again).
    */
-  decodeAfter(head: Uint8Array, headBase64: Uint8Array): 'ok' | 'mismatch' | 'invalid' {
+  decodeAfter(head: Uint8Array, headBase64: Uint8Array, expect?: LineExpectation): 'ok' | 'mismatch' | 'invalid' {
     const p = this.dataStart + headBase64.length;
-    if (p > this.dataEnd || this.buf.compare(headBase64, 0, headBase64.length, this.dataStart, p) !== 0) return 'mismatch';
+    const known = expect !== undefined && this.matched === expect && expect.base64Length === headBase64.length;
+    if (!known && (p > this.dataEnd || this.buf.compare(headBase64, 0, headBase64.length, this.dataStart, p) !== 0)) return 'mismatch';
     const out = this.room();
-    out.set(head);
+    // The head stays in the buffer from the last call like this one (only a whole decode or a bigger
+    // buffer overwrites it).
+    if (this.headInScratch !== head) {
+      out.set(head);
+      this.headInScratch = head;
+    }
     if (!base64Into(this.buf, p, this.dataEnd, out, head.length)) return 'invalid';
     this.data = out.subarray(0, this.dataLength);
     return 'ok';
@@ -600,8 +656,13 @@ export class EventLineView {
     return ev;
   }
 
+  private headInScratch: Uint8Array | undefined;
+
   private room(): Uint8Array {
-    if (this.scratch.length < this.dataLength) this.scratch = new Uint8Array(Math.max(this.dataLength, this.scratch.length * 2));
+    if (this.scratch.length < this.dataLength) {
+      this.scratch = new Uint8Array(Math.max(this.dataLength, this.scratch.length * 2));
+      this.headInScratch = undefined;
+    }
     return this.scratch;
   }
 
@@ -619,6 +680,7 @@ export class EventLineView {
     this.dataStart = s.dataStart;
     this.dataEnd = s.dataEnd;
     this.dataLength = n;
+    this.matched = s.matched;
     this.data = EMPTY;
     return true;
   }
@@ -675,8 +737,8 @@ class LogLineParser {
    * Like lineAt, but a line exactly as the writer writes it with plain data fills `view` (and returns
    * it) instead of building an event; any other line goes the way lineAt takes it.
    */
-  viewAt(b: Buffer, s: number, e: number, view: EventLineView): ChainEvent | EventLineView | undefined {
-    if (this.header !== undefined && scanEventLine(b, s, e, undefined, shape) === SCAN_OK && !shape.packed && view.fill(b, shape)) {
+  viewAt(b: Buffer, s: number, e: number, view: EventLineView, expect?: LineExpectation): ChainEvent | EventLineView | undefined {
+    if (this.header !== undefined && scanEventLine(b, s, e, undefined, shape, expect) === SCAN_OK && !shape.packed && view.fill(b, shape)) {
       this.lineNo++;
       this.checkOrder(shape.i);
       return view;
@@ -861,12 +923,13 @@ export class ChainLogReader {
    * comes back as this reader's EventLineView (refilled by the next read, nothing allocated; see
    * there for the one check left to its reader), any other as the event next() would return. For
    * readers that compare or answer from a log's events; summary() then leaves out the problems of
-   * lines whose base64 only its reader found bad.
+   * lines whose base64 only its reader found bad. `expect`: what the caller expects the line to
+   * hold (view.matched tells whether it does).
    */
-  nextView(): ChainEvent | EventLineView | undefined {
+  nextView(expect?: LineExpectation): ChainEvent | EventLineView | undefined {
     const view = (this.view ??= new EventLineView());
     while (!this.done) {
-      const ev = this.step(undefined, view);
+      const ev = this.step(undefined, view, expect);
       if (ev) {
         this.count++;
         return ev;
@@ -877,8 +940,8 @@ export class ChainLogReader {
 
   /** One line: returns its event (or, given `view`, the filled view), if any. */
   private step(onlyType?: Uint8Array): ChainEvent | undefined;
-  private step(onlyType: undefined, view: EventLineView): ChainEvent | EventLineView | undefined;
-  private step(onlyType?: Uint8Array, view?: EventLineView): ChainEvent | EventLineView | undefined {
+  private step(onlyType: undefined, view: EventLineView, expect?: LineExpectation): ChainEvent | EventLineView | undefined;
+  private step(onlyType?: Uint8Array, view?: EventLineView, expect?: LineExpectation): ChainEvent | EventLineView | undefined {
     const win = this.win;
     for (;;) {
       const nl = win.buf.indexOf(0x0a, this.scanFrom - win.base);
@@ -886,7 +949,7 @@ export class ChainLogReader {
         const start = this.pos;
         const end = win.base + nl;
         const ev = view
-          ? this.parser.viewAt(win.buf, start - win.base, nl, view)
+          ? this.parser.viewAt(win.buf, start - win.base, nl, view, expect)
           : this.parser.lineAt(win.buf, start - win.base, nl, onlyType);
         this.pos = this.scanFrom = end + 1;
         this.goodEnd = this.pos;

@@ -6,7 +6,7 @@ import { decodeEvent, formatValue } from '../chain/decode';
 import { bytesEqual, shortHash, toHex } from '../chain/hash';
 import { parseLossless, stringifyLossless } from '../chain/json';
 import { ChainFileReader } from '../chain/chainFile';
-import { EventLineView } from '../chain/log';
+import { EventLineView, lineExpectation, type LineExpectation } from '../chain/log';
 import { ChainEventIndex, withoutEvents, type EventAccess } from '../chain/eventIndex';
 import { HostCallTemplate } from '../chain/eventEncoder';
 import { type ChainReference, parseChainReference, withChainReference } from '../chain/reference';
@@ -179,7 +179,7 @@ function parsePayload(event: ChainEvent): any {
 function recordingStream(chainPath: string): {
   next: () => ChainEvent | undefined;
   /** Like next, but our log's lines as the writer writes them come as a view (ChainLogReader.nextView). */
-  nextView: () => ChainEvent | EventLineView | undefined;
+  nextView: (expect?: LineExpectation) => ChainEvent | EventLineView | undefined;
   close: () => void;
 } {
   const r = ChainFileReader.open(chainPath);
@@ -194,8 +194,8 @@ function recordingStream(chainPath: string): {
       close();
       return undefined;
     },
-    nextView: () => {
-      for (let ev = open ? r.nextView() : undefined; ev; ev = r.nextView())
+    nextView: (expect) => {
+      for (let ev = open ? r.nextView(expect) : undefined; ev; ev = r.nextView(expect))
         if (ev instanceof EventLineView ? !ev.typeIs(REPLAY_SUMMARY) : ev.eventType !== 'replay-summary') return ev;
       close();
       return undefined;
@@ -230,13 +230,16 @@ interface Prefix {
   full: Buffer;
   bytes: Buffer;
   base64: Buffer;
+  /** The line's type and this base64, compared by the log reader in one go. */
+  expect: LineExpectation | undefined;
   /** The input JSON this prefix includes (undefined: the head alone). */
   input: string | undefined;
 }
 
-function prefixOf(full: Buffer, input: string | undefined): Prefix {
+function prefixOf(typeBytes: Buffer, full: Buffer, input: string | undefined): Prefix {
   const bytes = full.subarray(0, full.length - (full.length % 3));
-  return { full, bytes, base64: Buffer.from(bytes.toString('base64'), 'latin1'), input };
+  const base64 = Buffer.from(bytes.toString('base64'), 'latin1');
+  return { full, bytes, base64, expect: lineExpectation(typeBytes, base64), input };
 }
 
 /** Whether data[from..full.length) is full[from..) (data long enough). */
@@ -251,7 +254,7 @@ function prefixFor(c: CallInfo, inputJson: string): Prefix {
   const w = c.withInput;
   if (w !== undefined && w.input === inputJson) return w;
   if (c.lastInput === inputJson && inputJson.length <= 4096) {
-    c.withInput = prefixOf(Buffer.concat([c.template.head, Buffer.from(inputJson, 'utf8'), OUTPUT_KEY]), inputJson);
+    c.withInput = prefixOf(c.typeBytes, Buffer.concat([c.template.head, Buffer.from(inputJson, 'utf8'), OUTPUT_KEY]), inputJson);
     return c.withInput;
   }
   c.lastInput = inputJson;
@@ -400,13 +403,13 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
    * handler recorded just before a call are re-recorded (same hashes) and passed over.
    */
   const nextHostCall = (c: CallInfo, inputJson: string): ChainEvent | EventLineView | undefined => {
-    for (let r = calls.nextView(); r; r = calls.nextView()) {
+    // The usual case: the line has this call's type and its payload's base64 starts with what this
+    // call's would (its head, and its input once it repeats), so only the rest is decoded.
+    const pre = c.note ? undefined : prefixFor(c, inputJson);
+    for (let r = calls.nextView(pre?.expect); r; r = calls.nextView(pre?.expect)) {
       if (r instanceof EventLineView) {
-        if (!c.note && r.typeIs(c.typeBytes)) {
-          // The usual case: the payload's base64 starts with what this call's would (its head, and
-          // its input once it repeats), so only the rest is decoded.
-          const pre = prefixFor(c, inputJson);
-          const d = r.decodeAfter(pre.bytes, pre.base64);
+        if (pre !== undefined && r.typeIs(c.typeBytes)) {
+          const d = r.decodeAfter(pre.bytes, pre.base64, pre.expect);
           if (d === 'ok') return r;
           if (d === 'invalid') continue; // a line next() skips
         }
@@ -433,15 +436,16 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     let c = byType.get(wanted);
     if (c === undefined) {
       const template = new HostCallTemplate(importName, spec.name);
+      const typeBytes = Buffer.from(wanted, 'utf8');
       c = {
         importName,
         spec,
         wanted,
-        typeBytes: Buffer.from(wanted, 'utf8'),
+        typeBytes,
         template,
         note: NOTE_FUNCTIONS.has(spec.name),
         fastDecode: fastDecoderFor(spec),
-        plainPrefix: prefixOf(template.head, undefined),
+        plainPrefix: prefixOf(typeBytes, template.head, undefined),
         withInput: undefined,
         lastInput: undefined,
       };
