@@ -600,17 +600,13 @@ export class EventLineView {
     return this.buf.toString('utf8', this.typeStart, this.typeEnd);
   }
 
-  /** Whether this event has `other`'s type and hash, and the same base64 text (so the same data). */
+  /**
+   * Whether this event has `other`'s hash, parent, type and base64 text (so the same data): both
+   * lines are as the writer writes them, so that is one comparison from the hash to the data's end.
+   */
   sameAs(other: EventLineView): boolean {
-    const n = this.typeEnd - this.typeStart;
-    const d = this.dataEnd - this.dataStart;
-    return (
-      other.typeEnd - other.typeStart === n &&
-      other.dataEnd - other.dataStart === d &&
-      this.buf.compare(other.buf, other.hashAt, other.hashAt + 40, this.hashAt, this.hashAt + 40) === 0 &&
-      this.buf.compare(other.buf, other.typeStart, other.typeEnd, this.typeStart, this.typeEnd) === 0 &&
-      this.buf.compare(other.buf, other.dataStart, other.dataEnd, this.dataStart, this.dataEnd) === 0
-    );
+    const n = this.dataEnd - this.hashAt;
+    return other.dataEnd - other.hashAt === n && this.buf.compare(other.buf, other.hashAt, other.dataEnd, this.hashAt, this.dataEnd) === 0;
   }
 
   /** Decodes the whole payload into `data`; false when the base64 is not valid (next() skips the line). */

@@ -618,7 +618,7 @@ const identicalMessage = (n: number): string => `Replay identical: all ${n} even
 
 /**
  * The common verdict first, read in place: when both logs hold, position by position, lines as the
- * writer writes them with the same type, hash and base64 data (replay summaries left out), the replay is
+ * writer writes them with the same hash, parent, type and base64 data (replay summaries left out), the replay is
  * identical and this is the number of events; anything else (a difference, an event of another
  * format, one log ending first) is undefined, and compareReplayStreams decides and words it.
  */
