@@ -28,10 +28,11 @@ export async function run() {
     // CPU time of the worker thread: in the guest call (init makes the 100k host calls) and in the
     // shutdown (a replay's verdict: both chains compared); wall time of the call beside it. RUNS
     // alternating runs, the order swapped every other pair (each follows a 40 MB write of the other).
-    const sides = { live: { call: [], shutdown: [], wall: [] }, replay: { call: [], shutdown: [], wall: [] } };
+    const sides = { live: { call: [], shutdown: [], worker: [], wall: [] }, replay: { call: [], shutdown: [], worker: [], wall: [] } };
     const note = (side, s) => {
       sides[side].call.push(s.lastCallCpuMs);
       sides[side].shutdown.push(s.shutdownCpuMs);
+      sides[side].worker.push(s.workerCpuMs);
       sides[side].wall.push(s.lastCallMs);
     };
     const live = async () => {
@@ -74,6 +75,12 @@ export async function run() {
     rows.push({ metric: 'replay shutdown (the verdict: both chains compared), worker CPU', value: m('replay', 'shutdown'), unit: 'ms' });
     rows.push({ metric: 'replay / live (CPU, call + shutdown)', value: replayAll / liveAll, unit: '×' });
     rows.push({ metric: "replay's extra per host call (call + shutdown)", value: perCall(replayAll - liveAll), unit: 'µs/call' });
+    rows.push({
+      metric: 'whole worker thread, start to close (set-up, the call, the verdict): replay / live',
+      value: m('replay', 'worker') / m('live', 'worker'),
+      unit: '×',
+      note: `${m('live', 'worker').toFixed(0)} → ${m('replay', 'worker').toFixed(0)} ms`,
+    });
     rows.push({ metric: `live run, wall (the call)`, value: m('live', 'wall'), unit: 'ms' });
     rows.push({ metric: `replay, wall (the call)`, value: m('replay', 'wall'), unit: 'ms' });
     rows.push({ metric: 'replay / live (wall)', value: m('replay', 'wall') / m('live', 'wall'), unit: '×' });

@@ -261,8 +261,8 @@ function prefixFor(c: CallInfo, inputJson: string): Prefix {
   return c.plainPrefix;
 }
 
-const NOT_FAST: unique symbol = Symbol('theater.replay.notFast');
-type FastDecoder = (data: Uint8Array, from: number, to: number) => unknown;
+export const NOT_FAST: unique symbol = Symbol('theater.replay.notFast');
+export type FastDecoder = (data: Uint8Array, from: number, to: number) => unknown;
 
 const INT_RANGE: Partial<Record<string, [string, number, number]>> = {
   u8: ['U8', 0, 0xff],
@@ -272,7 +272,6 @@ const INT_RANGE: Partial<Record<string, [string, number, number]>> = {
   s16: ['S16', -0x8000, 0x7fff],
   s32: ['S32', -0x80000000, 0x7fffffff],
 };
-const U64_MAX = (1n << 64n) - 1n;
 const S64_MIN = -(1n << 63n);
 const S64_MAX = (1n << 63n) - 1n;
 const BOOL_TRUE = Buffer.from('{"Bool":true}', 'latin1');
@@ -284,7 +283,7 @@ const BOOL_FALSE = Buffer.from('{"Bool":false}', 'latin1');
  * decodeTyped give for it; every other text (another shape, spaces, out of range) is NOT_FAST and takes
  * the general path, which decides and words the divergence.
  */
-function fastDecoderFor(spec: FunctionSpec): FastDecoder | undefined {
+export function fastDecoderFor(spec: FunctionSpec): FastDecoder | undefined {
   const ty = spec.result;
   if (!ty) return undefined;
   if (ty.kind === 'bool')
@@ -307,21 +306,27 @@ function fastDecoderFor(spec: FunctionSpec): FastDecoder | undefined {
     const split = Math.max(p, end - 10);
     let hi = 0;
     let lo = 0;
-    for (let k = p; k < end; k++) {
-      const c = d[k]! - 0x30;
-      if (c < 0 || c > 9) return NOT_FAST;
-      if (k < split) hi = hi * 10 + c;
-      else lo = lo * 10 + c;
+    let bad = 0; // negative once a byte is not a digit
+    for (let k = p; k < split; k++) {
+      const c = (d[k]! | 0) - 0x30;
+      bad |= c | (9 - c);
+      hi = hi * 10 + c;
     }
+    for (let k = split; k < end; k++) {
+      const c = (d[k]! | 0) - 0x30;
+      bad |= c | (9 - c);
+      lo = lo * 10 + c;
+    }
+    if (bad < 0) return NOT_FAST;
     if (negative && hi === 0 && lo === 0) return NOT_FAST; // -0: the general path
     if (small) {
       const v = (negative ? -1 : 1) * (hi * 1e10 + lo);
       return digits <= 10 && v >= small[1] && v <= small[2] ? v : NOT_FAST;
     }
-    if (big === 'U64' && !negative) return u64Of(hi, lo) ?? NOT_FAST;
+    if (big === 'U64') return negative ? NOT_FAST : (u64Of(hi, lo) ?? NOT_FAST);
     let b = hi === 0 ? BigInt(lo) : BigInt(hi) * 10_000_000_000n + BigInt(lo);
     if (negative) b = -b;
-    return big === 'U64' ? (b <= U64_MAX ? b : NOT_FAST) : b >= S64_MIN && b <= S64_MAX ? b : NOT_FAST;
+    return b >= S64_MIN && b <= S64_MAX ? b : NOT_FAST;
   };
 }
 
