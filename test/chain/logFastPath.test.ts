@@ -159,7 +159,9 @@ function readByViews(
         out.push(r.toEvent());
         continue;
       }
-      if (r.decode()) out.push(r.toEvent());
+      const valid = r.dataValid();
+      assert.equal(r.decode(), valid, 'dataValid says what decode finds');
+      if (valid) out.push(r.toEvent());
     }
   } finally {
     reader.close();
