@@ -407,7 +407,10 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
    * view (nothing decoded beyond its payload bytes); any other event is built, and the denials a
    * handler recorded just before a call are re-recorded (same hashes) and passed over.
    */
+  /** The prefix the last view nextHostCall returned was checked against (undefined: none, its data was decoded whole). */
+  let verified: Prefix | undefined;
   const nextHostCall = (c: CallInfo, inputJson: string): ChainEvent | EventLineView | undefined => {
+    verified = undefined;
     // The usual case: the line has this call's type and its payload's base64 starts with what this
     // call's would (its head, and its input once it repeats), so only the rest is decoded.
     const pre = c.note ? undefined : prefixFor(c, inputJson);
@@ -415,7 +418,10 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       if (r instanceof EventLineView) {
         if (pre !== undefined && r.typeIs(c.typeBytes)) {
           const d = r.decodeAfter(pre.bytes, pre.base64, pre.expect);
-          if (d === 'ok') return r;
+          if (d === 'ok') {
+            verified = pre;
+            return r;
+          }
           if (d === 'invalid') continue; // a line next() skips
         }
         if (!r.decode()) continue;
@@ -527,8 +533,8 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     if (found instanceof EventLineView) {
       // Same type; with the same input bytes only the output is decoded (the input check would pass).
       const data = found.data;
-      const w = c.withInput;
-      // Matched with the input (decodeAfter compared all but its last 0-2 bytes): the output follows.
+      const w = verified;
+      // Checked with the input (all but the last 0-2 bytes of head, input and `,"output":`): the output follows.
       const at =
         w !== undefined && w.input === inputJson && data[data.length - 1] === 0x7d && matchesFrom(data, w.full, w.bytes.length)
           ? w.full.length
