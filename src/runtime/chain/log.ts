@@ -668,8 +668,7 @@ export class EventLineView {
     const out = this.room();
     this.headInScratch = undefined;
     if (!base64Into(this.buf, this.dataStart, this.dataEnd, out)) return false;
-    this.data =
-      this.sub.buffer === out.buffer && this.sub.length === this.dataLength ? this.sub : (this.sub = out.subarray(0, this.dataLength));
+    this.data = this.dataView(out);
     return true;
   }
 
@@ -691,8 +690,7 @@ export class EventLineView {
       this.headInScratch = head;
     }
     if (!base64Into(this.buf, p, this.dataEnd, out, head.length)) return 'invalid';
-    this.data =
-      this.sub.buffer === out.buffer && this.sub.length === this.dataLength ? this.sub : (this.sub = out.subarray(0, this.dataLength));
+    this.data = this.dataView(out);
     return 'ok';
   }
 
@@ -709,13 +707,20 @@ export class EventLineView {
   }
 
   private headInScratch: Uint8Array | undefined;
-  /** The last view of the scratch handed out as `data` (one object while the length repeats). */
-  private sub: Uint8Array = EMPTY;
+  /** Views of the scratch handed out as `data`, by length (one object per length in use). */
+  private subs: Uint8Array[] = [];
+
+  private dataView(out: Uint8Array): Uint8Array {
+    const n = this.dataLength;
+    if (n >= 4096) return out.subarray(0, n);
+    return (this.subs[n] ??= out.subarray(0, n));
+  }
 
   private room(): Uint8Array {
     if (this.scratch.length < this.dataLength) {
       this.scratch = new Uint8Array(Math.max(this.dataLength, this.scratch.length * 2));
       this.headInScratch = undefined;
+      this.subs = [];
     }
     return this.scratch;
   }
