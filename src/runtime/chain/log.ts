@@ -419,9 +419,9 @@ function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
  * of its data's base64, compared with the line in one go.
  */
 export interface LineExpectation {
-  /** `,"event_type":"<type>","data":"<base64>` as the writer writes it, and its leading bytes as little-endian words. */
+  /** `,"event_type":"<type>","data":"<base64>` as the writer writes it, and its leading bytes as little-endian doubles. */
   readonly middle: Buffer;
-  readonly words: Uint32Array;
+  readonly words: Float64Array;
   readonly typeLength: number;
   readonly base64Length: number;
 }
@@ -433,19 +433,24 @@ export interface LineExpectation {
 export function lineExpectation(eventType: Uint8Array, base64: Uint8Array): LineExpectation | undefined {
   for (const c of eventType) if (c === 0x22 || c === 0x5c || c < 0x20) return undefined;
   const middle = Buffer.concat([L_TYPE, eventType, L_DATA, base64]);
-  const words = new Uint32Array(middle.length >>> 2);
-  for (let k = 0; k < words.length; k++) words[k] = middle.readUInt32LE(4 * k);
+  // Compared eight bytes at a time as doubles: bytes of text (0x20..0x7e, as this middle is: a type
+  // without control characters, base64) are never a NaN or a zero, so equal doubles are equal bytes,
+  // and a NaN read from a changed line only ever compares unequal.
+  let ascii = true;
+  for (const c of middle) if (c < 0x20 || c > 0x7e) ascii = false;
+  const words = new Float64Array(ascii ? middle.length >>> 3 : 0);
+  for (let k = 0; k < words.length; k++) words[k] = middle.readDoubleLE(8 * k);
   return { middle, words, typeLength: eventType.length, base64Length: base64.length };
 }
 
-/** Whether b[p..) starts with expect.middle, compared as little-endian words. */
+/** Whether b[p..) starts with expect.middle (room for it checked by the caller). */
 function wordsAt(b: Buffer, p: number, expect: LineExpectation): boolean {
   const dv = wordsOf(b);
   const words = expect.words;
   const n = words.length;
-  for (let k = 0; k < n; k++) if (dv.getUint32(p + 4 * k, true) !== words[k]) return false;
+  for (let k = 0; k < n; k++) if (dv.getFloat64(p + 8 * k, true) !== words[k]) return false;
   const middle = expect.middle;
-  for (let k = 4 * n; k < middle.length; k++) if (b[p + k] !== middle[k]) return false;
+  for (let k = 8 * n; k < middle.length; k++) if (b[p + k] !== middle[k]) return false;
   return true;
 }
 
