@@ -327,15 +327,20 @@ function matchAt(b: Buffer, p: number, lit: Uint8Array): boolean {
   return true;
 }
 
-// A line's bytes read four at a time: a DataView per window buffer, kept for the next line.
+// A line's bytes read several at a time: a DataView per window buffer, kept for the next lines (two,
+// for two logs read side by side).
 let wordBuf: Buffer | undefined;
 let wordView: DataView = new DataView(new ArrayBuffer(0));
+let otherBuf: Buffer | undefined;
+let otherView: DataView = wordView;
 function wordsOf(b: Buffer): DataView {
-  if (b !== wordBuf) {
-    wordBuf = b;
-    wordView = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  }
-  return wordView;
+  if (b === wordBuf) return wordView;
+  const view = b === otherBuf ? otherView : new DataView(b.buffer, b.byteOffset, b.byteLength);
+  otherBuf = wordBuf;
+  otherView = wordView;
+  wordBuf = b;
+  wordView = view;
+  return view;
 }
 
 /** 0 for two lowercase hex digits read as a little-endian 16-bit word, 1 for anything else. */
