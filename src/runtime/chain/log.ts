@@ -345,11 +345,13 @@ function wordsOf(b: Buffer): DataView {
 
 /** 0 for two lowercase hex digits read as a little-endian 16-bit word, 1 for anything else. */
 const HEX_PAIR_BAD = new Uint8Array(65536).fill(1);
-for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) if (HEX_DIGIT[a]! < 16 && HEX_DIGIT[c]! < 16) HEX_PAIR_BAD[a | (c << 8)] = 0;
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
+for (const a of HEX_CODES) for (const c of HEX_CODES) HEX_PAIR_BAD[a | (c << 8)] = 0;
 
 /** 0 for two base64 alphabet characters read as a little-endian 16-bit word, 1 for anything else. */
 const B64_PAIR_BAD = new Uint8Array(65536).fill(1);
-for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) if (B64_VALUE[a]! < 64 && B64_VALUE[c]! < 64) B64_PAIR_BAD[a | (c << 8)] = 0;
+const B64_CODES = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (ch) => ch.charCodeAt(0));
+for (const a of B64_CODES) for (const c of B64_CODES) B64_PAIR_BAD[a | (c << 8)] = 0;
 
 /** Whether b[p..p+40) are 40 lowercase hex digits (read four at a time, two digits per table lookup). */
 function hexValid(b: Buffer, p: number, end: number): boolean {
@@ -722,7 +724,7 @@ export class EventLineView {
 
   private dataView(out: Uint8Array): Uint8Array {
     const n = this.dataLength;
-    if (n >= 4096) return out.subarray(0, n);
+    if (n >= 1024) return out.subarray(0, n);
     return (this.subs[n] ??= out.subarray(0, n));
   }
 
