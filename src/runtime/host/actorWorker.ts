@@ -31,6 +31,16 @@ const INIT = 'theater:simple/actor.init';
 const port = parentPort!;
 const post = (m: WorkerToMain) => port.postMessage(m);
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
+/** jco's name of an export function (`handle-request` → `handleRequest`), made once per name. */
+const jsNames = new Map<string, string>();
+function jsName(witName: string): string {
+  let n = jsNames.get(witName);
+  if (n === undefined) {
+    n = witName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    jsNames.set(witName, n);
+  }
+  return n;
+}
 
 /** Runs one actor in this worker; `input` arrives as workerData or, for a pre-started spare worker, as its first message. */
 function runActor(input: WorkerInput): void {
@@ -288,8 +298,7 @@ function runActor(input: WorkerInput): void {
       return;
     }
     const spec = findExportFunction(fn);
-    const camel = spec?.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const f = spec && camel ? instance?.[spec.iface]?.[camel] : undefined;
+    const f = spec ? instance?.[spec.iface]?.[jsName(spec.name)] : undefined;
     if (!spec || typeof f !== 'function') {
       callDone({ kind: 'call-done', ok: false, error: `the actor does not export ${fn}`, ms: 0, refused: true });
       return;
