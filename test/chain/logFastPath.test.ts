@@ -9,6 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChainFileReader } from '../../src/runtime/chain/chainFile';
 import {
+  ChainLogReader,
+  EventLineView,
+  lineExpectation,
   decodeChainLogLine,
   decodeChainLogLineGeneral,
   encodeChainLogLine,
@@ -116,6 +119,92 @@ test('nextOfType returns exactly the events of that type a full read returns, in
         type,
       );
       if (type !== 'none-of-these') assert.ok(got.length > 0, `the log has ${type} events`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+let matchedViews = 0;
+
+/** Every event of a log read with nextView (views decoded and built; a view whose base64 is bad is a line next() skips). */
+function readByViews(
+  file: string,
+  chunkBytes: number,
+  expectFor?: (n: number) => { head: Buffer; base64: Buffer; type: Buffer },
+): ChainEvent[] {
+  const fd = fs.openSync(file, 'r');
+  const reader = new ChainLogReader(fd, file, 0, undefined, chunkBytes);
+  const out: ChainEvent[] = [];
+  try {
+    reader.readHeader();
+    for (let n = 0; ; n++) {
+      const e = expectFor?.(n);
+      const expect = e ? lineExpectation(e.type, e.base64) : undefined;
+      const r = reader.nextView(expect);
+      if (r === undefined) break;
+      if (!(r instanceof EventLineView)) {
+        out.push(r);
+        continue;
+      }
+      if (r.matched !== undefined) {
+        matchedViews++;
+        // Met: the line has the expected type and its base64 starts with the expected text.
+        assert.equal(r.matched, expect);
+        assert.ok(r.typeIs(e!.type));
+        const whole = r.decodeAfter(e!.head, e!.base64, expect);
+        if (whole === 'invalid') continue;
+        assert.equal(whole, 'ok');
+        assert.deepEqual(Buffer.from(r.data.subarray(0, e!.head.length)), e!.head);
+        out.push(r.toEvent());
+        continue;
+      }
+      const valid = r.dataValid();
+      assert.equal(r.decode(), valid, 'dataValid says what decode finds');
+      if (valid) out.push(r.toEvent());
+    }
+  } finally {
+    reader.close();
+  }
+  return out;
+}
+
+test('nextView gives, line for line, the events next() gives (views and their expectations included, lines changed at random)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'theater-fastpath-'));
+  try {
+    const r = rng(42);
+    const type = Buffer.from('wasi:random/random@0.2.3/get-random-u64');
+    const head = Buffer.from(
+      '{"category":"HostFunction","interface":"wasi:random/random@0.2.3","function":"get-random-u64","input":{"Tuple":[]},"output":',
+    );
+    const prefix = head.subarray(0, head.length - (head.length % 3));
+    const base64 = Buffer.from(prefix.toString('base64'), 'latin1');
+    const lines: Buffer[] = [];
+    for (let n = 0; n < 600; n++) {
+      const ev = randomEvent(r);
+      if (r() < 0.4) {
+        ev.eventType = type.toString();
+        ev.data = Buffer.from(`${head.toString()}{"U64":${Math.floor(r() * 2 ** 53)}}}`);
+        delete ev.cause;
+        delete ev.legacy;
+      }
+      const line = Buffer.from(Buffer.from(encodeChainLogLine(ev, n), 'utf8').subarray(0, -1));
+      if (r() < 0.2) line[Math.floor(r() * line.length)] = NOISE[Math.floor(r() * NOISE.length)]!;
+      lines.push(line);
+    }
+    const file = path.join(dir, 'views.chain.jsonl');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from(`${HEADER}\n`), ...lines.flatMap((l) => [l, Buffer.from('\n')])]));
+    const events = readChainLog(file).events;
+    assert.ok(events.length > 400, 'most lines are events');
+    for (const chunk of [64, 1000, 1 << 20]) {
+      assert.deepEqual(readByViews(file, chunk), events, `chunks of ${chunk} bytes`);
+      matchedViews = 0;
+      assert.deepEqual(
+        readByViews(file, chunk, () => ({ head: prefix, base64, type })),
+        events,
+        `chunks of ${chunk} bytes, expecting get-random-u64 calls`,
+      );
+      assert.ok(matchedViews > 150, `most get-random-u64 lines met the expectation (${matchedViews})`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { FileReadError, openRegularFile } from '../files/readRegular';
 import { CHAIN_FILE_MAX_BYTES } from '../limits';
 import { ChainFileError } from './errors';
 import type { ChainEvent, ChainLogHeader } from './event';
-import { ChainLogReader } from './log';
+import { ChainLogReader, type EventLineView, type LineExpectation } from './log';
 import { TheaterJsonReader, TheaterJsonWriter } from './theaterJson';
 import { ChainVerifier, type VerifyResult, withBrokenLine } from './verify';
 
@@ -134,6 +134,18 @@ export class ChainFileReader {
   next(): ChainEvent | undefined {
     try {
       return this.inner.next();
+    } catch (e) {
+      throw asChainFileError(e);
+    }
+  }
+
+  /**
+   * The next event, or undefined at the end; our log's lines as the writer writes them come back as a
+   * view of the line (ChainLogReader.nextView: valid until the next read), everything else as events.
+   */
+  nextView(expect?: LineExpectation): ChainEvent | EventLineView | undefined {
+    try {
+      return this.inner instanceof ChainLogReader ? this.inner.nextView(expect) : this.inner.next();
     } catch (e) {
       throw asChainFileError(e);
     }

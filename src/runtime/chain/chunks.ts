@@ -21,6 +21,11 @@ export class ByteWindow {
     /** Stop reading at this offset (exclusive); -1 for the end of the file. */
     private readonly limit = -1,
     private readonly chunkBytes = CHUNK_BYTES,
+    /**
+     * Read every chunk into one buffer, reused (the kept bytes moved to its start): nothing is
+     * allocated or copied per chunk, but a view of the window is valid only until the next fill.
+     */
+    private readonly recycle = false,
   ) {
     this.base = start;
     this.readPos = start;
@@ -52,6 +57,7 @@ export class ByteWindow {
       this.eof = true;
       return false;
     }
+    if (this.recycle) return this.fillInPlace(keepFrom, want);
     const chunk = Buffer.allocUnsafe(want);
     let got = 0;
     while (got < want) {
@@ -67,6 +73,31 @@ export class ByteWindow {
     this.buf = kept.length === 0 ? chunk.subarray(0, got) : Buffer.concat([kept, chunk.subarray(0, got)]);
     this.base += drop;
     return true;
+  }
+
+  private backing: Buffer | undefined;
+
+  /** fill() for a recycling window: the kept bytes move to the start of the one buffer, the chunk is read after them. */
+  private fillInPlace(keepFrom: number, want: number): boolean {
+    const drop = Math.max(0, Math.min(keepFrom, this.end) - this.base);
+    const kept = this.buf.length - drop;
+    let target = this.backing;
+    if (target === undefined || target.length < kept + want) {
+      target = Buffer.allocUnsafe(kept + want);
+      this.buf.copy(target, 0, drop);
+    } else target.copyWithin(0, drop, this.buf.length);
+    this.backing = target;
+    this.base += drop;
+    let got = 0;
+    while (got < want) {
+      const n = fs.readSync(this.fd, target, kept + got, want - got, this.readPos + got);
+      if (n === 0) break;
+      got += n;
+    }
+    this.readPos += got;
+    if (got < want) this.eof = true;
+    this.buf = target.subarray(0, kept + got);
+    return got > 0;
   }
 
   /** The byte at file offset `at` (reading on as needed), or -1 past the end of the file. */

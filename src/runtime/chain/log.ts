@@ -339,33 +339,74 @@ function matchAt(b: Buffer, p: number, lit: Uint8Array): boolean {
   return true;
 }
 
-function hexAt(b: Buffer, p: number, end: number): Uint8Array | undefined {
-  if (p + 40 > end) return undefined;
-  const out = new Uint8Array(20);
-  for (let k = 0; k < 20; k++) {
-    const hi = HEX_DIGIT[b[p + 2 * k]!]!;
-    const lo = HEX_DIGIT[b[p + 2 * k + 1]!]!;
-    if ((hi | lo) === 255) return undefined;
-    out[k] = (hi << 4) | lo;
+// A line's bytes read several at a time: a DataView per window buffer, kept for the next lines (two,
+// for two logs read side by side).
+let wordBuf: Buffer | undefined;
+let wordView: DataView = new DataView(new ArrayBuffer(0));
+let otherBuf: Buffer | undefined;
+let otherView: DataView = wordView;
+function wordsOf(b: Buffer): DataView {
+  if (b === wordBuf) return wordView;
+  const view = b === otherBuf ? otherView : new DataView(b.buffer, b.byteOffset, b.byteLength);
+  otherBuf = wordBuf;
+  otherView = wordView;
+  wordBuf = b;
+  wordView = view;
+  return view;
+}
+
+/** 0 for two lowercase hex digits read as a little-endian 16-bit word, 1 for anything else. */
+const HEX_PAIR_BAD = new Uint8Array(65536).fill(1);
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
+for (const a of HEX_CODES) for (const c of HEX_CODES) HEX_PAIR_BAD[a | (c << 8)] = 0;
+
+/** 0 for two base64 alphabet characters read as a little-endian 16-bit word, 1 for anything else. */
+const B64_PAIR_BAD = new Uint8Array(65536).fill(1);
+const B64_CODES = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (ch) => ch.charCodeAt(0));
+for (const a of B64_CODES) for (const c of B64_CODES) B64_PAIR_BAD[a | (c << 8)] = 0;
+
+/** Whether b[p..p+40) are 40 lowercase hex digits (read four at a time, two digits per table lookup). */
+function hexValid(b: Buffer, p: number, end: number): boolean {
+  if (p + 40 > end) return false;
+  const dv = wordsOf(b);
+  let bad = 0;
+  for (let k = p; k < p + 40; k += 4) {
+    const w = dv.getUint32(k, true);
+    bad |= HEX_PAIR_BAD[w & 0xffff]! | HEX_PAIR_BAD[w >>> 16]!;
   }
+  return bad === 0;
+}
+
+/** The 20 bytes of 40 hex digits at b[p..) (checked by hexValid). */
+function hexBytes(b: Buffer, p: number): Uint8Array {
+  const out = new Uint8Array(20);
+  for (let k = 0; k < 20; k++) out[k] = (HEX_DIGIT[b[p + 2 * k]! | 0]! << 4) | HEX_DIGIT[b[p + 2 * k + 1]! | 0]!;
   return out;
 }
 
-/** Decodes canonical base64 in b[p..q) (length a multiple of 4, `=` only as padding), or undefined. */
-function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
+/** How many bytes canonical base64 in b[p..q) decodes to, or -1 when its length or padding is wrong. */
+function base64Length(b: Buffer, p: number, q: number): number {
   const n = q - p;
-  if (n % 4 !== 0) return undefined;
+  if (n % 4 !== 0) return -1;
   let pad = 0;
   if (n > 0 && b[q - 1] === 0x3d) pad = b[q - 2] === 0x3d ? 2 : 1;
-  const out = new Uint8Array((n / 4) * 3 - pad);
-  let o = 0;
+  return (n / 4) * 3 - pad;
+}
+
+/**
+ * Decodes base64 in b[p..q) (length a multiple of 4, `=` only as padding) into `out` from `o` on (room
+ * for base64Length bytes); false when a character is outside the alphabet.
+ */
+function base64Into(b: Buffer, p: number, q: number, out: Uint8Array, o = 0): boolean {
+  let pad = 0;
+  if (q > p && b[q - 1] === 0x3d) pad = b[q - 2] === 0x3d ? 2 : 1;
   const whole = pad > 0 ? q - 4 : q;
   for (let k = p; k < whole; k += 4) {
-    const a = B64_VALUE[b[k]!]!;
-    const c = B64_VALUE[b[k + 1]!]!;
-    const d = B64_VALUE[b[k + 2]!]!;
-    const e = B64_VALUE[b[k + 3]!]!;
-    if ((a | c | d | e) === 255) return undefined;
+    const a = B64_VALUE[b[k]! | 0]!;
+    const c = B64_VALUE[b[k + 1]! | 0]!;
+    const d = B64_VALUE[b[k + 2]! | 0]!;
+    const e = B64_VALUE[b[k + 3]! | 0]!;
+    if ((a | c | d | e) === 255) return false;
     const v = (a << 18) | (c << 12) | (d << 6) | e;
     out[o] = v >>> 16;
     out[o + 1] = (v >>> 8) & 255;
@@ -373,88 +414,362 @@ function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
     o += 3;
   }
   if (pad > 0) {
-    const a = B64_VALUE[b[whole]!]!;
-    const c = B64_VALUE[b[whole + 1]!]!;
-    const d = pad === 1 ? B64_VALUE[b[whole + 2]!]! : 0;
-    if ((a | c | d) === 255) return undefined;
+    const a = B64_VALUE[b[whole]! | 0]!;
+    const c = B64_VALUE[b[whole + 1]! | 0]!;
+    const d = pad === 1 ? B64_VALUE[b[whole + 2]! | 0]! : 0;
+    if ((a | c | d) === 255) return false;
     const v = (a << 18) | (c << 12) | (d << 6);
     out[o] = v >>> 16;
     if (pad === 1) out[o + 1] = (v >>> 8) & 255;
   }
-  return out;
+  return true;
+}
+
+/** Decodes canonical base64 in b[p..q) into a new array, or undefined. */
+function base64At(b: Buffer, p: number, q: number): Uint8Array | undefined {
+  const n = base64Length(b, p, q);
+  if (n < 0) return undefined;
+  const out = new Uint8Array(n);
+  return base64Into(b, p, q, out) ? out : undefined;
+}
+
+/**
+ * What a reader expects the next line to hold (ChainLogReader.nextView): an event type and the start
+ * of its data's base64, compared with the line in one go.
+ */
+export interface LineExpectation {
+  /** `,"event_type":"<type>","data":"<base64>` as the writer writes it, and its leading bytes as little-endian doubles. */
+  readonly middle: Buffer;
+  readonly words: Float64Array;
+  readonly typeLength: number;
+  readonly base64Length: number;
+}
+
+/**
+ * The expectation of a line of type `eventType` (UTF-8, no character JSON escapes) whose data's
+ * base64 starts with `base64`; undefined for a type that needs escapes (such lines are never matched).
+ */
+export function lineExpectation(eventType: Uint8Array, base64: Uint8Array): LineExpectation | undefined {
+  for (const c of eventType) if (c === 0x22 || c === 0x5c || c < 0x20) return undefined;
+  const middle = Buffer.concat([L_TYPE, eventType, L_DATA, base64]);
+  // Compared eight bytes at a time as doubles: bytes of text (0x20..0x7e, as this middle is: a type
+  // without control characters, base64) are never a NaN or a zero, so equal doubles are equal bytes,
+  // and a NaN read from a changed line only ever compares unequal.
+  let ascii = true;
+  for (const c of middle) if (c < 0x20 || c > 0x7e) ascii = false;
+  const words = new Float64Array(ascii ? middle.length >>> 3 : 0);
+  for (let k = 0; k < words.length; k++) words[k] = middle.readDoubleLE(8 * k);
+  return { middle, words, typeLength: eventType.length, base64Length: base64.length };
+}
+
+/** Whether b[p..) starts with expect.middle (room for it checked by the caller). */
+function wordsAt(b: Buffer, p: number, expect: LineExpectation): boolean {
+  const dv = wordsOf(b);
+  const words = expect.words;
+  const n = words.length;
+  for (let k = 0; k < n; k++) if (dv.getFloat64(p + 8 * k, true) !== words[k]) return false;
+  const middle = expect.middle;
+  for (let k = 8 * n; k < middle.length; k++) if (b[p + k] !== middle[k]) return false;
+  return true;
+}
+
+/** Where the parts of a line written exactly as the writer writes it are (scanEventLine fills it). */
+interface LineShape {
+  /** The expectation the line met (its type and data start are the expected ones), if any. */
+  matched: LineExpectation | undefined;
+  i: number;
+  hashAt: number;
+  /** -1 for a null parent. */
+  parentAt: number;
+  typeStart: number;
+  typeEnd: number;
+  packed: boolean;
+  /** The base64 text b[dataStart..dataEnd) (not checked yet: the decoder checks it). */
+  dataStart: number;
+  dataEnd: number;
+  at: number | undefined;
+}
+
+const SCAN_FAIL = 0;
+const SCAN_OK = 1;
+const SCAN_OTHER_TYPE = 2;
+
+/**
+ * Reads the shape of b[s..e) (no newline) into `out` without allocating: SCAN_OK when it is written
+ * exactly as the writer writes it (up to the base64, which the caller decodes and so checks),
+ * SCAN_OTHER_TYPE for a line of another type than `onlyType` (then only `i` is set), else SCAN_FAIL.
+ */
+function scanEventLine(
+  b: Buffer,
+  s: number,
+  e: number,
+  onlyType: Uint8Array | undefined,
+  out: LineShape,
+  expect?: LineExpectation,
+): number {
+  if (!matchAt(b, s, L_I)) return SCAN_FAIL;
+  let p = s + L_I.length;
+  let i = 0;
+  const first = p;
+  while (p < e && b[p]! >= 0x30 && b[p]! <= 0x39 && p - first < 15) i = i * 10 + b[p++]! - 0x30;
+  if (p === first || (b[first] === 0x30 && p - first > 1)) return SCAN_FAIL;
+  if (!matchAt(b, p, L_HASH)) return SCAN_FAIL;
+  p += L_HASH.length;
+  if (!hexValid(b, p, e)) return SCAN_FAIL;
+  out.hashAt = p;
+  p += 40;
+  if (!matchAt(b, p, L_PARENT)) return SCAN_FAIL;
+  p += L_PARENT.length;
+  if (matchAt(b, p, L_NULL)) {
+    out.parentAt = -1;
+    p += 4;
+  } else {
+    if (b[p] !== 0x22 || !hexValid(b, p + 1, e) || b[p + 41] !== 0x22) return SCAN_FAIL;
+    out.parentAt = p + 1;
+    p += 42;
+  }
+  let typeStart: number;
+  let typeEnd: number;
+  let packed = false;
+  out.i = i;
+  out.matched = undefined;
+  const middle = expect?.middle;
+  if (middle !== undefined && p + middle.length <= e && wordsAt(b, p, expect!)) {
+    // The expected type and the start of the expected data, in one comparison.
+    typeStart = p + L_TYPE.length;
+    typeEnd = typeStart + expect!.typeLength;
+    p = typeEnd + L_DATA.length;
+    out.matched = expect;
+  } else {
+    if (!matchAt(b, p, L_TYPE)) return SCAN_FAIL;
+    p += L_TYPE.length;
+    typeStart = p;
+    for (; p < e; p++) {
+      const c = b[p]!;
+      if (c === 0x22) break;
+      if (c === 0x5c || c < 0x20) return SCAN_FAIL; // escapes: the general parser
+    }
+    typeEnd = p;
+    if (onlyType !== undefined && (typeEnd - typeStart !== onlyType.length || !matchAt(b, typeStart, onlyType))) return SCAN_OTHER_TYPE;
+    if (matchAt(b, p, L_DATA)) p += L_DATA.length;
+    else if (matchAt(b, p, L_PACKED)) {
+      p += L_PACKED.length;
+      packed = true;
+    } else return SCAN_FAIL;
+  }
+  // The line ends `"}` right after the base64, or `","at":<ms>}`.
+  if (e - p < 2 || b[e - 1] !== 0x7d) return SCAN_FAIL;
+  let dataEnd = e - 1;
+  let at: number | undefined;
+  let k = dataEnd;
+  while (k > p && b[k - 1]! >= 0x30 && b[k - 1]! <= 0x39 && dataEnd - k < 16) k--;
+  if (k < dataEnd && matchAt(b, k - L_AT.length, L_AT)) {
+    if (b[k] === 0x30 && dataEnd - k > 1) return SCAN_FAIL;
+    at = 0;
+    for (let d = k; d < dataEnd; d++) at = at * 10 + b[d]! - 0x30;
+    if (!Number.isSafeInteger(at)) return SCAN_FAIL;
+    dataEnd = k - L_AT.length;
+  }
+  if (b[dataEnd - 1] !== 0x22) return SCAN_FAIL;
+  if (out.matched !== undefined && dataEnd - 1 < p + out.matched.base64Length) out.matched = undefined;
+  out.typeStart = typeStart;
+  out.typeEnd = typeEnd;
+  out.packed = packed;
+  out.dataStart = p;
+  out.dataEnd = dataEnd - 1;
+  out.at = at;
+  return SCAN_OK;
 }
 
 /** What fastEventLine returns for a line of another type than the one asked for (its data is not decoded). */
 const OTHER_TYPE: ChainEvent = { hash: new Uint8Array(20), parentHash: null, eventType: '', data: new Uint8Array(0) };
+
+const shape: LineShape = {
+  matched: undefined,
+  i: 0,
+  hashAt: 0,
+  parentAt: -1,
+  typeStart: 0,
+  typeEnd: 0,
+  packed: false,
+  dataStart: 0,
+  dataEnd: 0,
+  at: undefined,
+};
 
 /**
  * The event of a line written exactly as the writer writes it (b[s..e), no newline), or undefined.
  * With `onlyType` (UTF-8 of an event type), a line of another type gives OTHER_TYPE and its index.
  */
 function fastEventLine(b: Buffer, s: number, e: number, onlyType?: Uint8Array): { ev: ChainEvent; i: number } | undefined {
-  if (!matchAt(b, s, L_I)) return undefined;
-  let p = s + L_I.length;
-  let i = 0;
-  const first = p;
-  while (p < e && b[p]! >= 0x30 && b[p]! <= 0x39 && p - first < 15) i = i * 10 + b[p++]! - 0x30;
-  if (p === first || (b[first] === 0x30 && p - first > 1)) return undefined;
-  if (!matchAt(b, p, L_HASH)) return undefined;
-  p += L_HASH.length;
-  const hash = hexAt(b, p, e);
-  if (!hash) return undefined;
-  p += 40;
-  if (!matchAt(b, p, L_PARENT)) return undefined;
-  p += L_PARENT.length;
-  let parentHash: Uint8Array | null = null;
-  if (matchAt(b, p, L_NULL)) p += 4;
-  else {
-    if (b[p] !== 0x22) return undefined;
-    parentHash = hexAt(b, p + 1, e) ?? null;
-    if (!parentHash || b[p + 41] !== 0x22) return undefined;
-    p += 42;
-  }
-  if (!matchAt(b, p, L_TYPE)) return undefined;
-  p += L_TYPE.length;
-  const typeStart = p;
-  for (; p < e; p++) {
-    const c = b[p]!;
-    if (c === 0x22) break;
-    if (c === 0x5c || c < 0x20) return undefined; // escapes: the general parser
-  }
-  const typeEnd = p;
-  if (onlyType !== undefined && (typeEnd - typeStart !== onlyType.length || !matchAt(b, typeStart, onlyType))) return { ev: OTHER_TYPE, i };
-  let packed = false;
-  if (matchAt(b, p, L_DATA)) p += L_DATA.length;
-  else if (matchAt(b, p, L_PACKED)) {
-    p += L_PACKED.length;
-    packed = true;
-  } else return undefined;
-  // The line ends `"}` right after the base64, or `","at":<ms>}`.
-  if (e - p < 2 || b[e - 1] !== 0x7d) return undefined;
-  let dataEnd = e - 1;
-  let at: number | undefined;
-  let k = dataEnd;
-  while (k > p && b[k - 1]! >= 0x30 && b[k - 1]! <= 0x39 && dataEnd - k < 16) k--;
-  if (k < dataEnd && matchAt(b, k - L_AT.length, L_AT)) {
-    if (b[k] === 0x30 && dataEnd - k > 1) return undefined;
-    at = 0;
-    for (let d = k; d < dataEnd; d++) at = at * 10 + b[d]! - 0x30;
-    dataEnd = k - L_AT.length;
-  }
-  if (b[dataEnd - 1] !== 0x22) return undefined;
-  const raw = base64At(b, p, dataEnd - 1);
+  const r = scanEventLine(b, s, e, onlyType, shape);
+  if (r === SCAN_OTHER_TYPE) return { ev: OTHER_TYPE, i: shape.i };
+  if (r === SCAN_FAIL) return undefined;
+  const raw = base64At(b, shape.dataStart, shape.dataEnd);
   if (!raw) return undefined;
   let data: Uint8Array;
   try {
-    data = packed ? unpackData(raw) : raw;
+    data = shape.packed ? unpackData(raw) : raw;
   } catch {
     return undefined;
   }
-  const ev: ChainEvent = { hash, parentHash, eventType: b.toString('utf8', typeStart, typeEnd), data };
-  if (at !== undefined && Number.isSafeInteger(at)) ev.at = at;
-  else if (at !== undefined) return undefined;
-  return { ev, i };
+  const ev: ChainEvent = {
+    hash: hexBytes(b, shape.hashAt),
+    parentHash: shape.parentAt < 0 ? null : hexBytes(b, shape.parentAt),
+    eventType: b.toString('utf8', shape.typeStart, shape.typeEnd),
+    data,
+  };
+  if (shape.at !== undefined) ev.at = shape.at;
+  return { ev, i: shape.i };
 }
+
+/**
+ * An event line seen in place (ChainLogReader.nextView): what a reader that compares or answers from
+ * events needs, without building the event. One object per reader, refilled by every read: it is
+ * valid until the next one. The line is exactly as the writer writes it up to its base64, its data is
+ * stored plain (not packed), and the base64 has a valid length and padding; whether its characters
+ * are valid is known only once the data is decoded (decode, decodeAfter): a line that fails there is
+ * one next() skips as a problem.
+ */
+export class EventLineView {
+  /** The window holding the line. */
+  buf: Buffer = Buffer.alloc(0);
+  /** The event's index (`i`). */
+  index = 0;
+  hashAt = 0;
+  parentAt = -1;
+  typeStart = 0;
+  typeEnd = 0;
+  at: number | undefined;
+  /** The base64 text of the data is buf[dataStart..dataEnd); it decodes to dataLength bytes. */
+  dataStart = 0;
+  dataEnd = 0;
+  dataLength = 0;
+  /** The expectation passed to nextView when the line met it (its type and the start of its base64). */
+  matched: LineExpectation | undefined;
+  /** The payload once decoded (a view of a buffer the next read overwrites); empty before. */
+  data: Uint8Array = new Uint8Array(0);
+  private scratch = new Uint8Array(1024);
+
+  /** Whether the event type is exactly `utf8` (its UTF-8 bytes). */
+  typeIs(utf8: Uint8Array): boolean {
+    return this.typeEnd - this.typeStart === utf8.length && matchAt(this.buf, this.typeStart, utf8);
+  }
+
+  get eventType(): string {
+    return this.buf.toString('utf8', this.typeStart, this.typeEnd);
+  }
+
+  /**
+   * Whether this event has `other`'s hash, parent, type and base64 text (so the same data): both
+   * lines are as the writer writes them, so that is one comparison from the hash to the data's end.
+   */
+  sameAs(other: EventLineView): boolean {
+    const n = this.dataEnd - this.hashAt;
+    return other.dataEnd - other.hashAt === n && this.buf.compare(other.buf, other.hashAt, other.dataEnd, this.hashAt, this.dataEnd) === 0;
+  }
+
+  /**
+   * Whether the base64 is valid (what decode() checks, without decoding: every character but the
+   * padding in the alphabet, read four at a time with two characters per table lookup).
+   */
+  dataValid(): boolean {
+    const b = this.buf;
+    const end = this.dataEnd - (this.dataEnd > this.dataStart && b[this.dataEnd - 1] === 0x3d ? (b[this.dataEnd - 2] === 0x3d ? 2 : 1) : 0);
+    const dv = wordsOf(b);
+    let bad = 0;
+    let k = this.dataStart;
+    for (; k + 4 <= end; k += 4) {
+      const w = dv.getUint32(k, true);
+      bad |= B64_PAIR_BAD[w & 0xffff]! | B64_PAIR_BAD[w >>> 16]!;
+    }
+    for (; k < end; k++) bad |= B64_VALUE[b[k]! | 0]! === 255 ? 1 : 0;
+    return bad === 0;
+  }
+
+  /** Decodes the whole payload into `data`; false when the base64 is not valid (next() skips the line). */
+  decode(): boolean {
+    const out = this.room();
+    this.headInScratch = undefined;
+    if (!base64Into(this.buf, this.dataStart, this.dataEnd, out)) return false;
+    this.data = this.dataView(out);
+    return true;
+  }
+
+  /**
+   * For a payload expected to start with `head` (a multiple of 3 bytes, `headBase64` its base64):
+   * 'mismatch' when the base64 does not start with headBase64 (nothing decoded), else the rest is
+   * decoded after a copy of `head` ('ok', the whole payload in `data`) or is not valid ('invalid').
+   * `expect`: the expectation of nextView whose base64 is headBase64 (met: no comparison again).
+   */
+  decodeAfter(head: Uint8Array, headBase64: Uint8Array, expect?: LineExpectation): 'ok' | 'mismatch' | 'invalid' {
+    const p = this.dataStart + headBase64.length;
+    const known = expect !== undefined && this.matched === expect && expect.base64Length === headBase64.length;
+    if (!known && (p > this.dataEnd || this.buf.compare(headBase64, 0, headBase64.length, this.dataStart, p) !== 0)) return 'mismatch';
+    const out = this.room();
+    // The head stays in the buffer from the last call like this one (only a whole decode or a bigger
+    // buffer overwrites it).
+    if (this.headInScratch !== head) {
+      out.set(head);
+      this.headInScratch = head;
+    }
+    if (!base64Into(this.buf, p, this.dataEnd, out, head.length)) return 'invalid';
+    this.data = this.dataView(out);
+    return 'ok';
+  }
+
+  /** The event as next() returns it (its own copies of every part); decode() first. */
+  toEvent(): ChainEvent {
+    const ev: ChainEvent = {
+      hash: hexBytes(this.buf, this.hashAt),
+      parentHash: this.parentAt < 0 ? null : hexBytes(this.buf, this.parentAt),
+      eventType: this.eventType,
+      data: this.data.slice(),
+    };
+    if (this.at !== undefined) ev.at = this.at;
+    return ev;
+  }
+
+  private headInScratch: Uint8Array | undefined;
+  /** Views of the scratch handed out as `data`, by length (one object per length in use). */
+  private subs: Uint8Array[] = [];
+
+  private dataView(out: Uint8Array): Uint8Array {
+    const n = this.dataLength;
+    if (n >= 1024) return out.subarray(0, n);
+    return (this.subs[n] ??= out.subarray(0, n));
+  }
+
+  private room(): Uint8Array {
+    if (this.scratch.length < this.dataLength) {
+      this.scratch = new Uint8Array(Math.max(this.dataLength, this.scratch.length * 2));
+      this.headInScratch = undefined;
+      this.subs = [];
+    }
+    return this.scratch;
+  }
+
+  /** Fills the view from the shape just scanned; false when the base64's length or padding is wrong. */
+  fill(b: Buffer, s: LineShape): boolean {
+    const n = base64Length(b, s.dataStart, s.dataEnd);
+    if (n < 0) return false;
+    this.buf = b;
+    this.index = s.i;
+    this.hashAt = s.hashAt;
+    this.parentAt = s.parentAt;
+    this.typeStart = s.typeStart;
+    this.typeEnd = s.typeEnd;
+    this.at = s.at;
+    this.dataStart = s.dataStart;
+    this.dataEnd = s.dataEnd;
+    this.dataLength = n;
+    this.matched = s.matched;
+    this.data = EMPTY;
+    return true;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
 
 const RESUMED: ChainLogHeader = {
   format: 'theater-vscode-chain',
@@ -501,16 +816,34 @@ class LogLineParser {
     return onlyType !== undefined && ev !== undefined && !bytesEqual(Buffer.from(ev.eventType, 'utf8'), onlyType) ? undefined : ev;
   }
 
+  /**
+   * Like lineAt, but a line exactly as the writer writes it with plain data fills `view` (and returns
+   * it) instead of building an event; any other line goes the way lineAt takes it.
+   */
+  viewAt(b: Buffer, s: number, e: number, view: EventLineView, expect?: LineExpectation): ChainEvent | EventLineView | undefined {
+    if (this.header !== undefined && scanEventLine(b, s, e, undefined, shape, expect) === SCAN_OK && !shape.packed && view.fill(b, shape)) {
+      this.lineNo++;
+      this.checkOrder(shape.i);
+      return view;
+    }
+    return this.lineAt(b, s, e);
+  }
+
   /** Checks the order of an event read from the current line. */
   private accept(r: { ev: ChainEvent; i: number }): ChainEvent {
-    if (r.i !== this.lastIndex + 1) {
-      this.problems.push(
-        `line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`,
-      );
-      this.markBroken(`line ${this.lineNo} holds event ${r.i} but event ${this.lastIndex + 1} was expected`);
-    }
-    this.lastIndex = r.i;
+    this.checkOrder(r.i);
     return r.ev;
+  }
+
+  /** Checks that the current line holds the next event index. */
+  private checkOrder(i: number): void {
+    if (i !== this.lastIndex + 1) {
+      this.problems.push(
+        `line ${this.lineNo} holds event ${i} but event ${this.lastIndex + 1} was expected; events are missing or repeated.`,
+      );
+      this.markBroken(`line ${this.lineNo} holds event ${i} but event ${this.lastIndex + 1} was expected`);
+    }
+    this.lastIndex = i;
   }
 
   /** Handles one complete line; returns the event it holds, if any. */
@@ -607,7 +940,8 @@ export class ChainLogReader {
   ) {
     this.parser = new LogLineParser(source);
     if (firstIndex !== undefined) this.parser.resumeAt(firstIndex);
-    this.win = new ByteWindow(fd, start, -1, chunkBytes);
+    // Events are built as copies and a view lasts until the next read, so the window reuses one buffer.
+    this.win = new ByteWindow(fd, start, -1, chunkBytes, true);
     this.pos = start;
     this.scanFrom = start;
     this.goodEnd = start;
@@ -665,15 +999,41 @@ export class ChainLogReader {
     return undefined;
   }
 
-  /** One line: returns its event, if any. */
-  private step(onlyType?: Uint8Array): ChainEvent | undefined {
+  private view: EventLineView | undefined;
+
+  /**
+   * The next event, or undefined at the end: a line exactly as the writer writes it with plain data
+   * comes back as this reader's EventLineView (refilled by the next read, nothing allocated; see
+   * there for the one check left to its reader), any other as the event next() would return. For
+   * readers that compare or answer from a log's events; summary() then leaves out the problems of
+   * lines whose base64 only its reader found bad. `expect`: what the caller expects the line to
+   * hold (view.matched tells whether it does).
+   */
+  nextView(expect?: LineExpectation): ChainEvent | EventLineView | undefined {
+    const view = (this.view ??= new EventLineView());
+    while (!this.done) {
+      const ev = this.step(undefined, view, expect);
+      if (ev) {
+        this.count++;
+        return ev;
+      }
+    }
+    return undefined;
+  }
+
+  /** One line: returns its event (or, given `view`, the filled view), if any. */
+  private step(onlyType?: Uint8Array): ChainEvent | undefined;
+  private step(onlyType: undefined, view: EventLineView, expect?: LineExpectation): ChainEvent | EventLineView | undefined;
+  private step(onlyType?: Uint8Array, view?: EventLineView, expect?: LineExpectation): ChainEvent | EventLineView | undefined {
     const win = this.win;
     for (;;) {
       const nl = win.buf.indexOf(0x0a, this.scanFrom - win.base);
       if (nl >= 0) {
         const start = this.pos;
         const end = win.base + nl;
-        const ev = this.parser.lineAt(win.buf, start - win.base, nl, onlyType);
+        const ev = view
+          ? this.parser.viewAt(win.buf, start - win.base, nl, view, expect)
+          : this.parser.lineAt(win.buf, start - win.base, nl, onlyType);
         this.pos = this.scanFrom = end + 1;
         this.goodEnd = this.pos;
         if (ev) {

@@ -425,6 +425,7 @@ function runActor(input: WorkerInput): void {
   }
 
   function shutdown(): void {
+    const c0 = threadCpuMs();
     recorder.record('shutdown', shutdownPayload());
     if (replay) {
       // Comparing a big recording takes a while: the session must not take it for a stuck guest.
@@ -445,7 +446,8 @@ function runActor(input: WorkerInput): void {
       post({ kind: 'replay-report', report });
     }
     recorder.close();
-    post({ kind: 'closed', events: recorder.count });
+    const c1 = threadCpuMs();
+    post({ kind: 'closed', events: recorder.count, shutdownCpuMs: c1 - c0, threadCpuMs: c1 });
     port.close();
   }
 

@@ -110,6 +110,6 @@ export type WorkerToMain =
   | { kind: 'output'; stream: 'stdout' | 'stderr'; bytes: Uint8Array }
   | { kind: 'replay-report'; report: unknown }
   | DebugStopped
-  /** `events`: the chain's length on disk now. */
-  | { kind: 'closed'; events: number }
+  /** `events`: the chain's length on disk now; CPU ms of the worker thread in the shutdown (a replay's verdict included) and in its whole life. */
+  | { kind: 'closed'; events: number; shutdownCpuMs?: number; threadCpuMs?: number }
   | { kind: 'fatal'; error: string; events: number };

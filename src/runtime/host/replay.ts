@@ -6,6 +6,7 @@ import { decodeEvent, formatValue } from '../chain/decode';
 import { bytesEqual, shortHash, toHex } from '../chain/hash';
 import { parseLossless, stringifyLossless } from '../chain/json';
 import { ChainFileReader } from '../chain/chainFile';
+import { EventLineView, lineExpectation, type LineExpectation } from '../chain/log';
 import { ChainEventIndex, withoutEvents, type EventAccess } from '../chain/eventIndex';
 import { HostCallTemplate } from '../chain/eventEncoder';
 import { type ChainReference, parseChainReference } from '../chain/reference';
@@ -72,7 +73,8 @@ export interface ReplaySession {
 }
 
 interface Expected {
-  event: ChainEvent;
+  /** The recorded event (built on demand: only divergence messages need its hash). */
+  event: () => ChainEvent;
   payload: any;
 }
 
@@ -104,7 +106,7 @@ function recordedOutput(spec: FunctionSpec, payload: any): unknown {
  * divergence, never a wrong answer.
  */
 function checkedOutput(wanted: string, spec: FunctionSpec, rec: Expected, hostArgs: unknown[], inputJson: string): unknown {
-  const at = (): string => `(event ${shortHash(rec.event.hash)})`;
+  const at = (): string => `(event ${shortHash(rec.event().hash)})`;
   const v1 = Array.isArray(rec.payload.output);
   if (!v1 && 'input' in rec.payload) {
     let actual: unknown;
@@ -165,20 +167,6 @@ function startsWith(data: Uint8Array, prefix: Uint8Array, at = 0): boolean {
   return true;
 }
 
-/**
- * The output text of a recorded host call whose payload is byte for byte what this call would record
- * up to its output (the same head and input JSON), or undefined when it is not (then the payload is
- * parsed whole and compared as values).
- */
-function recordedOutputText(data: Uint8Array, t: HostCallTemplate, inputJson: string): string | undefined {
-  if (!startsWith(data, t.head)) return undefined;
-  const input = Buffer.from(inputJson, 'utf8');
-  if (!startsWith(data, input, t.head.length)) return undefined;
-  const at = t.head.length + input.length;
-  if (!startsWith(data, OUTPUT_KEY, at) || data[data.length - 1] !== 0x7d) return undefined;
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8', at + OUTPUT_KEY.length, data.length - 1);
-}
-
 function parsePayload(event: ChainEvent): any {
   try {
     return parseLossless(Buffer.from(event.data).toString('utf8'));
@@ -188,7 +176,12 @@ function parsePayload(event: ChainEvent): any {
 }
 
 /** The recording's events one at a time (a file of any size), without its replay-summary. */
-function recordingStream(chainPath: string): { next: () => ChainEvent | undefined; close: () => void } {
+function recordingStream(chainPath: string): {
+  next: () => ChainEvent | undefined;
+  /** Like next, but our log's lines as the writer writes them come as a view (ChainLogReader.nextView). */
+  nextView: (expect?: LineExpectation) => ChainEvent | EventLineView | undefined;
+  close: () => void;
+} {
   const r = ChainFileReader.open(chainPath);
   let open = true;
   const close = () => {
@@ -201,8 +194,190 @@ function recordingStream(chainPath: string): { next: () => ChainEvent | undefine
       close();
       return undefined;
     },
+    nextView: (expect) => {
+      for (let ev = open ? r.nextView(expect) : undefined; ev; ev = r.nextView(expect))
+        if (ev instanceof EventLineView ? !ev.typeIs(REPLAY_SUMMARY) : ev.eventType !== 'replay-summary') return ev;
+      close();
+      return undefined;
+    },
     close,
   };
+}
+
+const REPLAY_SUMMARY = Buffer.from('replay-summary', 'latin1');
+
+/** What stays the same for every call of one host function: its names, its payload's head, its decoder. */
+interface CallInfo {
+  importName: string;
+  spec: FunctionSpec;
+  /** `<import>/<fn>`, the event type, and its UTF-8. */
+  wanted: string;
+  typeBytes: Buffer;
+  template: HostCallTemplate;
+  /** A note function (NOTE_FUNCTIONS): its events are re-recorded, so its calls take the general path. */
+  note: boolean;
+  /** Decodes a recorded output written exactly as the encoder writes it; NOT_FAST for anything else. */
+  fastDecode: FastDecoder | undefined;
+  /** The payload's head as the recording's base64 starts with it; with the input too once it repeats. */
+  plainPrefix: Prefix;
+  withInput: Prefix | undefined;
+  lastInput: string | undefined;
+}
+
+/** The leading bytes of a payload (a multiple of 3, so its base64 is a prefix of the payload's) and that base64. */
+interface Prefix {
+  /** The whole expected start: the head, or head, input and `,"output":`. */
+  full: Buffer;
+  bytes: Buffer;
+  base64: Buffer;
+  /** The line's type and this base64, compared by the log reader in one go. */
+  expect: LineExpectation | undefined;
+  /** The input JSON this prefix includes (undefined: the head alone). */
+  input: string | undefined;
+}
+
+function prefixOf(typeBytes: Buffer, full: Buffer, input: string | undefined): Prefix {
+  const bytes = full.subarray(0, full.length - (full.length % 3));
+  const base64 = Buffer.from(bytes.toString('base64'), 'latin1');
+  return { full, bytes, base64, expect: lineExpectation(typeBytes, base64), input };
+}
+
+/** Whether data[from..full.length) is full[from..) (data long enough). */
+function matchesFrom(data: Uint8Array, full: Uint8Array, from: number): boolean {
+  if (data.length < full.length) return false;
+  for (let i = from; i < full.length; i++) if (data[i] !== full[i]) return false;
+  return true;
+}
+
+/** The prefix to match a call with `inputJson` against (as the encoder's HostCallTemplate.headFor). */
+function prefixFor(c: CallInfo, inputJson: string): Prefix {
+  const w = c.withInput;
+  if (w !== undefined && w.input === inputJson) return w;
+  if (c.lastInput === inputJson && inputJson.length <= 4096) {
+    c.withInput = prefixOf(c.typeBytes, Buffer.concat([c.template.head, Buffer.from(inputJson, 'utf8'), OUTPUT_KEY]), inputJson);
+    return c.withInput;
+  }
+  c.lastInput = inputJson;
+  return c.plainPrefix;
+}
+
+export const NOT_FAST: unique symbol = Symbol('theater.replay.notFast');
+export type FastDecoder = (data: Uint8Array, from: number, to: number) => unknown;
+
+const INT_RANGE: Partial<Record<string, [string, number, number]>> = {
+  u8: ['U8', 0, 0xff],
+  u16: ['U16', 0, 0xffff],
+  u32: ['U32', 0, 0xffffffff],
+  s8: ['S8', -0x80, 0x7f],
+  s16: ['S16', -0x8000, 0x7fff],
+  s32: ['S32', -0x80000000, 0x7fffffff],
+};
+const S64_MIN = -(1n << 63n);
+const S64_MAX = (1n << 63n) - 1n;
+const BOOL_TRUE = Buffer.from('{"Bool":true}', 'latin1');
+const BOOL_FALSE = Buffer.from('{"Bool":false}', 'latin1');
+
+/**
+ * For a result type whose typed value is a scalar, a decoder that reads `{"<Tag>":<canonical integer>}`
+ * (or `{"Bool":true|false}`) straight from the payload's bytes and gives exactly what parseLossless +
+ * decodeTyped give for it; every other text (another shape, spaces, out of range) is NOT_FAST and takes
+ * the general path, which decides and words the divergence.
+ */
+export function fastDecoderFor(spec: FunctionSpec): FastDecoder | undefined {
+  const ty = spec.result;
+  if (!ty) return undefined;
+  if (ty.kind === 'bool')
+    return (d, from, to) => (bytesAt(d, from, to, BOOL_TRUE) ? true : bytesAt(d, from, to, BOOL_FALSE) ? false : NOT_FAST);
+  const small = INT_RANGE[ty.kind];
+  const big = ty.kind === 'u64' ? 'U64' : ty.kind === 's64' ? 'S64' : undefined;
+  const tag = small?.[0] ?? big;
+  if (tag === undefined) return undefined;
+  const head = Buffer.from(`{"${tag}":`, 'latin1');
+  return (d, from, to) => {
+    if (to - from < head.length + 2 || d[to - 1] !== 0x7d) return NOT_FAST;
+    for (let k = 0; k < head.length; k++) if (d[from + k] !== head[k]) return NOT_FAST;
+    let p = from + head.length;
+    const end = to - 1;
+    const negative = d[p] === 0x2d;
+    if (negative) p++;
+    const digits = end - p;
+    if (digits < 1 || digits > 20 || (d[p] === 0x30 && digits > 1)) return NOT_FAST;
+    // The digits as two numbers (each below 10^10, so exact): the high ones and the last ten.
+    const split = Math.max(p, end - 10);
+    let hi = 0;
+    let lo = 0;
+    let bad = 0; // negative once a byte is not a digit
+    for (let k = p; k < split; k++) {
+      const c = (d[k]! | 0) - 0x30;
+      bad |= c | (9 - c);
+      hi = hi * 10 + c;
+    }
+    for (let k = split; k < end; k++) {
+      const c = (d[k]! | 0) - 0x30;
+      bad |= c | (9 - c);
+      lo = lo * 10 + c;
+    }
+    if (bad < 0) return NOT_FAST;
+    if (negative && hi === 0 && lo === 0) return NOT_FAST; // -0: the general path
+    if (small) {
+      const v = (negative ? -1 : 1) * (hi * 1e10 + lo);
+      return digits <= 10 && v >= small[1] && v <= small[2] ? v : NOT_FAST;
+    }
+    if (big === 'U64') return negative ? NOT_FAST : (u64Of(hi, lo) ?? NOT_FAST);
+    let b = hi === 0 ? BigInt(lo) : BigInt(hi) * 10_000_000_000n + BigInt(lo);
+    if (negative) b = -b;
+    return b >= S64_MIN && b <= S64_MAX ? b : NOT_FAST;
+  };
+}
+
+const u64View = new DataView(new ArrayBuffer(8));
+
+/**
+ * hi·10^10 + lo (both below 10^10) as a u64 bigint, or undefined above 2^64 − 1: computed exactly in
+ * 16-bit pieces (every product stays below 2^53) and read as one bigint.
+ */
+function u64Of(hi: number, lo: number): bigint | undefined {
+  const hiH = Math.floor(hi / 65536);
+  const a = (hi - hiH * 65536) * 1e10 + lo;
+  const b = hiH * 1e10;
+  const bHi = Math.floor(b / 65536);
+  const c = (b - bHi * 65536) * 65536 + a;
+  const carry = Math.floor(c / 4294967296);
+  const high = bHi + carry;
+  if (high > 0xffffffff) return undefined;
+  u64View.setUint32(0, c - carry * 4294967296, true);
+  u64View.setUint32(4, high, true);
+  return u64View.getBigUint64(0, true);
+}
+
+function bytesAt(d: Uint8Array, from: number, to: number, lit: Uint8Array): boolean {
+  return to - from === lit.length && startsWith(d, lit, from);
+}
+
+/**
+ * Where the output of a recorded host call starts when its payload is byte for byte what this call
+ * would record up to its output (`t`'s head, the same input JSON, `,"output":`, ending in `}`), or -1.
+ */
+function outputStart(data: Uint8Array, t: HostCallTemplate, inputJson: string): number {
+  const head = t.head;
+  if (!startsWith(data, head)) return -1;
+  let p = head.length;
+  const n = inputJson.length;
+  if (data.length < p + n) return -1;
+  for (let i = 0; i < n; i++) {
+    const c = inputJson.charCodeAt(i);
+    if (c >= 0x80) {
+      // Not ASCII: compared as its UTF-8 bytes.
+      const input = Buffer.from(inputJson, 'utf8');
+      if (!startsWith(data, input, head.length)) return -1;
+      p = head.length + input.length;
+      break;
+    }
+    if (data[p + i] !== c) return -1;
+    if (i === n - 1) p += n;
+  }
+  if (!startsWith(data, OUTPUT_KEY, p) || data[data.length - 1] !== 0x7d) return -1;
+  return p + OUTPUT_KEY.length;
 }
 
 /**
@@ -227,35 +402,86 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       head.close();
     }
   }
-  // A host call's payload is parsed only when needed: a call whose recorded input is byte for byte
-  // its own takes just the output text (see recordedOutputText).
-  const nextHostCall = (): { event: ChainEvent; payload: () => any } | undefined => {
-    for (let event = calls.next(); event; event = calls.next()) {
-      if (!startsWith(event.data, HOST_FUNCTION_PREFIX)) continue;
-      let parsed: any;
-      const payload = () => (parsed ??= parsePayload(event));
-      // Denials are recorded by the handler just before the call's own event; a replay re-records them
-      // (same hashes) and re-answers only the call itself.
-      const note = event.eventType.slice(event.eventType.lastIndexOf('/') + 1);
-      if (NOTE_FUNCTIONS.has(note) && payload()?.function === note) {
-        options.rerecord?.(event.eventType, event.data);
+  /**
+   * The next recorded host call. A line of our log that is a call of `c`'s function comes back as a
+   * view (nothing decoded beyond its payload bytes); any other event is built, and the denials a
+   * handler recorded just before a call are re-recorded (same hashes) and passed over.
+   */
+  /** The prefix the last view nextHostCall returned was checked against (undefined: none, its data was decoded whole). */
+  let verified: Prefix | undefined;
+  const nextHostCall = (c: CallInfo, inputJson: string): ChainEvent | EventLineView | undefined => {
+    verified = undefined;
+    // The usual case: the line has this call's type and its payload's base64 starts with what this
+    // call's would (its head, and its input once it repeats), so only the rest is decoded.
+    const pre = c.note ? undefined : prefixFor(c, inputJson);
+    for (let r = calls.nextView(pre?.expect); r; r = calls.nextView(pre?.expect)) {
+      if (r instanceof EventLineView) {
+        // (A line that met the expectation has the type: no need to compare it again.)
+        if (pre !== undefined && (r.matched === pre.expect || r.typeIs(c.typeBytes))) {
+          const d = r.decodeAfter(pre.bytes, pre.base64, pre.expect);
+          if (d === 'ok') {
+            verified = pre;
+            return r;
+          }
+          if (d === 'invalid') continue; // a line next() skips
+        }
+        if (!r.decode()) continue;
+        if (!startsWith(r.data, HOST_FUNCTION_PREFIX)) continue;
+        if (!c.note && r.typeIs(c.typeBytes)) return r;
+        r = r.toEvent();
+      } else if (!startsWith(r.data, HOST_FUNCTION_PREFIX)) continue;
+      const note = r.eventType.slice(r.eventType.lastIndexOf('/') + 1);
+      if (NOTE_FUNCTIONS.has(note) && parsePayload(r)?.function === note) {
+        options.rerecord?.(r.eventType, r.data);
         continue;
       }
-      return { event, payload };
+      return r;
     }
     return undefined;
   };
-  const templates = new Map<string, Map<string, HostCallTemplate>>();
-  const templateOf = (importName: string, fn: string): HostCallTemplate => {
-    let byFn = templates.get(importName);
-    if (byFn === undefined) templates.set(importName, (byFn = new Map()));
-    let t = byFn.get(fn);
-    if (t === undefined) byFn.set(fn, (t = new HostCallTemplate(importName, fn)));
-    return t;
+  const byType = new Map<string, CallInfo>();
+  const bySpec = new Map<FunctionSpec, CallInfo>();
+  let lastCall: CallInfo | undefined;
+  const callInfo = (importName: string, spec: FunctionSpec): CallInfo => {
+    if (lastCall !== undefined && lastCall.spec === spec && lastCall.importName === importName) return lastCall;
+    lastCall = callInfoOf(importName, spec);
+    return lastCall;
+  };
+  const callInfoOf = (importName: string, spec: FunctionSpec): CallInfo => {
+    const last = bySpec.get(spec);
+    if (last !== undefined && last.importName === importName) return last;
+    const wanted = `${importName}/${spec.name}`;
+    let c = byType.get(wanted);
+    if (c === undefined) {
+      const template = new HostCallTemplate(importName, spec.name);
+      const typeBytes = Buffer.from(wanted, 'utf8');
+      c = {
+        importName,
+        spec,
+        wanted,
+        typeBytes,
+        template,
+        note: NOTE_FUNCTIONS.has(spec.name),
+        fastDecode: fastDecoderFor(spec),
+        plainPrefix: prefixOf(typeBytes, template.head, undefined),
+        withInput: undefined,
+        lastInput: undefined,
+      };
+      byType.set(wanted, c);
+    }
+    bySpec.set(spec, c);
+    return c;
   };
 
   const overrides = new Map((options.overrides ?? []).map((o) => [o.index, o.outputJson]));
-  let attempt: Attempt | undefined;
+  // The call being answered (kept in place, not allocated per call): a refused one is the run's side
+  // of a what-if's divergence.
+  let attempting = false;
+  let attemptIndex = 0;
+  let attemptType = '';
+  let attemptInput = '';
+  const attempt = (): Attempt | undefined =>
+    attempting ? { index: attemptIndex, eventType: attemptType, inputJson: attemptInput } : undefined;
 
   // get-chain was recorded as a reference to the chain's first N events: the answer is those events
   // of the recording, which up to here is what this replay recorded too (or it diverged earlier).
@@ -271,28 +497,14 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
     }
     if (answer.count !== ref.events || !bytesEqual(answer.lastHash, ref.head)) {
       throw new Error(
-        `replay diverged: the recorded answer to ${wanted} (event ${shortHash(rec.event.hash)}) refers to the first ${ref.events} events ending at ${ref.head ? shortHash(ref.head) : 'none'}, which the recording does not have`,
+        `replay diverged: the recorded answer to ${wanted} (event ${shortHash(rec.event().hash)}) refers to the first ${ref.events} events ending at ${ref.head ? shortHash(ref.head) : 'none'}, which the recording does not have`,
       );
     }
     return answer.value();
   };
 
-  const answer: CallAnswerer = (importName, spec, hostArgs, inputJson) => {
-    const index = options.nextIndex();
-    if (options.liveAfter !== undefined && index > options.liveAfter) return ANSWER_LIVE;
-    const wanted = `${importName}/${spec.name}`;
-    attempt = { index, eventType: wanted, inputJson };
-    const found = nextHostCall();
-    if (!found) {
-      throw new Error(`replay exhausted: the actor called ${wanted}, but the recording has no more host calls`);
-    }
-    if (found.event.eventType !== wanted) {
-      throw new Error(
-        `replay diverged: the actor called ${wanted}, but the recording's next host call is ${found.event.eventType} (event ${shortHash(found.event.hash)})`,
-      );
-    }
-    // Same input bytes: only the output is parsed (the input check below would pass).
-    const outputText = recordedOutputText(found.event.data, templateOf(importName, spec.name), inputJson);
+  /** The recorded answer to a call (of the recorded event's type) from its output text, as values. */
+  const answerFrom = (c: CallInfo, event: () => ChainEvent, outputText: string | undefined, hostArgs: unknown[], inputJson: string) => {
     let fastOutput: unknown;
     if (outputText !== undefined) {
       try {
@@ -302,20 +514,64 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       }
     }
     const next: Expected =
-      fastOutput !== undefined
-        ? { event: found.event, payload: { output: fastOutput } }
-        : { event: found.event, payload: found.payload() ?? {} };
+      fastOutput !== undefined ? { event, payload: { output: fastOutput } } : { event, payload: parsePayload(event()) ?? {} };
     const ref = parseChainReference(next.payload?.output);
     if (ref) {
-      attempt = undefined;
-      return chainFromRecording(wanted, ref, next);
+      attempting = false;
+      return chainFromRecording(c.wanted, ref, next);
     }
     // The call is checked against the recording even when its output is edited (what-if).
-    const recordedAnswer = checkedOutput(wanted, spec, next, hostArgs, inputJson);
+    return checkedOutput(c.wanted, c.spec, next, hostArgs, inputJson);
+  };
+
+  const answer: CallAnswerer = (importName, spec, hostArgs, inputJson) => {
+    const index = options.nextIndex();
+    if (options.liveAfter !== undefined && index > options.liveAfter) return ANSWER_LIVE;
+    const c = callInfo(importName, spec);
+    attempting = true;
+    attemptIndex = index;
+    attemptType = c.wanted;
+    attemptInput = inputJson;
+    const found = nextHostCall(c, inputJson);
+    if (!found) {
+      throw new Error(`replay exhausted: the actor called ${c.wanted}, but the recording has no more host calls`);
+    }
+    let recorded: unknown;
+    if (found instanceof EventLineView) {
+      // Same type; with the same input bytes only the output is decoded (the input check would pass).
+      const data = found.data;
+      const w = verified;
+      // Checked with the input (all but the last 0-2 bytes of head, input and `,"output":`): the output follows.
+      const at =
+        w !== undefined && w.input === inputJson && data[data.length - 1] === 0x7d && matchesFrom(data, w.full, w.bytes.length)
+          ? w.full.length
+          : outputStart(data, c.template, inputJson);
+      const fast = at >= 0 && c.fastDecode ? c.fastDecode(data, at, data.length - 1) : NOT_FAST;
+      if (fast !== NOT_FAST) recorded = fast;
+      else {
+        let event: ChainEvent | undefined;
+        const text = at >= 0 ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8', at, data.length - 1) : undefined;
+        recorded = answerFrom(c, () => (event ??= found.toEvent()), text, hostArgs, inputJson);
+        if (!attempting) return recorded; // a chain reference: answered from the recording's prefix
+      }
+    } else {
+      if (found.eventType !== c.wanted) {
+        throw new Error(
+          `replay diverged: the actor called ${c.wanted}, but the recording's next host call is ${found.eventType} (event ${shortHash(found.hash)})`,
+        );
+      }
+      const at = outputStart(found.data, c.template, inputJson);
+      const text =
+        at >= 0
+          ? Buffer.from(found.data.buffer, found.data.byteOffset, found.data.byteLength).toString('utf8', at, found.data.length - 1)
+          : undefined;
+      recorded = answerFrom(c, () => found, text, hostArgs, inputJson);
+      if (!attempting) return recorded;
+    }
+    attempting = false;
+    if (overrides.size === 0) return recorded;
     const override = overrides.get(index);
-    const out = override !== undefined && spec.result ? decodeTyped(spec.result, parseLossless(override)) : recordedAnswer;
-    attempt = undefined;
-    return out;
+    return override !== undefined && spec.result ? decodeTyped(spec.result, parseLossless(override)) : recorded;
   };
 
   // Every call into the actor, re-driven in order (held in memory: one entry per recorded call).
@@ -359,9 +615,11 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
           recording,
           recorded,
           [...overrides.keys()].sort((a, b) => a - b),
-          attempt,
+          attempt(),
         );
       }
+      const same = identicalInPlace(chainPath, recordedLog);
+      if (same !== undefined) return { verdict: 'replayed', total: same, matched: same, message: identicalMessage(same) };
       const expected = recordingStream(chainPath);
       const actual = recordingStream(recordedLog);
       try {
@@ -372,6 +630,32 @@ export function createReplayAnswerer(chainPath: string, options: ReplayOptions):
       }
     },
   };
+}
+
+const identicalMessage = (n: number): string => `Replay identical: all ${n} events have the recorded hashes.`;
+
+/**
+ * The common verdict first, read in place: when both logs hold, position by position, lines as the
+ * writer writes them with the same hash, parent, type and base64 data (replay summaries left out), the replay is
+ * identical and this is the number of events; anything else (a difference, an event of another
+ * format, one log ending first) is undefined, and compareReplayStreams decides and words it.
+ */
+function identicalInPlace(chainPath: string, recordedLog: string): number | undefined {
+  const expected = recordingStream(chainPath);
+  const actual = recordingStream(recordedLog);
+  try {
+    for (let n = 0; ; n++) {
+      const x = expected.nextView();
+      const y = actual.nextView();
+      if (x === undefined && y === undefined) return n > 0 ? n : undefined;
+      if (!(x instanceof EventLineView) || !(y instanceof EventLineView)) return undefined;
+      // The same base64 text is the same data; checking one side tells that both are valid.
+      if (!x.sameAs(y) || !x.dataValid()) return undefined;
+    }
+  } finally {
+    expected.close();
+    actual.close();
+  }
 }
 
 /** A chain file's events without replay summaries, by index (the file is indexed, not loaded). */
@@ -629,7 +913,7 @@ export function compareReplayStreams(nextExpected: () => ChainEvent | undefined,
     total: matchedCount,
     matched: matchedCount,
     message: sameHashes
-      ? `Replay identical: all ${matchedCount} events have the recorded hashes.`
+      ? identicalMessage(matchedCount)
       : `Replay matched all ${matchedCount} events; ${byValue} host call${byValue === 1 ? ' was' : 's were'} recorded in Theater's older v1 format and matched by value, so the hashes differ from the recording.`,
   };
 }

@@ -101,6 +101,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   lastCallMs: number | undefined;
   /** CPU time of the worker thread in the last guest call. */
   lastCallCpuMs: number | undefined;
+  /** CPU time of the worker thread in its shutdown (a replay's verdict included), and in its whole life. */
+  shutdownCpuMs: number | undefined;
+  workerCpuMs: number | undefined;
   /** Interfaces the component exports (known once the worker is ready). */
   exports: string[] = [];
   /** The stored state: what the last successful call returned. */
@@ -689,6 +692,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         break;
       case 'closed':
         this.eventsOnDisk = Math.max(this.eventsOnDisk, m.events);
+        this.shutdownCpuMs = m.shutdownCpuMs;
+        this.workerCpuMs = m.threadCpuMs;
         this.complete(
           this.failure
             ? { status: 'failed', error: this.failure, eventCount: this.eventCountNow() }
