@@ -70,8 +70,10 @@ export async function mainWorkerRoundTrip(n) {
 
 /**
  * Worker → worker request round trips (µs) with the caller blocked on Atomics.wait: 'relay' through
- * the main thread both ways (four thread hops, the runtime's route), 'direct' through a
- * MessageChannel between the two workers (two hops).
+ * the main thread both ways (four thread hops), 'routed' to the main thread, which passes the question
+ * on to the echo worker, which answers the caller itself and wakes it (three hops, the runtime's route
+ * since the asked actor's worker answers the caller directly), 'direct' through a MessageChannel
+ * between the two workers (two hops).
  */
 export async function workerWorkerRoundTrip(mode, n) {
   const echo = new Worker(ECHO, { eval: true });
@@ -82,13 +84,14 @@ export async function workerWorkerRoundTrip(mode, n) {
   const { port1, port2 } = new MessageChannel();
   caller.postMessage({ mode, n: n + 200, flag, ...(mode === 'direct' ? { port: port2 } : {}) }, mode === 'direct' ? [port2] : []);
   const { answerPort } = await started(caller);
-  if (mode === 'direct') {
+  if (mode !== 'relay') {
     echo.postMessage({ port: port1, answerPort, flag }, [port1, answerPort]);
     await started(echo);
   }
   const done = new Promise((resolve) => {
     caller.on('message', (m) => {
       if (m.xs) return resolve(m.xs.slice(200));
+      if (mode === 'routed') return port2.postMessage(m);
       echo.once('message', (a) => {
         answerPort.postMessage(a);
         Atomics.store(f, 0, 1);
@@ -102,6 +105,7 @@ export async function workerWorkerRoundTrip(mode, n) {
   await caller.terminate();
   await echo.terminate();
   port1.close();
+  if (mode === 'routed') port2.close();
   return xs;
 }
 

@@ -66,9 +66,11 @@ export const EXPORT_FUNCTIONS: readonly ExportFunction[] = [
 ];
 
 /** `theater:simple/message-server-client.handle-send` → its declaration. */
+/** The export functions by their full name (looked up for every call into an actor). */
+const EXPORTS_BY_NAME: ReadonlyMap<string, ExportFunction> = new Map(EXPORT_FUNCTIONS.map((f) => [`${f.iface}.${f.name}`, f]));
+
 export function findExportFunction(fullName: string): ExportFunction | undefined {
-  const dot = fullName.lastIndexOf('.');
-  return EXPORT_FUNCTIONS.find((f) => f.iface === fullName.slice(0, dot) && f.name === fullName.slice(dot + 1));
+  return EXPORTS_BY_NAME.get(fullName);
 }
 
 export const fullExportName = (f: ExportFunction): string => `${f.iface}.${f.name}`;

@@ -17,9 +17,10 @@ import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpe
 import { ANSWER_LIVE, bindInterface, ResourceTable, type CallAnswerer } from './binder';
 import { isIncomingHandle } from '../handlers/http/incoming';
 import { incomingResources, responseJson } from '../handlers/http/wasiHttp';
-import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
+import type { MainToWorker, RpcAnswerMessage, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
 import { createDebugGate } from './debugGate';
+import { answerWithBytes, createRpcReplyBuffer, RpcWait, type ReplyTo } from './rpcReply';
 import { createReplayAnswerer, type ReplaySession } from './replay';
 import { threadCpuMs } from './threadCpu';
 import { createKillSwitchBuffer, PHASE_IDLE, WorkerWriteLock } from './killSwitch';
@@ -30,6 +31,16 @@ const INIT = 'theater:simple/actor.init';
 const port = parentPort!;
 const post = (m: WorkerToMain) => port.postMessage(m);
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
+/** jco's name of an export function (`handle-request` → `handleRequest`), made once per name. */
+const jsNames = new Map<string, string>();
+function jsName(witName: string): string {
+  let n = jsNames.get(witName);
+  if (n === undefined) {
+    n = witName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    jsNames.set(witName, n);
+  }
+  return n;
+}
 
 /** Runs one actor in this worker; `input` arrives as workerData or, for a pre-started spare worker, as its first message. */
 function runActor(input: WorkerInput): void {
@@ -63,8 +74,9 @@ function runActor(input: WorkerInput): void {
   let exiting = false;
   let dead: string | undefined;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  // Host calls that need the runtime: post the question, block on the flag, take the answer off the port.
-  const rpcFlag = new Int32Array(new SharedArrayBuffer(4));
+  // Host calls that need the runtime: post the question, block until it is answered (rpcReply.ts), take
+  // the answer off the port, or the response bytes another actor's worker wrote for a request.
+  const rpcWait = new RpcWait(createRpcReplyBuffer());
   const { port1: rpcIn, port2: rpcOut } = new MessageChannel();
   let commitPending = false;
 
@@ -104,12 +116,14 @@ function runActor(input: WorkerInput): void {
     },
     configOf: (type) => input.handlerConfigs[type],
     hostCall: (op, args) => {
-      Atomics.store(rpcFlag, 0, 0);
-      post({ kind: 'rpc', op, args, after: recorder.lastHash ? toHex(recorder.lastHash) : null });
-      while (Atomics.load(rpcFlag, 0) === 0) Atomics.wait(rpcFlag, 0, 0);
-      const answer = receiveMessageOnPort(rpcIn);
-      commitPending = true;
-      return (answer?.message as { value: unknown } | undefined)?.value;
+      const seq = rpcWait.open();
+      post({ kind: 'rpc', op, args, after: recorder.lastHash ? toHex(recorder.lastHash) : null, seq });
+      const response = rpcWait.wait(seq);
+      // Another actor answered a request directly: a request has no effect that waits for its event.
+      if (response) return { tag: 'ok', val: response };
+      const answer = receiveMessageOnPort(rpcIn)?.message as RpcAnswerMessage | undefined;
+      commitPending = answer?.commit !== false;
+      return answer?.value;
     },
   };
   // The guest's stdout/stderr leave the worker only once the call that wrote them is in the chain.
@@ -271,14 +285,20 @@ function runActor(input: WorkerInput): void {
   const exportNames = () => Object.keys(instance ?? {}).filter((k) => k.includes(':'));
 
   /** One call into an export other than init: recorded like init; the returned state replaces the stored one. */
-  function callExport(fn: string, args: unknown[], cause: EventCause | undefined, seq?: number, recordedResult?: string): void {
+  function callExport(
+    fn: string,
+    args: unknown[],
+    cause: EventCause | undefined,
+    seq?: number,
+    recordedResult?: string,
+    reply?: ReplyTo,
+  ): void {
     if (isIncomingHandle(fn)) {
       callIncoming(fn, String(args[0]), cause, seq, recordedResult);
       return;
     }
     const spec = findExportFunction(fn);
-    const camel = spec?.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const f = spec && camel ? instance?.[spec.iface]?.[camel] : undefined;
+    const f = spec ? instance?.[spec.iface]?.[jsName(spec.name)] : undefined;
     if (!spec || typeof f !== 'function') {
       callDone({ kind: 'call-done', ok: false, error: `the actor does not export ${fn}`, ms: 0, refused: true });
       return;
@@ -293,6 +313,10 @@ function runActor(input: WorkerInput): void {
       state = newState ? new Uint8Array(newState) : null;
       const result = spec.result ? (out[1] as unknown[]) : undefined;
       recorder.record('wasm', wasmResult(fn, state, utf8(result ? resultJson(spec, result) : 'null')), undefined, PHASE_IDLE);
+      // A request from another actor: its response goes to the waiting caller now that the WasmResult
+      // is on disk, before the session hears of it (the session's own answer is then dropped).
+      const response = reply ? result?.[0] : undefined;
+      if (response instanceof Uint8Array) answerWithBytes(reply!, response);
       callDone({
         kind: 'call-done',
         ok: true,
@@ -460,12 +484,12 @@ function runActor(input: WorkerInput): void {
         (e: unknown) =>
           callDone({ kind: 'call-done', ok: false, error: `the actor could not be instantiated for the request: ${String(e)}`, ms: 0 }),
       );
-    } else callExport(m.fn, m.args, m.cause, m.seq);
+    } else callExport(m.fn, m.args, m.cause, m.seq, undefined, m.reply);
   });
 
   setUp().then(
     () => {
-      const rpc = { flag: rpcFlag.buffer, port: rpcOut };
+      const rpc = { cells: rpcWait.buffer, port: rpcOut };
       if (input.initNow && !replay) {
         // Still busy (the start's phase) until init's last event: init goes on at once.
         port.postMessage({ kind: 'ready', exports: exportNames(), rpc, initRunning: true }, [rpcOut]);

@@ -4,6 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { EventCause } from '../chain/event';
 import type { DebugStopped } from './debugGate';
 import type { ReplayOverride } from './replay';
+import type { ReplyTo } from './rpcReply';
 
 export interface WorkerBinding {
   importName: string;
@@ -55,17 +56,27 @@ export type MainToWorker =
   /**
    * A call into an export other than init (`theater:simple/message-server-client.handle-send`); `args` is
    * the params tuple. `seq`: a pipelined call's sequence number, set as the kill switch's phase with its
-   * WasmCall event (killSwitch.ts).
+   * WasmCall event (killSwitch.ts). `reply`: a request from another actor, whose worker waits for the
+   * response there (rpcReply.ts): it gets it from this worker once the WasmResult is on disk.
    */
-  | { cmd: 'call'; fn: string; args: unknown[]; cause?: EventCause; seq?: number }
+  | { cmd: 'call'; fn: string; args: unknown[]; cause?: EventCause; seq?: number; reply?: ReplyTo }
   /** A fresh instance (resume after a failure, restart); with `init`, init runs on it with `state`. */
   | { cmd: 'reset'; state: Uint8Array | null; init: boolean; cause?: EventCause }
   | { cmd: 'shutdown' };
 
-/** The main thread's answer to an `rpc` arrives on `port` and is signalled through `flag` (Atomics). */
+/**
+ * The main thread's answer to an `rpc` arrives on `port` and is signalled through `cells` (Atomics,
+ * rpcReply.ts), where another actor's worker may also answer a request directly.
+ */
 export interface RpcChannel {
-  flag: SharedArrayBuffer;
+  cells: SharedArrayBuffer;
   port: MessagePort;
+}
+
+/** The session's answer to rpc `seq` on the rpc port; `commit: false`: nothing waits for the call's event (no `commit` then). */
+export interface RpcAnswerMessage {
+  value: unknown;
+  commit?: false;
 }
 
 export type WorkerToMain =
@@ -79,8 +90,11 @@ export type WorkerToMain =
   /** `refused`: nothing was called (the export does not exist); the actor is not paused for it. */
   | { kind: 'call-done'; ok: false; error: string; ms: number; cpuMs?: number; refused?: boolean }
   | { kind: 'shutdown-requested'; data?: Uint8Array }
-  /** A host call that needs the runtime (message-server, supervisor); the worker blocks until the answer. */
-  | { kind: 'rpc'; op: string; args: unknown[]; after: string | null }
+  /**
+   * A host call that needs the runtime (message-server, supervisor, a main-thread service); the worker
+   * blocks until rpc `seq` is answered (rpcReply.ts).
+   */
+  | { kind: 'rpc'; op: string; args: unknown[]; after: string | null; seq: number }
   /** The event of the last rpc is on disk: its effects on other actors may happen now. */
   | { kind: 'commit'; hash: string }
   /**

@@ -23,7 +23,8 @@ import { takesOp, type HandlerConfig, type MainThreadService, type ServiceDeclar
 import { servicesFor } from '../handlers/registry';
 import { createService } from './services';
 import { TheaterError, type ActorOutcome, type ActorSessionLike, type ActorStatus, type StartOptions } from './api';
-import type { MainToWorker, SpareInput, WorkerInput, WorkerToMain } from './protocol';
+import type { MainToWorker, RpcAnswerMessage, SpareInput, WorkerInput, WorkerToMain } from './protocol';
+import { RpcAnswer, type ReplyTo } from './rpcReply';
 import { appendAfterTermination } from './recorder';
 import { createKillSwitchBuffer, FIRST_CALL_SEQ, PHASE_IDLE, SessionKillSwitch } from './killSwitch';
 import { ACTOR_HEAP_MAX_MIB, ACTOR_MEMORY_MAX_MIB, TERMINATE_GRACE_MS } from '../limits';
@@ -141,7 +142,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
   private initDone = false;
   /** runtime.shutdown was called: the actor ends after the current call. */
   exitRequested: { data: Uint8Array | undefined } | undefined;
-  private rpc: { flag: Int32Array; port: import('node:worker_threads').MessagePort } | undefined;
+  private rpc: { answer: RpcAnswer; port: import('node:worker_threads').MessagePort } | undefined;
   /**
    * The main-thread services the actor's handlers declare in the registry (OS processes, HTTP
    * servers), made from services.ts when the worker is ready (the exports are known then), in registry order.
@@ -386,9 +387,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     return this.services.find((s) => takesOp(s.def, op))?.service;
   }
 
-  /** Answers the worker's rpc from a service (at once, or when its promise settles). */
-  private serviceRpc(service: MainThreadService, op: string, args: unknown[]): void {
-    const failed = (e: unknown) => this.answerRpc({ tag: 'err', val: `the runtime could not answer ${op}: ${(e as Error).message}` });
+  /** Answers the worker's rpc `seq` from a service (at once, or when its promise settles). */
+  private serviceRpc(service: MainThreadService, op: string, args: unknown[], seq: number): void {
+    const failed = (e: unknown) => this.answerRpc({ tag: 'err', val: `the runtime could not answer ${op}: ${(e as Error).message}` }, seq);
     let value: unknown;
     try {
       value = service.handle ? service.handle(op, args) : { tag: 'err', val: `${op} is not answered by this runtime` };
@@ -396,8 +397,8 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       failed(e);
       return;
     }
-    if (value instanceof Promise) void value.then((v: unknown) => this.answerRpc(v), failed);
-    else this.answerRpc(value);
+    if (value instanceof Promise) void value.then((v: unknown) => this.answerRpc(v, seq), failed);
+    else this.answerRpc(value, seq);
   }
 
   /** The worker thread running this actor (each actor gets a worker of its own, never reused). */
@@ -415,9 +416,17 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     );
   }
 
-  /** Queues a call into an export (FIFO: one at a time, in the order queued). */
-  call(fn: string, args: unknown[], cause?: EventCause): Promise<CallOutcome> {
-    return this.enqueue({ cmd: 'call', fn, args, ...(cause ? { cause } : {}) }, fn);
+  /**
+   * Queues a call into an export (FIFO: one at a time, in the order queued). `reply`: a request from
+   * another actor, answered by this actor's worker straight to the caller's (rpcReply.ts).
+   */
+  call(fn: string, args: unknown[], cause?: EventCause, reply?: ReplyTo): Promise<CallOutcome> {
+    return this.enqueue({ cmd: 'call', fn, args, ...(cause ? { cause } : {}), ...(reply ? { reply } : {}) }, fn);
+  }
+
+  /** Where another actor may answer this actor's waiting rpc `seq` directly (a request it made). */
+  replyTo(seq: number): ReplyTo | undefined {
+    return this.rpc ? { cells: this.rpc.answer.buffer, seq } : undefined;
   }
 
   /** A paused actor goes on with a fresh instance and its last good state (init is not called again). */
@@ -526,12 +535,15 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     }, this.callTimeoutMs);
   }
 
-  /** Answers the worker's pending rpc and wakes it. */
-  answerRpc(value: unknown): void {
-    if (!this.rpc) return;
-    this.rpc.port.postMessage({ value });
-    Atomics.store(this.rpc.flag, 0, 1);
-    Atomics.notify(this.rpc.flag, 0);
+  /**
+   * Answers the worker's rpc `seq` and wakes it, unless it was answered already (by the worker of the
+   * actor it asked, rpcReply.ts). `commit: false`: the call has no effect that waits for its event.
+   */
+  answerRpc(value: unknown, seq: number, commit = true): void {
+    const rpc = this.rpc;
+    if (!rpc) return;
+    const m: RpcAnswerMessage = commit ? { value } : { value, commit: false };
+    rpc.answer.answer(seq, () => rpc.port.postMessage(m));
   }
 
   private rejectQueued(error: string): void {
@@ -545,7 +557,7 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
       case 'ready':
         clearTimeout(this.callTimer); // the start's time limit
         this.exports = m.exports;
-        if (m.rpc) this.rpc = { flag: new Int32Array(m.rpc.flag), port: m.rpc.port };
+        if (m.rpc) this.rpc = { answer: new RpcAnswer(m.rpc.cells), port: m.rpc.port };
         this.services = servicesFor(Object.keys(this.handlerConfigs)).map((def) => ({
           def,
           service: createService(def, this.serviceHost),
@@ -578,9 +590,9 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
         // What the actor's handlers do on the main thread is its own, alone or in a system (its servers
         // call it through its own queue); message-server and supervisor calls go to the system.
         const service = this.serviceFor(m.op);
-        if (service) this.serviceRpc(service, m.op, m.args);
-        else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op));
-        else this.emit('rpc', m.op, m.args, m.after);
+        if (service) this.serviceRpc(service, m.op, m.args, m.seq);
+        else if (this.listenerCount('rpc') === 0) this.answerRpc(noRuntimeAnswer(m.op), m.seq, false);
+        else this.emit('rpc', m.op, m.args, m.after, m.seq);
         break;
       }
       case 'restore':

@@ -11,6 +11,7 @@ import { MESSAGE_HOST } from '../handlers/messageServer';
 import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW_S, SUPERVISOR } from '../handlers/supervisor';
 import { responseText } from '../text/response';
 import type { StartOptions } from './api';
+import type { ReplyTo } from './rpcReply';
 import { startActor, type ActorSession, type CallOutcome } from './session';
 
 type Result<T> = { tag: 'ok'; val: T } | { tag: 'err'; val: string };
@@ -31,6 +32,12 @@ export interface ActorNode {
   initialState: Uint8Array | null;
   /** The actor this one waits on (a request, spawn or channel open): request cycles are refused. */
   waitingOn: ActorNode | undefined;
+  /**
+   * What it waits for (one object per wait): a wait ends only its own mark, so the answer to an
+   * earlier request that arrives here after the caller went on (it got the response straight from
+   * the target's worker) does not end a later wait.
+   */
+  waitingFor: object | undefined;
   /** Requests to this actor that have no answer yet, by request id. */
   outstanding: Map<string, Deferred>;
   /** Effects of the last host call, applied once its event is on disk (commit). */
@@ -113,6 +120,7 @@ export class ActorSystem extends EventEmitter {
       children: new Set(),
       initialState: full.initialState !== undefined ? full.initialState : supervisorConfig.initialState,
       waitingOn: undefined,
+      waitingFor: undefined,
       outstanding: new Map(),
       pendingEffect: undefined,
       restarts: [],
@@ -123,10 +131,12 @@ export class ActorSystem extends EventEmitter {
     session.pauseOnFailure = true;
     this.actors.set(session.id, node);
     parent?.children.add(node);
-    session.on('rpc', (op: string, args: unknown[], after: string | null) => {
-      void this.handleRpc(node, op, args, after).then(
-        (value) => session.answerRpc(value),
-        (e: unknown) => session.answerRpc(err(`the runtime could not answer ${op}: ${(e as Error).message}`)),
+    session.on('rpc', (op: string, args: unknown[], after: string | null, seq: number) => {
+      // The worker posts a `commit` after the call's event only when an effect waits for it.
+      this.handleRpc(node, op, args, after, seq).then(
+        (value) => session.answerRpc(value, seq, node.pendingEffect !== undefined),
+        (e: unknown) =>
+          session.answerRpc(err(`the runtime could not answer ${op}: ${(e as Error).message}`), seq, node.pendingEffect !== undefined),
       );
     });
     session.on('commit', (hash: string) => {
@@ -242,8 +252,12 @@ export class ActorSystem extends EventEmitter {
     return node;
   }
 
-  /** A request from `from` (undefined: the CLI or the editor) to `to`; resolves with the answer. */
-  request(from: ActorNode | undefined, toId: string, msg: Uint8Array, cause?: EventCause): Promise<Result<Uint8Array>> {
+  /**
+   * A request from `from` (undefined: the CLI or the editor) to `to`; resolves with the answer. `reply`:
+   * where `from`'s worker waits, so `to`'s worker answers it there itself (rpcReply.ts); this
+   * promise still resolves with the answer once the session hears of it.
+   */
+  request(from: ActorNode | undefined, toId: string, msg: Uint8Array, cause?: EventCause, reply?: ReplyTo): Promise<Result<Uint8Array>> {
     const to = this.target(toId, MESSAGE_CLIENT);
     if (typeof to === 'string') return Promise.resolve(err(to));
     if (from && this.wouldCycle(from, to))
@@ -255,16 +269,16 @@ export class ActorSystem extends EventEmitter {
     const requestId = this.newId('request');
     return new Promise((resolve) => {
       let answered = false;
+      const wait = from ? this.waitOn(from, to) : undefined;
       const answer = (r: Result<Uint8Array>) => {
         if (answered) return;
         answered = true;
         to.outstanding.delete(requestId);
-        if (from && from.waitingOn === to) from.waitingOn = undefined;
+        if (from) this.endWait(from, wait!);
         resolve(r);
       };
-      if (from) from.waitingOn = to;
       to.outstanding.set(requestId, { requestId, requester: from, answer });
-      void to.session.call(`${MESSAGE_CLIENT}.handle-request`, [requestId, msg], cause).then((o) => {
+      void to.session.call(`${MESSAGE_CLIENT}.handle-request`, [requestId, msg], cause, reply).then((o) => {
         if (!o.ok) return answer(err(o.refused ? o.error : `${describe(to)} failed handling the request: ${o.error}`));
         const response = (o.result?.[0] ?? undefined) as Uint8Array | undefined;
         if (response) answer(ok(new Uint8Array(response)));
@@ -306,6 +320,21 @@ export class ActorSystem extends EventEmitter {
     return o.ok ? ok(undefined) : err(o.refused ? o.error : `${describe(to)} failed handling the message: ${o.error}`);
   }
 
+  /** `from` waits on `to` from now on; returns the mark endWait takes. */
+  private waitOn(from: ActorNode, to: ActorNode): object {
+    const mark = {};
+    from.waitingOn = to;
+    from.waitingFor = mark;
+    return mark;
+  }
+
+  /** The wait `mark` is over (nothing changes when `from` waits for something else by now). */
+  private endWait(from: ActorNode, mark: object): void {
+    if (from.waitingFor !== mark) return;
+    from.waitingOn = undefined;
+    from.waitingFor = undefined;
+  }
+
   /** `from` waits on `to`: would `to`, following whom it waits on, come back to `from`? */
   private wouldCycle(from: ActorNode, to: ActorNode): boolean {
     const seen = new Set<ActorNode>();
@@ -318,17 +347,17 @@ export class ActorSystem extends EventEmitter {
 
   // ---- host calls from actors ------------------------------------------------------------------
 
-  private async handleRpc(node: ActorNode, op: string, args: unknown[], after: string | null): Promise<unknown> {
+  private async handleRpc(node: ActorNode, op: string, args: unknown[], after: string | null, seq: number): Promise<unknown> {
     const slash = op.lastIndexOf('/');
     const iface = op.slice(0, slash);
     const fn = op.slice(slash + 1);
     const causeAfter: EventCause = { actor: node.session.id, ...(after ? { after } : {}) };
-    if (iface === MESSAGE_HOST) return this.messageCall(node, fn, args, causeAfter);
+    if (iface === MESSAGE_HOST) return this.messageCall(node, fn, args, causeAfter, seq);
     if (iface === SUPERVISOR) return this.supervisorCall(node, fn, args, causeAfter);
     return err(`${op} is not routed by this runtime`);
   }
 
-  private async messageCall(node: ActorNode, fn: string, args: unknown[], causeAfter: EventCause): Promise<unknown> {
+  private async messageCall(node: ActorNode, fn: string, args: unknown[], causeAfter: EventCause, seq: number): Promise<unknown> {
     switch (fn) {
       case 'send': {
         const [id, msg] = args as [string, Uint8Array];
@@ -340,7 +369,7 @@ export class ActorSystem extends EventEmitter {
       }
       case 'request': {
         const [id, msg] = args as [string, Uint8Array];
-        return this.request(node, id, msg, causeAfter);
+        return this.request(node, id, msg, causeAfter, node.session.replyTo(seq));
       }
       case 'open-channel': {
         const [id, initial] = args as [string, Uint8Array];
@@ -349,9 +378,9 @@ export class ActorSystem extends EventEmitter {
         if (this.wouldCycle(node, to))
           return err(`request cycle: ${describe(to)} is waiting for ${describe(node)}, so it cannot accept a channel now`);
         const channelId = this.newId('channel');
-        node.waitingOn = to;
+        const wait = this.waitOn(node, to);
         const o = await to.session.call(`${MESSAGE_CLIENT}.handle-channel-open`, [channelId, initial], causeAfter);
-        if (node.waitingOn === to) node.waitingOn = undefined;
+        this.endWait(node, wait);
         if (!o.ok) return err(o.refused ? o.error : `${describe(to)} failed opening the channel: ${o.error}`);
         const accept = o.result?.[0] as { accepted?: boolean; message?: Uint8Array } | undefined;
         // A rejected open gives the opener err (with the receiver's reason when it gave one); no channel exists.
@@ -422,13 +451,13 @@ export class ActorSystem extends EventEmitter {
           return err(`the child ${manifest} could not start: ${(e as Error).message}`);
         }
         // init runs before spawn returns; the child's init may not wait on its parent (a cycle).
-        node.waitingOn = c;
+        const wait = this.waitOn(node, c);
         await new Promise<void>((resolve) => {
           c.session.once('init-done', () => resolve());
           c.session.once('paused', () => resolve());
           void c.session.done().then(() => resolve());
         });
-        if (node.waitingOn === c) node.waitingOn = undefined;
+        this.endWait(node, wait);
         this.emit('spawned', c.session, node.session, causeAfter);
         return ok(c.session.id);
       }
@@ -451,9 +480,9 @@ export class ActorSystem extends EventEmitter {
             `restart limit reached: ${describe(c)} was restarted ${c.restarts.length} times within ${node.restartWindowMs / 1000} s (max_restarts = ${node.maxRestarts}); it stays failed`,
           );
         c.restarts.push(now);
-        node.waitingOn = c;
+        const wait = this.waitOn(node, c);
         const o = await c.session.restart(c.initialState, causeAfter);
-        if (node.waitingOn === c) node.waitingOn = undefined;
+        this.endWait(node, wait);
         return o.ok ? ok(undefined) : err(`${describe(c)} could not be restarted: ${o.error}`);
       }
       case 'get-child-state': {
