@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { TheaterApi } from '../../../src/extension/extension';
 import type { ChainNode } from '../../../src/extension/chainTree';
 import type { ActorSession } from '../../../src/runtime/host/session';
+import { onEvent, waitUntil } from './wait';
 
 const EXT_ID = 'theater-vscode.theater-vscode';
 let api: TheaterApi;
@@ -56,17 +57,6 @@ interface ChainSourceLike {
 const ended = (session: ActorSession) => session.done();
 
 /** Resolves on the first change of `provider`'s tree for which `check` holds. */
-function treeChangeUntil<T>(provider: vscode.TreeDataProvider<T>, check: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const sub = provider.onDidChangeTreeData!(() => {
-      if (check()) {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-}
-
 /** Theater's chain.json with the u64 output of event `at` changed (its stored hash no longer matches). */
 function tamperU64(chainJson: string, at: number): string {
   const events = JSON.parse(chainJson) as Array<{ event_type: string; data: number[] }>;
@@ -349,7 +339,9 @@ suite('Theater in a real VS Code extension host', () => {
 
   test('a long live chain: Actors counts keep up while it runs; Go to Event shows one page around an index or a hash', async () => {
     const dir = path.join(ws(), 'loop-actor');
-    fs.writeFileSync(path.join(dir, 'state.json'), '50000');
+    // Long enough that the Actors view (refreshed at most every 250 ms) refreshes while it runs; the
+    // test stops it once it has looked (at about 4 µs a call, a million calls take seconds).
+    fs.writeFileSync(path.join(dir, 'state.json'), '1000000');
     const manifest = path.join(dir, 'manifest.toml');
     const text = fs.readFileSync(manifest, 'utf8');
     if (!text.includes('init_state')) fs.writeFileSync(manifest, text.replace(/^(name = .*)$/m, '$1\ninit_state = "./state.json"'));
@@ -359,11 +351,18 @@ suite('Theater in a real VS Code extension host', () => {
     const entry = api.controller.actors.entries.find((e) => e.session === session)!;
     // The Actors view refreshes while the actor runs, with the count the chain has at that moment.
     let seen = '';
-    await treeChangeUntil(api.controller.actors, () => {
-      if (session.status !== 'running' || session.eventCount < 1500) return false;
-      seen = String(api.controller.actors.getTreeItem(entry).description);
-      return seen.includes(`${session.eventCount.toLocaleString('en-US')} events`);
-    });
+    await waitUntil(
+      'the Actors view showing the running actor with the count its chain has (at least 1,500 events)',
+      () => {
+        if (session.status === 'starting') return false;
+        if (session.status !== 'running') throw new Error(`the actor is ${session.status} after ${session.eventCount} events`);
+        if (session.eventCount < 1500) return false;
+        seen = String(api.controller.actors.getTreeItem(entry).description);
+        return seen.includes(`${session.eventCount.toLocaleString('en-US')} events`);
+      },
+      [onEvent(api.controller.actors.onDidChangeTreeData)],
+      { seen: () => `"${seen}", ${session.eventCount} events` },
+    );
     assert.match(seen, /^running · /);
 
     // Go to Event on the live chain: the window stays one page, the event is selected.
