@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import type { MainThreadService, ServiceHost } from '../types';
 import { incomingHandleName, parseResponseJson, requestJson } from './incoming';
 import { closeServer, headerPairs, isLoopback, listen, readBody, serverUrl } from './loopback';
+import { tlsSentence } from './tls';
 import { acceptUpgrade, encodeFrame, frameReader, OP, type WsFrame } from './websocket';
 import { EXCHANGE_OP, MAX_RESPONSE_BYTES, type ExchangeAnswer, type OutgoingExchange } from './outgoing';
 import { err, HTTP_FRAMEWORK, HTTP_HANDLERS, ok, type HttpRequest, type HttpResponse, type Result, type ServerSettings } from './types';
@@ -83,7 +84,12 @@ export function performExchange(req: OutgoingExchange, signal?: AbortSignal): Pr
     });
     outgoing.on('error', (e: NodeJS.ErrnoException) => {
       if (e.name === 'AbortError') return fail('ECONNRESET', `${what} was abandoned: the actor stopped`);
-      fail(e.code ?? 'ERR', `${what} failed: ${e.code === 'ECONNREFUSED' ? 'the connection was refused' : e.message}`);
+      const code = e.code ?? 'ERR';
+      fail(
+        code,
+        tlsSentence(what, url.host, code, e.message) ??
+          `${what} failed: ${code === 'ECONNREFUSED' ? 'the connection was refused' : e.message}`,
+      );
     });
     if (req.body && req.body.length > 0) outgoing.end(Buffer.from(req.body));
     else outgoing.end();

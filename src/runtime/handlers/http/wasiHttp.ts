@@ -13,6 +13,7 @@ import { parseRequestJson, type IncomingRequestData } from './incoming';
 import { LOOPBACK_PATTERN } from './loopback';
 import { httpPermissionsFromConfig, refusalFor, type HttpPermissions } from './permissions';
 import { MAX_RESPONSE_BYTES, requestExchange, type ExchangeAnswer } from './outgoing';
+import { tlsFailureOf } from './tls';
 import { exchangeRequest, exchangeResponse, OUTGOING, outgoingInterface, TYPES, typesInterface } from './wit';
 
 type Variant = { tag: string; val?: unknown };
@@ -138,8 +139,8 @@ export function requestUri(r: { scheme: Variant | undefined; authority: string |
   return `${schemeName(r.scheme)}://${r.authority ?? ''}${r.pathWithQuery ?? '/'}`;
 }
 
-/** wasi:http's error-code for a failed exchange. */
-function errorCodeFor(a: Extract<ExchangeAnswer, { ok: false }>): Variant {
+/** wasi:http's error-code for a failed exchange (exported for its test). */
+export function errorCodeFor(a: Extract<ExchangeAnswer, { ok: false }>): Variant {
   switch (a.code) {
     case 'ECONNREFUSED':
       return { tag: 'connection-refused' };
@@ -158,8 +159,13 @@ function errorCodeFor(a: Extract<ExchangeAnswer, { ok: false }>): Variant {
       return { tag: 'HTTP-request-URI-invalid' };
     case 'ERESPONSE_TOO_LARGE':
       return { tag: 'HTTP-response-body-size', val: BigInt(MAX_RESPONSE_BYTES) };
-    default:
+    default: {
+      const tls = tlsFailureOf(a.code);
+      if (tls?.kind === 'certificate') return { tag: 'TLS-certificate-error' };
+      if (tls?.kind === 'alert') return { tag: 'TLS-alert-received', val: { alertId: tls.alertId, alertMessage: tls.alertMessage } };
+      if (tls?.kind === 'protocol') return { tag: 'TLS-protocol-error' };
       return { tag: 'internal-error', val: a.message };
+    }
   }
 }
 
