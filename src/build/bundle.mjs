@@ -47,7 +47,7 @@ export async function bundle({ outdir = 'dist', production = false, only } = {})
 /**
  * Escapes what esbuild leaves non-ASCII (the doc comments it keeps; code it already writes as ASCII),
  * so V8 holds the bundle's source as one byte per character: a single `…` would make it two, and the
- * source stays resident in every worker that runs the bundle (docs/actors.md, "Memory").
+ * source stays resident in every worker that runs the bundle (docs/actors.md, "Memory of an idle actor").
  */
 function asciiOnly(file) {
   const text = readFileSync(file, 'utf8');

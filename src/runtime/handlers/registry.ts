@@ -21,8 +21,8 @@ export const replayHandler: HandlerDefinition = {
 };
 
 // Each handler's module (its interfaces and its implementation) loads when the handler is first asked
-// for: an actor's worker loads only the handlers its manifest uses (bench/actors.mjs: a worker that
-// loaded all of them kept ~0.5 MiB more resident per idle actor). The order is the registry's order.
+// for: an actor's worker loads only the handlers its manifest uses, and keeps less resident while it
+// is idle (docs/actors.md, "Memory of an idle actor"). The order is the registry's order.
 const loaders: ReadonlyArray<readonly [type: string, load: () => HandlerDefinition]> = [
   ['runtime', () => (require('./runtime') as typeof import('./runtime')).runtimeHandler],
   ['random', () => (require('./random') as typeof import('./random')).randomHandler],

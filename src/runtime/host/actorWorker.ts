@@ -25,8 +25,9 @@ import { capMemory, WASM_PAGE_BYTES } from '../component/memoryCap';
 import { GROW_HOOK_MODULE, GROW_HOOK_NAME, GROW_HOOK_VERSION } from '../component/growHookAbi';
 
 // What only some actors need loads when it is first needed, not with every worker: an idle actor's
-// worker keeps its loaded code resident (docs/actors.md, "Memory"). The debugger's gate, replay, the
-// wasi:http export and the core-module rewriter (its output is cached beside the component).
+// worker keeps its loaded code resident (docs/actors.md, "Memory of an idle actor"). The debugger's
+// gate, replay, the wasi:http export and the core-module rewriter (its output is cached beside the
+// component).
 const debugGate = () => require('./debugGate') as typeof import('./debugGate');
 const replayModule = () => require('./replay') as typeof import('./replay');
 const wasiHttp = () => require('../handlers/http/wasiHttp') as typeof import('../handlers/http/wasiHttp');
