@@ -139,12 +139,12 @@ export async function bareSpawn(n) {
 }
 
 /** RSS per empty worker (MiB) with `k` of them alive. */
-export async function emptyWorkerRss(k) {
+export async function emptyWorkerRss(k, resourceLimits) {
   global.gc?.();
   const before = process.memoryUsage().rss;
   const ws = [];
   for (let i = 0; i < k; i++) {
-    const w = new Worker(ECHO, { eval: true });
+    const w = new Worker(ECHO, { eval: true, ...(resourceLimits ? { resourceLimits } : {}) });
     await started(w);
     ws.push(w);
   }

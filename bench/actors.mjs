@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const out = (p) => require(join(root, 'out', 'src', p));
 const { ActorSystem } = out('runtime/host/system.js');
-const { setPrewarm, useWorkerScript, whenSpareReady } = out('runtime/host/session.js');
+const { ACTOR_WORKER_LIMITS, setPrewarm, useWorkerScript, whenSpareReady } = out('runtime/host/session.js');
 const { verifyChainFile } = out('runtime/chain/chainFile.js');
 // Actors run on the shipped worker bundle (what the extension and the CLI run), not the compiled
 // per-file modules the unit tests use: one bundle loads less per worker.
@@ -195,6 +195,9 @@ export async function run() {
     const K = 100;
     const fRss = await emptyWorkerRss(K);
     row({ metric: `floor: RSS per empty worker (${K} alive)`, value: fRss, unit: 'MiB' });
+    // The same empty worker with an actor's resource limits (its smaller young generation).
+    const fRssLimits = await emptyWorkerRss(K, ACTOR_WORKER_LIMITS);
+    row({ metric: `floor: RSS per empty worker with an actor's resource limits (${K} alive)`, value: fRssLimits, unit: 'MiB' });
     global.gc?.();
     const before = process.memoryUsage().rss;
     const idle = new ActorSystem({ dataDir });
@@ -207,7 +210,7 @@ export async function run() {
       unit: 'MiB',
       goal: '≤ 8 MiB',
       met: perActor <= 8,
-      note: `${(perActor - fRss).toFixed(2)} MiB above an empty worker`,
+      note: `${(perActor - fRss).toFixed(2)} MiB above an empty worker, ${(perActor - fRssLimits).toFixed(2)} above one with an actor's limits`,
     });
 
     // ---- (e) under load: N actors started at once, each runs init; peak RSS while they start ----

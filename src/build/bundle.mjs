@@ -2,7 +2,7 @@
 // Development bundles (npm run build) carry linked source maps; the packaged ones (package.mjs) are
 // minified with no source maps at all: the .vsix ships neither maps nor a comment pointing at one.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -40,7 +40,22 @@ export async function bundle({ outdir = 'dist', production = false, only } = {})
     legalComments: production ? 'none' : 'inline',
     logLevel: 'warning',
   });
+  for (const name of Object.keys(present)) asciiOnly(path.resolve(root, outdir, `${name}.js`));
   return Object.keys(present);
+}
+
+/**
+ * Escapes what esbuild leaves non-ASCII (the doc comments it keeps; code it already writes as ASCII),
+ * so V8 holds the bundle's source as one byte per character: a single `…` would make it two, and the
+ * source stays resident in every worker that runs the bundle (docs/actors.md, "Memory of an idle actor").
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  if (!/[^\x00-\x7f]/.test(text)) return;
+  writeFileSync(
+    file,
+    text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -8,12 +8,10 @@
 // moves up by one: calls, ref.func, exports, the start function, element segments and global
 // initializers are renumbered (the `name` section is dropped). A module without `memory.grow`, or one
 // using an instruction this decoder does not know (GC, stringref), is returned unchanged.
+import { GROW_HOOK_MODULE, GROW_HOOK_NAME } from './growHookAbi';
 import { encodeU32 } from './leb128';
 
-export const GROW_HOOK_MODULE = 'theater:host';
-export const GROW_HOOK_NAME = 'memory-grow';
-/** Part of the rewritten modules' cache name: change it whenever the rewrite changes. */
-export const GROW_HOOK_VERSION = 1;
+export { GROW_HOOK_MODULE, GROW_HOOK_NAME, GROW_HOOK_VERSION } from './growHookAbi';
 
 class Unknown extends Error {}
 

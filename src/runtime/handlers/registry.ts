@@ -1,20 +1,6 @@
 // The handler registry: the one source of truth for handler types, interface versions and config
 // schema. Import resolution follows wasmtime's linker: an exact version first, else a
 // semver-compatible one (same major; for 0.x the same minor).
-import { wasiCliHandler } from './cli';
-import { environmentHandler } from './environment';
-import { filesystemHandler } from './filesystem';
-import { httpClientHandler } from './http/client';
-import { httpFrameworkHandler } from './http/framework';
-import { wasiIoHandler } from './io';
-import { messageServerHandler } from './messageServer';
-import { processHandler } from './process';
-import { randomHandler } from './random';
-import { runtimeHandler } from './runtime';
-import { storeHandler } from './store';
-import { supervisorHandler } from './supervisor';
-import { timingHandler } from './timing';
-import { wasiHttpHandler } from './http/wasiHttp';
 import type { HandlerDefinition, InterfaceSpec, ServiceDeclaration } from './types';
 
 /** Replay answers every import from a recorded chain instead of a live handler (docs/replay.md). */
@@ -34,34 +20,52 @@ export const replayHandler: HandlerDefinition = {
   },
 };
 
-const registered: HandlerDefinition[] = [
-  runtimeHandler,
-  randomHandler,
-  timingHandler,
-  environmentHandler,
-  storeHandler,
-  wasiIoHandler,
-  wasiCliHandler,
-  filesystemHandler,
-  messageServerHandler,
-  supervisorHandler,
-  processHandler,
-  httpClientHandler,
-  httpFrameworkHandler,
-  wasiHttpHandler,
-  replayHandler,
+// Each handler's module (its interfaces and its implementation) loads when the handler is first asked
+// for: an actor's worker loads only the handlers its manifest uses, and keeps less resident while it
+// is idle (docs/actors.md, "Memory of an idle actor"). The order is the registry's order.
+const loaders: ReadonlyArray<readonly [type: string, load: () => HandlerDefinition]> = [
+  ['runtime', () => (require('./runtime') as typeof import('./runtime')).runtimeHandler],
+  ['random', () => (require('./random') as typeof import('./random')).randomHandler],
+  ['timing', () => (require('./timing') as typeof import('./timing')).timingHandler],
+  ['environment', () => (require('./environment') as typeof import('./environment')).environmentHandler],
+  ['store', () => (require('./store') as typeof import('./store')).storeHandler],
+  ['wasi-io', () => (require('./io') as typeof import('./io')).wasiIoHandler],
+  ['wasi-cli', () => (require('./cli') as typeof import('./cli')).wasiCliHandler],
+  ['filesystem', () => (require('./filesystem') as typeof import('./filesystem')).filesystemHandler],
+  ['message-server', () => (require('./messageServer') as typeof import('./messageServer')).messageServerHandler],
+  ['supervisor', () => (require('./supervisor') as typeof import('./supervisor')).supervisorHandler],
+  ['process', () => (require('./process') as typeof import('./process')).processHandler],
+  ['http-client', () => (require('./http/client') as typeof import('./http/client')).httpClientHandler],
+  ['http-framework', () => (require('./http/framework') as typeof import('./http/framework')).httpFrameworkHandler],
+  ['wasi-http', () => (require('./http/wasiHttp') as typeof import('./http/wasiHttp')).wasiHttpHandler],
+  ['replay', () => replayHandler],
 ];
 
+const loaded = new Map<string, HandlerDefinition>();
+
+function load(type: string, get: () => HandlerDefinition): HandlerDefinition {
+  let def = loaded.get(type);
+  if (!def) {
+    def = get();
+    if (def.type !== type) throw new Error(`the handler registry lists ${def.type} as ${type}`);
+    loaded.set(type, def);
+  }
+  return def;
+}
+
+let all: readonly HandlerDefinition[] | undefined;
+
 export function listHandlers(): readonly HandlerDefinition[] {
-  return registered;
+  return (all ??= loaders.map(([type, get]) => load(type, get)));
 }
 
 export function findHandler(type: string): HandlerDefinition | undefined {
-  return registered.find((h) => h.type === type);
+  const entry = loaders.find(([t]) => t === type);
+  return entry ? load(entry[0], entry[1]) : undefined;
 }
 
 export function handlerTypes(): string[] {
-  return registered.map((h) => h.type);
+  return loaders.map(([type]) => type);
 }
 
 /**
@@ -72,7 +76,7 @@ export function handlerTypes(): string[] {
 export function servicesFor(types: Iterable<string>): ServiceDeclaration[] {
   const wanted = new Set(types);
   const out: ServiceDeclaration[] = [];
-  for (const h of registered) {
+  for (const h of listHandlers()) {
     if (!wanted.has(h.type)) continue;
     for (const s of h.services ?? []) if (!out.some((o) => o.name === s.name)) out.push(s);
   }
@@ -117,7 +121,7 @@ export type ImportResolution =
   | { status: 'unresolved'; importName: string; sameInterface: Provider[] };
 
 /** Resolves one import name (`wasi:random/random@0.2.0`) against every registered handler. */
-export function resolveImport(importName: string, handlers: readonly HandlerDefinition[] = registered): ImportResolution {
+export function resolveImport(importName: string, handlers: readonly HandlerDefinition[] = listHandlers()): ImportResolution {
   const at = importName.indexOf('@');
   const name = at < 0 ? importName : importName.slice(0, at);
   const version = at < 0 ? null : importName.slice(at + 1);

@@ -16,16 +16,23 @@ import { findHandler } from '../handlers/registry';
 import { ActorExit, type HandlerContext, type HandlerInstance, type InterfaceSpec } from '../handlers/types';
 import { ANSWER_LIVE, bindInterface, ResourceTable, type CallAnswerer } from './binder';
 import { isIncomingHandle } from '../handlers/http/incoming';
-import { incomingResources, responseJson } from '../handlers/http/wasiHttp';
 import type { MainToWorker, RpcAnswerMessage, SpareInput, WorkerInput, WorkerToMain } from './protocol';
 import { Recorder } from './recorder';
-import { createDebugGate } from './debugGate';
 import { answerWithBytes, createRpcReplyBuffer, RpcWait, type ReplyTo } from './rpcReply';
-import { createReplayAnswerer, type ReplaySession } from './replay';
+import type { ReplaySession } from './replay';
 import { threadCpuMs } from './threadCpu';
 import { createKillSwitchBuffer, PHASE_IDLE, WorkerWriteLock } from './killSwitch';
 import { capMemory, WASM_PAGE_BYTES } from '../component/memoryCap';
-import { addGrowHook, GROW_HOOK_MODULE, GROW_HOOK_NAME, GROW_HOOK_VERSION } from '../component/growHook';
+import { GROW_HOOK_MODULE, GROW_HOOK_NAME, GROW_HOOK_VERSION } from '../component/growHookAbi';
+
+// What only some actors need loads when it is first needed, not with every worker: an idle actor's
+// worker keeps its loaded code resident (docs/actors.md, "Memory of an idle actor"). The debugger's
+// gate, replay, the wasi:http export and the core-module rewriter (its output is cached beside the
+// component).
+const debugGate = () => require('./debugGate') as typeof import('./debugGate');
+const replayModule = () => require('./replay') as typeof import('./replay');
+const wasiHttp = () => require('../handlers/http/wasiHttp') as typeof import('../handlers/http/wasiHttp');
+const growHookRewriter = () => require('../component/growHook') as typeof import('../component/growHook');
 
 const INIT = 'theater:simple/actor.init';
 const port = parentPort!;
@@ -48,7 +55,7 @@ function runActor(input: WorkerInput): void {
   // The main thread follows the log file itself; the worker only writes it.
   let state: Uint8Array | null = null;
   // Under a debugger, the gate may block here after an event is on disk, before the guest goes on.
-  const gate = input.debugControl ? createDebugGate(input.debugControl, post, () => state) : undefined;
+  const gate = input.debugControl ? debugGate().createDebugGate(input.debugControl, post, () => state) : undefined;
   const lock = new WorkerWriteLock(input.killSwitch);
   // A live run keeps no events in memory (get-chain reads the log); a replay compares whole chains.
   const recorder = new Recorder(writer, gate, { lastHash, count }, { keepEvents: false, lock });
@@ -264,7 +271,7 @@ function runActor(input: WorkerInput): void {
   async function setUp(): Promise<void> {
     if (input.replayChainPath) {
       // Denials the recording has next to a call are part of the chain: the replay records them again.
-      replay = createReplayAnswerer(input.replayChainPath, {
+      replay = replayModule().createReplayAnswerer(input.replayChainPath, {
         nextIndex: () => recorder.count,
         rerecord: (eventType, data) => recorder.record(eventType, data),
         ...(input.replayLiveAfter !== undefined ? { liveAfter: input.replayLiveAfter } : {}),
@@ -349,6 +356,7 @@ function runActor(input: WorkerInput): void {
     const t0 = performance.now();
     const c0 = threadCpuMs();
     try {
+      const { incomingResources, responseJson } = wasiHttp();
       const { request, outparam } = incomingResources(requestJson);
       const owner = 'wasi:http/types';
       exported.handle(resources.wrap('incoming-request', owner, request), resources.wrap('response-outparam', owner, outparam));
@@ -591,7 +599,7 @@ function hookedModule(dir: string, file: string): Uint8Array {
     /* not made yet */
   }
   const original = fs.readFileSync(path.join(dir, file));
-  const hooked = addGrowHook(original);
+  const hooked = growHookRewriter().addGrowHook(original);
   try {
     const tmp = `${cached}.${process.pid}.${threadId}.tmp`;
     fs.writeFileSync(tmp, hooked);

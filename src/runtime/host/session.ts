@@ -844,6 +844,8 @@ let prewarm = false;
 // Wasm memory, outside the JS heap.
 const ACTOR_YOUNG_GENERATION_MIB = 2;
 const WORKER_LIMITS = { maxOldGenerationSizeMb: ACTOR_HEAP_MAX_MIB, maxYoungGenerationSizeMb: ACTOR_YOUNG_GENERATION_MIB };
+/** The resource limits every actor's worker gets (the bench starts empty workers with them for its floor). */
+export const ACTOR_WORKER_LIMITS: Readonly<typeof WORKER_LIMITS> = WORKER_LIMITS;
 let spare: Worker | undefined;
 let spareReady: Promise<void> = Promise.resolve();
 
