@@ -115,6 +115,14 @@ async function built(t: TestContext): Promise<boolean> {
   return false;
 }
 
+/** A TLS server on loopback and a js-fetch-actor manifest that fetches from it (undefined: skipped). */
+async function fetchOverTls(t: TestContext) {
+  if (!(await built(t))) return undefined;
+  const server = await tlsServer();
+  t.after(() => server.close());
+  return { server, manifest: await fetchActor(server.url) };
+}
+
 async function native(t: TestContext): Promise<boolean> {
   const s = await buildNativeActors();
   if (!s.available) t.skip(s.reason);
@@ -258,10 +266,9 @@ describe('https through the runtime (theater CLI, wasi-http fetch, real TLS on l
     'trusted with NODE_EXTRA_CA_CERTS: the body arrives over TLS, the chain verifies, replay is identical',
     { skip: !fs.existsSync(cli) && 'run `npm run build` first' },
     async (t) => {
-      if (!(await built(t))) return;
-      const server = await tlsServer();
-      t.after(() => server.close());
-      const manifest = await fetchActor(server.url);
+      const setUp = await fetchOverTls(t);
+      if (!setUp) return;
+      const { server, manifest } = setUp;
       const env = envWith({ NODE_EXTRA_CA_CERTS: server.caFile });
       const { log, events, state, line, stderr } = await run(manifest, env);
       assert.equal(state, 'fetch 200 tls pong over tls: ping from JS', stderr);
@@ -280,10 +287,9 @@ describe('https through the runtime (theater CLI, wasi-http fetch, real TLS on l
     'not trusted: the guest gets TLS-certificate-error, the chain records the sentence (self-signed, NODE_EXTRA_CA_CERTS), replay is identical',
     { skip: !fs.existsSync(cli) && 'run `npm run build` first' },
     async (t) => {
-      if (!(await built(t))) return;
-      const server = await tlsServer();
-      t.after(() => server.close());
-      const manifest = await fetchActor(server.url);
+      const setUp = await fetchOverTls(t);
+      if (!setUp) return;
+      const { server, manifest } = setUp;
       const { log, events, state, line, stderr } = await run(manifest, envWith());
       assert.equal(state, 'fetch failed: NetworkError when attempting to fetch resource', stderr);
       assert.deepEqual(server.seen, [], 'no request was sent: the handshake failed first');

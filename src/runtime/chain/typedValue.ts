@@ -180,7 +180,8 @@ export function formatF32(value: number): string {
 
 type Encoder = (v: unknown) => string;
 
-const INT_KINDS = {
+/** Theater's tag and range of each integer kind (encoding, decoding and replay's fast path check them). */
+export const INT_KINDS = {
   u8: ['U8', 0, 0xff],
   u16: ['U16', 0, 0xffff],
   u32: ['U32', 0, 0xffffffff],
@@ -188,7 +189,7 @@ const INT_KINDS = {
   s16: ['S16', -0x8000, 0x7fff],
   s32: ['S32', -0x80000000, 0x7fffffff],
 } as const;
-const BIG_KINDS = {
+export const BIG_KINDS = {
   u64: ['U64', 0n, (1n << 64n) - 1n],
   s64: ['S64', -(1n << 63n), (1n << 63n) - 1n],
 } as const;

@@ -10,7 +10,7 @@ import { EventLineView, lineExpectation, type LineExpectation } from '../chain/l
 import { ChainEventIndex, withoutEvents, type EventAccess } from '../chain/eventIndex';
 import { HostCallTemplate } from '../chain/eventEncoder';
 import { type ChainReference, parseChainReference } from '../chain/reference';
-import { decodeTyped, decodeUntyped, typedToPlain } from '../chain/typedValue';
+import { BIG_KINDS, decodeTyped, decodeUntyped, INT_KINDS, typedToPlain } from '../chain/typedValue';
 import { ChainAnswer } from '../handlers/runtime';
 import { NOTE_FUNCTIONS, type FunctionSpec } from '../handlers/types';
 import { ANSWER_LIVE, type CallAnswerer } from './binder';
@@ -264,16 +264,8 @@ function prefixFor(c: CallInfo, inputJson: string): Prefix {
 export const NOT_FAST: unique symbol = Symbol('theater.replay.notFast');
 export type FastDecoder = (data: Uint8Array, from: number, to: number) => unknown;
 
-const INT_RANGE: Partial<Record<string, [string, number, number]>> = {
-  u8: ['U8', 0, 0xff],
-  u16: ['U16', 0, 0xffff],
-  u32: ['U32', 0, 0xffffffff],
-  s8: ['S8', -0x80, 0x7f],
-  s16: ['S16', -0x8000, 0x7fff],
-  s32: ['S32', -0x80000000, 0x7fffffff],
-};
-const S64_MIN = -(1n << 63n);
-const S64_MAX = (1n << 63n) - 1n;
+const INT_RANGE: Partial<Record<string, readonly [string, number, number]>> = INT_KINDS;
+const [, S64_MIN, S64_MAX] = BIG_KINDS.s64;
 const BOOL_TRUE = Buffer.from('{"Bool":true}', 'latin1');
 const BOOL_FALSE = Buffer.from('{"Bool":false}', 'latin1');
 
