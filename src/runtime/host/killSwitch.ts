@@ -67,9 +67,7 @@ export class WorkerWriteLock {
 
   /** Releases the lock after writing an event (setting the phase first when given); tells a waiting session. */
   releaseAfterWrite(phase?: number): void {
-    if (phase !== undefined) Atomics.store(this.cells, 1, phase);
-    Atomics.store(this.cells, 0, FREE);
-    if (Atomics.load(this.cells, 3) !== 0) Atomics.notify(this.cells, 0);
+    this.release(phase);
     Atomics.add(this.cells, 4, 1);
     if (Atomics.load(this.cells, 5) !== 0) Atomics.notify(this.cells, 4);
   }

@@ -216,14 +216,13 @@ export class ActorSession extends EventEmitter implements ActorSessionLike {
     this.onLogWrites();
   }
 
-  private seenWrites = 0;
   private followTimer: NodeJS.Timeout | undefined;
   private onLogWrites(): void {
     this.followTimer = undefined;
     if (this.outcome) return;
-    this.seenWrites = this.killSwitch.writes;
+    const seen = this.killSwitch.writes;
     this.readLog();
-    const wait = this.killSwitch.afterWrites(this.seenWrites);
+    const wait = this.killSwitch.afterWrites(seen);
     if (wait === undefined) {
       // Written while reading: read again once a burst had time to gather.
       this.followTimer = setTimeout(() => this.onLogWrites(), FOLLOW_COALESCE_MS);
