@@ -9,6 +9,7 @@
 // for the line, so each call renders only what varies.
 import * as crypto from 'node:crypto';
 import type { EventCause } from './event';
+import { BASE64_ALPHABET, codesOf, HEX_ALPHABET } from './alphabets';
 import { quoteJsonString } from './json';
 import { packData } from './packedData';
 
@@ -24,11 +25,11 @@ for (let b = 0; b < 256; b++) {
   DEC[b] = w >>> 0;
   DEC_LEN[b] = s.length;
 }
-const B64_CHARS = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (c) => c.charCodeAt(0));
+const B64_CHARS = codesOf(BASE64_ALPHABET);
 /** The two base64 characters of every 12-bit value. */
 const B64_PAIR = new Uint16Array(4096);
 for (let v = 0; v < 4096; v++) B64_PAIR[v] = B64_CHARS[v >>> 6]! | (B64_CHARS[v & 63]! << 8);
-const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const HEX_CHARS = codesOf(HEX_ALPHABET);
 const HEX_PAIR = new Uint16Array(256);
 for (let b = 0; b < 256; b++) HEX_PAIR[b] = HEX_CHARS[b >>> 4]! | (HEX_CHARS[b & 15]! << 8);
 

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { ChainEvent, ChainLogHeader } from './event';
 import { bytesEqual, fromHex, shortHash, toHex } from './hash';
 import { FileReadError, openRegularFile } from '../files/readRegular';
+import { BASE64_ALPHABET, codesOf, HEX_ALPHABET } from './alphabets';
 import { ByteWindow } from './chunks';
 import { parseLossless, quoteJsonString } from './json';
 import { packData, unpackData } from './packedData';
@@ -326,12 +327,14 @@ const L_PACKED = Buffer.from('","data_packed":"', 'latin1');
 const L_NULL = Buffer.from('null', 'latin1');
 const L_AT = Buffer.from(',"at":', 'latin1');
 
+const HEX_CODES = codesOf(HEX_ALPHABET);
+const B64_CODES = codesOf(BASE64_ALPHABET);
 /** Lowercase hex digit values; 255 for anything else. */
 const HEX_DIGIT = new Uint8Array(256).fill(255);
-for (let i = 0; i < 16; i++) HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = i;
+HEX_CODES.forEach((c, i) => (HEX_DIGIT[c] = i));
 /** Base64 alphabet values; 255 for anything else (padding is handled apart). */
 const B64_VALUE = new Uint8Array(256).fill(255);
-for (let i = 0; i < 64; i++) B64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+B64_CODES.forEach((c, i) => (B64_VALUE[c] = i));
 
 function matchAt(b: Buffer, p: number, lit: Uint8Array): boolean {
   if (p + lit.length > b.length) return false;
@@ -357,12 +360,10 @@ function wordsOf(b: Buffer): DataView {
 
 /** 0 for two lowercase hex digits read as a little-endian 16-bit word, 1 for anything else. */
 const HEX_PAIR_BAD = new Uint8Array(65536).fill(1);
-const HEX_CODES = Uint8Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
 for (const a of HEX_CODES) for (const c of HEX_CODES) HEX_PAIR_BAD[a | (c << 8)] = 0;
 
 /** 0 for two base64 alphabet characters read as a little-endian 16-bit word, 1 for anything else. */
 const B64_PAIR_BAD = new Uint8Array(65536).fill(1);
-const B64_CODES = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (ch) => ch.charCodeAt(0));
 for (const a of B64_CODES) for (const c of B64_CODES) B64_PAIR_BAD[a | (c << 8)] = 0;
 
 /** Whether b[p..p+40) are 40 lowercase hex digits (read four at a time, two digits per table lookup). */
